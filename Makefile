@@ -1,0 +1,53 @@
+# tnrwatch — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := tnrwatch.config.settings
+
+.PHONY: help install demo serve test test-sqlite test-postgres lint check bench eval clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create the virtual environment and install tnrwatch with its dev tools
+
+demo: $(STAMP) ## migrate, load the demo data and serve the atlas at http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_demo
+	$(PY) manage.py demo_analyst
+	$(PY) manage.py runserver --noreload 127.0.0.1:8000
+
+test: $(STAMP) ## run the whole suite, on SQLite and then on PostgreSQL
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(STAMP)
+	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) ## the suite against the PostgreSQL server at 127.0.0.1:5432 (skips with a reason if none, except under CI)
+	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test-pg $(PY) scripts/pg_test.py $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff
+	$(VENV)/bin/ruff check tnrwatch
+
+check: lint test ## lint and tests
+
+bench: $(STAMP) ## benchmarks; figures go to docs/benchmarks.md
+	TNR_ENV=test $(PY) -m bench.run
+
+eval: $(STAMP) ## precision, recall and F1 of the extractor on the development set
+	$(PY) -m tnrwatch.extraction.evaluate
+
+clean: ## remove the virtual environment and local data
+	rm -rf $(VENV) var

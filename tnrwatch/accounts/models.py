@@ -1,0 +1,21 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Staff roles, from most to least powerful."""
+
+    ADMIN = "admin", _("Admin")
+    ANALYST = "analyst", _("Analyst")
+    REVIEWER = "reviewer", _("Reviewer")
+    READ_ONLY = "read_only", _("Read-only")
+
+
+class User(AbstractUser):
+    """A staff member. Reporters never have accounts: they hold a receipt instead."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.READ_ONLY)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles

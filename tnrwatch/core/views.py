@@ -1,0 +1,30 @@
+"""Error pages: plain, translated, with no request details echoed back."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+
+
+def _error(request, status: int, title: str, message: str):
+    return render(
+        request, "core/error.html", {"status": status, "title": title, "message": message}, status=status
+    )
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    return _error(request, 400, "Bad request", "The request could not be understood.")
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return _error(request, 403, "Forbidden", "You are not allowed to see this page.")
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return _error(request, 404, "Not found", "There is no page here.")
+
+
+@login_not_required
+def server_error(request):
+    return _error(request, 500, "Server error", "Something went wrong on our side. Nothing you sent was lost.")
