@@ -17,6 +17,8 @@ from tnrwatch.core.errors import ValidationError
 from . import vocabulary as v
 from .models import (
     Alias,
+    Country,
+    Place,
     AuditEntry,
     Claim,
     Evidence,
@@ -305,3 +307,39 @@ def marking_set(*, actor: Any, obj: Model, marking: str, actor_label: str | None
     audit_record(actor=actor, actor_label=actor_label, action="marking.set", subject=obj,
                  subject_type="claim" if isinstance(obj, Claim) else "", data={"from": old, "to": marking})
     return obj
+
+
+def country_get(iso2: str) -> Country:
+    try:
+        return Country.objects.get(iso2=(iso2 or "").upper())
+    except Country.DoesNotExist as exc:
+        raise ValidationError(f"Unknown country code {iso2!r}; expected ISO 3166-1 alpha-2.") from exc
+
+
+@transaction.atomic
+def place_get_or_create(
+    *, actor: Any = None, actor_label: str | None = None, name_en: str, country: Country,
+    name_zh: str = "", latitude: float | None = None, longitude: float | None = None,
+) -> Place:
+    """The place called `name_en` in `country`; created (with gazetteer coordinates when the offline
+    geonames gazetteer knows it) if new."""
+    name_en = name_en.strip()
+    if not name_en:
+        raise ValidationError("A place needs a name.")
+    place = Place.objects.filter(name_en=name_en, country=country).first()
+    if place is not None:
+        return place
+    geonameid = None
+    if latitude is None or longitude is None:
+        from .gazetteer import city_lookup
+
+        hit = city_lookup(name_en, country.iso2)
+        if hit is not None:
+            latitude, longitude, geonameid = hit["latitude"], hit["longitude"], hit["geonameid"]
+    if geonameid is not None and Place.objects.filter(geonameid=geonameid).exists():
+        geonameid = None
+    place = Place.objects.create(name_en=name_en, name_zh=name_zh, country=country,
+                                 latitude=latitude, longitude=longitude, geonameid=geonameid)
+    audit_record(actor=actor, actor_label=actor_label, action="place.create", subject=place,
+                 data={"name_en": name_en, "country": country.iso2})
+    return place
