@@ -1,0 +1,91 @@
+"""Language of a text: scripts for Chinese (simplified or traditional, told apart with OpenCC),
+Japanese, Korean, Cyrillic and Greek; function-word counts for the Latin-script languages.
+
+Small, deterministic and fast; good enough to label candidates, which is all it is used for
+(the response and station patterns of every language run on every text regardless)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tnrwatch.registry.names import to_simplified
+
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+
+# The most frequent short function words of each language, minus those shared with others.
+_FUNCTION_WORDS: dict[str, str] = {
+    "en": "the of and to in is that for was with on are by have has this from which were been their it its not but would government said",
+    "de": "der die das und ist nicht mit den dem des ein eine einer auf sich auch wurde wird von zu im für sind hat haben bei nach regierung",
+    "fr": "le la les et des est une dans du pour que qui sur pas au aux par ont été cette sont il elle ses leur gouvernement",
+    "it": "il di che e la le della del per sono non gli una con dei nel nella ha alla anche stato è governo questo",
+    "es": "el los las de que y en del por con una para es no se ha lo su al como más sus gobierno fue este",
+    "nl": "de het een van en is dat op niet zijn voor met te die er ook aan door naar heeft wordt bij regering",
+    "pt": "o os as de que e do da dos das em um uma para com não por se mais foi pelo pela ao governo são",
+    "sv": "och att det som en är på för med av till den har inte om ett var från de regeringen också",
+    "da": "og at det som en er på for med af til den har ikke om et var fra de regeringen også",
+    "pl": "i w na z że się nie do jest to o jak po przez oraz dla są rząd",
+    "cs": "a v na se je že s z do jako o to by k pro ve vláda",
+    "hu": "a az és hogy nem is egy van meg volt de csak kormány",
+    "ro": "și de la în care cu pe că este din nu o un pentru guvernul",
+}
+
+
+@lru_cache(maxsize=1)
+def _word_lang() -> dict[str, dict[str, int]]:
+    seen: dict[str, set[str]] = {}
+    for lang, words in _FUNCTION_WORDS.items():
+        for w in words.split():
+            seen.setdefault(w, set()).add(lang)
+    table: dict[str, dict[str, int]] = {}
+    for w, langs in seen.items():
+        # A word shared by several languages still counts, but for less.
+        table[w] = {lang: (2 if len(langs) == 1 else 1) for lang in langs}
+    return table
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def detect_language(text: str, sample: int = 4000) -> str:
+    """A BCP 47 tag (`en`, `de`, `zh-Hans`, `zh-Hant`, ...) or `und` when there is no signal."""
+    head = text[:sample]
+    cjk = kana = hangul = cyrillic = greek = latin = 0
+    for ch in head:
+        if _is_cjk(ch):
+            cjk += 1
+        elif "\u3040" <= ch <= "\u30ff":
+            kana += 1
+        elif "\uac00" <= ch <= "\ud7af":
+            hangul += 1
+        elif "\u0400" <= ch <= "\u04ff":
+            cyrillic += 1
+        elif "\u0370" <= ch <= "\u03ff":
+            greek += 1
+        elif ch.isalpha():
+            latin += 1
+    letters = cjk + kana + hangul + cyrillic + greek + latin
+    if not letters:
+        return "und"
+    if kana and kana * 10 >= cjk:
+        return "ja"
+    if hangul * 2 >= letters:
+        return "ko"
+    if cjk * 3 >= letters:
+        han = "".join(ch for ch in head if _is_cjk(ch))
+        simplified = to_simplified(han)
+        changed = sum(1 for a, b in zip(han, simplified, strict=False) if a != b)
+        return "zh-Hant" if changed * 50 > len(han) or changed >= 3 else "zh-Hans"
+    if cyrillic * 2 >= letters:
+        return "uk" if re.search(r"[іїєґ]", head) else "ru"
+    if greek * 2 >= letters:
+        return "el"
+    scores: dict[str, int] = {}
+    table = _word_lang()
+    for word in _WORD.findall(head.lower()):
+        for lang, weight in table.get(word, {}).items():
+            scores[lang] = scores.get(lang, 0) + weight
+    if not scores:
+        return "und"
+    return max(sorted(scores), key=lambda lang: scores[lang])

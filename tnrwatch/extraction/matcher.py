@@ -1,0 +1,139 @@
+"""Aho-Corasick gazetteer matching with word boundaries, capitalisation and stems.
+
+Terms are matched in a lower-cased copy of the text of the same length, so offsets are the
+offsets of the original text. Chinese terms are added in simplified and traditional script
+(the text is never converted, so offsets stay exact)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
+
+STEM_SUFFIX = 4  # letters a stem term may be followed by ("deutsch" -> "deutschen")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    payload: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    payload: Any
+    capital: bool  # the first letter must be upper case in the text
+    exact: bool  # the text must match with its case as given (acronyms such as "US")
+    stem: bool  # up to STEM_SUFFIX more letters may follow
+    form: str  # the term as given, for exact matches
+
+
+def lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def has_han(term: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in term)
+
+
+@lru_cache(maxsize=1)
+def _converters():
+    import opencc
+
+    return [opencc.OpenCC(c) for c in ("s2t", "s2tw", "s2hk", "t2s")]
+
+
+def han_variants(term: str) -> set[str]:
+    """The term in simplified and the usual traditional scripts."""
+    out = {term}
+    for conv in _converters():
+        out.add(conv.convert(term))
+    return out
+
+
+class Gazetteer:
+    """A set of terms with payloads; `find` returns the longest non-overlapping matches."""
+
+    def __init__(self) -> None:
+        self._auto = ahocorasick.Automaton()
+        self._entries: dict[str, list[_Entry]] = {}
+        self._built = False
+
+    def add(self, term: str, payload: Any, *, capital: bool = False, exact: bool = False,
+            stem: bool = False) -> None:
+        term = term.strip()
+        if not term:
+            return
+        terms = han_variants(term) if has_han(term) else {term}
+        for t in terms:
+            key = lower_same_length(t)
+            entry = _Entry(payload, capital and not has_han(t), exact, stem and not has_han(t), t)
+            bucket = self._entries.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+        self._built = False
+
+    def _build(self) -> None:
+        for key, entries in self._entries.items():
+            self._auto.add_word(key, (key, entries))
+        self._auto.make_automaton()
+        self._built = True
+
+    def find(self, text: str, low: str | None = None) -> list[Match]:
+        if not self._built:
+            self._build()
+        if low is None:
+            low = lower_same_length(text)
+        found: list[Match] = []
+        n = len(text)
+        for end_index, (key, entries) in self._auto.iter(low):
+            start = end_index - len(key) + 1
+            end = end_index + 1
+            for entry in entries:
+                m_end = self._accept(text, start, end, n, key, entry)
+                if m_end is not None:
+                    found.append(Match(start, m_end, entry.payload))
+                    break
+        return _longest_first(found)
+
+    @staticmethod
+    def _accept(text: str, start: int, end: int, n: int, key: str, entry: _Entry) -> int | None:
+        first, last = text[start], text[end - 1]
+        if not has_han(key):
+            if first.isalnum() and start > 0 and text[start - 1].isalnum():
+                return None
+            if entry.exact and text[start:end] != entry.form:
+                return None
+            if entry.capital and not first.isupper():
+                return None
+            if entry.stem:
+                m_end = end
+                while m_end < n and text[m_end].isalpha() and m_end - end < STEM_SUFFIX:
+                    m_end += 1
+                if m_end < n and text[m_end].isalpha():
+                    return None
+                return m_end
+            if last.isalnum() and end < n and text[end].isalnum():
+                return None
+        return end
+
+
+def _longest_first(matches: list[Match]) -> list[Match]:
+    """Leftmost-longest, non-overlapping."""
+    matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Match] = []
+    last_end = -1
+    for m in matches:
+        if m.start >= last_end:
+            out.append(m)
+            last_end = m.end
+        elif out and out[-1].start == m.start and m.end > out[-1].end:
+            out[-1] = m
+            last_end = m.end
+    return out
