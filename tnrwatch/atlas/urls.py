@@ -1,14 +1,47 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class RecordIdConverter:
+    """A database id: digits only, and small enough for a 64-bit integer column (never a 500)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class CountryCodeConverter:
+    regex = "[A-Za-z]{2}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value.lower()
+
+
+register_converter(RecordIdConverter, "record_id")
+register_converter(CountryCodeConverter, "iso2")
 
 app_name = "atlas"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("compare/", views.home, name="compare"),
-    path("stations/", views.home, name="stations"),
-    path("incidents/", views.home, name="incidents"),
-    path("sources/", views.home, name="sources"),
-    path("search/", views.home, name="search"),
+    path("compare/", views.compare, name="compare"),
+    path("countries/<iso2:iso2>/", views.country, name="country"),
+    path("stations/", views.stations, name="stations"),
+    path("stations/<record_id:pk>/", views.station, name="station"),
+    path("organisations/<record_id:pk>/", views.organization, name="organization"),
+    path("incidents/", views.incidents, name="incidents"),
+    path("sources/", views.sources, name="sources"),
+    path("sources/<record_id:pk>/", views.source, name="source"),
+    path("claims/<record_id:pk>/", views.claim, name="claim"),
+    path("search/", views.search, name="search"),
+    # The language switch (POST, no JavaScript) must work for anonymous visitors too.
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]

@@ -1,7 +1,243 @@
+"""The public atlas pages. Thin: parse and check the input, call selectors, render.
+
+Every view here is public (`public_page`), shows only TLP:CLEAR records (the selectors see to
+that), and answers bad input with a 400 or 404 page that says what was wrong, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.i18n import set_language as django_set_language
+
+from tnrwatch.core.errors import NotFoundOrForbiddenError, ValidationError
+from tnrwatch.registry import vocabulary as v
+
+from . import selectors
+from .map import CountryShape, Marker, country_point, render_svg
+
+MAX_QUERY_LENGTH = 200
+MAX_PARAM_LENGTH = 64
+PAGE_SIZE = 50
+SEARCH_PAGE_SIZE = 20
 
 
-@login_not_required
-def home(request):
-    return render(request, "core/error.html", {"status": 200, "title": "tnrwatch", "message": "Under construction."})
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "core/error.html", {"status": status, "title": title, "message": message}, status=status)
+
+
+def public_page(view: Callable) -> Callable:
+    """Public (no login), GET/HEAD only, and application errors become 400/404 pages."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as exc:
+            return _error(request, 400, _("Bad request"), exc.message)
+        except NotFoundOrForbiddenError as exc:
+            return _error(request, 404, _("Not found"), exc.message)
+
+    return login_not_required(require_safe(wrapper))
+
+
+def _param(request: HttpRequest, name: str, max_length: int = MAX_PARAM_LENGTH) -> str:
+    """A single query parameter, stripped; refuses NUL bytes and oversized values."""
+    value = request.GET.get(name, "")
+    if len(value) > max_length:
+        raise ValidationError(_("The parameter “%(name)s” is too long (at most %(max)d characters).") % {"name": name, "max": max_length})
+    if "\x00" in value or any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationError(_("The parameter “%(name)s” contains control characters.") % {"name": name})
+    return value.strip()
+
+
+def _page(request: HttpRequest, items, per_page: int = PAGE_SIZE):  # noqa: ANN001 - a queryset or list
+    raw = _param(request, "page", 9) or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationError(_("The page number must be a positive whole number."))
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(int(raw))
+    except EmptyPage as exc:
+        raise NotFoundOrForbiddenError(_("There is no page %(page)s.") % {"page": raw}) from exc
+
+
+def _country_filter(request: HttpRequest):
+    code = _param(request, "country", 2)
+    if not code:
+        return None
+    try:
+        return selectors.country_get(code)
+    except NotFoundOrForbiddenError as exc:
+        raise ValidationError(_("Unknown country code; use an ISO 3166-1 alpha-2 code such as NL.")) from exc
+
+
+def _choice_filter(request: HttpRequest, name: str, vocabulary: dict[str, str]) -> str | None:
+    value = _param(request, name)
+    if value and value not in vocabulary:
+        raise ValidationError(_("Unknown value for “%(name)s”.") % {"name": name})
+    return value or None
+
+
+def _querystring(**params: str | None) -> str:
+    from urllib.parse import urlencode
+
+    kept = {k: val for k, val in params.items() if val}
+    return urlencode(kept)
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    language = request.LANGUAGE_CODE
+    strongest = selectors.strongest_responses()
+    countries = {c.iso2: c for c in selectors.Country.objects.all()}
+    labels = dict(selectors.GovernmentResponse._meta.get_field("action").choices)
+    shapes: dict[str, CountryShape] = {}
+    for iso2, country in countries.items():
+        action = strongest.get(iso2, "")
+        title = country.name_for(language)
+        if action:
+            title = f"{title}: {labels.get(action, action)}"
+        shapes[iso2] = CountryShape(iso2=iso2, title=title, shade=action,
+                                    href=reverse("atlas:country", args=[iso2.lower()]))
+    markers: dict[tuple[float, float], Marker] = {}
+    for row in selectors.station_points():
+        if row["place__latitude"] is not None and row["place__longitude"] is not None:
+            lon, lat = row["place__longitude"], row["place__latitude"]
+        else:
+            point = country_point(row["country__iso2"])
+            if point is None:
+                continue
+            lon, lat = point
+        key = (round(lon, 2), round(lat, 2))
+        if key in markers:
+            marker = markers[key]
+            marker.count += 1
+            place = row["place__name_en"] or countries[row["country__iso2"]].name_for(language)
+            marker.title = _("%(count)d stations: %(place)s") % {"count": marker.count, "place": place}
+            marker.href = reverse("atlas:country", args=[row["country__iso2"].lower()]) + "#stations"
+        else:
+            markers[key] = Marker(lon=lon, lat=lat, title=row["name_en"], href=reverse("atlas:station", args=[row["pk"]]))
+    svg = render_svg(shapes=shapes, markers=list(markers.values()),
+                     label=_("World map: countries shaded by their strongest public response, with station markers"))
+    legend = [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS]
+    shaded = sorted(
+        ((countries[iso2], action, labels.get(action, action)) for iso2, action in strongest.items() if iso2 in countries),
+        key=lambda t: (-v.RESPONSE_STRENGTH[t[1]], t[0].name_en),
+    )
+    return render(request, "atlas/home.html", {
+        "svg": svg, "legend": legend, "shaded": shaded,
+        "figures": selectors.headline_figures(), "counts": selectors.home_counts(),
+    })
+
+
+# --- countries and entities -------------------------------------------------------------------
+
+
+@public_page
+def country(request: HttpRequest, iso2: str) -> HttpResponse:
+    c = selectors.country_get(iso2)
+    responses = selectors.country_responses(c)
+    stations = selectors.country_stations(c)
+    incidents = selectors.country_incidents(c)
+    strongest = v.strongest_response([r.action for r in responses])
+    strongest_responses = [r for r in responses if r.action == strongest]
+    sources = selectors.sources_citing([
+        ("country", [c.pk]), ("response", [r.pk for r in responses]),
+        ("station", [s.pk for s in stations]), ("incident", [i.pk for i in incidents]),
+    ])
+    return render(request, "atlas/country.html", {
+        "country": c, "country_name": c.name_for(request.LANGUAGE_CODE),
+        "responses": responses, "stations": stations, "incidents": incidents, "sources": sources,
+        "strongest": strongest, "strongest_label": dict(v.RESPONSE_ACTIONS).get(strongest or "", ""),
+        "strongest_responses": strongest_responses, "country_claims": selectors.country_claims(c),
+    })
+
+
+@public_page
+def station(request: HttpRequest, pk: int) -> HttpResponse:
+    s = selectors.station_get(pk)
+    return render(request, "atlas/station.html", {"station": s, "country_name": s.country.name_for(request.LANGUAGE_CODE)})
+
+
+@public_page
+def organization(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "atlas/organization.html", {"org": selectors.organization_get(pk)})
+
+
+@public_page
+def source(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "atlas/source.html", {"source": selectors.source_get(pk, request.LANGUAGE_CODE)})
+
+
+@public_page
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "atlas/claim.html", {"claim": selectors.claim_get(pk, request.LANGUAGE_CODE)})
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@public_page
+def stations(request: HttpRequest) -> HttpResponse:
+    country_filter = _country_filter(request)
+    status = _choice_filter(request, "status", v.STATION_STATUSES)
+    page = _page(request, selectors.station_list(country=country_filter, status=status))
+    return render(request, "atlas/stations.html", {
+        "page": page, "country_filter": country_filter, "status": status,
+        "countries": selectors.station_countries(),
+        "statuses": list(selectors.Station._meta.get_field("status").choices),
+        "filters": _querystring(country=country_filter.iso2 if country_filter else None, status=status),
+    })
+
+
+@public_page
+def incidents(request: HttpRequest) -> HttpResponse:
+    country_filter = _country_filter(request)
+    tactic = _choice_filter(request, "tactic", v.INCIDENT_TACTICS)
+    page = _page(request, selectors.incident_list(country=country_filter, tactic=tactic))
+    incidents_on_page = selectors._attach(list(page.object_list), "incident")
+    return render(request, "atlas/incidents.html", {
+        "page": page, "incidents": incidents_on_page, "country_filter": country_filter, "tactic": tactic,
+        "countries": selectors.incident_countries(),
+        "tactics": list(selectors.Incident._meta.get_field("tactic").choices),
+        "filters": _querystring(country=country_filter.iso2 if country_filter else None, tactic=tactic),
+    })
+
+
+@public_page
+def sources(request: HttpRequest) -> HttpResponse:
+    return render(request, "atlas/sources.html", {"page": _page(request, selectors.source_list())})
+
+
+@public_page
+def compare(request: HttpRequest) -> HttpResponse:
+    labels = list(selectors.GovernmentResponse._meta.get_field("action").choices)
+    return render(request, "atlas/compare.html", {"rows": selectors.compare_rows(), "actions": labels})
+
+
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    query = _param(request, "q", MAX_QUERY_LENGTH)
+    context: dict = {"query": query, "max_length": MAX_QUERY_LENGTH}
+    if query:
+        page = _page(request, selectors.search_sources(query), SEARCH_PAGE_SIZE)
+        context["page"] = page
+        context["entities"] = selectors.search_entities(query, request.LANGUAGE_CODE) if page.number == 1 else []
+        context["filters"] = _querystring(q=query)
+    return render(request, "atlas/search.html", context)
+
+
+# The language switch must work for visitors who are not logged in.
+set_language = login_not_required(django_set_language)

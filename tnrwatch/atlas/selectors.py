@@ -1,0 +1,409 @@
+"""Every read the public atlas pages make. Only TLP:CLEAR records, through the outbound filter.
+
+A claim is public when the claim, its subject and at least one of its evidence items (with a
+public source) are CLEAR: a claim about a non-public station would reveal the station, and a
+claim without a public quote could not show where it comes from. Evidence is shown only when
+both the evidence item and its source are CLEAR.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from tnrwatch.core.errors import NotFoundOrForbiddenError
+from tnrwatch.registry import vocabulary as v
+from tnrwatch.registry.models import (
+    Alias,
+    Claim,
+    Country,
+    Evidence,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Place,
+    Source,
+    Station,
+)
+from tnrwatch.registry.names import normalize_name, to_simplified
+from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
+
+
+def public(model) -> QuerySet:  # noqa: ANN001 - a model class
+    return outbound_queryset(model, PUBLIC)
+
+
+# Subjects whose model carries a marking; countries and places are public reference data.
+_MARKED_SUBJECTS = {
+    "organization": Organization,
+    "station": Station,
+    "response": GovernmentResponse,
+    "incident": Incident,
+    "source": Source,
+    "figure": Figure,
+}
+
+
+def _public_evidence() -> QuerySet:
+    return public(Evidence).filter(source__in=public(Source)).select_related("source").order_by("id")
+
+
+def public_claims() -> QuerySet:
+    """Public claims that have at least one public quote, with that evidence prefetched."""
+    return (
+        public(Claim)
+        .filter(evidence__in=_public_evidence())
+        .distinct()
+        .prefetch_related(Prefetch("evidence", queryset=_public_evidence(), to_attr="public_evidence"))
+    )
+
+
+def _subject_is_public(subject_type: str, subject_id: int) -> bool:
+    model = _MARKED_SUBJECTS.get(subject_type)
+    if model is None:
+        return True
+    return public(model).filter(pk=subject_id).exists()
+
+
+def claims_for(subject_type: str, ids: Iterable[int]) -> dict[int, list[Claim]]:
+    """Public claims about the given (already public) subjects, grouped by subject id."""
+    ids = list(ids)
+    grouped: dict[int, list[Claim]] = defaultdict(list)
+    if not ids:
+        return grouped
+    for claim in public_claims().filter(subject_type=subject_type, subject_id__in=ids).order_by("prop", "id"):
+        grouped[claim.subject_id].append(claim)
+    return grouped
+
+
+def _attach(objects: list, subject_type: str) -> list:
+    by_id = claims_for(subject_type, [o.pk for o in objects])
+    for obj in objects:
+        obj.claims = by_id.get(obj.pk, [])
+    return objects
+
+
+# --- subjects: names and links --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    label: str
+    url: str | None
+
+
+def subject_refs(pairs: Iterable[tuple[str, int]], language: str) -> dict[tuple[str, int], SubjectRef]:
+    """Name and page of each (subject_type, id) that is public; non-public ones are left out."""
+    by_type: dict[str, set[int]] = defaultdict(set)
+    for subject_type, subject_id in pairs:
+        by_type[subject_type].add(subject_id)
+    refs: dict[tuple[str, int], SubjectRef] = {}
+    for subject_type, ids in by_type.items():
+        if subject_type == "country":
+            for c in Country.objects.filter(pk__in=ids):
+                refs[(subject_type, c.pk)] = SubjectRef(c.name_for(language), reverse("atlas:country", args=[c.iso2.lower()]))
+        elif subject_type == "place":
+            for p in Place.objects.filter(pk__in=ids).select_related("country"):
+                refs[(subject_type, p.pk)] = SubjectRef(f"{p.name_en}, {p.country.name_for(language)}", reverse("atlas:country", args=[p.country.iso2.lower()]))
+        elif subject_type == "station":
+            for s in public(Station).filter(pk__in=ids):
+                refs[(subject_type, s.pk)] = SubjectRef(s.name_en, reverse("atlas:station", args=[s.pk]))
+        elif subject_type == "organization":
+            for o in public(Organization).filter(pk__in=ids):
+                refs[(subject_type, o.pk)] = SubjectRef(o.name_en, reverse("atlas:organization", args=[o.pk]))
+        elif subject_type == "source":
+            for s in public(Source).filter(pk__in=ids):
+                refs[(subject_type, s.pk)] = SubjectRef(s.title, reverse("atlas:source", args=[s.pk]))
+        elif subject_type == "response":
+            for r in public(GovernmentResponse).filter(pk__in=ids).select_related("country"):
+                label = f"{r.country.name_for(language)}: {r.get_action_display()}"
+                refs[(subject_type, r.pk)] = SubjectRef(label, reverse("atlas:country", args=[r.country.iso2.lower()]) + f"#response-{r.pk}")
+        elif subject_type == "incident":
+            for i in public(Incident).filter(pk__in=ids).select_related("host_country"):
+                label = f"{i.get_tactic_display()}, {i.host_country.name_for(language)}"
+                refs[(subject_type, i.pk)] = SubjectRef(label, reverse("atlas:incidents") + f"#incident-{i.pk}")
+        elif subject_type == "figure":
+            for f in public(Figure).filter(pk__in=ids):
+                refs[(subject_type, f.pk)] = SubjectRef(f"{f.value:,} {f.label}", reverse("atlas:home") + f"#figure-{f.pk}")
+    return refs
+
+
+def _with_subjects(claims: list[Claim], language: str) -> list[Claim]:
+    refs = subject_refs(((c.subject_type, c.subject_id) for c in claims), language)
+    kept = []
+    for claim in claims:
+        ref = refs.get((claim.subject_type, claim.subject_id))
+        if ref is not None:
+            claim.subject_ref = ref
+            kept.append(claim)
+    return kept
+
+
+# --- home and map ---------------------------------------------------------------------------
+
+
+def strongest_responses() -> dict[str, str]:
+    """ISO2 -> the strongest public response action of that country."""
+    actions: dict[str, list[str]] = defaultdict(list)
+    for iso2, action in public(GovernmentResponse).values_list("country__iso2", "action").distinct():
+        actions[iso2].append(action)
+    return {iso2: v.strongest_response(acts) for iso2, acts in actions.items() if v.strongest_response(acts)}
+
+
+def station_points() -> list[dict]:
+    """Public stations with whatever coordinates we know (city, else none), lightest rows."""
+    return list(
+        public(Station)
+        .order_by("country__iso2", "name_en")
+        .values("pk", "name_en", "country__iso2", "place__name_en", "place__latitude", "place__longitude")
+    )
+
+
+def headline_figures() -> list[Figure]:
+    figures = list(public(Figure).select_related("country").order_by("kind", "-period_end", "id"))
+    return _attach(figures, "figure")
+
+
+def home_counts() -> dict[str, int]:
+    return {
+        "stations": public(Station).count(),
+        "countries": public(Station).values("country").distinct().count(),
+        "responses": public(GovernmentResponse).count(),
+        "sources": public(Source).count(),
+    }
+
+
+# --- countries --------------------------------------------------------------------------------
+
+
+def country_get(iso2: str) -> Country:
+    iso2 = (iso2 or "").upper()
+    if len(iso2) != 2 or not iso2.isascii() or not iso2.isalpha():
+        raise NotFoundOrForbiddenError("There is no country with this code.")
+    country = Country.objects.filter(iso2=iso2).first()
+    if country is None:
+        raise NotFoundOrForbiddenError("There is no country with this code.")
+    return country
+
+
+def country_responses(country: Country) -> list[GovernmentResponse]:
+    responses = list(
+        public(GovernmentResponse).filter(country=country).select_related("place")
+        .prefetch_related(Prefetch("stations", queryset=public(Station)))
+        .order_by("-date", "id")
+    )
+    return _attach(responses, "response")
+
+
+def country_stations(country: Country) -> list[Station]:
+    stations = list(public(Station).filter(country=country).select_related("place", "operator", "host_organization"))
+    for s in stations:  # links to operators only when those are public too
+        if s.operator and s.operator.marking != "clear":
+            s.operator = None
+        if s.host_organization and s.host_organization.marking != "clear":
+            s.host_organization = None
+    return _attach(stations, "station")
+
+
+def country_incidents(country: Country) -> list[Incident]:
+    incidents = list(public(Incident).filter(host_country=country).select_related("origin_country", "place"))
+    return _attach(incidents, "incident")
+
+
+def country_claims(country: Country) -> list[Claim]:
+    return claims_for("country", [country.pk]).get(country.pk, [])
+
+
+def sources_citing(pairs: list[tuple[str, list[int]]]) -> list[Source]:
+    """Public sources with public evidence about any of the given subjects."""
+    cond = Q(pk__in=[])
+    for subject_type, ids in pairs:
+        if ids:
+            cond |= Q(claim__subject_type=subject_type, claim__subject_id__in=ids)
+    evidence = _public_evidence().filter(claim__in=public(Claim)).filter(cond)
+    return list(public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id"))
+
+
+# --- entities ---------------------------------------------------------------------------------
+
+
+def _get_public(model, pk: int):  # noqa: ANN001
+    obj = public(model).filter(pk=pk).first()
+    if obj is None:
+        raise NotFoundOrForbiddenError("There is no public record with this number.")
+    return obj
+
+
+def station_get(pk: int) -> Station:
+    station = _get_public(Station, pk)
+    for attr in ("operator", "host_organization"):
+        org = getattr(station, attr)
+        if org is not None and org.marking != "clear":
+            setattr(station, attr, None)
+    station.claims = claims_for("station", [station.pk]).get(station.pk, [])
+    claim_ids = {c.pk for c in station.claims}
+    history = []
+    for change in station.status_history.select_related("claim").order_by("-date", "-created_at"):
+        # A status change cites its claim only when that claim is itself public.
+        change.public_claim = change.claim if change.claim_id in claim_ids else None
+        history.append(change)
+    station.history = history
+    station.public_responses = list(public(GovernmentResponse).filter(stations=station).select_related("country"))
+    station.public_incidents = list(public(Incident).filter(stations=station))
+    return station
+
+
+def organization_get(pk: int) -> Organization:
+    org = _get_public(Organization, pk)
+    org.claims = claims_for("organization", [org.pk]).get(org.pk, [])
+    org.operated = list(public(Station).filter(operator=org).select_related("country"))
+    org.hosted = list(public(Station).filter(host_organization=org).select_related("country"))
+    org.aliases = list(Alias.objects.filter(subject_type="organization", subject_id=org.pk).order_by("name"))
+    return org
+
+
+def source_get(pk: int, language: str) -> Source:
+    source = _get_public(Source, pk)
+    claim_ids = _public_evidence().filter(source=source).values("claim_id")
+    claims = list(public_claims().filter(pk__in=claim_ids).order_by("subject_type", "subject_id", "prop", "id"))
+    for claim in claims:
+        claim.from_this_source = [e for e in claim.public_evidence if e.source_id == source.pk]
+    source.claims = _with_subjects(claims, language)
+    return source
+
+
+def claim_get(pk: int, language: str) -> Claim:
+    claim = public_claims().filter(pk=pk).first()
+    if claim is None or not _subject_is_public(claim.subject_type, claim.subject_id):
+        raise NotFoundOrForbiddenError("There is no public claim with this number.")
+    [claim] = _with_subjects([claim], language)
+    claim.supporting = [e for e in claim.public_evidence if e.stance == Evidence.Stance.SUPPORTS]
+    claim.refuting = [e for e in claim.public_evidence if e.stance == Evidence.Stance.REFUTES]
+    # Other values asserted for the same subject and property: contested facts side by side.
+    claim.alternatives = _with_subjects(
+        list(public_claims().filter(subject_type=claim.subject_type, subject_id=claim.subject_id, prop=claim.prop)
+             .exclude(pk=claim.pk)),
+        language,
+    )
+    return claim
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def station_list(*, country: Country | None = None, status: str | None = None) -> QuerySet:
+    qs = public(Station).select_related("country", "place", "operator")
+    if country is not None:
+        qs = qs.filter(country=country)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("country__name_en", "name_en", "id")
+
+
+def incident_list(*, country: Country | None = None, tactic: str | None = None) -> QuerySet:
+    qs = public(Incident).select_related("origin_country", "host_country", "place")
+    if country is not None:
+        qs = qs.filter(host_country=country)
+    if tactic:
+        qs = qs.filter(tactic=tactic)
+    return qs.order_by("-date", "id")
+
+
+def incident_countries() -> QuerySet:
+    return Country.objects.filter(pk__in=public(Incident).values("host_country_id")).order_by("name_en")
+
+
+def station_countries() -> QuerySet:
+    return Country.objects.filter(pk__in=public(Station).values("country_id")).order_by("name_en")
+
+
+def source_list() -> QuerySet:
+    return public(Source).annotate(
+        quote_count=Count("evidence", filter=Q(evidence__marking="clear"))
+    ).order_by("-published", "id")
+
+
+# --- comparison -------------------------------------------------------------------------------
+
+
+@dataclass
+class CompareRow:
+    country: Country
+    stations: int = 0
+    cells: dict[str, list[GovernmentResponse]] = field(default_factory=dict)
+    strongest: str | None = None
+
+    def cell_list(self) -> list[tuple[str, list[GovernmentResponse]]]:
+        return [(action, self.cells.get(action, [])) for action in v.RESPONSE_ACTIONS]
+
+
+def compare_rows() -> list[CompareRow]:
+    """One row per country with any public response or station; cells are its responses by action."""
+    rows: dict[int, CompareRow] = {}
+    station_counts = dict(public(Station).values_list("country_id").annotate(n=Count("id")).values_list("country_id", "n"))
+    responses = list(public(GovernmentResponse).select_related("country").order_by("date", "id"))
+    claim_ids = claims_for("response", [r.pk for r in responses])
+    for country in Country.objects.filter(pk__in=set(station_counts) | {r.country_id for r in responses}):
+        rows[country.pk] = CompareRow(country=country, stations=station_counts.get(country.pk, 0))
+    for response in responses:
+        response.claims = claim_ids.get(response.pk, [])
+        rows[response.country_id].cells.setdefault(response.action, []).append(response)
+    for row in rows.values():
+        row.strongest = v.strongest_response(list(row.cells))
+    return sorted(rows.values(), key=lambda r: r.country.name_en)
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntityHit:
+    kind: str  # station, organization, country
+    label: str
+    detail: str
+    url: str
+    matched: str  # the alias or name that matched
+
+
+def search_entities(query: str, language: str, limit: int = 100) -> list[EntityHit]:
+    """Stations, organisations and countries whose name or any alias matches, in any script."""
+    key = normalize_name(query)
+    if not key:
+        return []
+    hits: list[EntityHit] = []
+    aliases = list(
+        Alias.objects.filter(normalized__contains=key, subject_type__in=("station", "organization", "country"))
+        .order_by("subject_type", "subject_id", "id")[: limit * 4]
+    )
+    matched: dict[tuple[str, int], str] = {}
+    for alias in aliases:
+        matched.setdefault((alias.subject_type, alias.subject_id), alias.name)
+    station_ids = [i for (t, i) in matched if t == "station"]
+    org_ids = [i for (t, i) in matched if t == "organization"]
+    for s in public(Station).filter(pk__in=station_ids).select_related("country", "place")[:limit]:
+        where = ", ".join(x for x in (s.place.name_en if s.place else "", s.country.name_for(language)) if x)
+        hits.append(EntityHit("station", s.name_en, where, reverse("atlas:station", args=[s.pk]), matched[("station", s.pk)]))
+    for o in public(Organization).filter(pk__in=org_ids)[:limit]:
+        hits.append(EntityHit("organization", o.name_en, o.region, reverse("atlas:organization", args=[o.pk]), matched[("organization", o.pk)]))
+    simplified = to_simplified(query)
+    country_q = (Q(name_en__icontains=query) | Q(name_zh_hans__icontains=simplified) | Q(name_zh_hant__icontains=query)
+                 | Q(pk__in=[i for (t, i) in matched if t == "country"]))
+    if len(query) == 2 and query.isascii() and query.isalpha():
+        country_q |= Q(iso2=query.upper())
+    for c in Country.objects.filter(country_q)[:limit]:
+        hits.append(EntityHit("country", c.name_for(language), c.iso2, reverse("atlas:country", args=[c.iso2.lower()]), c.name_for(language)))
+    return hits[:limit]
+
+
+def search_sources(query: str) -> QuerySet:
+    """Public sources whose title, publisher or captured text contains the query."""
+    variants = {query, to_simplified(query)}
+    cond = Q()
+    for q in variants:
+        cond |= Q(title__icontains=q) | Q(publisher__icontains=q) | Q(text__icontains=q)
+    return public(Source).filter(cond).order_by("-published", "id")

@@ -1,0 +1,180 @@
+"""The public atlas pages, through the real HTTP stack and database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from .atlas_fixtures import SECRET, atlas_record  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages(rec):
+    return [
+        reverse("atlas:home"),
+        reverse("atlas:compare"),
+        reverse("atlas:country", args=["nl"]),
+        reverse("atlas:country", args=["de"]),
+        reverse("atlas:stations"),
+        reverse("atlas:station", args=[rec["station"].pk]),
+        reverse("atlas:organization", args=[rec["bureau"].pk]),
+        reverse("atlas:incidents"),
+        reverse("atlas:sources"),
+        reverse("atlas:source", args=[rec["source"].pk]),
+        reverse("atlas:claim", args=[rec["closure"].pk]),
+        reverse("atlas:claim", args=[rec["disputed"].pk]),
+        reverse("atlas:search") + "?q=Fuzhou",
+        reverse("atlas:search"),
+    ]
+
+
+def test_every_page_renders_for_an_anonymous_visitor(client, atlas_record):
+    for url in _pages(atlas_record):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Content-Security-Policy" in response.headers
+
+
+def test_no_non_public_record_appears_anywhere(client, atlas_record):
+    for url in _pages(atlas_record) + [reverse("atlas:search") + "?q=ambersecr"]:
+        html = client.get(url).content.decode()
+        assert SECRET not in html, url
+
+
+def test_non_public_records_have_no_page(client, atlas_record):
+    rec = atlas_record
+    for url in [
+        reverse("atlas:station", args=[rec["hidden_station"].pk]),
+        reverse("atlas:source", args=[rec["hidden_source"].pk]),
+        reverse("atlas:claim", args=[rec["hidden_claim"].pk]),
+        reverse("atlas:claim", args=[rec["leaked_subject"].pk]),  # a CLEAR claim about an AMBER station
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode()
+
+
+def test_pages_load_nothing_from_another_host_and_use_no_inline_style_or_script(client, atlas_record):
+    external = re.compile(r"<(?:link|script|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I)
+    for url in _pages(atlas_record):
+        html = client.get(url).content.decode()
+        assert not external.search(html), url
+        assert not re.search(r"\sstyle\s*=", html, re.I), url
+        assert not re.search(r"<script\b(?![^>]*\bsrc=)", html, re.I), url
+        assert not re.search(r"\son[a-z]+\s*=", html, re.I), url
+
+
+def test_claim_page_shows_evidence_for_and_against_side_by_side(client, atlas_record):
+    html = client.get(reverse("atlas:claim", args=[atlas_record["disputed"].pk])).content.decode()
+    assert "Disputed" in html
+    supports, refutes = html.split('class="refutes"', 1)
+    assert "a police service station" in supports
+    assert "it is only a volunteer centre" in refutes
+    assert reverse("atlas:source", args=[atlas_record["source"].pk]) in html
+
+
+def test_country_page_cites_the_claims_behind_its_strongest_response(client, atlas_record):
+    html = client.get(reverse("atlas:country", args=["NL"])).content.decode()
+    assert "Closure ordered" in html
+    assert "Dutch Foreign Ministry" in html
+    assert "2022-11-01" in html
+    assert reverse("atlas:claim", args=[atlas_record["closure"].pk]) in html
+    assert "The Dutch government ordered China to shut down" in html  # the verbatim quote
+    assert reverse("atlas:station", args=[atlas_record["station"].pk]) in html
+    assert "Radio Free Asia" in html
+
+
+def test_source_page_lists_every_claim_it_supports_with_quotes(client, atlas_record):
+    html = client.get(reverse("atlas:source", args=[atlas_record["source"].pk])).content.decode()
+    for quote in ["The Dutch government ordered China to shut down", "Germany is probing",
+                  "54 overseas police service stations", "abducted in Berlin", "it is only a volunteer centre"]:
+        assert quote in html
+    assert 'rel="noreferrer noopener nofollow"' in html
+
+
+def test_station_page_shows_status_operator_and_claims(client, atlas_record):
+    html = client.get(reverse("atlas:station", args=[atlas_record["station"].pk])).content.decode()
+    assert "福州警侨服务站" in html
+    assert reverse("atlas:organization", args=[atlas_record["bureau"].pk]) in html
+    assert "Reported" in html
+    assert "a police service station" in html
+    assert "Rotterdam" in html
+
+
+def test_compare_table_has_a_row_per_country_and_dated_marks_linking_to_claims(client, atlas_record):
+    html = client.get(reverse("atlas:compare")).content.decode()
+    assert "Netherlands" in html and "Germany" in html
+    assert "2022-11-01" in html and "2022-10-01" in html
+    assert reverse("atlas:claim", args=[atlas_record["closure"].pk]) in html
+    assert "No public response yet" in html  # every vocabulary column is there
+
+
+def test_home_shows_headline_figures_linked_to_their_claims(client, atlas_record):
+    html = client.get(reverse("atlas:home")).content.decode()
+    assert "54" in html and "overseas police stations" in html
+    assert reverse("atlas:claim", args=[atlas_record["figure_claim"].pk]) in html
+
+
+def test_incident_list_filters_by_country_and_tactic(client, atlas_record):
+    url = reverse("atlas:incidents")
+    assert "abducted in Berlin" in client.get(url + "?country=DE").content.decode()
+    assert "abducted in Berlin" not in client.get(url + "?country=NL").content.decode()
+    assert "abducted in Berlin" in client.get(url + "?tactic=rendition").content.decode()
+    assert "abducted in Berlin" not in client.get(url + "?tactic=threats").content.decode()
+
+
+def test_station_list_filters_by_country(client, atlas_record):
+    url = reverse("atlas:stations")
+    assert "Fuzhou police service station Rotterdam" in client.get(url + "?country=nl").content.decode()
+    assert "Fuzhou police service station Rotterdam" not in client.get(url + "?country=DE").content.decode()
+
+
+@pytest.mark.parametrize("url", [
+    "/countries/ZZ/", "/countries/zz/", "/stations/999999/", "/stations/999999999999999999/",
+    "/claims/0/", "/sources/123456789/", "/organisations/77/", "/stations/99999999999999999999999/",
+    "/countries/NLD/", "/claims/abc/", "/stations/?page=999",
+])
+def test_unknown_records_are_404_with_a_message(client, atlas_record, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "<h1>404" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [
+    "?page=abc", "?page=-1", "?page=0", "?page=1e3", "?page=" + "9" * 5000, "?country=ZZ", "?country=NLD",
+    "?country=%00", "?status=nonsense", "?status=%00", "?tactic=burglary", "?country=" + "x" * (1024 * 1024),
+])
+def test_hostile_list_parameters_are_400_with_a_message(client, atlas_record, query):
+    for name in ("stations", "incidents"):
+        if "status" in query and name == "incidents" or "tactic" in query and name == "stations":
+            continue
+        response = client.get(reverse(f"atlas:{name}") + query)
+        assert response.status_code == 400, (name, query[:40])
+        assert "<h1>400" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?q=%00", "?q=" + "福" * (1024 * 1024), "?q=abc&page=x", "?q=a%01b"])
+def test_hostile_search_queries_are_400(client, atlas_record, query):
+    response = client.get(reverse("atlas:search") + query)
+    assert response.status_code == 400
+    assert "<h1>400" in response.content.decode()
+
+
+def test_post_to_a_public_page_is_refused(client, atlas_record):
+    assert client.post(reverse("atlas:home")).status_code == 405
+
+
+def test_list_pages_paginate(client, atlas_record):
+    from tnrwatch.registry import services
+    from tnrwatch.registry.models import Country
+
+    fr = Country.objects.get(iso2="FR")
+    for i in range(55):
+        services.station_create(actor_label="test", name_en=f"Paginated station {i:02d}", country=fr, marking="clear")
+    first = client.get(reverse("atlas:stations") + "?country=FR").content.decode()
+    second = client.get(reverse("atlas:stations") + "?country=FR&page=2").content.decode()
+    assert "Page 1 of 2" in first and 'rel="next"' in first and "country=FR&amp;page=2" in first
+    assert "Paginated station 54" in second and "Paginated station 00" not in second
