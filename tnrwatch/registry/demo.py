@@ -1,0 +1,424 @@
+"""The demo dataset: every fact the founding article states, as claims that cite it.
+
+The founding article is Radio Free Asia's "International concern grows over Chinese 'police
+service stations'" (the seed, identified by SEED_SHA256). Its text is not in the repository: only
+short verbatim quotes are, each with its character offset and paragraph in the article, so anyone
+holding the article can check every quote. Nothing here is invented: where the article gives no
+date, no city or no operator, the field stays empty.
+
+`demo_load()` writes everything through `registry.services` with actor_label "load_demo", marks
+every record TLP:CLEAR, and is idempotent: entities are found again by a natural key (a bureau by
+kind and English name, a response by country, action and summary...), claims by their
+deterministic key and evidence by (claim, source, quote, stance), so a second run writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from . import services
+from .models import Claim, Evidence, Figure, GovernmentResponse, Incident, Organization, Source, Station
+
+ACTOR_LABEL = "load_demo"
+MARKING = "clear"
+SEED_FILENAME = "000_73e1bc228e699b35.txt"
+SEED_SHA256 = "dbfa8af3a38cb7f366be717662c935391c3c67a170f31ab7bffec9ad6292785e"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote from the seed: `text` is seed[start:end], in non-empty line `paragraph`."""
+
+    text: str
+    start: int
+    paragraph: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+# key: (character offset in the seed text, paragraph number, verbatim text)
+_QUOTES: dict[str, tuple[int, int, str]] = {
+    "title": (0, 1, "International concern grows over Chinese ‘police service stations’"),
+    "sd_rights_group": (235, 4, "Human Rights group Safeguard Defenders"),
+    "sd_54_30": (306, 4, "54 “service stations” in 30 countries across five continents"),
+    "de_cl_looking": (537, 5, "Germany and Chile looking into the reports"),
+    "fr_monitoring": (584, 5, "France “monitoring.”"),
+    "sd_madrid": (610, 6, "Madrid-based non-governmental organization, Safeguard Defenders"),
+    "sd_september": (654, 6, "Safeguard Defenders, reported in September"),
+    "cn_illegal": (702, 6, "China is carrying out “illegal, transnational policing operations”"),
+    "beijing_services": (851, 7, "Beijing said the stations were set up to provide essential services"),
+    "sd_coerce": (997, 7, "to coerce emigrants into returning home to face criminal charges and to silence dissent abroad"),
+    "nl_ie_closure": (1103, 8, "the Dutch and Irish governments have ordered China to shut down"),
+    "probing": (1267, 9, "the Czech Republic, Germany, Portugal, Spain, Sweden and the United Kingdom, are probing"),
+    "de_no_authority": (1497, 10, "Chinese agencies do not have any executive authority"),
+    "de_ministry": (1604, 10, "the German Interior Ministry said"),
+    "hanoi_agents": (1749, 11, "Hanoi’s secret agents were accused"),
+    "berlin_abduction": (1787, 11, "abducting a Vietnamese fugitive in Berlin “in broad daylight”"),
+    "berlin_return": (1853, 11, "forcing him to return to Hanoi to face criminal charges"),
+    "vn_cn_parties": (1911, 12, "Vietnam and China are among a handful of countries ruled by Communist Parties"),
+    "vn_apparatus": (1999, 12, "public security apparatuses operate similarly, although on a different scale"),
+    "fr_ministry": (2079, 13, "The French Interior Ministry told Le Monde"),
+    "fr_dgsi": (2137, 13, "its General Directorate for Internal Security"),
+    "fr_resources": (2221, 13, "resources on monitoring activities of foreign services"),
+    "cl_minister": (2351, 14, "In Chile, Interior Minister Carolina Tohá said"),
+    "cl_vina": (2398, 14, "an investigation is being carried out in the city of Viña del Mar"),
+    "cl_cabinet": (2465, 14, "following a cabinet meeting"),
+    "us_in": (2549, 16, "In the United States"),
+    "us_new_york": (2580, 16, "investigation into the reported overseas police service station in New York is ongoing"),
+    "us_broader": (2668, 16, "the government is taking a broader approach"),
+    "us_whole_country": (2789, 16, "in the whole of the country, rather than looking into a single case"),
+    "sd_endorse": (2860, 17, "That’s how we’d like foreign governments to respond"),
+    "sd_chen": (2933, 17, "Jing-jie Chen, one of the main investigators"),
+    "sd_report_title": (2998, 17, "Safeguard Defenders’ report ‘110 Overseas – Chinese Transnational Policing Gone Wild"),
+    "cn_110": (3086, 18, "110 is the police emergency number in China"),
+    "stations_110": (3170, 18, "call themselves “110 Overseas Service Stations"),
+    "chen_told_rfa": (3381, 19, "Chen told RFA"),
+    "sd_urge": (3787, 22, "urged foreign governments to investigate China’s transnational repression tactics"),
+    "sd_mechanisms": (4008, 23, "adequate reporting and protection mechanisms for communities at risk"),
+    "two_bureaus": (4278, 25, "set up mostly by two Chinese Public Security Bureaus"),
+    "qingtian": (4332, 25, "from Qingtian County in Zhejiang province"),
+    "fuzhou": (4378, 25, "Fuzhou, the capital of Fujian province"),
+    "gov_documents": (4419, 26, "Government documents obtained via open sources"),
+    "ten_provinces": (4489, 26, "at least ten provinces in China were given mandates"),
+    "may_be_higher": (4575, 26, "the number of such police stations may be much higher"),
+    "replicating": (4723, 27, "starting replicating this kind of overseas service station, like Wenzhou and Wuhai"),
+    "cn_insisted": (4820, 28, "The Chinese government insisted"),
+    "cn_driving": (5004, 28, "to have their driving licenses renewed and receive physical examinations"),
+    "sd_rejected": (5094, 29, "rejected by Safeguard Defenders’ researchers"),
+    "first_2018": (5161, 29, "first reports of China’s police stations abroad were recorded in 2018"),
+    "before_covid": (5232, 29, "before any signs of COVID"),
+    "period": (5260, 30, "Between April 2021 and July 2022"),
+    "persuaded_230k": (5309, 30, "“persuaded” 230,000 alleged fugitives to return to China"),
+    "not_all_crimes": (5396, 30, "not all their targets had committed any crimes"),
+    "state_media": (5456, 30, "Chinese state media"),
+    "no_response_list": (5615, 31, "Argentina, Austria, Brazil, Cambodia, Greece, Hungary, Japan, and Slovakia"),
+    "no_response": (5706, 31, "have yet to respond"),
+    "ng_journalists": (5729, 32, "In Nigeria, some journalists"),
+    "ng_warned": (5815, 32, "warned against it, even threatened"),
+    "ng_nonsense": (5869, 33, "Government agencies kept telling them the report’s findings are nonsense"),
+}
+QUOTES: dict[str, Quote] = {key: Quote(text, start, par) for key, (start, par, text) in _QUOTES.items()}
+
+# --- entities (refs are "kind:name"; countries are "country:<ISO2>") ----------------------------
+
+SOURCES: dict[str, dict[str, Any]] = {
+    "rfa": {"kind": "news", "title": QUOTES["title"].text, "publisher": "Radio Free Asia",
+            "language": "en", "sha256": SEED_SHA256},
+    # Cited through the article's words only: the evidence for every claim is the article.
+    "report": {"kind": "report", "title": "110 Overseas – Chinese Transnational Policing Gone Wild",
+               "publisher": "Safeguard Defenders"},
+}
+
+ORGANIZATIONS: dict[str, dict[str, Any]] = {
+    "qingtian": {"kind": "operating_bureau", "name_en": "Qingtian County Public Security Bureau",
+                 "name_zh": "青田县公安局", "country": "CN", "region": "Zhejiang",
+                 "aliases": [("青田縣公安局", "zh-hant")]},
+    "fuzhou": {"kind": "operating_bureau", "name_en": "Fuzhou Public Security Bureau",
+               "name_zh": "福州市公安局", "country": "CN", "region": "Fujian", "place": ("Fuzhou", "CN")},
+    "wenzhou": {"kind": "operating_bureau", "name_en": "Wenzhou Public Security Bureau",
+                "name_zh": "温州市公安局", "country": "CN", "place": ("Wenzhou", "CN"),
+                "aliases": [("溫州市公安局", "zh-hant")]},
+    "wuhai": {"kind": "operating_bureau", "name_en": "Wuhai Public Security Bureau",
+              "name_zh": "乌海市公安局", "country": "CN", "place": ("Wuhai", "CN"),
+              "aliases": [("烏海市公安局", "zh-hant")]},
+    "safeguard": {"kind": "ngo", "name_en": "Safeguard Defenders", "country": "ES", "place": ("Madrid", "ES")},
+    "de_interior": {"kind": "government_body", "name_en": "German Interior Ministry", "country": "DE"},
+    "fr_interior": {"kind": "government_body", "name_en": "French Interior Ministry", "country": "FR"},
+    "fr_dgsi": {"kind": "government_body", "name_en": "General Directorate for Internal Security",
+                "country": "FR", "aliases": [("DGSI", "fr")]},
+    "cl_interior": {"kind": "government_body", "name_en": "Interior Minister of Chile", "country": "CL"},
+}
+
+STATIONS: dict[str, dict[str, Any]] = {
+    # The only station the article locates. Its operator and Chinese name are not stated.
+    "new_york": {"name_en": "Reported police service station, New York", "country": "US",
+                 "place": ("New York", "US"), "status": "reported"},
+}
+
+FIGURES: dict[str, dict[str, Any]] = {
+    "stations": {"kind": "stations", "value": 54, "label": "overseas police service stations identified by Safeguard Defenders"},
+    "countries": {"kind": "countries", "value": 30, "label": "countries with such stations"},
+    "continents": {"kind": "continents", "value": 5, "label": "continents with such stations"},
+    # "Between April 2021 and July 2022": whole months, so the period ends on the last day of July.
+    "persuaded": {"kind": "persuaded_to_return", "value": 230_000,
+                  "label": "alleged fugitives “persuaded” by Chinese police to return to China",
+                  "period_start": date(2021, 4, 1), "period_end": date(2022, 7, 31)},
+    "provinces": {"kind": "provinces", "value": 10,
+                  "label": "provinces (at least) in China given mandates to set up similar operations"},
+}
+
+_PROBING = ("CZ", "DE", "PT", "ES", "SE", "GB")
+_NOT_YET = ("AR", "AT", "BR", "KH", "GR", "HU", "JP", "SK")
+
+RESPONSES: dict[str, dict[str, Any]] = {
+    "nl": {"country": "NL", "action": "closure_ordered", "body_kind": "government", "body": "Dutch government",
+           "summary": "The Dutch government ordered China to close its overseas police service stations in the Netherlands."},
+    "ie": {"country": "IE", "action": "closure_ordered", "body_kind": "government", "body": "Irish government",
+           "summary": "The Irish government ordered China to close its overseas police service stations in Ireland."},
+    **{f"probe_{iso.lower()}": {
+        "country": iso, "action": "investigation", "body_kind": "government", "body": "Government",
+        "summary": "The government is probing Safeguard Defenders' allegations of Chinese overseas police service stations."}
+       for iso in _PROBING},
+    "de_statement": {"country": "DE", "action": "other", "body_kind": "ministry", "body": "German Interior Ministry",
+                     "summary": "Statement: Germany does not tolerate foreign state power being exercised on its "
+                                "territory, and Chinese agencies have no executive authority there."},
+    "fr": {"country": "FR", "action": "monitoring", "body_kind": "police",
+           "body": "French Interior Ministry, General Directorate for Internal Security",
+           "summary": "The Interior Ministry said its internal security directorate devotes substantial and growing "
+                      "resources to monitoring foreign services that may conflict with French sovereignty."},
+    "cl": {"country": "CL", "action": "investigation", "body_kind": "ministry", "body": "Interior Minister",
+           "place": ("Viña del Mar", "CL"),
+           "summary": "The Interior Minister said an investigation is under way in Viña del Mar, after the issue "
+                      "was raised in a cabinet meeting."},
+    "us_new_york": {"country": "US", "action": "investigation", "body_kind": "government", "body": "",
+                    "stations": ["station:new_york"],
+                    "summary": "An investigation into the reported police service station in New York is ongoing."},
+    "us_broad": {"country": "US", "action": "investigation", "body_kind": "government", "body": "US government",
+                 "summary": "The government is looking at China's alleged transnational repression and policing "
+                            "across the whole country rather than at a single case."},
+    **{f"none_{iso.lower()}": {
+        "country": iso, "action": "no_response", "body_kind": "government", "body": "Authorities",
+        "summary": "Named by Safeguard Defenders' researchers among the countries whose authorities have yet to respond."}
+       for iso in _NOT_YET},
+    "ng": {"country": "NG", "action": "denial", "body_kind": "government", "body": "Government agencies",
+           "summary": "Government agencies told journalists the report's findings were nonsense; journalists who "
+                      "tried to cover the story were warned against it, even threatened."},
+}
+
+INCIDENTS: dict[str, dict[str, Any]] = {
+    # De-identified: the article names no one, and neither do we. No date: the article gives none.
+    "berlin": {"origin_country": "VN", "host_country": "DE", "place": ("Berlin", "DE"), "tactic": "rendition",
+               "target_category": "accused_fugitive",
+               "summary": "Vietnamese secret agents were accused of abducting a Vietnamese fugitive in Berlin in "
+                          "broad daylight and forcing the person back to Hanoi to face criminal charges."},
+}
+
+# --- claims: (subject ref, property, value, supporting quotes, refuting quotes) -----------------
+
+_CHINA_SAYS = ("Essential services to Chinese citizens overseas, such as renewing driving licences "
+               "and physical examinations")
+_SD_SAYS = "Coercing emigrants to return home to face criminal charges, and silencing dissent abroad"
+_BUREAU_CLAIMS = [
+    ("kind", "operating_bureau", ("two_bureaus",), ()),
+    ("country", "CN", ("two_bureaus",), ()),
+    ("operated_stations", "Most of the 54 stations identified by Safeguard Defenders", ("two_bureaus",), ()),
+    # Contested: Beijing's stated purpose, refuted by Safeguard Defenders (reports predate COVID).
+    ("purpose", _CHINA_SAYS, ("beijing_services", "cn_insisted", "cn_driving"),
+     ("sd_rejected", "first_2018", "before_covid")),
+    ("purpose", _SD_SAYS, ("sd_coerce",), ()),
+]
+_REPLICATING = [
+    ("kind", "operating_bureau", ("replicating",), ()),
+    ("activity", "Starting to replicate overseas police service stations", ("replicating",), ()),
+]
+
+CLAIMS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
+    ("source:rfa", "title", QUOTES["title"].text, ("title",), ()),
+    ("source:rfa", "publisher", "Radio Free Asia", ("chen_told_rfa",), ()),
+    ("source:report", "title", SOURCES["report"]["title"], ("sd_report_title",), ()),
+    ("source:report", "publisher", "Safeguard Defenders", ("sd_report_title",), ()),
+    ("source:report", "published", "September (year not stated)", ("sd_september",), ()),
+    ("source:report", "contributor", "Jing-jie Chen, one of the main investigators", ("sd_chen",), ()),
+    ("figure:stations", "value", "54", ("sd_54_30",), ()),
+    ("figure:stations", "counted_by", "Safeguard Defenders", ("sd_rights_group",), ()),
+    ("figure:stations", "first_reported", "2018", ("first_2018",), ()),
+    ("figure:stations", "also_called", "110 Overseas Service Stations", ("stations_110",), ()),
+    ("figure:stations", "caveat", "The number of such stations may be much higher", ("may_be_higher",), ()),
+    ("figure:countries", "value", "30", ("sd_54_30",), ()),
+    ("figure:continents", "value", "5", ("sd_54_30",), ()),
+    ("figure:persuaded", "value", "230000", ("persuaded_230k",), ()),
+    ("figure:persuaded", "period", "April 2021 – July 2022", ("period",), ()),
+    ("figure:persuaded", "reported_by", "Chinese state media", ("state_media",), ()),
+    ("figure:persuaded", "caveat", "Not all the targets had committed any crimes", ("not_all_crimes",), ()),
+    ("figure:provinces", "value", "10", ("ten_provinces",), ()),
+    ("figure:provinces", "qualifier", "at least", ("ten_provinces",), ()),
+    ("figure:provinces", "based_on", "Government documents obtained via open sources", ("gov_documents",), ()),
+    ("country:CN", "alleged_activity", "Illegal, transnational policing operations", ("cn_illegal",), ()),
+    ("country:CN", "police_emergency_number", "110", ("cn_110",), ()),
+    ("country:CN", "ruled_by", "Communist Party", ("vn_cn_parties",), ()),
+    ("country:VN", "ruled_by", "Communist Party", ("vn_cn_parties",), ()),
+    ("country:VN", "security_apparatus", "Operates like China's, on a different scale", ("vn_apparatus",), ()),
+    *[("organization:qingtian", *c) for c in _BUREAU_CLAIMS],
+    ("organization:qingtian", "region", "Zhejiang", ("qingtian",), ()),
+    *[("organization:fuzhou", *c) for c in _BUREAU_CLAIMS],
+    ("organization:fuzhou", "region", "Fujian", ("fuzhou",), ()),
+    ("organization:fuzhou", "city", "Fuzhou", ("fuzhou",), ()),
+    *[("organization:wenzhou", *c) for c in _REPLICATING],
+    ("organization:wenzhou", "city", "Wenzhou", ("replicating",), ()),
+    *[("organization:wuhai", *c) for c in _REPLICATING],
+    ("organization:wuhai", "city", "Wuhai", ("replicating",), ()),
+    ("organization:safeguard", "kind", "ngo", ("sd_madrid",), ()),
+    ("organization:safeguard", "based_in", "Madrid", ("sd_madrid",), ()),
+    ("organization:safeguard", "focus", "Human rights", ("sd_rights_group",), ()),
+    ("organization:safeguard", "recommendation", "Investigate China's transnational repression tactics",
+     ("sd_urge",), ()),
+    ("organization:safeguard", "recommendation",
+     "Set up reporting and protection mechanisms for communities at risk", ("sd_mechanisms",), ()),
+    ("organization:de_interior", "kind", "government_body", ("de_ministry",), ()),
+    ("organization:fr_interior", "kind", "government_body", ("fr_ministry",), ()),
+    ("organization:fr_dgsi", "part_of", "French Interior Ministry", ("fr_dgsi",), ()),
+    ("organization:fr_dgsi", "activity", "Monitoring activities of foreign services", ("fr_resources",), ()),
+    ("organization:cl_interior", "office_holder", "Carolina Tohá", ("cl_minister",), ()),
+    ("station:new_york", "status", "reported", ("us_new_york",), ()),
+    ("station:new_york", "place", "New York", ("us_new_york",), ()),
+    ("station:new_york", "country", "US", ("us_in",), ()),
+    ("response:nl", "action", "closure_ordered", ("nl_ie_closure",), ()),
+    ("response:ie", "action", "closure_ordered", ("nl_ie_closure",), ()),
+    *[(f"response:probe_{iso.lower()}", "action", "investigation", ("probing",), ()) for iso in _PROBING],
+    ("response:probe_de", "action", "investigation", ("de_cl_looking",), ()),
+    ("response:de_statement", "action", "other", ("de_ministry",), ()),
+    ("response:de_statement", "body", "German Interior Ministry", ("de_ministry",), ()),
+    ("response:de_statement", "statement", "Chinese agencies have no executive authority in Germany",
+     ("de_no_authority",), ()),
+    ("response:fr", "action", "monitoring", ("fr_monitoring", "fr_resources"), ()),
+    ("response:fr", "body", "French Interior Ministry, General Directorate for Internal Security",
+     ("fr_ministry", "fr_dgsi"), ()),
+    ("response:cl", "action", "investigation", ("cl_vina", "de_cl_looking"), ()),
+    ("response:cl", "place", "Viña del Mar", ("cl_vina",), ()),
+    ("response:cl", "body", "Interior Minister", ("cl_minister",), ()),
+    ("response:cl", "context", "Raised at a cabinet meeting", ("cl_cabinet",), ()),
+    ("response:us_new_york", "action", "investigation", ("us_new_york",), ()),
+    ("response:us_new_york", "station", "New York", ("us_new_york",), ()),
+    ("response:us_new_york", "progress", "ongoing", ("us_new_york",), ()),
+    ("response:us_broad", "action", "investigation", ("us_broader", "us_whole_country"), ()),
+    ("response:us_broad", "scope", "The whole country rather than a single case", ("us_whole_country",), ()),
+    ("response:us_broad", "endorsed_by", "Safeguard Defenders", ("sd_endorse",), ()),
+    *[(f"response:none_{iso.lower()}", "action", "no_response", ("no_response_list", "no_response"), ())
+      for iso in _NOT_YET],
+    ("response:ng", "action", "denial", ("ng_nonsense",), ()),
+    ("response:ng", "country", "NG", ("ng_journalists",), ()),
+    ("response:ng", "journalists", "Journalists covering the story were warned against it, even threatened",
+     ("ng_journalists", "ng_warned"), ()),
+    ("incident:berlin", "origin_country", "VN", ("hanoi_agents",), ()),
+    ("incident:berlin", "host_country", "DE", ("berlin_abduction",), ()),
+    ("incident:berlin", "place", "Berlin", ("berlin_abduction",), ()),
+    ("incident:berlin", "tactic", "rendition", ("berlin_abduction", "berlin_return"), ()),
+    ("incident:berlin", "target_category", "accused_fugitive", ("berlin_abduction",), ()),
+]
+
+
+# --- the loader -----------------------------------------------------------------------------
+
+
+@dataclass
+class DemoLoadResult:
+    """What one run wrote: entities created per kind, claims and evidence items added."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    claims: int = 0
+    evidence: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.claims or self.evidence or any(self.created.values()))
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.refs: dict[str, Model] = {}
+        self.result = DemoLoadResult()
+        self.kw = {"actor": None, "actor_label": ACTOR_LABEL}
+
+    def _place(self, spec: tuple[str, str] | None):
+        if spec is None:
+            return None
+        name, iso2 = spec
+        return services.place_get_or_create(**self.kw, name_en=name, country=services.country_get(iso2))
+
+    def _ensure(self, ref: str, existing: Model | None, create) -> None:  # noqa: ANN001 - a callable
+        if existing is None:
+            existing = create()
+            kind = ref.split(":")[0]
+            self.result.created[kind] = self.result.created.get(kind, 0) + 1
+        self.refs[ref] = existing
+
+    def sources(self) -> None:
+        for name, spec in SOURCES.items():
+            lookup = {"sha256": spec["sha256"]} if spec.get("sha256") else {
+                "title": spec["title"], "publisher": spec["publisher"]}
+            self._ensure(f"source:{name}", Source.objects.filter(**lookup).first(),
+                         lambda spec=spec: services.source_create(**self.kw, marking=MARKING, **spec))
+
+    def organizations(self) -> None:
+        for name, spec in ORGANIZATIONS.items():
+            fields = {k: val for k, val in spec.items() if k not in ("country", "place", "aliases")}
+            fields["country"] = services.country_get(spec["country"])
+            fields["place"] = self._place(spec.get("place"))
+            existing = Organization.objects.filter(kind=spec["kind"], name_en=spec["name_en"]).first()
+            self._ensure(f"organization:{name}", existing, lambda f=fields, s=spec: services.organization_create(
+                **self.kw, marking=MARKING, aliases=s.get("aliases", []), **f))
+
+    def stations(self) -> None:
+        for name, spec in STATIONS.items():
+            country = services.country_get(spec["country"])
+            fields = {**spec, "country": country, "place": self._place(spec.get("place"))}
+            existing = Station.objects.filter(name_en=spec["name_en"], country=country).first()
+            self._ensure(f"station:{name}", existing,
+                         lambda f=fields: services.station_create(**self.kw, marking=MARKING, **f))
+
+    def figures(self) -> None:
+        for name, spec in FIGURES.items():
+            existing = Figure.objects.filter(kind=spec["kind"], label=spec["label"]).first()
+            self._ensure(f"figure:{name}", existing,
+                         lambda s=spec: services.figure_create(**self.kw, marking=MARKING, **s))
+
+    def responses(self) -> None:
+        for name, spec in RESPONSES.items():
+            country = services.country_get(spec["country"])
+            fields = {**spec, "country": country, "place": self._place(spec.get("place")),
+                      "stations": [self.refs[r] for r in spec.get("stations", [])]}
+            existing = GovernmentResponse.objects.filter(
+                country=country, action=spec["action"], summary=spec["summary"]).first()
+            self._ensure(f"response:{name}", existing,
+                         lambda f=fields: services.response_create(**self.kw, marking=MARKING, **f))
+
+    def incidents(self) -> None:
+        for name, spec in INCIDENTS.items():
+            origin = services.country_get(spec["origin_country"])
+            host = services.country_get(spec["host_country"])
+            fields = {**spec, "origin_country": origin, "host_country": host, "place": self._place(spec.get("place"))}
+            existing = Incident.objects.filter(origin_country=origin, host_country=host, tactic=spec["tactic"],
+                                               summary=spec["summary"]).first()
+            self._ensure(f"incident:{name}", existing,
+                         lambda f=fields: services.incident_create(**self.kw, marking=MARKING, **f))
+
+    def _subject(self, ref: str) -> Model:
+        if ref.startswith("country:"):
+            return services.country_get(ref.split(":", 1)[1])
+        return self.refs[ref]
+
+    def claims(self) -> None:
+        source = self.refs["source:rfa"]
+        for ref, prop, value, supporting, refuting in CLAIMS:
+            subject = self._subject(ref)
+            for stance, keys in ((Evidence.Stance.SUPPORTS, supporting), (Evidence.Stance.REFUTES, refuting)):
+                for key in keys:
+                    quote = QUOTES[key]
+                    services.claim_assert(
+                        **self.kw, subject=subject, prop=prop, value=value, source=source, quote=quote.text,
+                        stance=stance, location=f"paragraph {quote.paragraph}", start=quote.start,
+                        end=quote.end, marking=MARKING,
+                    )
+
+
+def demo_load() -> DemoLoadResult:
+    """Load the demo dataset; idempotent (a second run creates no entity, claim, evidence or audit row).
+
+    Everything is written in one transaction, so a failure leaves the record as it was.
+    """
+    with transaction.atomic():
+        claims_before, evidence_before = Claim.objects.count(), Evidence.objects.count()
+        loader = _Loader()
+        for step in (loader.sources, loader.organizations, loader.stations, loader.figures,
+                     loader.responses, loader.incidents, loader.claims):
+            step()
+        loader.result.claims = Claim.objects.count() - claims_before
+        loader.result.evidence = Evidence.objects.count() - evidence_before
+    return loader.result
