@@ -1,11 +1,404 @@
-"""The public JSON API under /api/v1/, with its OpenAPI schema at /api/v1/openapi.json."""
+"""The public JSON API under /api/v1/, with its OpenAPI schema at /api/v1/openapi.json.
 
-from ninja import NinjaAPI
+Read-only, anonymous, TLP:CLEAR records only (every read goes through `api_selectors`, which
+starts from the outbound filter). Lists take `limit` (1..200, default 50) and `offset` and answer
+`{count, limit, offset, next, previous, results}`. Any invalid, oversized or unknown query
+parameter gets a 400 with a JSON body `{"detail": ..., "errors": [{"param": ..., "message": ...}]}`
+(never a 422 or a 500), so a typo in a filter is never silently ignored.
+
+Exports of the whole public record, streamed: /api/v1/export/{stations,responses,claims,sources,
+organizations,incidents}.csv and /api/v1/export/record.geojson (see `exports.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from ninja import NinjaAPI, Path, Query
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
+from tnrwatch.registry import vocabulary as v
+
+from . import api_selectors as sel
+from . import exports
+from . import schemas as s
 
 api = NinjaAPI(
     title="tnrwatch API",
     version="1",
     urls_namespace="api-1",
-    description="The public record: countries, stations, organisations, government responses, incidents, claims and sources. Only TLP:CLEAR records.",
+    description=(
+        "The public record: countries, stations, organisations, government responses, incidents, "
+        "claims (with their evidence) and sources. Only TLP:CLEAR records. Lists are paginated with "
+        f"limit (max {s.MAX_LIMIT}) and offset. Invalid or unknown parameters get a 400."
+    ),
     docs_url=None,  # the interactive docs page loads scripts from a CDN; the schema is enough
 )
+
+ERRORS = {400: s.ErrorOut, 404: s.ErrorOut}
+MAX_NAMES_IN_ERROR = 10
+
+
+class UnknownParameterError(ApplicationError):
+    """The request has query parameters this endpoint does not know."""
+
+
+# -- errors: always JSON, always 4xx for bad input ------------------------------------------------
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_parameters(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for err in exc.errors[:MAX_NAMES_IN_ERROR]:
+        # loc is ("query", "<schema>", "limit") or ("path", "station_id"): keep the parameter name.
+        loc = [str(part) for part in err.get("loc", ()) if part not in ("query", "path", "filters")]
+        # Never echo the input back: it may be a megabyte long or hostile.
+        errors.append({"param": (loc[-1] if loc else "")[:64], "message": str(err.get("msg", "invalid"))[:300]})
+    names = ", ".join(e["param"] for e in errors if e["param"]) or "request"
+    return _error(request, 400, f"Invalid value for: {names}", errors)
+
+
+@api.exception_handler(UnknownParameterError)
+def _unknown_parameters(request: HttpRequest, exc: UnknownParameterError) -> HttpResponse:
+    return _error(request, 400, exc.message, exc.extra.get("errors"))
+
+
+@api.exception_handler(NotFoundOrForbiddenError)
+def _not_found(request: HttpRequest, exc: NotFoundOrForbiddenError) -> HttpResponse:
+    return _error(request, 404, exc.message)
+
+
+@api.exception_handler(Http404)
+def _http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return _error(request, 400, exc.message)
+
+
+def _only_known(request: HttpRequest, schema: type[s.Schema]) -> None:
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        shown = [name[:40] for name in unknown[:MAX_NAMES_IN_ERROR]]
+        allowed = ", ".join(schema.model_fields) or "none"
+        raise UnknownParameterError(
+            f"Unknown query parameter(s): {', '.join(shown)}. Allowed: {allowed}.",
+            extra={"errors": [{"param": name, "message": "unknown parameter"} for name in shown]},
+        )
+
+
+def _missing(what: str) -> NotFoundOrForbiddenError:
+    return NotFoundOrForbiddenError(f"No such {what}, or it is not public.")
+
+
+# -- pagination -----------------------------------------------------------------------------------
+
+
+def _page(request: HttpRequest, qs: Any, query: s.PageQuery, serialize) -> dict:
+    count = qs.count()
+    items = list(qs[query.offset: query.offset + query.limit])
+    return {
+        "count": count,
+        "limit": query.limit,
+        "offset": query.offset,
+        "next": _link(request, query.offset + query.limit) if query.offset + query.limit < count else None,
+        "previous": _link(request, max(query.offset - query.limit, 0)) if query.offset > 0 else None,
+        "results": [serialize(item) for item in items],
+    }
+
+
+def _link(request: HttpRequest, offset: int) -> str:
+    params = request.GET.copy()
+    params["offset"] = str(offset)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+# -- serialisation (from rows loaded by the selectors; no lazy queries here) -----------------------
+
+
+def _country_ref(country) -> dict | None:
+    return {"iso2": country.iso2, "name_en": country.name_en} if country is not None else None
+
+
+def _place(place) -> dict | None:
+    if place is None:
+        return None
+    return {"name_en": place.name_en, "name_zh": place.name_zh, "latitude": place.latitude, "longitude": place.longitude}
+
+
+def _org_ref(org) -> dict | None:
+    return {"id": org.pk, "kind": org.kind, "name_en": org.name_en, "name_zh": org.name_zh} if org is not None else None
+
+
+def _station_ref(station) -> dict:
+    return {"id": station.pk, "name_en": station.name_en, "name_zh": station.name_zh,
+            "status": station.status, "country": station.country.iso2}
+
+
+def _claim_ref(claim) -> dict:
+    return {"id": claim.pk, "prop": claim.prop, "value": claim.value, "status": claim.status}
+
+
+def _country(country, stats: dict) -> dict:
+    st = stats.get(country.pk, {})
+    return {
+        "iso2": country.iso2, "iso3": country.iso3, "name_en": country.name_en,
+        "name_zh_hans": country.name_zh_hans, "name_zh_hant": country.name_zh_hant,
+        "continent": country.continent, "latitude": country.latitude, "longitude": country.longitude,
+        "stations_count": st.get("stations", 0), "responses_count": st.get("responses", 0),
+        "strongest_response": st.get("strongest_response"),
+    }
+
+
+def _station(station) -> dict:
+    return {
+        "id": station.pk, "name_en": station.name_en, "name_zh": station.name_zh, "status": station.status,
+        "country": _country_ref(station.country), "place": _place(station.place),
+        "operator": _org_ref(station.operator) if station.operator_public else None,
+        "host_organization": _org_ref(station.host_organization) if station.host_public else None,
+        "first_reported": station.first_reported, "description": station.description,
+        "updated_at": station.updated_at,
+    }
+
+
+def _response(response) -> dict:
+    return {
+        "id": response.pk, "country": _country_ref(response.country), "action": response.action,
+        "action_label": v.RESPONSE_ACTIONS.get(response.action, response.action),
+        "body_kind": response.body_kind, "body": response.body, "date": response.date,
+        "date_precision": response.date_precision, "place": _place(response.place), "summary": response.summary,
+        "stations": [_station_ref(st) for st in response.stations.all()], "updated_at": response.updated_at,
+    }
+
+
+def _organization(org) -> dict:
+    return {
+        "id": org.pk, "kind": org.kind, "name_en": org.name_en, "name_zh": org.name_zh,
+        "country": _country_ref(org.country), "region": org.region, "description": org.description,
+        "updated_at": org.updated_at,
+    }
+
+
+def _incident(incident) -> dict:
+    return {
+        "id": incident.pk, "date": incident.date, "date_precision": incident.date_precision,
+        "origin_country": _country_ref(incident.origin_country), "host_country": _country_ref(incident.host_country),
+        "place": _place(incident.place), "tactic": incident.tactic, "target_category": incident.target_category,
+        "summary": incident.summary, "stations": [_station_ref(st) for st in incident.stations.all()],
+        "updated_at": incident.updated_at,
+    }
+
+
+def _evidence(ev) -> dict:
+    return {
+        "id": ev.pk, "source_id": ev.source_id, "source_title": ev.source.title, "source_url": ev.source.url,
+        "quote": ev.quote, "stance": ev.stance, "location": ev.location, "start": ev.start, "end": ev.end,
+    }
+
+
+def _claim(claim) -> dict:
+    return {
+        "id": claim.pk, "key": claim.key, "subject_type": claim.subject_type, "subject_id": claim.subject_id,
+        "prop": claim.prop, "value": claim.value, "status": claim.status,
+        "evidence": [_evidence(ev) for ev in claim.evidence.all()], "updated_at": claim.updated_at,
+    }
+
+
+def _source(source) -> dict:
+    return {
+        "id": source.pk, "kind": source.kind, "title": source.title, "publisher": source.publisher,
+        "author": source.author, "url": source.url, "published": source.published, "language": source.language,
+        "sha256": source.sha256, "captured_at": source.captured_at,
+    }
+
+
+DETAIL_CLAIMS = 200  # claims listed in a detail view; the rest through /claims?subject_type=...
+
+
+def _claim_refs(subject_type: str, subject_id: int) -> list[dict]:
+    return [_claim_ref(c) for c in sel.claims_about(subject_type=subject_type, subject_id=subject_id)[:DETAIL_CLAIMS]]
+
+
+# -- endpoints ------------------------------------------------------------------------------------
+
+
+@api.get("/countries", response={200: s.page_of(s.CountryOut, "CountryPage"), **ERRORS}, tags=["countries"])
+def country_list(request, filters: Query[s.CountryFilter]):
+    _only_known(request, s.CountryFilter)
+    qs = sel.country_list(continent=filters.continent, has_stations=filters.has_stations, q=filters.q)
+    page = _page(request, qs, filters, lambda c: c)
+    stats = sel.country_stats([c.pk for c in page["results"]])
+    page["results"] = [_country(c, stats) for c in page["results"]]
+    return page
+
+
+@api.get("/countries/{iso2}", response={200: s.CountryDetailOut, **ERRORS}, tags=["countries"])
+def country_detail(request, iso2: Path[s.Iso2]):
+    _only_known(request, s.NoQuery)
+    country = sel.country_get(iso2=iso2)
+    if country is None:
+        raise _missing("country")
+    out = _country(country, sel.country_stats([country.pk]))
+    out["stations"] = [_station_ref(st) for st in sel.station_list(country=country.iso2)]
+    out["responses"] = [_response(r) for r in sel.response_list(country=country.iso2)]
+    out["claims"] = _claim_refs("country", country.pk)
+    return out
+
+
+@api.get("/stations", response={200: s.page_of(s.StationOut, "StationPage"), **ERRORS}, tags=["stations"])
+def station_list(request, filters: Query[s.StationFilter]):
+    _only_known(request, s.StationFilter)
+    qs = sel.station_list(country=filters.country, status=filters.status, operator=filters.operator,
+                          host_organization=filters.host_organization, q=filters.q)
+    return _page(request, qs, filters, _station)
+
+
+@api.get("/stations/{station_id}", response={200: s.StationDetailOut, **ERRORS}, tags=["stations"])
+def station_detail(request, station_id: Path[s.Id]):
+    _only_known(request, s.NoQuery)
+    station = sel.station_get(station_id=station_id)
+    if station is None:
+        raise _missing("station")
+    out = _station(station)
+    out["status_history"] = [{"status": c.status, "date": c.date} for c in sel.station_history(station=station)]
+    out["responses"] = [_response(r) for r in sel.response_list(station=station.pk)]
+    out["claims"] = _claim_refs("station", station.pk)
+    return out
+
+
+@api.get("/organizations", response={200: s.page_of(s.OrganizationOut, "OrganizationPage"), **ERRORS}, tags=["organizations"])
+def organization_list(request, filters: Query[s.OrganizationFilter]):
+    _only_known(request, s.OrganizationFilter)
+    qs = sel.organization_list(kind=filters.kind, country=filters.country, q=filters.q)
+    return _page(request, qs, filters, _organization)
+
+
+@api.get("/organizations/{organization_id}", response={200: s.OrganizationDetailOut, **ERRORS}, tags=["organizations"])
+def organization_detail(request, organization_id: Path[s.Id]):
+    _only_known(request, s.NoQuery)
+    org = sel.organization_get(organization_id=organization_id)
+    if org is None:
+        raise _missing("organisation")
+    out = _organization(org)
+    out["operated_stations"] = [_station_ref(st) for st in sel.station_list(operator=org.pk)]
+    out["hosted_stations"] = [_station_ref(st) for st in sel.station_list(host_organization=org.pk)]
+    out["claims"] = _claim_refs("organization", org.pk)
+    return out
+
+
+@api.get("/responses", response={200: s.page_of(s.ResponseOut, "ResponsePage"), **ERRORS}, tags=["responses"])
+def response_list(request, filters: Query[s.ResponseFilter]):
+    _only_known(request, s.ResponseFilter)
+    qs = sel.response_list(country=filters.country, action=filters.action, year=filters.year, station=filters.station)
+    return _page(request, qs, filters, _response)
+
+
+@api.get("/responses/{response_id}", response={200: s.ResponseOut, **ERRORS}, tags=["responses"])
+def response_detail(request, response_id: Path[s.Id]):
+    _only_known(request, s.NoQuery)
+    response = sel.response_get(response_id=response_id)
+    if response is None:
+        raise _missing("response")
+    return _response(response)
+
+
+@api.get("/incidents", response={200: s.page_of(s.IncidentOut, "IncidentPage"), **ERRORS}, tags=["incidents"])
+def incident_list(request, filters: Query[s.IncidentFilter]):
+    _only_known(request, s.IncidentFilter)
+    qs = sel.incident_list(country=filters.country, origin=filters.origin, tactic=filters.tactic,
+                           year=filters.year, target_category=filters.target_category)
+    return _page(request, qs, filters, _incident)
+
+
+@api.get("/incidents/{incident_id}", response={200: s.IncidentOut, **ERRORS}, tags=["incidents"])
+def incident_detail(request, incident_id: Path[s.Id]):
+    _only_known(request, s.NoQuery)
+    incident = sel.incident_get(incident_id=incident_id)
+    if incident is None:
+        raise _missing("incident")
+    return _incident(incident)
+
+
+@api.get("/claims", response={200: s.page_of(s.ClaimOut, "ClaimPage"), **ERRORS}, tags=["claims"])
+def claim_list(request, filters: Query[s.ClaimFilter]):
+    _only_known(request, s.ClaimFilter)
+    qs = sel.claim_list(subject_type=filters.subject_type, subject_id=filters.subject_id, status=filters.status,
+                        prop=filters.prop, source=filters.source)
+    return _page(request, qs, filters, _claim)
+
+
+@api.get("/claims/{claim_id}", response={200: s.ClaimOut, **ERRORS}, tags=["claims"])
+def claim_detail(request, claim_id: Path[s.Id]):
+    _only_known(request, s.NoQuery)
+    claim = sel.claim_get(claim_id=claim_id)
+    if claim is None:
+        raise _missing("claim")
+    return _claim(claim)
+
+
+@api.get("/sources", response={200: s.page_of(s.SourceOut, "SourcePage"), **ERRORS}, tags=["sources"])
+def source_list(request, filters: Query[s.SourceFilter]):
+    _only_known(request, s.SourceFilter)
+    qs = sel.source_list(q=filters.q, kind=filters.kind, language=filters.language)
+    return _page(request, qs, filters, _source)
+
+
+@api.get("/sources/{source_id}", response={200: s.SourceDetailOut, **ERRORS}, tags=["sources"])
+def source_detail(request, source_id: Path[s.Id]):
+    _only_known(request, s.NoQuery)
+    source = sel.source_get(source_id=source_id)
+    if source is None:
+        raise _missing("source")
+    out = _source(source)
+    evidence = sel.source_evidence(source=source)
+    out["claims_count"] = evidence.count()
+    out["claims"] = [
+        {"claim": _claim_ref(ev.claim), "subject_type": ev.claim.subject_type, "subject_id": ev.claim.subject_id,
+         "stance": ev.stance, "quote": ev.quote, "location": ev.location}
+        for ev in evidence[:DETAIL_CLAIMS]
+    ]
+    return out
+
+
+@api.get("/map", response={200: s.MapOut, **ERRORS}, tags=["map"])
+def map_data(request):
+    """GeoJSON FeatureCollection for the world map: one Point per public station (at its city, or
+    at the country's centroid when the city is unknown, with `located: "country"`), and one Point
+    per country with stations or responses, carrying its strongest response and counts."""
+    _only_known(request, s.NoQuery)
+    return exports.map_collection()
+
+
+# -- exports (streamed) ---------------------------------------------------------------------------
+
+
+@api.get("/export/{kind}.csv", tags=["export"], response={200: None, **ERRORS},
+         summary="CSV export of the whole public record (streamed)")
+def export_csv(request, kind: Path[exports.CsvKind]):
+    _only_known(request, s.ExportQuery)
+    response = StreamingHttpResponse(exports.csv_stream(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tnrwatch-{kind}.csv"'
+    return response
+
+
+@api.get("/export/record.geojson", tags=["export"], response={200: None, **ERRORS},
+         summary="GeoJSON export of stations, responses and incidents (streamed)")
+def export_geojson(request):
+    _only_known(request, s.ExportQuery)
+    response = StreamingHttpResponse(exports.geojson_stream(), content_type="application/geo+json")
+    response["Content-Disposition"] = 'attachment; filename="tnrwatch-record.geojson"'
+    return response

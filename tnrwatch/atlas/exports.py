@@ -1,0 +1,240 @@
+"""CSV and GeoJSON exports of the whole public record, streamed in constant memory.
+
+Every export is a generator of text chunks over `QuerySet.iterator(chunk_size=...)` (prefetches run
+per chunk), so a million claims are written with the memory of a few thousand rows. The same
+generators serve the HTTP exports (/api/v1/export/...) and the `tnrwatch export` command.
+
+CSV kinds and their columns are listed in `CSV_COLUMNS` (pinned by tests/test_export_contract.py).
+`claims` has one row per public evidence item (a claim without public evidence gets one row with
+empty evidence columns). Text cells that a spreadsheet would run as a formula (starting with = + -
+@, tab or carriage return) are prefixed with an apostrophe.
+
+GeoJSON: one FeatureCollection with a Point Feature per station, government response and incident,
+located at its city when known, else at its country's centroid (`properties.located` says which),
+else with a null geometry.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from . import api_selectors as sel
+
+CHUNK = 2000  # rows fetched per query; also rows per yielded text chunk
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS: dict[str, list[str]] = {
+    "stations": [
+        "id", "name_en", "name_zh", "status", "country_iso2", "country_name", "city", "latitude", "longitude",
+        "operator_id", "operator_name", "host_organization_id", "host_organization_name", "first_reported",
+        "description", "updated_at",
+    ],
+    "responses": [
+        "id", "country_iso2", "country_name", "action", "body_kind", "body", "date", "date_precision", "city",
+        "station_ids", "summary", "updated_at",
+    ],
+    "claims": [
+        "claim_id", "claim_key", "subject_type", "subject_id", "prop", "value", "status", "evidence_id", "stance",
+        "source_id", "source_title", "source_url", "quote", "location", "start", "end",
+    ],
+    "sources": ["id", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at"],
+    "organizations": ["id", "kind", "name_en", "name_zh", "country_iso2", "region", "description", "updated_at"],
+    "incidents": [
+        "id", "date", "date_precision", "origin_country_iso2", "host_country_iso2", "city", "tactic",
+        "target_category", "station_ids", "summary", "updated_at",
+    ],
+}
+CsvKind = Literal[tuple(CSV_COLUMNS)]  # type: ignore[valid-type]
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula. Only text is escaped: numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_START) else value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+class _Line:
+    """A file-like object whose write() returns what it was given, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _rows_stations() -> Iterator[list]:
+    for st in sel.station_list().iterator(chunk_size=CHUNK):
+        op = st.operator if st.operator_public else None
+        host = st.host_organization if st.host_public else None
+        place = st.place
+        yield [
+            st.pk, st.name_en, st.name_zh, st.status, st.country.iso2, st.country.name_en,
+            place.name_en if place else "", place.latitude if place else None, place.longitude if place else None,
+            op.pk if op else None, op.name_en if op else "", host.pk if host else None, host.name_en if host else "",
+            st.first_reported, st.description, st.updated_at,
+        ]
+
+
+def _ids(related) -> str:
+    return ";".join(str(obj.pk) for obj in related.all())
+
+
+def _rows_responses() -> Iterator[list]:
+    for r in sel.response_list().iterator(chunk_size=CHUNK):
+        yield [
+            r.pk, r.country.iso2, r.country.name_en, r.action, r.body_kind, r.body, r.date, r.date_precision,
+            r.place.name_en if r.place else "", _ids(r.stations), r.summary, r.updated_at,
+        ]
+
+
+def _rows_claims() -> Iterator[list]:
+    for claim in sel.claim_list().iterator(chunk_size=CHUNK):
+        head = [claim.pk, claim.key, claim.subject_type, claim.subject_id, claim.prop, claim.value, claim.status]
+        evidence = list(claim.evidence.all())
+        if not evidence:
+            yield head + [None] * 9
+        for ev in evidence:
+            yield head + [ev.pk, ev.stance, ev.source_id, ev.source.title, ev.source.url, ev.quote, ev.location,
+                          ev.start, ev.end]
+
+
+def _rows_sources() -> Iterator[list]:
+    for src in sel.source_list().iterator(chunk_size=CHUNK):
+        yield [src.pk, src.kind, src.title, src.publisher, src.author, src.url, src.published, src.language,
+               src.sha256, src.captured_at]
+
+
+def _rows_organizations() -> Iterator[list]:
+    for org in sel.organization_list().iterator(chunk_size=CHUNK):
+        yield [org.pk, org.kind, org.name_en, org.name_zh, org.country.iso2 if org.country else "", org.region,
+               org.description, org.updated_at]
+
+
+def _rows_incidents() -> Iterator[list]:
+    for inc in sel.incident_list().iterator(chunk_size=CHUNK):
+        yield [inc.pk, inc.date, inc.date_precision, inc.origin_country.iso2, inc.host_country.iso2,
+               inc.place.name_en if inc.place else "", inc.tactic, inc.target_category, _ids(inc.stations),
+               inc.summary, inc.updated_at]
+
+
+ROWS: dict[str, Callable[[], Iterator[list]]] = {
+    "stations": _rows_stations,
+    "responses": _rows_responses,
+    "claims": _rows_claims,
+    "sources": _rows_sources,
+    "organizations": _rows_organizations,
+    "incidents": _rows_incidents,
+}
+
+
+def csv_stream(kind: str) -> Iterator[str]:
+    """The CSV export of `kind` (a key of CSV_COLUMNS), as text chunks of about CHUNK rows."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(CSV_COLUMNS[kind])
+    buffer: list[str] = []
+    for row in ROWS[kind]():
+        buffer.append(writer.writerow([safe_cell(cell) for cell in row]))
+        if len(buffer) >= CHUNK:
+            yield "".join(buffer)
+            buffer.clear()
+    if buffer:
+        yield "".join(buffer)
+
+
+# -- GeoJSON ----------------------------------------------------------------------------------
+
+
+def _point(place, country) -> tuple[dict | None, str | None]:
+    if place is not None and place.latitude is not None and place.longitude is not None:
+        return {"type": "Point", "coordinates": [place.longitude, place.latitude]}, "city"
+    if country is not None and country.latitude is not None and country.longitude is not None:
+        return {"type": "Point", "coordinates": [country.longitude, country.latitude]}, "country"
+    return None, None
+
+
+def _feature(kind: str, pk: int | str, geometry: dict | None, located: str | None, props: dict) -> dict:
+    return {"type": "Feature", "id": f"{kind}/{pk}", "geometry": geometry,
+            "properties": {"kind": kind, "id": pk, "located": located, **props}}
+
+
+def _features() -> Iterator[dict]:
+    for st in sel.station_list().iterator(chunk_size=CHUNK):
+        geometry, located = _point(st.place, st.country)
+        op = st.operator if st.operator_public else None
+        yield _feature("station", st.pk, geometry, located, {
+            "name_en": st.name_en, "name_zh": st.name_zh, "status": st.status, "country": st.country.iso2,
+            "city": st.place.name_en if st.place else None, "operator_id": op.pk if op else None,
+            "first_reported": st.first_reported,
+        })
+    for r in sel.response_list().iterator(chunk_size=CHUNK):
+        geometry, located = _point(r.place, r.country)
+        yield _feature("response", r.pk, geometry, located, {
+            "country": r.country.iso2, "action": r.action, "body": r.body, "date": r.date,
+            "station_ids": [s.pk for s in r.stations.all()], "summary": r.summary,
+        })
+    for inc in sel.incident_list().iterator(chunk_size=CHUNK):
+        geometry, located = _point(inc.place, inc.host_country)
+        yield _feature("incident", inc.pk, geometry, located, {
+            "date": inc.date, "origin_country": inc.origin_country.iso2, "host_country": inc.host_country.iso2,
+            "tactic": inc.tactic, "target_category": inc.target_category, "summary": inc.summary,
+        })
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def geojson_stream() -> Iterator[str]:
+    """The GeoJSON export (one FeatureCollection), as text chunks."""
+    yield '{"type":"FeatureCollection","features":['
+    yield from _joined(_dumps(f) for f in _features())
+    yield "]}\n"
+
+
+def _joined(items: Iterable[str]) -> Iterator[str]:
+    buffer: list[str] = []
+    first = True
+    for item in items:
+        buffer.append(item if first else "," + item)
+        first = False
+        if len(buffer) >= CHUNK:
+            yield "".join(buffer)
+            buffer.clear()
+    if buffer:
+        yield "".join(buffer)
+
+
+# -- the map endpoint -------------------------------------------------------------------------
+
+
+def map_collection() -> dict:
+    """The FeatureCollection behind the atlas map (GET /api/v1/map)."""
+    features: list[dict] = []
+    for row in sel.map_stations():
+        if row["place__latitude"] is not None and row["place__longitude"] is not None:
+            geometry, located = {"type": "Point", "coordinates": [row["place__longitude"], row["place__latitude"]]}, "city"
+        elif row["country__latitude"] is not None and row["country__longitude"] is not None:
+            geometry, located = {"type": "Point", "coordinates": [row["country__longitude"], row["country__latitude"]]}, "country"
+        else:
+            geometry, located = None, None
+        features.append(_feature("station", row["id"], geometry, located, {
+            "name_en": row["name_en"], "name_zh": row["name_zh"], "status": row["status"],
+            "country": row["country__iso2"], "city": row["place__name_en"],
+        }))
+    for c in sel.map_countries():
+        geometry = ({"type": "Point", "coordinates": [c["longitude"], c["latitude"]]}
+                    if c["latitude"] is not None and c["longitude"] is not None else None)
+        features.append(_feature("country", c["iso2"], geometry, "country" if geometry else None, {
+            "iso2": c["iso2"], "name_en": c["name_en"], "name_zh_hans": c["name_zh_hans"],
+            "name_zh_hant": c["name_zh_hant"], "strongest_response": c["strongest_response"],
+            "stations_count": c["stations"], "responses_count": c["responses"],
+        }))
+    return {"type": "FeatureCollection", "features": features}
