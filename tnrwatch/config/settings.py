@@ -199,6 +199,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Only CLEAR records are shown on the public atlas and API.
 TNR_DEFAULT_MARKING = env("TNR_DEFAULT_MARKING", "amber")
 
+# Background work (huey). "sqlite": embedded queue file under the data folder, no extra service
+# (the `ingest` command runs its own tasks unless `ingest_worker` processes do); "redis": RedisHuey
+# at TNR_REDIS_URL, with `tnrwatch ingest_worker` processes; "immediate": tasks run in the caller.
+TNR_QUEUE = (env("TNR_QUEUE", "sqlite") or "sqlite").strip().lower()
+if TNR_QUEUE not in {"sqlite", "redis", "immediate"}:
+    raise ImproperlyConfigured(f"TNR_QUEUE must be sqlite, redis or immediate, got {TNR_QUEUE!r}")
+TNR_REDIS_URL = env("TNR_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Capture limits (see tnrwatch/ingestion/limits.py). Private-network hosts are refused by default.
+TNR_INGEST_MAX_BYTES = env_int("TNR_INGEST_MAX_BYTES", 256 * 1024 * 1024)
+TNR_INGEST_MAX_TEXT_CHARS = env_int("TNR_INGEST_MAX_TEXT_CHARS", 2_000_000)
+TNR_INGEST_TIMEOUT = env_int("TNR_INGEST_TIMEOUT", 30)
+TNR_INGEST_ALLOW_PRIVATE_HOSTS = env_bool("TNR_INGEST_ALLOW_PRIVATE_HOSTS", False)
+
 # Logging: no IP address, user agent or referrer is ever logged (see SECURITY.md).
 # Django's request logger would print the request line on errors; the filter strips request objects.
 LOGGING = {

@@ -1,0 +1,83 @@
+"""`tnrwatch ingest PATH_OR_URL...`: capture files, folders (recursively) and URLs as Sources.
+
+Each document becomes a task on the queue (TNR_QUEUE). With the embedded SQLite queue (the
+default) this command runs the tasks itself, so no other service is needed; with Redis it waits
+for `tnrwatch ingest_worker` processes to do them (or returns at once with --no-wait). A progress
+bar goes to stderr; a summary with every failed document and its error follows.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from huey.storage import RedisStorage
+
+from tnrwatch.ingestion.models import Document
+from tnrwatch.ingestion.progress import ProgressBar
+from tnrwatch.ingestion.services import job_create
+from tnrwatch.ingestion.tasks import QUEUE_NAME, build_queue, drain, huey, task_on
+
+
+class Command(BaseCommand):
+    help = "Capture files, folders and http(s) URLs as Sources, extract their text and propose candidates."
+
+    def add_arguments(self, parser):
+        parser.add_argument("origins", nargs="+", metavar="PATH_OR_URL")
+        parser.add_argument("--queue", choices=["sqlite", "redis", "immediate"], default=None,
+                            help="Override TNR_QUEUE for this run.")
+        parser.add_argument("--queue-name", default=QUEUE_NAME, help="Name of the queue (several instances on one Redis).")
+        parser.add_argument("--no-wait", action="store_true", help="Queue the documents and return; workers do them.")
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, **options):
+        queue = huey if options["queue"] is None and options["queue_name"] == QUEUE_NAME else build_queue(
+            options["queue"], name=options["queue_name"])
+        task = task_on(queue)
+        job = job_create(actor_label="ingest", origins=options["origins"], enqueue=False)
+        if job.total == 0:
+            raise CommandError("Nothing to ingest: no files were found at the given paths.")
+        bar = None if options["no_progress"] else ProgressBar(self.stderr._out, job.total)
+        documents = Document.objects.filter(job=job)
+        ids = documents.values_list("pk", flat=True).iterator(chunk_size=500)
+        for pk in ids:
+            task(pk)  # immediate mode runs it here
+            if queue.immediate and bar:
+                self._progress(bar, documents)
+        if options["no_wait"] and not queue.immediate:
+            self.stdout.write(f"Queued {job.total} documents as job {job.pk}.")
+            return
+        embedded = not queue.immediate and not isinstance(queue.storage, RedisStorage)
+        last = 0.0
+        while True:
+            if embedded:
+                drain(queue, limit=1)
+            done = self._progress(bar, documents) if bar and time.monotonic() - last > 0.2 else None
+            last = time.monotonic() if done is not None else last
+            if not documents.filter(status__in=[Document.Status.QUEUED, Document.Status.FETCHED]).exists():
+                break
+            if not embedded or queue.pending_count() == 0:
+                time.sleep(0.2)
+        if bar:
+            self._progress(bar, documents)
+            bar.close()
+        self._summary(job, documents)
+
+    def _progress(self, bar, documents):
+        failed = documents.filter(status=Document.Status.FAILED).count()
+        done = documents.exclude(status__in=[Document.Status.QUEUED, Document.Status.FETCHED]).count()
+        bar.update(done, failed=failed)
+        return done
+
+    def _summary(self, job, documents):
+        extracted = documents.filter(status=Document.Status.EXTRACTED)
+        failed = documents.filter(status=Document.Status.FAILED).order_by("pk")
+        duplicates = extracted.filter(duplicate=True).count()
+        self.stdout.write(
+            f"Job {job.pk}: {job.total} documents, {extracted.count()} captured "
+            f"({duplicates} already known), {failed.count()} failed."
+        )
+        for document in failed[:100]:
+            self.stderr.write(f"  failed: {document.origin[:200]}: {document.error}")
+        if failed.count() > 100:
+            self.stderr.write(f"  ... and {failed.count() - 100} more (see /ingestion/documents/).")

@@ -1,0 +1,214 @@
+"""Writes of the capture pipeline: batches, documents, captured Sources and proposed candidates.
+
+`job_create` records a batch and queues one task per document (after commit). `document_process`
+is the task body: fetch (adapter) -> blob store -> text -> registry Source (deduplicated on
+SHA-256) -> extractor -> candidates. A failure of one document is recorded on that document with a
+clear message and never stops the batch. Every write leaves an audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+
+from tnrwatch.core.errors import ApplicationError
+from tnrwatch.registry.models import Source
+from tnrwatch.registry.names import normalize_name
+from tnrwatch.registry.services import audit_record, source_create
+
+from .blobs import BlobStore, default_store
+from .capture import Capture, expand_origins, fetcher_for
+from .limits import CaptureLimits, limits_from_settings
+from .models import Candidate, Document, IngestJob
+from .text import ExtractedText, extract_document
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+REVIEWED_KINDS = ("response", "station", "operator", "figure")  # bare country mentions are context only
+MAX_ORIGIN = 2000
+
+
+@transaction.atomic
+def job_create(*, actor: Any = None, actor_label: str | None = None, origins: Iterable[str],
+               enqueue: bool = True) -> IngestJob:
+    """A batch with one queued Document per file (folders expanded lazily) or URL.
+
+    Documents are written in batches so a folder of 10,000 files is never a list in memory.
+    With `enqueue`, one task per document is queued once the batch is committed."""
+    origins = list(origins)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    job = IngestJob.objects.create(created_by=user, created_label=actor_label or "",
+                                   label=", ".join(o[:200] for o in origins[:3])[:500])
+    total = 0
+    expanded = expand_origins(origins)
+    while True:
+        batch = [Document(job=job, origin=o[:MAX_ORIGIN]) for o in islice(expanded, BATCH)]
+        if not batch:
+            break
+        Document.objects.bulk_create(batch)
+        total += len(batch)
+    job.total = total
+    job.save(update_fields=["total"])
+    audit_record(actor=actor, actor_label=actor_label, action="ingest.job_create",
+                 subject_type="ingest_job", subject_id=job.pk, data={"origins": [o[:300] for o in origins[:20]], "documents": total})
+    if enqueue:
+        transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
+    return job
+
+
+def job_enqueue(*, job_id: int) -> int:
+    """Queue a task for every still-queued document of the job; the number queued."""
+    from .tasks import document_process_task
+
+    count = 0
+    ids = Document.objects.filter(job_id=job_id, status=Document.Status.QUEUED).values_list("pk", flat=True)
+    for pk in ids.iterator(chunk_size=BATCH):
+        document_process_task(pk)
+        count += 1
+    return count
+
+
+def document_process(*, document_id: int, store: BlobStore | None = None, limits: CaptureLimits | None = None,
+                     actor_label: str = "ingest") -> Document | None:
+    """Capture, extract and propose candidates for one document. Never raises for a bad document:
+    the error is recorded on it (status failed) so the rest of the batch goes on."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or document.status != Document.Status.QUEUED:
+        return document  # gone, or already handled by another worker
+    store = store or default_store()
+    limits = limits or limits_from_settings()
+    try:
+        capture = fetcher_for(document.origin).fetch(document.origin, store=store, limits=limits)
+        _record_capture(document, capture)
+        extracted = extract_document(capture.blob.path, limits=limits, content_type=capture.content_type,
+                                     charset=capture.charset, filename=capture.filename, url=capture.url)
+        _record_source(document, capture, extracted, actor_label=actor_label)
+    except ApplicationError as exc:
+        _record_failure(document, exc.message, actor_label=actor_label)
+    except Exception as exc:  # a bug, not bad input: still one document's failure, logged in full
+        logger.exception("ingestion of document %s failed", document.pk)
+        _record_failure(document, f"Internal error while processing this document ({type(exc).__name__}).",
+                        actor_label=actor_label)
+    return document
+
+
+@transaction.atomic
+def _record_capture(document: Document, capture: Capture) -> None:
+    document.status = Document.Status.FETCHED
+    document.sha256 = capture.blob.sha256
+    document.size = capture.blob.size
+    document.filename = capture.filename[:500]
+    document.url = capture.url[:2000]
+    document.content_type = capture.content_type[:200]
+    document.http_status = capture.http_status
+    document.http_headers = {k[:200]: v[:2000] for k, v in list(capture.http_headers.items())[:100]}
+    document.redirects = [r[:2000] for r in capture.redirects]
+    document.captured_at = capture.captured_at
+    document.save()
+    audit_record(actor=None, actor_label="ingest", action="document.fetch", subject_type="ingest_document",
+                 subject_id=document.pk, data={"sha256": capture.blob.sha256, "size": capture.blob.size,
+                                               "url": capture.url[:500], "origin": document.origin[:500]})
+
+
+@transaction.atomic
+def _record_source(document: Document, capture: Capture, extracted: ExtractedText, *, actor_label: str) -> None:
+    existing = Source.objects.filter(sha256=capture.blob.sha256).first()
+    if existing is None:
+        url = capture.url if len(capture.url) <= 2000 else ""
+        source = source_create(
+            actor=None, actor_label=actor_label, kind="official" if extracted.format == "pdf" else "news",
+            title=extracted.title[:1000] or document.origin[:300], publisher=extracted.publisher
+            or _host(capture.url), author=extracted.author, url=url, published=extracted.published,
+            language=extracted.language[:16], sha256=capture.blob.sha256, captured_at=capture.captured_at,
+            text=extracted.text,
+        )
+    else:
+        source = existing
+    document.source = source
+    document.duplicate = existing is not None
+    document.format = extracted.format
+    document.notes = extracted.notes
+    document.status = Document.Status.EXTRACTED
+    found = 0
+    if existing is None:
+        found = candidates_propose(source=source, document=document, candidates=_extract(source.text, source.language))
+    document.candidates_found = found
+    document.save()
+    audit_record(actor=None, actor_label=actor_label, action="document.extract", subject_type="ingest_document",
+                 subject_id=document.pk, data={"source": source.pk, "duplicate": existing is not None,
+                                               "candidates": found, "format": extracted.format})
+
+
+def _record_failure(document: Document, message: str, *, actor_label: str) -> None:
+    with transaction.atomic():
+        document.status = Document.Status.FAILED
+        document.error = message[:2000]
+        document.save(update_fields=["status", "error", "updated_at"])
+        audit_record(actor=None, actor_label=actor_label, action="document.fail", subject_type="ingest_document",
+                     subject_id=document.pk, data={"error": message[:500], "origin": document.origin[:500]})
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "")[:300] if url else ""
+
+
+def _extract(text: str, lang: str) -> list[dict]:
+    try:
+        from tnrwatch.extraction import extract
+    except ImportError:  # the extractor is optional for capture
+        return []
+    return [c.to_dict() for c in extract(text, lang or None)]
+
+
+def candidate_key(*, source_id: int, kind: str, fields: dict, start: int, end: int) -> str:
+    """The identity of a proposal: the same source, kind, normalised fields and offsets."""
+    parts = [str(source_id), kind, str(start), str(end)]
+    for name in ("country", "action", "city", "operator", "value", "what", "date"):
+        value = fields.get(name)
+        parts.append(normalize_name(str(value)) if value is not None else "")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def candidates_propose(*, source: Source, document: Document | None, candidates: list[dict]) -> int:
+    """Store the extractor's candidates for `source`; the number of new ones.
+
+    A candidate whose key is already known (pending, accepted or rejected) is not proposed again,
+    and one whose quote is not the text at its offsets is dropped."""
+    from .matching import entity_match
+
+    created = 0
+    text = source.text
+    for data in candidates:
+        kind = data.get("kind")
+        if kind not in REVIEWED_KINDS:
+            continue
+        try:
+            start, end = int(data["start"]), int(data["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not (0 <= start < end <= len(text)):
+            continue
+        key = candidate_key(source_id=source.pk, kind=kind, fields=data, start=start, end=end)
+        if Candidate.objects.filter(source=source, key=key).exists():
+            continue
+        match = entity_match(kind, data)
+        Candidate.objects.create(
+            source=source, document=document, key=key, kind=kind,
+            fields={k: data.get(k) for k in ("country", "action", "city", "operator", "value", "what", "date")},
+            quote=text[start:end], start=start, end=end, lang=str(data.get("lang") or "")[:16],
+            confidence=float(data.get("confidence") or 0.0),
+            match_type=match[0] if match else "", match_id=match[1].pk if match else None,
+        )
+        created += 1
+    if created:
+        audit_record(actor=None, actor_label="ingest", action="candidates.propose", subject=source,
+                     data={"count": created})
+    return created
