@@ -1,0 +1,73 @@
+"""The intake's domain parameters in one typed, frozen object, read from settings.TNR_INTAKE.
+
+Tests inject their own values (cheap key derivation, small limits) with the `settings` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from django.conf import settings
+
+from .crypto import KdfCost
+
+
+@dataclass(frozen=True)
+class IntakeConfig:
+    # Largest request body (all attachments together) accepted on /report/, in bytes.
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_attachments: int = 10
+    max_text_chars: int = 20_000
+    # Argon2id cost of the passphrase that wraps each analyst's identity.
+    kdf_time_cost: int = 3
+    kdf_memory_kib: int = 64 * 1024
+    # Closed reports (and their attachments) are deleted this many days after closing.
+    retention_days: int = 90
+    # Wrong receipts: at most this many failures per window across the whole instance.
+    receipt_failures_per_window: int = 30
+    receipt_window_seconds: int = 60
+    # The quick-exit button: a plain link, so the other site is contacted only when it is clicked.
+    quick_exit_url: str = "https://www.wikipedia.org/"
+    # Where ciphertext blobs live (default: <TNR_DATA_DIR>/intake).
+    blob_dir: str = ""
+
+    @property
+    def kdf_cost(self) -> KdfCost:
+        return KdfCost(time_cost=self.kdf_time_cost, memory_kib=self.kdf_memory_kib)
+
+    @property
+    def blob_path(self) -> Path:
+        return Path(self.blob_dir) if self.blob_dir else Path(settings.DATA_DIR) / "intake"
+
+
+def intake_config() -> IntakeConfig:
+    overrides = getattr(settings, "TNR_INTAKE", {}) or {}
+    known = {f.name for f in fields(IntakeConfig)}
+    return IntakeConfig(**{k: v for k, v in overrides.items() if k in known})
+
+
+def receipt_key() -> bytes:
+    """The server-side HMAC key for receipt look-ups: TNR_RECEIPT_KEY, else a file in the data dir.
+
+    It is separate from SECRET_KEY so that rotating the session secret does not orphan receipts.
+    """
+    configured = getattr(settings, "TNR_RECEIPT_KEY", "")
+    if configured:
+        return configured.encode()
+    path = Path(settings.DATA_DIR) / "receipt_key"
+    if not path.exists():
+        # Several workers may start at once: write a private temp file, then hard-link it into
+        # place (atomic, fails if another worker won), so every process reads the same key.
+        tmp = path.with_name(f"receipt_key.{secrets.token_hex(8)}")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip().encode()
