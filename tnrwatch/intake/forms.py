@@ -1,0 +1,131 @@
+"""The reporter's form and the inbox's small forms. Validation only; no writes here."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tnrwatch.registry.models import Country
+from tnrwatch.registry.vocabulary import INCIDENT_TACTICS, TARGET_CATEGORIES
+
+from .models import ReportState, RiskLevel
+
+INVOLVED = [
+    ("station", _("An overseas \"police service station\"")),
+    ("association", _("A community association or hometown association")),
+    ("police_china", _("Police or officials in China")),
+    ("other", _("Someone else")),
+    ("unknown", _("I don't know")),
+]
+
+TACTICS = [
+    ("family_threats", _("Threats to my family in China")),
+    ("return_demands", _("Demands that I return to China")),
+    ("home_visits", _("Visits at my home")),
+    ("surveillance", _("Surveillance or being followed")),
+    ("online_harassment", _("Online harassment")),
+    ("informing", _("Being asked to inform on others")),
+    ("documents", _("Pressure through documents or my passport")),
+    ("other", _("Something else")),
+]
+
+WANTS_REPLY = [("yes", _("Yes, I will come back with my receipt")), ("no", _("No"))]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [("", _("Prefer not to say"))] + list(Country.objects.order_by("name_en").values_list("iso2", "name_en"))
+
+
+class ReportForm(forms.Form):
+    what_happened = forms.CharField(
+        label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000,
+        help_text=_("In your own words. Leave out anything you do not want us to know."),
+    )
+    when = forms.CharField(label=_("When did it happen?"), required=False, max_length=100,
+                           help_text=_("An approximate date is fine, e.g. \"spring 2024\"."))
+    country = forms.ChoiceField(label=_("In which country do you live?"), required=False, choices=())
+    city = forms.CharField(label=_("City (optional)"), required=False, max_length=100,
+                           help_text=_("Only the city, never a street or an address."))
+    involved = forms.MultipleChoiceField(label=_("Who was involved?"), required=False, choices=INVOLVED,
+                                         widget=forms.CheckboxSelectMultiple)
+    tactics = forms.MultipleChoiceField(label=_("What did they do?"), required=False, choices=TACTICS,
+                                        widget=forms.CheckboxSelectMultiple)
+    wants_reply = forms.ChoiceField(label=_("Do you want a reply from us?"), choices=WANTS_REPLY,
+                                    widget=forms.RadioSelect, initial="yes")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "what_happened": data["what_happened"], "when": data["when"], "country": data["country"],
+            "city": data["city"], "involved": data["involved"], "tactics": data["tactics"],
+            "wants_reply": data["wants_reply"] == "yes",
+        }
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("Your receipt"), max_length=100,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+
+class ReplyForm(ReceiptForm):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+
+
+class PassphraseForm(forms.Form):
+    passphrase = forms.CharField(label=_("Passphrase"), widget=forms.PasswordInput, max_length=1000)
+
+
+class NewKeyForm(forms.Form):
+    passphrase = forms.CharField(label=_("New passphrase"), widget=forms.PasswordInput, min_length=12, max_length=1000)
+    passphrase_again = forms.CharField(label=_("Repeat it"), widget=forms.PasswordInput, max_length=1000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("passphrase") != data.get("passphrase_again"):
+            raise forms.ValidationError(_("The two passphrases differ."))
+        return data
+
+
+class OfflineKeyForm(forms.Form):
+    label = forms.CharField(max_length=150)
+    public_key = forms.CharField(max_length=100, help_text="age1…")
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(choices=ReportState.choices)
+
+
+class RiskForm(forms.Form):
+    risk = forms.ChoiceField(choices=RiskLevel.choices)
+
+
+class TextForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class LinkForm(forms.Form):
+    station = forms.IntegerField(required=False, min_value=1)
+    organization = forms.IntegerField(required=False, min_value=1)
+
+
+class PromoteForm(forms.Form):
+    host_country = forms.CharField(max_length=2, help_text="ISO 3166 alpha-2, e.g. NL")
+    month = forms.DateField(required=False, help_text="Any day of the month (kept to the month)")
+    tactic = forms.ChoiceField(choices=list(INCIDENT_TACTICS.items()))
+    target_category = forms.ChoiceField(choices=list(TARGET_CATEGORIES.items()), initial="unknown")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+                              help_text="De-identified: no names, no exact places, no details that point at a person.")
+
+
+class ResourceForm(forms.Form):
+    country = forms.CharField(max_length=2, help_text="ISO 3166 alpha-2")
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=[("police", "Police (non-emergency)"), ("emergency", "Emergency"), ("government", "Government reporting line"), ("ngo", "Civil-society organisation"), ("legal", "Legal help"), ("other", "Other")])
+    contact = forms.CharField(max_length=300, required=False)
+    url = forms.URLField(required=False, max_length=200, assume_scheme="https")
+    how_to_report = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    is_example = forms.BooleanField(required=False)

@@ -1,0 +1,390 @@
+"""Writes for the reporting channel and the inbox. Each is atomic and leaves an audit row.
+
+Audit rows never carry anything a reporter wrote: only ids, states and counts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
+from tnrwatch.registry import services as registry_services
+from tnrwatch.registry import vocabulary as registry_vocabulary
+from tnrwatch.registry.models import Country, Organization, Station
+
+from . import crypto
+from .config import intake_config, receipt_key
+from .models import (
+    Attachment,
+    Message,
+    MessageAuthor,
+    Note,
+    ProtectionResource,
+    ReceiptThrottle,
+    RecipientKey,
+    Report,
+    ReportState,
+    RiskLevel,
+)
+from .storage import BlobStore
+
+REPORTER = "reporter"  # the audit actor label for anonymous reporters
+
+
+class ReceiptThrottledError(ValidationError):
+    """Too many wrong receipts were tried just now; wait a minute and try again."""
+
+
+class ReceiptInvalidError(NotFoundOrForbiddenError):
+    """No report matches this receipt."""
+
+
+def blob_store() -> BlobStore:
+    return BlobStore(intake_config().blob_path)
+
+
+# --- recipient keys -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recipient_key_create(*, actor: Any, passphrase: str, label: str = "") -> RecipientKey:
+    """A new age identity for `actor`, wrapped under `passphrase`; their older keys stop receiving."""
+    if len(passphrase) < 12:
+        raise ValidationError("Choose a passphrase of at least 12 characters.")
+    identity, public_key = crypto.identity_generate()
+    wrapped = crypto.identity_wrap(identity, passphrase, intake_config().kdf_cost)
+    now = timezone.now()
+    RecipientKey.objects.filter(user=actor, active=True).update(active=False, retired_at=now)
+    key = RecipientKey.objects.create(
+        user=actor, label=label or actor.get_username(), public_key=public_key, wrapped_identity=wrapped
+    )
+    registry_services.audit_record(actor=actor, action="intake.key_created", subject_type="recipient_key", subject_id=key.pk)
+    return key
+
+
+@transaction.atomic
+def recipient_key_add_offline(*, actor: Any, label: str, public_key: str) -> RecipientKey:
+    """An offline recipient (its private key never touches this server)."""
+    crypto.recipient_parse(public_key)
+    if RecipientKey.objects.filter(public_key=public_key.strip()).exists():
+        raise ConflictError("This key is already a recipient.")
+    key = RecipientKey.objects.create(label=label.strip()[:150] or "offline key", public_key=public_key.strip())
+    registry_services.audit_record(actor=actor, action="intake.key_added_offline", subject_type="recipient_key", subject_id=key.pk)
+    return key
+
+
+@transaction.atomic
+def recipient_key_retire(*, actor: Any, key: RecipientKey) -> RecipientKey:
+    key.active = False
+    key.retired_at = timezone.now()
+    key.save(update_fields=["active", "retired_at"])
+    registry_services.audit_record(actor=actor, action="intake.key_retired", subject_type="recipient_key", subject_id=key.pk)
+    return key
+
+
+def identities_unlock(*, user: Any, passphrase: str) -> list:
+    """Every identity of `user` that `passphrase` unwraps (old keys still open old reports)."""
+    identities = []
+    for key in RecipientKey.objects.filter(user=user).exclude(wrapped_identity=b""):
+        try:
+            identities.append(crypto.identity_unwrap(bytes(key.wrapped_identity), passphrase))
+        except crypto.WrongPassphraseError:
+            continue
+    if not identities:
+        raise crypto.WrongPassphraseError()
+    return identities
+
+
+def _active_keys() -> list[RecipientKey]:
+    return list(RecipientKey.objects.filter(active=True).order_by("id"))
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """An attachment the upload handler has already encrypted to `public_keys` and stored."""
+
+    blob_id: str
+    name: str
+    content_type: str
+    size: int
+    ciphertext_size: int
+    public_keys: tuple[str, ...]
+
+
+@transaction.atomic
+def report_submit(*, answers: dict[str, Any], uploads: Sequence[StoredUpload] = ()) -> tuple[Report, str]:
+    """Store a report encrypted to the current recipients; returns it and the receipt (shown once).
+
+    The receipt itself is not stored: only its HMAC (for look-up) and the public half of the
+    reporter key derived from it (so replies can be encrypted to the reporter).
+    """
+    keys = _active_keys()
+    if not keys:
+        raise crypto.EncryptionError("The reporting channel has no recipients yet.")
+    public_keys = [k.public_key for k in keys]
+    for upload in uploads:
+        # The handler encrypted attachments to the keys current when the upload began; if they
+        # changed in between, refuse rather than store something a recipient cannot open.
+        if sorted(upload.public_keys) != sorted(public_keys):
+            raise ConflictError("The recipients changed during the upload; please send again.")
+    receipt = crypto.receipt_generate()
+    normalized = crypto.receipt_normalize(receipt)
+    assert normalized is not None
+    payload = dict(answers)
+    payload["attachments"] = [
+        {"name": u.name, "content_type": u.content_type, "size": u.size} for u in uploads
+    ]
+    report = Report.objects.create(
+        receipt_hash=crypto.receipt_hash(normalized, receipt_key()),
+        reporter_public_key=str(crypto.reporter_identity(normalized).to_public()),
+        answers_ct=crypto.encrypt(json.dumps(payload).encode(), public_keys),
+    )
+    report.recipients.set(keys)
+    Attachment.objects.bulk_create(
+        Attachment(report=report, position=i, blob_id=u.blob_id, ciphertext_size=u.ciphertext_size)
+        for i, u in enumerate(uploads)
+    )
+    registry_services.audit_record(
+        actor=None, actor_label=REPORTER, action="intake.report_submitted", subject_type="report",
+        subject_id=report.pk, data={"attachments": len(uploads)},
+    )
+    return report, receipt
+
+
+def _window(now: float, seconds: int) -> int:
+    return int(now // seconds)
+
+
+def receipt_check(*, receipt: str, now: float | None = None) -> tuple[Report, str]:
+    """The report a receipt opens and the normalized receipt, or an error.
+
+    Wrong receipts count against an instance-wide budget per short window (we keep no client
+    identifier to throttle by). When it is spent, every receipt check is refused until the window
+    ends, so a guessing attack stops and the real reporter waits at most one window.
+    """
+    config = intake_config()
+    now = time.time() if now is None else now
+    window = _window(now, config.receipt_window_seconds)
+    throttle = ReceiptThrottle.objects.filter(window=window).first()
+    if throttle and throttle.failures >= config.receipt_failures_per_window:
+        raise ReceiptThrottledError()
+    normalized = crypto.receipt_normalize(receipt or "")
+    report = None
+    if normalized:
+        report = Report.objects.filter(receipt_hash=crypto.receipt_hash(normalized, receipt_key())).first()
+    if report is None or normalized is None:
+        with transaction.atomic():
+            ReceiptThrottle.objects.get_or_create(window=window)
+            ReceiptThrottle.objects.filter(window=window).update(failures=F("failures") + 1)
+            ReceiptThrottle.objects.filter(window__lt=window - 1).delete()
+        raise ReceiptInvalidError()
+    return report, normalized
+
+
+def _thread_keys(report: Report) -> list[str]:
+    return [k.public_key for k in _active_keys()] + [report.reporter_public_key]
+
+
+@transaction.atomic
+def message_from_reporter(*, report: Report, body: str) -> Message:
+    body = _clean_text(body, "message")
+    message = Message.objects.create(
+        report=report, author=MessageAuthor.REPORTER,
+        body_ct=crypto.encrypt(body.encode(), _thread_keys(report)),
+    )
+    if report.state == ReportState.CLOSED:
+        report.state, report.closed_at = ReportState.IN_PROGRESS, None
+        report.save(update_fields=["state", "closed_at"])
+    registry_services.audit_record(actor=None, actor_label=REPORTER, action="intake.reporter_replied", subject_type="report", subject_id=report.pk)
+    return message
+
+
+def _clean_text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(f"The {what} is empty.")
+    if "\x00" in text:
+        raise ValidationError(f"The {what} contains a NUL character.")
+    if len(text) > intake_config().max_text_chars:
+        raise ValidationError(f"The {what} is too long.")
+    return text
+
+
+@transaction.atomic
+def message_from_analyst(*, actor: Any, report: Report, body: str) -> Message:
+    body = _clean_text(body, "message")
+    message = Message.objects.create(
+        report=report, author=MessageAuthor.ANALYST, analyst=actor,
+        body_ct=crypto.encrypt(body.encode(), _thread_keys(report)),
+    )
+    registry_services.audit_record(actor=actor, action="intake.analyst_replied", subject_type="report", subject_id=report.pk)
+    return message
+
+
+@transaction.atomic
+def note_add(*, actor: Any, report: Report, body: str) -> Note:
+    body = _clean_text(body, "note")
+    keys = [k.public_key for k in _active_keys()]
+    note = Note.objects.create(report=report, author=actor, body_ct=crypto.encrypt(body.encode(), keys))
+    registry_services.audit_record(actor=actor, action="intake.note_added", subject_type="report", subject_id=report.pk)
+    return note
+
+
+@transaction.atomic
+def report_set_state(*, actor: Any, report: Report, state: str) -> Report:
+    if state not in ReportState.values:
+        raise ValidationError("Unknown state.")
+    old = report.state
+    report.state = state
+    report.closed_at = timezone.now() if state == ReportState.CLOSED else None
+    report.save(update_fields=["state", "closed_at"])
+    registry_services.audit_record(actor=actor, action="intake.state_set", subject_type="report", subject_id=report.pk, data={"from": old, "to": state})
+    return report
+
+
+@transaction.atomic
+def report_set_risk(*, actor: Any, report: Report, risk: str) -> Report:
+    if risk not in RiskLevel.values:
+        raise ValidationError("Unknown risk level.")
+    old = report.risk
+    report.risk = risk
+    report.save(update_fields=["risk"])
+    registry_services.audit_record(actor=actor, action="intake.risk_set", subject_type="report", subject_id=report.pk, data={"from": old, "to": risk})
+    return report
+
+
+@transaction.atomic
+def report_assign(*, actor: Any, report: Report, assignee: Any | None) -> Report:
+    report.assigned_to = assignee
+    report.save(update_fields=["assigned_to"])
+    registry_services.audit_record(
+        actor=actor, action="intake.assigned", subject_type="report", subject_id=report.pk,
+        data={"to": assignee.get_username() if assignee else None},
+    )
+    return report
+
+
+@transaction.atomic
+def report_link(*, actor: Any, report: Report, station: Station | None = None, organization: Organization | None = None) -> Report:
+    if station is None and organization is None:
+        raise ValidationError("Choose a station or an organisation.")
+    data: dict[str, Any] = {}
+    if station is not None:
+        report.stations.add(station)
+        data["station"] = station.pk
+    if organization is not None:
+        report.organizations.add(organization)
+        data["organization"] = organization.pk
+    registry_services.audit_record(actor=actor, action="intake.linked", subject_type="report", subject_id=report.pk, data=data)
+    return report
+
+
+@transaction.atomic
+def report_promote(
+    *, actor: Any, report: Report, host_country: Country, tactic: str, summary: str,
+    month: date | None = None, target_category: str = "unknown",
+) -> Any:
+    """Create a de-identified registry Incident from a report (TLP:AMBER, `from_report`).
+
+    The analyst writes the summary; nothing the reporter wrote is copied automatically. The date
+    is kept to the month and the place to the country, so the incident cannot point at a person.
+    """
+    if report.incident_id:
+        raise ConflictError("This report has already been promoted.")
+    if tactic not in registry_vocabulary.INCIDENT_TACTICS:
+        raise ValidationError("Unknown tactic.")
+    summary = _clean_text(summary, "summary")[:2000]
+    incident = registry_services.incident_create(
+        actor=actor, date=month.replace(day=1) if month else None, date_precision="month",
+        origin_country=registry_services.country_get("CN"), host_country=host_country,
+        tactic=tactic, target_category=target_category, summary=summary,
+        stations=list(report.stations.all()), from_report=True, marking="amber",
+    )
+    report.incident = incident
+    report.save(update_fields=["incident"])
+    registry_services.audit_record(actor=actor, action="intake.promoted", subject_type="report", subject_id=report.pk, data={"incident": incident.pk})
+    return incident
+
+
+@transaction.atomic
+def report_delete(*, actor: Any, report: Report, actor_label: str | None = None) -> None:
+    """Delete a report, its thread, notes and attachment blobs.
+
+    On SQLite the connection runs with `PRAGMA secure_delete=ON`, so freed pages are zeroed;
+    the rows held ciphertext only in any case. Blob files are overwritten, then unlinked, after
+    the transaction commits.
+    """
+    blob_ids = [b for a in report.attachments.all() for b in (a.blob_id, a.stripped_blob_id) if b]
+    report_id = report.pk
+    report.delete()
+    registry_services.audit_record(actor=actor, actor_label=actor_label, action="intake.report_deleted", subject_type="report", subject_id=report_id)
+    store = blob_store()
+    transaction.on_commit(lambda: [store.delete(b) for b in blob_ids])
+
+
+def reports_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete every report closed more than `retention_days` ago. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=intake_config().retention_days)
+    count = 0
+    for report in Report.objects.filter(state=ReportState.CLOSED, closed_at__lt=cutoff):
+        report_delete(actor=None, actor_label="retention", report=report)
+        count += 1
+    return count
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_strip_request(*, actor: Any, attachment: Attachment, identities: Sequence) -> Attachment:
+    """Queue a metadata-stripped copy of an attachment (made in a background task)."""
+    from . import tasks
+
+    attachment.stripped_state = "queued"
+    attachment.save(update_fields=["stripped_state"])
+    registry_services.audit_record(actor=actor, action="intake.strip_requested", subject_type="attachment", subject_id=attachment.pk)
+    # The identity must reach the task without touching disk or a queue: the task runs in this
+    # process, after commit, on a thread (see tasks.py).
+    transaction.on_commit(lambda: tasks.attachment_strip_in_background(attachment.pk, list(identities)))
+    return attachment
+
+
+# --- protection resources -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resource_save(*, actor: Any, resource: ProtectionResource | None = None, **fields: Any) -> ProtectionResource:
+    resource = resource or ProtectionResource()
+    for name, value in fields.items():
+        setattr(resource, name, value)
+    try:
+        resource.full_clean()
+    except Exception as exc:  # Django's ValidationError -> ours, with a readable message
+        raise ValidationError("Check the fields of this resource.") from exc
+    created = resource.pk is None
+    resource.save()
+    registry_services.audit_record(
+        actor=actor, action="intake.resource_created" if created else "intake.resource_updated",
+        subject_type="protection_resource", subject_id=resource.pk,
+    )
+    return resource
+
+
+@transaction.atomic
+def resource_delete(*, actor: Any, resource: ProtectionResource) -> None:
+    pk = resource.pk
+    resource.delete()
+    registry_services.audit_record(actor=actor, action="intake.resource_deleted", subject_type="protection_resource", subject_id=pk)

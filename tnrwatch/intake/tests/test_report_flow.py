@@ -1,0 +1,110 @@
+"""The reporter's path: form, encrypted storage, receipt, follow-up with replies both ways."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tnrwatch.intake import crypto, selectors, services
+from tnrwatch.intake.models import Attachment, Message, ReceiptThrottle, Report
+from tnrwatch.registry.models import AuditEntry
+
+from .conftest import multipart_form
+
+pytestmark = pytest.mark.django_db
+
+RECEIPT_RE = re.compile(r'id="receipt">([0-9A-Z-]+)<')
+
+
+def submit(client, **overrides):
+    response = client.post(reverse("intake:form"), multipart_form(**overrides))
+    match = RECEIPT_RE.search(response.content.decode())
+    return response, (match.group(1) if match else None)
+
+
+def test_form_is_public_and_not_cached(client):
+    response = client.get(reverse("intake:form"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    body = response.content.decode()
+    assert 'enctype="multipart/form-data"' in body and "Quick exit" in body and "Tor Browser" in body
+
+
+def test_submission_is_stored_only_as_ciphertext_and_decrypts(client, analyst):
+    # Given an analyst who is the only recipient, when a reporter sends a report with a file
+    photo = os.urandom(300 * 1024)
+    response, receipt = submit(client, attachments=[SimpleUploadedFile("../../etc/passwd me.jpg", photo, "image/jpeg")])
+    # Then the receipt is shown, and the server holds ciphertext that the analyst's key opens
+    assert response.status_code == 200 and receipt
+    report = Report.objects.get()
+    assert b"association" not in bytes(report.answers_ct)
+    answers = selectors.report_answers(report, [analyst.identity])
+    assert answers["city"] == "Rotterdam" and answers["tactics"] == ["return_demands", "home_visits"]
+    assert answers["attachments"] == [{"name": "passwd me.jpg", "content_type": "image/jpeg", "size": len(photo)}]
+    attachment = Attachment.objects.get()
+    assert selectors.attachment_plaintext(attachment, [analyst.identity]) == photo
+    # and the receipt itself is nowhere in the database, only its HMAC
+    assert receipt.replace("-", "") not in report.receipt_hash
+    assert AuditEntry.objects.filter(action="intake.report_submitted", subject_id=str(report.pk)).exists()
+
+
+def test_follow_up_shows_status_and_replies_both_ways(client, analyst):
+    _, receipt = submit(client)
+    report = Report.objects.get()
+    services.message_from_analyst(actor=analyst.user, report=report, body="We read your report. Are you safe?")
+    services.report_set_state(actor=analyst.user, report=report, state="in_progress")
+
+    page = client.post(reverse("intake:follow_up"), {"action": "open", "receipt": receipt.lower()})
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert "Are you safe?" in page.content.decode() and "We are working on it" in page.content.decode()
+
+    reply = client.post(reverse("intake:follow_up"), {"action": "reply", "receipt": receipt, "body": "Yes, thank you."})
+    assert reply.status_code == 200 and "Yes, thank you." in reply.content.decode()
+    message = Message.objects.get(author="reporter")
+    assert b"thank you" not in bytes(message.body_ct)
+    assert crypto.decrypt(bytes(message.body_ct), [analyst.identity]) == b"Yes, thank you."
+    # analyst replies are encrypted to the reporter key too, never readable without the receipt
+    stranger = crypto.identity_parse(crypto.identity_generate()[0])
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(bytes(Message.objects.get(author="analyst").body_ct), [stranger])
+
+
+def test_wrong_receipt_is_refused_and_throttled_only_for_one_window(client, analyst, settings):
+    settings.TNR_INTAKE = {**settings.TNR_INTAKE, "receipt_failures_per_window": 3, "receipt_window_seconds": 60}
+    _, receipt = submit(client)
+    wrong = crypto.receipt_generate()
+    for _ in range(3):
+        assert client.post(reverse("intake:follow_up"), {"receipt": wrong}).status_code == 403
+    # the budget is spent: even the right receipt waits...
+    assert client.post(reverse("intake:follow_up"), {"receipt": receipt}).status_code == 429
+    # ...but only until the window ends
+    report, _ = services.receipt_check(receipt=receipt, now=__import__("time").time() + 61)
+    assert report == Report.objects.get()
+    assert ReceiptThrottle.objects.count() >= 1
+
+
+def test_no_recipients_means_nothing_is_accepted(client, db):
+    response, receipt = submit(client)
+    assert response.status_code == 503 and receipt is None
+    assert Report.objects.count() == 0
+
+
+def test_invalid_form_keeps_nothing(client, analyst, settings):
+    response, receipt = submit(client, what_happened="", attachments=[SimpleUploadedFile("a.txt", b"secret words", "text/plain")])
+    assert response.status_code == 400 and receipt is None
+    assert Report.objects.count() == 0
+    assert services.blob_store().all_ids() == [] and services.blob_store().stale_parts() == []
+
+
+def test_help_and_safety_pages_are_public(client, db):
+    from tnrwatch.intake.models import ProtectionResource
+    from tnrwatch.registry.models import Country
+
+    ProtectionResource.objects.create(country=Country.objects.get(iso2="NL"), name="Example helpline", is_example=True)
+    page = client.get(reverse("intake:help"), {"country": "NL"})
+    assert page.status_code == 200 and "Example helpline" in page.content.decode() and "Example entry" in page.content.decode()
+    assert client.get(reverse("intake:safety")).status_code == 200

@@ -1,0 +1,127 @@
+"""The public reporting channel: form, receipt, follow-up, help directory, safety guide.
+
+Reporters have no session: the follow-up page is POST-only and carries the receipt in the form,
+so it never appears in a URL, a log line or a session row.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from . import crypto, selectors, services
+from .config import intake_config
+from .forms import ReceiptForm, ReplyForm, ReportForm
+from .models import ReportState
+from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler
+
+REPORTER_STATUS = {
+    ReportState.NEW: "Received, not yet read",
+    ReportState.TRIAGED: "Read by our team",
+    ReportState.IN_PROGRESS: "We are working on it",
+    ReportState.REFERRED: "Referred to a partner who can help",
+    ReportState.CLOSED: "Closed",
+}
+
+
+def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    context.setdefault("quick_exit_url", intake_config().quick_exit_url)
+    return render(request, f"intake/{template}", context, status=status)
+
+
+def _refused(request: HttpRequest, reason: str) -> HttpResponse:
+    config = intake_config()
+    if reason == "too_many_files":
+        return _page(request, "refused.html", {"reason": "too_many_files", "max_files": config.max_attachments}, status=400)
+    if reason == "no_recipients":
+        return _page(request, "unavailable.html", {}, status=503)
+    return _page(request, "refused.html", {"reason": "too_large", "max_mb": config.max_upload_bytes // (1024 * 1024)}, status=413)
+
+
+@login_not_required
+@csrf_exempt  # the CSRF check runs in _submit, after our upload handler is installed
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, "form.html", {"form": ReportForm(), "config": intake_config()})
+    keys = [k.public_key for k in selectors.recipient_keys_active()]
+    if not keys:
+        return _page(request, "unavailable.html", {}, status=503)
+    handler = EncryptingUploadHandler(request, public_keys=keys)
+    request.upload_handlers = [handler]
+    try:
+        request.POST  # noqa: B018 - parse now: attachments are encrypted as they stream in
+    except Exception:
+        handler.discard_all()
+        raise
+    if handler.refused:
+        handler.discard_all()
+        return _refused(request, handler.refused)
+    try:
+        return _submit(request, handler)
+    except Exception:
+        handler.discard_all()
+        raise
+
+
+@csrf_protect
+def _submit(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        handler.discard_all()
+        return _page(request, "form.html", {"form": form, "config": intake_config()}, status=400)
+    uploads = [f.stored for f in request.FILES.getlist(ATTACHMENT_FIELD)]
+    try:
+        report, receipt = services.report_submit(answers=form.answers(), uploads=uploads)
+    except (crypto.EncryptionError, services.ConflictError):
+        handler.discard_all()
+        return _page(request, "unavailable.html", {}, status=503)
+    country = form.cleaned_data.get("country") or ""
+    return _page(request, "receipt.html", {
+        "receipt": receipt, "attachments": len(uploads),
+        "resources": selectors.resources_by_country(country) if country else [],
+    })
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, "follow_up.html", {"form": ReceiptForm()})
+    replying = request.POST.get("action") == "reply"
+    form = (ReplyForm if replying else ReceiptForm)(request.POST)
+    if not form.is_valid():
+        return _page(request, "follow_up.html", {"form": ReceiptForm(request.POST)}, status=400)
+    try:
+        report, normalized = services.receipt_check(receipt=form.cleaned_data["receipt"])
+    except services.ReceiptThrottledError:
+        return _page(request, "follow_up.html", {"form": ReceiptForm(), "throttled": True}, status=429)
+    except services.ReceiptInvalidError:
+        return _page(request, "follow_up.html", {"form": ReceiptForm(), "invalid": True}, status=403)
+    sent = False
+    if replying:
+        services.message_from_reporter(report=report, body=form.cleaned_data["body"])
+        sent = True
+    thread = selectors.thread_decrypted(report, [crypto.reporter_identity(normalized)])
+    return _page(request, "case.html", {
+        "status": REPORTER_STATUS.get(report.state, ""), "thread": thread, "sent": sent,
+        "reply_form": ReplyForm(initial={"receipt": form.cleaned_data["receipt"]}),
+        "receipt": form.cleaned_data["receipt"], "created_at": report.created_at,
+    })
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def help_directory(request: HttpRequest) -> HttpResponse:
+    country = (request.GET.get("country") or "")[:2]
+    resources = selectors.resources_by_country(country)
+    return _page(request, "help.html", {"resources": resources, "country": country})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def safety(request: HttpRequest) -> HttpResponse:
+    return _page(request, "safety.html", {})
