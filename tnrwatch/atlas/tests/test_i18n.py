@@ -1,0 +1,55 @@
+"""English, Simplified and Traditional Chinese: the switch works without JavaScript on every page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from .atlas_fixtures import atlas_record  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_carries_the_language_switch_as_a_plain_form(client, atlas_record):
+    for url in [reverse("atlas:home"), reverse("atlas:compare"), reverse("atlas:country", args=["nl"]),
+                reverse("atlas:claim", args=[atlas_record["closure"].pk]), "/countries/ZZ/"]:
+        html = client.get(url).content.decode()
+        assert f'action="{reverse("atlas:set_language")}" method="post"' in html, url
+        assert 'value="zh-hans"' in html and 'value="zh-hant"' in html
+
+
+def test_switching_to_simplified_chinese_renders_chinese(client, atlas_record):
+    # Given an anonymous visitor who chooses Simplified Chinese with the form in the header
+    response = client.post(reverse("atlas:set_language"), {"language": "zh-hans", "next": "/compare/"})
+    assert response.status_code == 302 and response["Location"] == "/compare/"
+    # Then the pages are in Chinese: interface strings, vocabulary and country names
+    html = client.get(reverse("atlas:compare")).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "各国做了什么" in html  # "Who has done what"
+    assert "勒令关闭" in html  # "Closure ordered"
+    assert "荷兰" in html  # the Netherlands, from Country.name_zh_hans
+    country = client.get(reverse("atlas:country", args=["nl"])).content.decode()
+    assert "政府回应" in country
+
+
+def test_traditional_chinese(client, atlas_record):
+    client.post(reverse("atlas:set_language"), {"language": "zh-hant", "next": "/"})
+    html = client.get(reverse("atlas:home")).content.decode()
+    assert "海外警察站與各國政府的回應" in html
+    assert "勒令關閉" in html
+    assert "荷蘭" in html  # map <title> and the table use Country.name_zh_hant
+
+
+def test_unknown_language_keeps_english(client, atlas_record):
+    client.post(reverse("atlas:set_language"), {"language": "xx\x00", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("atlas:home")).content.decode()
+
+
+def test_language_switch_refuses_a_foreign_next_url(client):
+    response = client.post(reverse("atlas:set_language"), {"language": "zh-hans", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_accept_language_header_is_honoured(client, atlas_record):
+    html = client.get(reverse("atlas:home"), HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert "勒令關閉" in html or '<html lang="zh-hant">' in html
