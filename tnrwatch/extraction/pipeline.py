@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.countries import country_gazetteer
 from tnrwatch.extraction.lang import detect_language
-from tnrwatch.extraction.matcher import lower_same_length
+from tnrwatch.extraction.figures import sentence_figures
+from tnrwatch.extraction.matcher import Match, lower_same_length
+from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
+from tnrwatch.extraction.responses import Context, sentence_responses
+from tnrwatch.extraction.sentences import sentence_spans
+from tnrwatch.extraction.stations import sentence_operators, sentence_stations
 
 MAX_CHARS = 2_000_000  # longer texts are read up to here; a news article is ~5,000
 
@@ -18,9 +25,29 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     lang = lang or detect_language(text)
     low = lower_same_length(text)
     out: list[Candidate] = []
-    for m in country_gazetteer().find(text, low):
+    countries = country_gazetteer().find(text, low)
+    for m in countries:
         if m.payload is None:
             continue
         out.append(Candidate(kind="country", country=m.payload.iso2, quote=text[m.start:m.end],
                              start=m.start, end=m.end, lang=lang, confidence=0.9))
+    cities = city_gazetteer().find(text, low)
+    china_places = china_gazetteer().find(text, low)
+    doc_countries = {m.payload.iso2 for m in countries if m.payload}
+    context = Context()
+    for s_start, s_end in sentence_spans(text):
+        in_countries = _within(countries, s_start, s_end)
+        out.extend(sentence_responses(text, s_start, s_end, in_countries, lang, context))
+        out.extend(sentence_stations(text, s_start, s_end, _within(cities, s_start, s_end),
+                                     in_countries, doc_countries, lang))
+        out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
+                                      lang))
+        out.extend(sentence_figures(text, s_start, s_end, lang))
+    out.sort(key=lambda c: (c.start, c.kind))
     return out
+
+
+def _within(matches: list[Match], start: int, end: int) -> list[Match]:
+    lo = bisect_left(matches, start, key=lambda m: m.start)
+    hi = bisect_left(matches, end, key=lambda m: m.start)
+    return [m for m in matches[lo:hi] if m.end <= end]

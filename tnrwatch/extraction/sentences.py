@@ -13,6 +13,9 @@ _NO_BREAK = {
     "dott", "sra", "sr", "abs", "bzw", "ca", "z.b", "mio", "mrd", "bn", "mln", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ggf", "vgl", "dhr", "mevr",
 }
+_MONTH_NEXT = re.compile(
+    r"\s+(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+    r"Jänner|januari|februari|maart|mei|juni|juli|augustus|oktober)\b", re.I)
 _LAST_WORD = re.compile(r"([\w.]+)$")
 
 
@@ -25,7 +28,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
             if word:
                 w = word.group(1).lower()
-                if w in _NO_BREAK or (len(w) == 1 and w.isalpha()):
+                ordinal = w.isdigit() and len(w) <= 2 and re.match(r"\s+\w", text[m.end():m.end() + 3] + " ")
+                if w in _NO_BREAK or (len(w) == 1 and w.isalpha()) or (
+                        ordinal and not text[m.end():].lstrip()[:1].isupper()) or (
+                        ordinal and _MONTH_NEXT.match(text, m.end())):
                     continue
         _push(text, start, m.end(), spans)
         start = m.end()

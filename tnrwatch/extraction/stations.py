@@ -1,0 +1,113 @@
+"""Stations (a city abroad where a station is said to be) and operating bureaus (the Chinese
+public security bureau said to run it), sentence by sentence."""
+
+from __future__ import annotations
+
+import re
+
+from tnrwatch.extraction.candidate import Candidate
+from tnrwatch.extraction.matcher import Match, has_han
+
+# Words for the stations themselves, in every language read.
+STATION_RE = re.compile(
+    r"\b(?:police|service|liaison|overseas|110) (?:service )?(?:stations?|centres?|centers?|posts?|offices?)\b|"
+    r"\bstations?\b|\b110 overseas\b|\bservice cent(?:re|er)s?\b|"
+    r"\bPolizei(?:station|wache|stützpunkt|büro|posten)\w*|\bServicestation\w*|\bStation(?:en)?\b|"
+    r"\bcommissariats?\b|\bpostes? de police\b|\bantennes? de police\b|\bbureaux? de police\b|"
+    r"\bstazion[ei] di polizia\b|\bcentr[oi] (?:di )?servizi[oi]?\b|\bpost[oi] di polizia\b|\bstazion[ei]\b|"
+    r"\bcomisar[ií]as?\b|\bestaci(?:ón|on|ones) de polic[ií]a\b|\bcentros? de servicio\b|"
+    r"\bpolitiebureaus?\b|\bpolitieposten?\b|\bservicestations?\b|\bsteunpunt\w*|"
+    r"\besquadras?\b|\bdelegacias?\b|\bpostos? de pol[ií]cia\b|\besta(?:ção|ções|cao|coes) de pol[ií]cia\b|"
+    r"\bpolisstation\w*|\bpoliskontor\w*|"
+    r"海外110|海外警[务務]|[警侨僑华華]*服[务務]站|服[务務]中心|[联聯]络站|[联聯]絡站|警[务務]站|派出所",
+    re.I,
+)
+# "public security bureau" and its translations; "police" only right next to a Chinese place.
+BUREAU_RE = re.compile(
+    r"\bpublic security\b|\bPSBs?\b|\bpolice (?:department|bureau)s?\b|"
+    r"\böffentliche[nr]? Sicherheit\b|\bsécurité publique\b|\bpubblica sicurezza\b|"
+    r"\bseguridad pública\b|\bopenbare veiligheid\b|\bsegurança pública\b|\ballmänna säkerhet\w*|"
+    r"公安",
+    re.I,
+)
+_POLICE_NEXT = re.compile(
+    r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|公安[局厅廳]?)",
+    re.I,
+)
+_POLICE_BEFORE = re.compile(
+    r"(?:police|Polizei|polizia|polic[ií]a|politie|polis|policiers?)\s+(?:from|of|in|aus|von|de|di|da|del|van|från|i)\s+(?:the\s+)?$",
+    re.I,
+)
+_COUNTY_AFTER = re.compile(r"^\s*(?:County|县|縣|Kreis|comté|contea|condado|district)", re.I)
+
+
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|a|à|au|aux|en|em|no|na|nel|nella|nelle|nei|i|im|bei|dans|near|di|de|del|da|"
+    r"city of|stadt|ciudad de|cidade de|città di|ville de|stad|staden)\s+(?:the\s+|der\s+|la\s+|le\s+|el\s+)?|"
+    r"[在于於]|位于|位於)$",
+    re.I,
+)
+_GLUE = re.compile(r"^\s*(?:,|and|und|et|e|y|en|och|和|、|与|與|及)\s*$", re.I)
+
+
+def city_name(ref) -> str:
+    return "New York" if ref.name == "New York City" else ref.name
+
+
+def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
+                      countries: list[Match], doc_countries: set[str], lang: str) -> list[Candidate]:
+    if not cities or not STATION_RE.search(text, s_start, s_end):
+        return []
+    named = {m.payload.iso2 for m in countries if m.payload}
+    out: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    located: list[Match] = []
+    for m in cities:
+        head = text[max(s_start, m.start - 25):m.start]
+        chained = located and _GLUE.match(text[located[-1].end:m.start])
+        if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
+            continue
+        if not (_LOCATIVE.search(head) or chained or has_han(m.payload.name + text[m.start:m.end])):
+            continue
+        located.append(m)
+        options = dict(m.payload.countries)
+        here = [cc for cc in options if cc in named]
+        elsewhere = [cc for cc in options if cc in doc_countries]
+        iso2 = (here or elsewhere or [m.payload.countries[0][0]])[0]
+        name = city_name(m.payload)
+        if (name, iso2) in seen:
+            continue
+        seen.add((name, iso2))
+        confidence = 0.8 if here else 0.65
+        out.append(Candidate(kind="station", country=iso2, city=name, quote=text[s_start:s_end],
+                             start=s_start, end=s_end, lang=lang, confidence=confidence))
+    return out
+
+
+def sentence_operators(text: str, s_start: int, s_end: int, places: list[Match],
+                       lang: str) -> list[Candidate]:
+    if not places:
+        return []
+    bureau_sentence = bool(BUREAU_RE.search(text, s_start, s_end))
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for m in places:
+        tail = text[m.end:min(s_end, m.end + 40)]
+        head = text[max(s_start, m.start - 30):m.start]
+        attached = bool(_POLICE_NEXT.match(_strip_county(tail)) or _POLICE_BEFORE.search(head))
+        if not (attached or bureau_sentence):
+            continue
+        county = m.payload.county or bool(_COUNTY_AFTER.match(tail))
+        name = f"{m.payload.name} County Public Security Bureau" if county else \
+            f"{m.payload.name} Public Security Bureau"
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append(Candidate(kind="operator", operator=name, country="CN", city=m.payload.name,
+                             quote=text[s_start:s_end], start=s_start, end=s_end, lang=lang,
+                             confidence=0.85 if attached else 0.65))
+    return out
+
+
+def _strip_county(tail: str) -> str:
+    return re.sub(r"^\s*(?:County|City|Municipal|市|县|縣|区|區)\s*", " ", tail, flags=re.I)
