@@ -22,7 +22,16 @@ from django.db import transaction
 from django.db.models import Model
 
 from . import services
-from .models import Claim, Evidence, Figure, GovernmentResponse, Incident, Organization, Source, Station
+from .models import (
+    Claim,
+    Evidence,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Source,
+    Station,
+)
 
 ACTOR_LABEL = "load_demo"
 MARKING = "clear"
@@ -202,17 +211,17 @@ INCIDENTS: dict[str, dict[str, Any]] = {
 
 # --- claims: (subject ref, property, value, supporting quotes, refuting quotes) -----------------
 
-_CHINA_SAYS = ("Essential services to Chinese citizens overseas, such as renewing driving licences "
+CHINA_STATED_PURPOSE = ("Essential services to Chinese citizens overseas, such as renewing driving licences "
                "and physical examinations")
-_SD_SAYS = "Coercing emigrants to return home to face criminal charges, and silencing dissent abroad"
+SD_STATED_PURPOSE = "Coercing emigrants to return home to face criminal charges, and silencing dissent abroad"
 _BUREAU_CLAIMS = [
     ("kind", "operating_bureau", ("two_bureaus",), ()),
     ("country", "CN", ("two_bureaus",), ()),
     ("operated_stations", "Most of the 54 stations identified by Safeguard Defenders", ("two_bureaus",), ()),
     # Contested: Beijing's stated purpose, refuted by Safeguard Defenders (reports predate COVID).
-    ("purpose", _CHINA_SAYS, ("beijing_services", "cn_insisted", "cn_driving"),
+    ("purpose", CHINA_STATED_PURPOSE, ("beijing_services", "cn_insisted", "cn_driving"),
      ("sd_rejected", "first_2018", "before_covid")),
-    ("purpose", _SD_SAYS, ("sd_coerce",), ()),
+    ("purpose", SD_STATED_PURPOSE, ("sd_coerce",), ()),
 ]
 _REPLICATING = [
     ("kind", "operating_bureau", ("replicating",), ()),

@@ -1,0 +1,261 @@
+"""The demo dataset: it loads on an empty database, says what the seed article says and nothing
+more, cites a verbatim quote for every fact, and a second run changes nothing.
+
+Fixture strategy: the demo itself is the fixture; each test loads it through the real command
+on the real database. The seed article is read from disk only to check the quotes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from tnrwatch.registry import demo
+from tnrwatch.registry.models import (
+    Alias,
+    AuditEntry,
+    Claim,
+    Evidence,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Source,
+    Station,
+)
+from tnrwatch.registry.services import MODEL_SUBJECTS
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SEED_CANDIDATES = [
+    Path("/work/shared/seed") / demo.SEED_FILENAME,  # this workplace
+    REPO_ROOT.parent / "shared" / "seed" / demo.SEED_FILENAME,  # CI: ../shared/seed/
+]
+MARKED_MODELS = [Organization, Station, GovernmentResponse, Incident, Figure, Source]
+
+
+def _seed_text() -> str:
+    for path in SEED_CANDIDATES:
+        if path.is_file():
+            data = path.read_bytes()
+            assert hashlib.sha256(data).hexdigest() == demo.SEED_SHA256, f"{path} is not the seed article"
+            return data.decode("utf-8")
+    pytest.skip("seed article not found at " + " or ".join(str(p) for p in SEED_CANDIDATES)
+                + "; the quotes cannot be checked against it here")
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def _snapshot() -> dict[str, int]:
+    counts = {model.__name__: model.objects.count() for model in [*MARKED_MODELS, Claim, Evidence, Alias, AuditEntry]}
+    counts["status_changes"] = sum(s.status_history.count() for s in Station.objects.all())
+    return counts
+
+
+@pytest.fixture
+def loaded(db):
+    _load()
+
+
+# --- the seed ----------------------------------------------------------------------------------
+
+
+def test_every_quote_is_verbatim_in_the_seed_at_its_offset_and_paragraph():
+    text = _seed_text()
+    paragraphs = [line for line in text.split("\n") if line.strip()]
+    for key, quote in demo.QUOTES.items():
+        assert text[quote.start:quote.end] == quote.text, key
+        assert quote.text in paragraphs[quote.paragraph - 1], key
+
+
+def test_quotes_are_short():
+    # Short quotes only: the article itself is not copied into the repository.
+    assert all(len(q.text) <= 100 for q in demo.QUOTES.values())
+
+
+def test_every_evidence_quote_in_the_database_is_a_substring_of_the_seed(loaded):
+    text = _seed_text()
+    for ev in Evidence.objects.all():
+        assert ev.quote in text, ev.quote
+        assert text[ev.start:ev.end] == ev.quote
+
+
+def test_the_demo_source_is_the_seed_article_without_its_text(loaded):
+    rfa = Source.objects.get(sha256=demo.SEED_SHA256)
+    assert rfa.title == "International concern grows over Chinese ‘police service stations’"
+    assert (rfa.publisher, rfa.language, rfa.kind) == ("Radio Free Asia", "en", "news")
+    assert rfa.text == "" and rfa.published is None and rfa.url == ""
+    # Every claim's evidence is the article; the Safeguard Defenders report is only cited through it.
+    assert set(Evidence.objects.values_list("source", flat=True)) == {rfa.pk}
+    report = Source.objects.get(publisher="Safeguard Defenders")
+    assert report.title == "110 Overseas – Chinese Transnational Policing Gone Wild"
+
+
+# --- what the demo says -------------------------------------------------------------------------
+
+
+def test_load_on_an_empty_database_reports_what_it_created(db):
+    assert Claim.objects.count() == 0
+    out = _load()
+    assert "Demo dataset loaded" in out
+    assert Claim.objects.count() > 80
+
+
+def test_headline_figures(loaded):
+    values = {f.kind: f.value for f in Figure.objects.all()}
+    assert values == {"stations": 54, "countries": 30, "continents": 5, "persuaded_to_return": 230_000,
+                      "provinces": 10}
+    persuaded = Figure.objects.get(kind="persuaded_to_return")
+    assert (persuaded.period_start.isoformat(), persuaded.period_end.isoformat()) == ("2021-04-01", "2022-07-31")
+    stations = Figure.objects.get(kind="stations")
+    assert Claim.objects.filter(subject_type="figure", subject_id=stations.pk, prop="first_reported",
+                                value="2018").exists()
+
+
+def test_government_responses(loaded):
+    def countries(action: str) -> set[str]:
+        return set(GovernmentResponse.objects.filter(action=action).values_list("country__iso2", flat=True))
+
+    assert countries("closure_ordered") == {"NL", "IE"}
+    assert GovernmentResponse.objects.filter(action="closure_ordered").count() == 2
+    assert countries("no_response") == {"AR", "AT", "BR", "KH", "GR", "HU", "JP", "SK"}
+    assert GovernmentResponse.objects.filter(action="no_response").count() == 8
+    assert countries("investigation") == {"CZ", "DE", "PT", "ES", "SE", "GB", "CL", "US"}
+    assert countries("monitoring") == {"FR"}
+    assert countries("denial") == {"NG"}
+    assert GovernmentResponse.objects.get(action="other").body == "German Interior Ministry"
+    chile = GovernmentResponse.objects.get(country__iso2="CL")
+    assert chile.place.name_en == "Viña del Mar" and chile.place.latitude is not None
+    assert GovernmentResponse.objects.filter(country__iso2="US").count() == 2
+    new_york = Station.objects.get()
+    assert GovernmentResponse.objects.get(country__iso2="US", stations=new_york).action == "investigation"
+    # The article gives no dates for these responses, so none is invented.
+    assert not GovernmentResponse.objects.exclude(date=None).exists()
+
+
+def test_only_the_station_the_article_locates(loaded):
+    station = Station.objects.get()
+    assert (station.country.iso2, station.place.name_en, station.status) == ("US", "New York", "reported")
+    assert station.operator is None and station.first_reported is None
+    assert station.status_history.count() == 1
+    # Viña del Mar is where Chile investigates; the article places no station there.
+    assert not Station.objects.filter(country__iso2="CL").exists()
+
+
+def test_operating_bureaus_with_chinese_names_searchable_in_both_scripts(loaded):
+    bureaus = {o.name_en: o for o in Organization.objects.filter(kind="operating_bureau")}
+    assert {b.name_zh for b in bureaus.values()} == {"青田县公安局", "福州市公安局", "温州市公安局", "乌海市公安局"}
+    assert bureaus["Qingtian County Public Security Bureau"].region == "Zhejiang"
+    assert bureaus["Fuzhou Public Security Bureau"].region == "Fujian"
+    qingtian = bureaus["Qingtian County Public Security Bureau"]
+    assert Alias.objects.filter(subject_type="organization", subject_id=qingtian.pk, name="青田縣公安局").exists()
+    sd = Organization.objects.get(name_en="Safeguard Defenders")
+    assert (sd.kind, sd.place.name_en, sd.country.iso2) == ("ngo", "Madrid", "ES")
+
+
+def test_chinas_stated_purpose_is_contested_side_by_side(loaded):
+    fuzhou = Organization.objects.get(name_en="Fuzhou Public Security Bureau")
+    purposes = {c.value: c for c in Claim.objects.filter(subject_type="organization", subject_id=fuzhou.pk,
+                                                         prop="purpose")}
+    assert len(purposes) == 2
+    china = purposes[demo.CHINA_STATED_PURPOSE]
+    assert china.status == "disputed"
+    refuting = china.evidence.filter(stance="refutes")
+    assert any("2018" in ev.quote for ev in refuting)
+    assert china.evidence.filter(stance="supports").exists()
+    assert purposes[demo.SD_STATED_PURPOSE].status == "alleged"
+
+
+def test_the_berlin_incident_is_de_identified(loaded):
+    incident = Incident.objects.get()
+    assert (incident.origin_country.iso2, incident.host_country.iso2) == ("VN", "DE")
+    assert (incident.tactic, incident.target_category, incident.place.name_en) == (
+        "rendition", "accused_fugitive", "Berlin")
+    assert incident.date is None and not incident.from_report
+    assert " him " not in f" {incident.summary} "
+
+
+# --- provenance -------------------------------------------------------------------------------
+
+
+def test_everything_is_public_tlp_clear(loaded):
+    for model in [*MARKED_MODELS, Claim, Evidence]:
+        assert model.objects.exclude(marking="clear").count() == 0, model.__name__
+        assert model.objects.public().count() == model.objects.count()
+
+
+def test_every_entity_has_a_claim_with_evidence(loaded):
+    for model in MARKED_MODELS:
+        subject_type = MODEL_SUBJECTS[model.__name__]
+        with_claims = set(Claim.objects.filter(subject_type=subject_type, evidence__isnull=False)
+                          .values_list("subject_id", flat=True))
+        missing = set(model.objects.values_list("pk", flat=True)) - with_claims
+        assert not missing, f"{model.__name__} without a quoted claim: {missing}"
+
+
+def test_no_fact_without_a_quote(loaded):
+    assert not Claim.objects.annotate(n=Count("evidence")).filter(n=0).exists()
+    known = {q.text for q in demo.QUOTES.values()}
+    for ev in Evidence.objects.all():
+        assert ev.quote in known and ev.location.startswith("paragraph ")
+    # Each response's action, and each figure's value, is itself a quoted claim.
+    for response in GovernmentResponse.objects.all():
+        assert Claim.objects.filter(subject_type="response", subject_id=response.pk, prop="action",
+                                    value=response.action).exists(), response
+    for figure in Figure.objects.all():
+        assert Claim.objects.filter(subject_type="figure", subject_id=figure.pk, prop="value",
+                                    value=str(figure.value)).exists(), figure
+
+
+def test_audit_rows_name_the_loader(loaded):
+    rows = AuditEntry.objects.filter(actor_label="load_demo")
+    assert rows.filter(action="claim.create").count() == Claim.objects.count()
+    assert rows.filter(action="source.create").count() == 2
+    assert rows.filter(action="response.create").count() == GovernmentResponse.objects.count()
+    assert not AuditEntry.objects.exclude(actor_label="load_demo").exists()
+    assert not rows.exclude(actor=None).exists()
+
+
+# --- idempotence ------------------------------------------------------------------------------
+
+
+def test_a_second_run_changes_nothing(loaded):
+    before = _snapshot()
+    statuses = dict(Claim.objects.values_list("key", "status"))
+    out = _load()
+    assert "nothing changed" in out
+    assert _snapshot() == before
+    assert dict(Claim.objects.values_list("key", "status")) == statuses
+
+
+@pytest.mark.slow
+def test_tnrwatch_load_demo_on_a_fresh_database_from_the_command_line(tmp_path):
+    # Given a fresh SQLite data folder (never the test database or a developer's data)
+    env = {k: val for k, val in os.environ.items() if k not in ("DATABASE_URL", "TNR_REQUIRE_POSTGRES")}
+    env.update(TNR_DATA_DIR=str(tmp_path), TNR_ENV="test", DJANGO_SETTINGS_MODULE="tnrwatch.config.settings")
+
+    def tnrwatch(*args: str) -> str:
+        done = subprocess.run(  # noqa: S603 - our own command line, fixed arguments
+            [sys.executable, "-m", "tnrwatch.cli", *args, "--skip-checks"],
+            env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    # When `tnrwatch load-demo` runs after migrating, twice
+    tnrwatch("migrate", "--noinput", "-v0")
+    first, second = tnrwatch("load-demo"), tnrwatch("load-demo")
+    # Then the first run loads the dataset and the second changes nothing
+    assert "Demo dataset loaded" in first and "claims" in first
+    assert "nothing changed" in second
