@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError, PermissionDeniedError
 
@@ -59,7 +61,7 @@ def staff_view(*roles: str) -> Callable:
             if not user_is_verified(user):
                 from django.shortcuts import redirect
 
-                return redirect("accounts:otp")
+                return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
             if user.role not in allowed:
                 raise PermissionDenied
             try:
@@ -77,7 +79,9 @@ def access_object(user: Any, model: type, pk: Any, *roles: str):
     """The object `pk` of `model` if `user` may see it; otherwise NotFoundOrForbiddenError."""
     if not user_has_role(user, *(roles or ALL_STAFF)):
         raise NotFoundOrForbiddenError()
+    if isinstance(pk, int) and not 0 < pk < 2**63:  # out of any database's range: no such row
+        raise NotFoundOrForbiddenError()
     try:
         return model.objects.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFoundOrForbiddenError() from exc

@@ -19,3 +19,18 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+
+class FailedLogin(models.Model):
+    """Consecutive failed password attempts for one username, for exponential back-off.
+
+    Keyed by a SHA-256 of the lower-cased username, so that a password typed into the username
+    field by mistake is never stored, and unknown usernames are throttled like known ones.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.count} failures"

@@ -91,9 +91,11 @@ def _check_choice(value: str, vocabulary: dict[str, str], what: str) -> None:
         raise ValidationError(f"Unknown {what} {value!r}; expected one of: {', '.join(vocabulary)}")
 
 
-def _create(model: type[Model], *, actor: Any, actor_label: str | None, action: str, **fields: Any) -> Any:
+def _create(model: type[Model], *, actor: Any, actor_label: str | None, audit_action: str, **fields: Any) -> Any:
     if "marking" in fields and fields["marking"] is None:
         fields.pop("marking")
+    if "city" in fields:
+        _city_to_place(model, fields, actor=actor, actor_label=actor_label)
     if "marking" in fields:
         _check_choice(fields["marking"], v.MARKINGS, "marking")
     obj = model(**{k: val for k, val in fields.items() if k != "stations"})
@@ -101,7 +103,7 @@ def _create(model: type[Model], *, actor: Any, actor_label: str | None, action: 
     obj.save()
     if fields.get("stations"):
         obj.stations.set(fields["stations"])
-    audit_record(actor=actor, action=action, subject=obj, data={"fields": _jsonable(fields)}, actor_label=actor_label)
+    audit_record(actor=actor, action=audit_action, subject=obj, data={"fields": _jsonable(fields)}, actor_label=actor_label)
     return obj
 
 
@@ -127,13 +129,13 @@ def source_create(*, actor: Any = None, actor_label: str | None = None, **fields
         existing = Source.objects.filter(sha256=sha).first()
         if existing is not None:
             return existing
-    return _create(Source, actor=actor, actor_label=actor_label, action="source.create", **fields)
+    return _create(Source, actor=actor, actor_label=actor_label, audit_action="source.create", **fields)
 
 
 @transaction.atomic
 def organization_create(*, actor: Any = None, actor_label: str | None = None, aliases: list[tuple[str, str]] = (), **fields: Any) -> Organization:
     _check_choice(fields.get("kind", ""), v.ORGANIZATION_KINDS, "organization kind")
-    org = _create(Organization, actor=actor, actor_label=actor_label, action="organization.create", **fields)
+    org = _create(Organization, actor=actor, actor_label=actor_label, audit_action="organization.create", **fields)
     _aliases_add(org, "organization", [(org.name_en, "en"), (org.name_zh, "zh"), *aliases])
     return org
 
@@ -142,7 +144,7 @@ def organization_create(*, actor: Any = None, actor_label: str | None = None, al
 def station_create(*, actor: Any = None, actor_label: str | None = None, aliases: list[tuple[str, str]] = (), **fields: Any) -> Station:
     if "status" in fields:
         _check_choice(fields["status"], v.STATION_STATUSES, "station status")
-    station = _create(Station, actor=actor, actor_label=actor_label, action="station.create", **fields)
+    station = _create(Station, actor=actor, actor_label=actor_label, audit_action="station.create", **fields)
     _aliases_add(station, "station", [(station.name_en, "en"), (station.name_zh, "zh"), *aliases])
     StationStatusChange.objects.create(
         station=station, status=station.status, date=station.first_reported, reason="Recorded",
@@ -154,19 +156,19 @@ def station_create(*, actor: Any = None, actor_label: str | None = None, aliases
 @transaction.atomic
 def response_create(*, actor: Any = None, actor_label: str | None = None, **fields: Any) -> GovernmentResponse:
     _check_choice(fields.get("action", ""), v.RESPONSE_ACTIONS, "response action")
-    return _create(GovernmentResponse, actor=actor, actor_label=actor_label, action="response.create", **fields)
+    return _create(GovernmentResponse, actor=actor, actor_label=actor_label, audit_action="response.create", **fields)
 
 
 @transaction.atomic
 def incident_create(*, actor: Any = None, actor_label: str | None = None, **fields: Any) -> Incident:
     _check_choice(fields.get("tactic", ""), v.INCIDENT_TACTICS, "incident tactic")
-    return _create(Incident, actor=actor, actor_label=actor_label, action="incident.create", **fields)
+    return _create(Incident, actor=actor, actor_label=actor_label, audit_action="incident.create", **fields)
 
 
 @transaction.atomic
 def figure_create(*, actor: Any = None, actor_label: str | None = None, **fields: Any) -> Figure:
     _check_choice(fields.get("kind", ""), v.FIGURE_KINDS, "figure kind")
-    return _create(Figure, actor=actor, actor_label=actor_label, action="figure.create", **fields)
+    return _create(Figure, actor=actor, actor_label=actor_label, audit_action="figure.create", **fields)
 
 
 def _aliases_add(obj: Model, subject_type: str, names: list[tuple[str, str]]) -> None:
@@ -343,3 +345,120 @@ def place_get_or_create(
     audit_record(actor=actor, actor_label=actor_label, action="place.create", subject=place,
                  data={"name_en": name_en, "country": country.iso2})
     return place
+
+
+# --- edits from the analyst workspace --------------------------------------------------------
+
+# Fields an edit never touches: identity, provenance, and what has its own audited service
+# (status: claim_set_status / station_set_status; marking: marking_set).
+_NOT_EDITABLE = frozenset({"id", "pk", "key", "status", "marking", "created_at", "updated_at",
+                           "sha256", "captured_at", "from_report", "created_by"})
+
+
+def _city_to_place(model: type[Model], fields: dict[str, Any], *, actor: Any, actor_label: str | None) -> None:
+    """Replace a free-text `city` by the matching Place in the record's country ("" clears it)."""
+    city = (fields.pop("city") or "").strip()
+    if not city:
+        fields["place"] = None
+        return
+    country = fields.get("host_country" if model is Incident else "country")
+    if country is None:
+        raise ValidationError("A city needs a country.")
+    fields["place"] = place_get_or_create(actor=actor, actor_label=actor_label, name_en=city, country=country)
+
+
+def _audit_value(val: Any) -> Any:
+    if isinstance(val, Model):
+        return val.pk
+    if isinstance(val, date):
+        return val.isoformat()
+    return val
+
+
+def _update(obj: Any, *, actor: Any, actor_label: str | None, audit_action: str, **fields: Any) -> Any:
+    """Apply `fields` to `obj`, validate, save, and audit what changed (old and new values)."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    forbidden = set(fields) & _NOT_EDITABLE
+    if forbidden:
+        raise ValidationError(f"These fields change through their own action: {', '.join(sorted(forbidden))}")
+    if "city" in fields:
+        country_field = "host_country" if isinstance(obj, Incident) else "country"
+        city_fields = {"city": fields.pop("city"), country_field: fields.get(country_field, getattr(obj, country_field))}
+        _city_to_place(type(obj), city_fields, actor=actor, actor_label=actor_label)
+        fields["place"] = city_fields["place"]
+    stations = fields.pop("stations", None)
+    changes: dict[str, list[Any]] = {}
+    for name, new in fields.items():
+        try:
+            obj._meta.get_field(name)
+        except FieldDoesNotExist as exc:
+            raise ValidationError(f"Unknown field {name!r}") from exc
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = [_audit_value(old), _audit_value(new)]
+            setattr(obj, name, new)
+    if stations is not None:
+        old_ids = sorted(obj.stations.values_list("pk", flat=True))
+        new_ids = sorted(st.pk for st in stations)
+        if old_ids != new_ids:
+            changes["stations"] = [old_ids, new_ids]
+    if not changes:
+        return obj
+    try:
+        obj.full_clean(exclude=["stations"])
+    except DjangoValidationError as exc:
+        raise ValidationError(" ".join(exc.messages)) from exc
+    obj.save()
+    if "stations" in changes:
+        obj.stations.set(stations)
+    audit_record(actor=actor, actor_label=actor_label, action=audit_action, subject=obj, data={"changes": changes})
+    return obj
+
+
+@transaction.atomic
+def organization_update(*, actor: Any, organization: Organization, actor_label: str | None = None, **fields: Any) -> Organization:
+    """Edit an organisation; a changed name keeps the old one as an alias (search still finds it)."""
+    if "kind" in fields:
+        _check_choice(fields["kind"], v.ORGANIZATION_KINDS, "organization kind")
+    org = _update(organization, actor=actor, actor_label=actor_label, audit_action="organization.update", **fields)
+    _aliases_add(org, "organization", [(org.name_en, "en"), (org.name_zh, "zh")])
+    return org
+
+
+@transaction.atomic
+def station_update(*, actor: Any, station: Station, actor_label: str | None = None, **fields: Any) -> Station:
+    """Edit a station's descriptive fields (its status changes only through station_set_status)."""
+    station = _update(station, actor=actor, actor_label=actor_label, audit_action="station.update", **fields)
+    _aliases_add(station, "station", [(station.name_en, "en"), (station.name_zh, "zh")])
+    return station
+
+
+@transaction.atomic
+def response_update(*, actor: Any, response: GovernmentResponse, actor_label: str | None = None, **fields: Any) -> GovernmentResponse:
+    if "action" in fields:
+        _check_choice(fields["action"], v.RESPONSE_ACTIONS, "response action")
+    return _update(response, actor=actor, actor_label=actor_label, audit_action="response.update", **fields)
+
+
+@transaction.atomic
+def incident_update(*, actor: Any, incident: Incident, actor_label: str | None = None, **fields: Any) -> Incident:
+    if "tactic" in fields:
+        _check_choice(fields["tactic"], v.INCIDENT_TACTICS, "incident tactic")
+    return _update(incident, actor=actor, actor_label=actor_label, audit_action="incident.update", **fields)
+
+
+@transaction.atomic
+def source_update(*, actor: Any, source: Source, actor_label: str | None = None, **fields: Any) -> Source:
+    """Edit a source's bibliographic fields (its captured content and hash never change)."""
+    if "text" in fields:
+        raise ValidationError("The captured text of a source cannot be edited.")
+    return _update(source, actor=actor, actor_label=actor_label, audit_action="source.update", **fields)
+
+
+@transaction.atomic
+def figure_update(*, actor: Any, figure: Figure, actor_label: str | None = None, **fields: Any) -> Figure:
+    if "kind" in fields:
+        _check_choice(fields["kind"], v.FIGURE_KINDS, "figure kind")
+    return _update(figure, actor=actor, actor_label=actor_label, audit_action="figure.update", **fields)

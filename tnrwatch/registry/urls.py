@@ -1,9 +1,25 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .views.kinds import KindConverter
 
 app_name = "workspace"
 
+register_converter(KindConverter, "wskind")
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("audit/", views.audit, name="audit"),
+    path("claims/", views.claim_list, name="claim_list"),
+    path("claims/new/", views.claim_create, name="claim_create"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/evidence/", views.claim_evidence_add, name="claim_evidence_add"),
+    path("claims/<int:pk>/status/", views.claim_status, name="claim_status"),
+    path("claims/<int:pk>/marking/", views.claim_marking, name="claim_marking"),
+    path("stations/<int:pk>/status/", views.station_status, name="station_status"),
+    path("<wskind:kind>/", views.entity_list, name="entity_list"),
+    path("<wskind:kind>/new/", views.entity_create, name="entity_create"),
+    path("<wskind:kind>/<int:pk>/", views.entity_detail, name="entity_detail"),
+    path("<wskind:kind>/<int:pk>/edit/", views.entity_edit, name="entity_edit"),
+    path("<wskind:kind>/<int:pk>/marking/", views.entity_marking, name="entity_marking"),
 ]

@@ -1,0 +1,177 @@
+"""Workspace forms. They parse and validate input only: views hand `cleaned_data` to a service.
+
+Model forms are used for their validation (choices, lengths, foreign keys, dates); `save()` is
+never called. Free-text fields without a database limit get one here, so oversized input is a
+form error, not a 500. NUL characters are refused by Django's form fields.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import vocabulary as v
+from .models import Evidence, Figure, GovernmentResponse, Incident, Organization, Source, Station
+from .selectors import subject_get
+
+TEXT_MAX = 20_000
+VALUE_MAX = 2_000
+QUOTE_MAX = 5_000
+REASON_MAX = 2_000
+MAX_ID = 2**63 - 1
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _marking_choices() -> list[tuple[str, str]]:
+    return list(v.MARKINGS.items())
+
+
+class EntityForm(forms.ModelForm):
+    """Base of the entity forms: bounded text, date pickers, optional `city` and `marking`."""
+
+    with_city = False
+
+    def __init__(self, *args, with_marking: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_MAX
+                field.validators.append(MaxLengthValidator(TEXT_MAX))
+                field.widget.attrs["maxlength"] = str(TEXT_MAX)
+        if self.with_city:
+            self.fields["city"] = forms.CharField(
+                label=_("City"), max_length=200, required=False,
+                help_text=_("Looked up in the offline gazetteer for coordinates; leave empty if unknown."),
+            )
+        if with_marking:
+            from .models import default_marking
+
+            self.fields["marking"] = forms.ChoiceField(
+                label=_("Marking (TLP)"), choices=_marking_choices(), initial=default_marking(),
+                help_text=_("Only TLP:CLEAR records appear on the public atlas."),
+            )
+
+
+class OrganizationForm(EntityForm):
+    with_city = True
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "name_en", "name_zh", "country", "region", "description"]
+
+
+class StationForm(EntityForm):
+    with_city = True
+
+    class Meta:
+        model = Station
+        fields = ["name_en", "name_zh", "country", "operator", "host_organization", "first_reported", "description"]
+        widgets = {"first_reported": DateInput}
+
+
+class ResponseForm(EntityForm):
+    with_city = True
+
+    class Meta:
+        model = GovernmentResponse
+        fields = ["country", "action", "body_kind", "body", "date", "date_precision", "stations", "summary"]
+        widgets = {"date": DateInput}
+
+
+class IncidentForm(EntityForm):
+    with_city = True
+
+    class Meta:
+        model = Incident
+        fields = ["date", "date_precision", "origin_country", "host_country", "tactic", "target_category",
+                  "stations", "summary"]
+        widgets = {"date": DateInput}
+
+
+class SourceForm(EntityForm):
+    class Meta:
+        model = Source
+        fields = ["kind", "title", "publisher", "author", "url", "published", "language"]
+        widgets = {"published": DateInput}
+
+
+class FigureForm(EntityForm):
+    class Meta:
+        model = Figure
+        fields = ["kind", "value", "label", "period_start", "period_end", "country"]
+        widgets = {"period_start": DateInput, "period_end": DateInput}
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    marking = forms.ChoiceField(label=_("Marking"), choices=[("", _("any"))] + _marking_choices(), required=False)
+
+
+class ClaimFilterForm(ListFilterForm):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("any"))] + list(v.CLAIM_STATUSES.items()), required=False)
+    subject_type = forms.ChoiceField(label=_("About"), choices=[("", _("any"))] + [(s, s) for s in v.SUBJECT_TYPES], required=False)
+
+
+class EvidenceForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.order_by("title"))
+    quote = forms.CharField(label=_("Verbatim quote"), max_length=QUOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Copy the exact words from the source."))
+    stance = forms.ChoiceField(label=_("Stance"), choices=Evidence.Stance.choices, initial=Evidence.Stance.SUPPORTS)
+    location = forms.CharField(label=_("Where in the source"), max_length=200, required=False,
+                               help_text=_("Page, paragraph or section"))
+
+
+class ClaimForm(EvidenceForm):
+    subject_type = forms.ChoiceField(label=_("About (record type)"), choices=[(s, s) for s in v.SUBJECT_TYPES])
+    subject_id = forms.IntegerField(label=_("Record id"), min_value=1, max_value=MAX_ID)
+    prop = forms.CharField(label=_("Property"), max_length=64, help_text=_("e.g. status, operator, response, count"))
+    value = forms.CharField(label=_("Value"), max_length=VALUE_MAX)
+    marking = forms.ChoiceField(label=_("Marking (TLP)"), choices=_marking_choices())
+
+    field_order = ["subject_type", "subject_id", "prop", "value", "source", "quote", "stance", "location", "marking"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import default_marking
+
+        self.fields["marking"].initial = default_marking()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("subject_type") and data.get("subject_id"):
+            subject = subject_get(data["subject_type"], data["subject_id"])
+            if subject is None:
+                self.add_error("subject_id", _("No such record."))
+            else:
+                data["subject"] = subject
+        return data
+
+
+class StatusForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Required: why the status changes, and on what evidence."))
+
+
+class ClaimStatusForm(StatusForm):
+    status = forms.ChoiceField(label=_("New status"), choices=list(v.CLAIM_STATUSES.items()))
+    field_order = ["status", "reason"]
+
+
+class StationStatusForm(StatusForm):
+    status = forms.ChoiceField(label=_("New status"), choices=list(v.STATION_STATUSES.items()))
+    date = forms.DateField(label=_("Date of the change"), required=False, widget=DateInput)
+    field_order = ["status", "date", "reason"]
+
+
+class MarkingForm(forms.Form):
+    marking = forms.ChoiceField(label=_("Marking (TLP)"), choices=_marking_choices())
+
+
+class AuditFilterForm(forms.Form):
+    subject = forms.CharField(label=_("Subject (type or type:id)"), max_length=100, required=False)
+    actor = forms.CharField(label=_("Actor (username)"), max_length=150, required=False)
+    action = forms.CharField(label=_("Action (prefix)"), max_length=64, required=False)

@@ -1,0 +1,132 @@
+"""Reads of the record for the analyst workspace (staff only: every marking is visible here).
+
+Public reads for the atlas and the API filter on `.public()` and live with the atlas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Model, Q, QuerySet
+
+from .models import AuditEntry, Claim, Evidence, Station
+from .services import SUBJECT_MODELS
+
+PAGE_SIZE = 50
+
+
+def subject_model(subject_type: str) -> type[Model] | None:
+    name = SUBJECT_MODELS.get(subject_type)
+    return apps.get_model("registry", name) if name else None
+
+
+def subject_get(subject_type: str, subject_id: Any) -> Model | None:
+    """The record a claim is about, or None when the type or id is unknown."""
+    model = subject_model(subject_type)
+    if model is None:
+        return None
+    try:
+        return model.objects.filter(pk=int(subject_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def paginate(queryset: QuerySet, page: Any, per_page: int = PAGE_SIZE) -> Page:
+    """One page of `queryset`; a missing, malformed or out-of-range page number gives the nearest page."""
+    return Paginator(queryset, per_page).get_page(page)
+
+
+def entity_search(queryset: QuerySet, *, q: str = "", text_fields: tuple[str, ...] = (), marking: str = "") -> QuerySet:
+    """`queryset` narrowed to records whose text fields contain `q`, and to one marking if given."""
+    q = (q or "").strip()
+    if q and text_fields:
+        cond = Q()
+        for field in text_fields:
+            cond |= Q(**{f"{field}__icontains": q})
+        queryset = queryset.filter(cond)
+    if marking:
+        queryset = queryset.filter(marking=marking)
+    return queryset
+
+
+def claims_about(subject_type: str, subject_id: int) -> QuerySet[Claim]:
+    """Every claim about one record, with evidence counts for and against."""
+    return (
+        Claim.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .annotate(
+            supports=Count("evidence", filter=Q(evidence__stance=Evidence.Stance.SUPPORTS)),
+            refutes=Count("evidence", filter=Q(evidence__stance=Evidence.Stance.REFUTES)),
+        )
+        .order_by("prop", "id")
+    )
+
+
+def claim_list(*, status: str = "", subject_type: str = "", q: str = "", marking: str = "") -> QuerySet[Claim]:
+    queryset = Claim.objects.annotate(
+        supports=Count("evidence", filter=Q(evidence__stance=Evidence.Stance.SUPPORTS)),
+        refutes=Count("evidence", filter=Q(evidence__stance=Evidence.Stance.REFUTES)),
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if subject_type:
+        queryset = queryset.filter(subject_type=subject_type)
+    if marking:
+        queryset = queryset.filter(marking=marking)
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(Q(prop__icontains=q) | Q(value__icontains=q))
+    return queryset.order_by("-updated_at", "-id")
+
+
+@dataclass(frozen=True)
+class ClaimReview:
+    claim: Claim
+    subject: Model | None
+    supporting: list[Evidence]
+    refuting: list[Evidence]
+
+
+def claim_review(claim: Claim) -> ClaimReview:
+    """A claim with its evidence split into for and against, for side-by-side review."""
+    evidence = list(claim.evidence.select_related("source", "created_by").order_by("id"))
+    return ClaimReview(
+        claim=claim,
+        subject=subject_get(claim.subject_type, claim.subject_id),
+        supporting=[e for e in evidence if e.stance == Evidence.Stance.SUPPORTS],
+        refuting=[e for e in evidence if e.stance == Evidence.Stance.REFUTES],
+    )
+
+
+def station_history(station: Station) -> QuerySet:
+    return station.status_history.select_related("created_by", "claim").order_by("-created_at", "-id")
+
+
+def audit_list(*, subject: str = "", actor: str = "", action: str = "") -> QuerySet[AuditEntry]:
+    """Audit entries, newest first. `subject` is "type" or "type:id"; `actor` a username or label."""
+    queryset = AuditEntry.objects.select_related("actor")
+    subject = (subject or "").strip()
+    if subject:
+        subject_type, _sep, subject_id = subject.partition(":")
+        queryset = queryset.filter(subject_type=subject_type.strip())
+        if subject_id.strip():
+            queryset = queryset.filter(subject_id=subject_id.strip())
+    actor = (actor or "").strip()
+    if actor:
+        queryset = queryset.filter(Q(actor_label=actor) | Q(actor__username=actor))
+    action = (action or "").strip()
+    if action:
+        queryset = queryset.filter(action__startswith=action)
+    return queryset.order_by("-created_at", "-id")
+
+
+def workspace_overview() -> dict[str, Any]:
+    """Counts for the workspace home page."""
+    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {
+        "claims_by_status": by_status,
+        "disputed": Claim.objects.filter(status="disputed").order_by("-updated_at")[:10],
+        "recent": AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")[:15],
+    }

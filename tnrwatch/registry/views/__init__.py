@@ -1,0 +1,27 @@
+"""The analyst workspace: thin views that parse a form, check access, call one service or
+selector, and render or redirect. They never write to the ORM."""
+
+from .audit import audit
+from .claims import (
+    claim_create,
+    claim_detail,
+    claim_evidence_add,
+    claim_list,
+    claim_marking,
+    claim_status,
+)
+from .entities import (
+    entity_create,
+    entity_detail,
+    entity_edit,
+    entity_list,
+    entity_marking,
+    station_status,
+)
+from .home import home
+
+__all__ = [
+    "audit", "claim_create", "claim_detail", "claim_evidence_add", "claim_list", "claim_marking",
+    "claim_status", "entity_create", "entity_detail", "entity_edit", "entity_list", "entity_marking",
+    "home", "station_status",
+]

@@ -1,0 +1,129 @@
+"""List, show, create and edit the entities of the record; markings; station status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
+
+from .. import services
+from ..forms import ListFilterForm, MarkingForm, StationStatusForm
+from ..models import Station
+from ..selectors import claims_about, entity_search, paginate, station_history
+from .common import UNSET, call_service, can, form_status, plain, query_without_page
+from .kinds import KINDS, attr_path
+
+
+def _get(request: HttpRequest, kind: str, pk: int):
+    k = KINDS[kind]
+    return k, access_object(request.user, k.model, pk)
+
+
+@staff_view(*ALL_STAFF)
+def entity_list(request: HttpRequest, kind: str) -> HttpResponse:
+    k = KINDS[kind]
+    filters = ListFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    queryset = entity_search(k.model.objects.select_related(*k.related), q=data.get("q", ""),
+                             text_fields=k.search, marking=data.get("marking", ""))
+    page = paginate(queryset, request.GET.get("page"))
+    rows = [(obj, [attr_path(obj, path) for _h, path in k.columns]) for obj in page]
+    return render(request, "workspace/entity_list.html", {
+        "kind": k, "filters": filters, "page": page, "rows": rows, "can": can(request.user),
+        "query": query_without_page(request),
+    })
+
+
+@staff_view(*ALL_STAFF)
+def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    k, obj = _get(request, kind, pk)
+    form = k.form(initial=model_to_dict(obj))
+    fields = [(form[name].label, _display(obj, name)) for name in form.fields if name in {f.name for f in obj._meta.get_fields()}]
+    context = {
+        "kind": k, "obj": obj, "fields": fields, "claims": claims_about(k.subject_type, obj.pk),
+        "marking_form": MarkingForm(initial={"marking": obj.marking}), "can": can(request.user),
+    }
+    if isinstance(obj, Station):
+        context["history"] = station_history(obj)
+        context["status_form"] = StationStatusForm(initial={"status": obj.status})
+    return render(request, "workspace/entity_detail.html", context)
+
+
+def _display(obj, name: str):
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(x) for x in getattr(obj, name).all()) or None
+    if getattr(field, "choices", None):
+        return getattr(obj, f"get_{name}_display")()
+    return getattr(obj, name)
+
+
+@staff_view(*EDITORS)
+def entity_create(request: HttpRequest, kind: str) -> HttpResponse:
+    k = KINDS[kind]
+    form = k.form(request.POST or None, with_marking=True)
+    if request.method == "POST" and form.is_valid():
+        fields = plain(form.cleaned_data)
+        obj = call_service(form, lambda: k.create(actor=request.user, **fields))
+        if obj is not UNSET:
+            messages.success(request, _("Saved."))
+            return redirect("workspace:entity_detail", kind=k.slug, pk=obj.pk)
+    return render(request, "workspace/entity_form.html", {"kind": k, "form": form, "obj": None},
+                  status=form_status(request))
+
+
+@staff_view(*EDITORS)
+def entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    k, obj = _get(request, kind, pk)
+    initial = model_to_dict(obj)
+    if "place" in initial:
+        initial["city"] = obj.place.name_en if obj.place_id else ""
+    # No `instance=`: the form must not touch the record; the update service compares and audits.
+    form = k.form(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if "city" in form.fields and {"country", "host_country"} & set(changed):
+            changed["city"] = form.cleaned_data["city"]  # the place follows its country
+        changed = plain(changed)
+        result = call_service(form, lambda: k.update_call(obj, actor=request.user, **changed))
+        if result is not UNSET:
+            messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+            return redirect("workspace:entity_detail", kind=k.slug, pk=obj.pk)
+    return render(request, "workspace/entity_form.html", {"kind": k, "form": form, "obj": obj},
+                  status=form_status(request))
+
+
+@staff_view(*EDITORS)
+def entity_marking(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    k, obj = _get(request, kind, pk)
+    form = MarkingForm(request.POST or None, initial={"marking": obj.marking})
+    if request.method == "POST" and form.is_valid():
+        result = call_service(form, lambda: services.marking_set(actor=request.user, obj=obj,
+                                                                  marking=form.cleaned_data["marking"]))
+        if result is not UNSET:
+            messages.success(request, _("Marking changed."))
+            return redirect("workspace:entity_detail", kind=k.slug, pk=obj.pk)
+    return render(request, "workspace/action_form.html", {
+        "title": _("Marking of %(obj)s") % {"obj": obj}, "form": form,
+        "back_url": reverse("workspace:entity_detail", args=[k.slug, obj.pk]),
+    }, status=form_status(request))
+
+
+@staff_view(*REVIEWERS)
+def station_status(request: HttpRequest, pk: int) -> HttpResponse:
+    station = access_object(request.user, Station, pk)
+    form = StationStatusForm(request.POST or None, initial={"status": station.status})
+    if request.method == "POST" and form.is_valid():
+        result = call_service(form, lambda: services.station_set_status(actor=request.user, station=station, **form.cleaned_data))
+        if result is not UNSET:
+            messages.success(request, _("Status changed."))
+            return redirect("workspace:entity_detail", kind="stations", pk=station.pk)
+    return render(request, "workspace/action_form.html", {
+        "title": _("Status of %(obj)s") % {"obj": station}, "form": form,
+        "back_url": reverse("workspace:entity_detail", args=["stations", station.pk]),
+    }, status=form_status(request))

@@ -1,0 +1,18 @@
+"""The workspace home: what needs attention, and the latest changes."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tnrwatch.accounts.access import ALL_STAFF, staff_view
+
+from ..selectors import workspace_overview
+from .common import can
+from .kinds import KINDS
+
+
+@staff_view(*ALL_STAFF)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "workspace/home.html", {"overview": workspace_overview(), "kinds": KINDS.values(),
+                                                   "can": can(request.user)})
