@@ -57,6 +57,15 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
 
+    def clean(self):
+        data = super().clean()
+        # Django decodes invalid UTF-8 to U+FFFD; a report that arrived garbled is refused, not kept.
+        items = self.data.lists() if hasattr(self.data, "lists") else self.data.items()
+        for key, values in items:
+            if "\ufffd" in key or any("\ufffd" in str(v) for v in (values if isinstance(values, list) else [values])):
+                raise forms.ValidationError(_("Part of the form could not be read. Please check the text and send it again."))
+        return data
+
     def answers(self) -> dict:
         data = self.cleaned_data
         return {
