@@ -27,6 +27,7 @@ EXTRA_LOCALES = ("da", "nb_NO", "fi", "pl", "cs", "sk", "hu", "ro", "hr", "sl", 
 class CountryRef:
     iso2: str
     adjective: bool
+    institution: bool = False  # a body that names its country: "FBI", "Bundesregierung", "Säpo"
 
 
 # Extra names, all languages (case-insensitive except where capitalised in the text anyway).
@@ -65,6 +66,26 @@ NAMES: dict[str, str] = {
     "UA": "Ukraine|乌克兰|烏克蘭",
     "MY": "Malaysia|马来西亚|馬來西亞",
     "KP": "North Korea|朝鲜|北韩|北韓",
+}
+
+# Government bodies whose name says which country they belong to.
+INSTITUTIONS: dict[str, str] = {
+    "US": "FBI|Federal Bureau of Investigation|State Department|Department of Justice|Justice Department|U.S. Attorney|US Attorney|Congress|White House",
+    "CA": "RCMP|Royal Canadian Mounted Police|CSIS|Global Affairs Canada|皇家骑警|皇家騎警",
+    "GB": "Home Office|Foreign Office|Scotland Yard|Metropolitan Police|MI5|Downing Street|House of Commons|Westminster",
+    "IE": "Garda|Gardaí|An Garda Síochána|Dáil",
+    "DE": "Bundesregierung|Bundesinnenministerium|Bundesministerium des Innern|Bundeskriminalamt|BKA|Verfassungsschutz|Bundesamt für Verfassungsschutz|Bundestag|Auswärtiges Amt|Bundesanwaltschaft",
+    "IT": "Farnesina|Viminale|Palazzo Chigi|Carabinieri|DIGOS|Digos",
+    "FR": "DGSI|Quai d'Orsay|Élysée|Matignon|Assemblée nationale",
+    "ES": "Audiencia Nacional|Guardia Civil|Moncloa|Congreso de los Diputados",
+    "NL": "AIVD|Tweede Kamer|Buitenlandse Zaken",
+    "PT": "Polícia Judiciária|PSP|SIS|Assembleia da República",
+    "SE": "Säpo|Säkerhetspolisen|Riksdagen|UD",
+    "CL": "Carabineros|PDI|La Moneda",
+    "HU": "Orbán",
+    "AU": "ASIO|AFP",
+    "NZ": "NZSIS",
+    "JP": "外務省",
 }
 
 # Adjectives. "en"/"nl" adjectives are capitalised in text; the others need not be.
@@ -211,6 +232,10 @@ def country_gazetteer() -> Gazetteer:
         for form in forms.split("|"):
             exact = form.isupper() and len(form) <= 4
             gaz.add(form, CountryRef(iso2, False), capital=True, exact=exact)
+    for iso2, forms in INSTITUTIONS.items():
+        for form in forms.split("|"):
+            exact = form.replace(".", "").isupper() and len(form) <= 5
+            gaz.add(form, CountryRef(iso2, False, True), capital=True, exact=exact)
     for table, capital in ((ADJECTIVES_CAPITALISED, True), (ADJECTIVES, False)):
         for iso2, forms in table.items():
             for form in forms.split("|"):

@@ -40,8 +40,10 @@ _WHAT_ZH: dict[str, str] = {
     "continents": r"(?:个|個)?(?:大洲|洲)",
     "provinces": r"(?:个|個)?(?:省份|省)",
 }
-_PATTERNS = [(what, re.compile(rf"\b{_NUM}{_FILLER}?\s*{noun}\b", re.I)) for what, noun in _WHAT.items()]
-_PATTERNS_ZH = [(what, re.compile(rf"{_ZH_NUM}(?:多|余|餘)?{noun}")) for what, noun in _WHAT_ZH.items()]
+# Lookaheads, so that a rejected long match ("30 countries across five continents") does not
+# hide a shorter one inside it ("five continents").
+_PATTERNS = [(what, re.compile(rf"(?=(?P<all>\b{_NUM}{_FILLER}?\s*{noun}\b))", re.I)) for what, noun in _WHAT.items()]
+_PATTERNS_ZH = [(what, re.compile(rf"(?<![\d.])(?=(?P<all>{_ZH_NUM}(?:多|余|餘)?{noun}))")) for what, noun in _WHAT_ZH.items()]
 _OTHER_NOUN = re.compile("|".join(_WHAT.values()) + "|" + "|".join(rf"\b{re.escape(w)}\b" for w in _WORD_NUMBERS) + r"|\d", re.I)
 _OVERSEAS_110 = re.compile(r"110\W*(?:overseas|海外|übersee|outre-mer|oltremare|ultramar)|海外110", re.I)
 _PERSUADED_CUE = re.compile(r"persuad|return|überred|rückkehr|persuad|rentr|rientr|rimpatri|regres|"
@@ -111,7 +113,8 @@ def sentence_figures(text: str, s_start: int, s_end: int, lang: str) -> list[Can
             if re.fullmatch(r"(?:19|20)\d\d", num):
                 continue
             filler = (m.groupdict().get("filler") or "").lower()
-            if _OTHER_NOUN.search(filler) or (num == "110" and _OVERSEAS_110.search(m.group())):
+            around = text[max(s_start, m.start() - 4):m.start() + len(m.group("all"))]
+            if _OTHER_NOUN.search(filler) or (num == "110" and _OVERSEAS_110.search(around)):
                 continue
             add(what, m.group("num"), 0.8)
     if _PERSUADED_CUE.search(text, s_start, s_end):

@@ -103,7 +103,8 @@ TRIGGERS: dict[str, list[str]] = {
     ],
     "other": [
         r"\b(?:revoked|lifted|overturned|reversed|rescinded|withdrew)\b[^.;]{0,40}\b(?:order|closure|decision|ban)\b",
-        r"\b(?:allowed|permitted)\b[^.;]{0,30}\breopen" + _W, r"\breopen(?:ed|ing)?\b",
+        r"\b(?:order|closure|decision|ban)\b[^.;]{0,60}\b(?:was|were|has been|had been|have been) (?:later |since |subsequently )?(?:lifted|revoked|overturned|reversed|rescinded|withdrawn|suspended)\b",
+    r"\b(?:allowed|permitted)\b[^.;]{0,30}\breopen" + _W, r"\breopen(?:ed|ing)?\b",
         r"\bwiedereröffn" + _W, r"\baufgehoben\b", r"\brouvr" + _W, r"\briapert" + _W, r"\briaprire\b",
         r"\breabr" + _W, r"\bheropend\b", r"\bheropen" + _W, r"\böppna(?:s|des)? igen\b",
         r"撤销", r"撤銷", r"重新开放", r"重新開放",
@@ -120,7 +121,9 @@ GOVERNMENT_WORDS = [
     "court", "security service", "intelligence", "foreign office", "foreign ministry", "cabinet",
     "state department", "home office", "prime minister", "premier", "chancellor", "interior",
     "department of justice", "justice department", "agencies", "agency", "garda", "gardaí", "embassy",
-    "administration", "officers", "regulators", "spokesperson", "spokesman", "spokeswoman", "fbi", "rcmp",
+    "administration", "officers", "embassy", "consulate", "ambassador", "envoy",
+    "botschaft", "botschafter", "konsulat", "ambassade", "consulat", "ambassadeur", "ambasciata", "consolato",
+    "ambasciatore", "embajada", "consulado", "embajador", "embaixada", "embaixador", "ambassaden", "ambassadör", "regulators", "spokesperson", "spokesman", "spokeswoman", "fbi", "rcmp",
     # de
     "regierung", "bundesregierung", "behörde", "behörden", "ministerium", "innenministerium",
     "außenministerium", "polizei", "staatsanwaltschaft", "verfassungsschutz", "bundestag", "parlament", "ermittler",
@@ -163,6 +166,10 @@ MODAL_RE = re.compile(
 )
 # Clause boundaries for the negation and modality windows.
 CLAUSE_BREAK_RE = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|however|aber|mais|ma|pero|maar|mas|men)\b|，但|但是")
+
+# Place prepositions: "the embassy in France" is a place, "authorities in Chile" an actor.
+LOCATIVE_PREPOSITIONS = {"in", "en", "im", "nel", "nella", "em", "no", "na", "i", "au", "aux", "dans", "à", "a", "at", "bei"}
+EMBASSY_RE = re.compile(r"\b(?:embass\w*|consulat\w*|ambassad\w*|ambasciat\w*|embajad\w*|embaixad\w*|botschaft\w*|konsulat\w*)\b|使馆|使館|领馆|領館", re.I)
 
 # Words that, just before a country name, make it an object or a place rather than an actor.
 NON_ACTOR_PREPOSITIONS = {

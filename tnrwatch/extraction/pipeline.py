@@ -37,8 +37,9 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     context = Context()
     for s_start, s_end in sentence_spans(text):
         in_countries = _within(countries, s_start, s_end)
-        out.extend(sentence_responses(text, s_start, s_end, in_countries, lang, context))
-        out.extend(sentence_stations(text, s_start, s_end, _within(cities, s_start, s_end),
+        in_cities = _within(cities, s_start, s_end)
+        out.extend(sentence_responses(text, s_start, s_end, in_countries, lang, context, in_cities))
+        out.extend(sentence_stations(text, s_start, s_end, in_cities,
                                      in_countries, doc_countries, lang))
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
                                       lang))

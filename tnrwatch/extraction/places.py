@@ -17,7 +17,7 @@ _NOT_CITIES = {
     "china", "chinese", "europe", "african", "san", "santa", "saint", "mont", "nord", "sud", "east", "west",
     "north", "south", "deal", "hope", "lake", "sandy", "orange", "temple", "marina", "corona", "laval",
     "prima", "bari", "ferrol", "leer", "hof", "zug", "ede", "goes", "weert", "boom", "hove", "eu", "un",
-    "lodi", "ragusa", "agen", "none", "trento", "ciudad", "porto", "nova", "oss", "delft", "moers",
+    "lodi", "ragusa", "agen", "none", "trento", "ciudad", "nova", "oss", "delft", "moers",
     "marl", "herne", "essen", "bergen", "alta", "rio", "mira", "cento", "nome", "tempio", "este",
 }
 _CHINA_PROVINCES = {

@@ -22,6 +22,8 @@ from tnrwatch.extraction.lexicon import (
     GOVERNMENT_RE,
     GOVERNMENT_ZH_RE,
     LIST_GLUE_RE,
+    LOCATIVE_PREPOSITIONS,
+    EMBASSY_RE,
     MODAL_RE,
     NEGATION_RE,
     NON_ACTOR_PREPOSITIONS,
@@ -88,6 +90,8 @@ def _modal(text: str, s_start: int, trig: Trigger) -> bool:
 
 def _governed(text: str, m: Match, s_end: int) -> bool:
     """Is the mention next to a government word ("Dutch ... government", "governo italiano")?"""
+    if m.payload.institution:
+        return True
     if m.payload.adjective:
         head = re.findall(r"[^\W\d_]+", text[max(0, m.start - 40):m.start])[-2:]
         if head and GOVERNMENT_RE.search(" ".join(head)):
@@ -102,15 +106,22 @@ def _governed(text: str, m: Match, s_end: int) -> bool:
     return bool(g) and len(joined[:g.start()].split()) <= 4
 
 
-def _group(text: str, mentions: list[Match], i: int) -> list[Match]:
+def _glued(between: str, lang: str) -> bool:
+    # Dutch "en" is "and"; French and Spanish "en" is "in" ("l'ambassade de Chine en France").
+    if not lang.startswith("nl") and re.search(r"\ben\b", between, re.I):
+        return False
+    return bool(LIST_GLUE_RE.match(between))
+
+
+def _group(text: str, mentions: list[Match], i: int, lang: str = "und") -> list[Match]:
     """The mention at i and those listed with it ("Germany, Spain and the UK")."""
     group = [mentions[i]]
     j = i - 1
-    while j >= 0 and LIST_GLUE_RE.match(text[mentions[j].end:group[0].start]):
+    while j >= 0 and _glued(text[mentions[j].end:group[0].start], lang):
         group.insert(0, mentions[j])
         j -= 1
     j = i + 1
-    while j < len(mentions) and LIST_GLUE_RE.match(text[group[-1].end:mentions[j].start]):
+    while j < len(mentions) and _glued(text[group[-1].end:mentions[j].start], lang):
         group.append(mentions[j])
         j += 1
     return group
@@ -125,7 +136,14 @@ def _eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str)
     if ref.adjective:
         return False
     prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
-    return not (prev and prev.group(1).lower() in NON_ACTOR_PREPOSITIONS)
+    if not prev:
+        return True
+    word = prev.group(1).lower()
+    if word in LOCATIVE_PREPOSITIONS:
+        # "authorities in Chile" acts; "the embassy in France", "stations in Italy" do not.
+        before = re.findall(r"[^\W\d_]+", text[max(s_start, prev.start() - 40):prev.start()])[-2:]
+        return bool(before) and bool(GOVERNMENT_RE.fullmatch(before[-1])) and not EMBASSY_RE.search(before[-1])
+    return word not in NON_ACTOR_PREPOSITIONS
 
 
 @dataclass(slots=True)
@@ -136,7 +154,7 @@ class Context:
 
 
 def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Match], lang: str,
-                       context: Context) -> list[Candidate]:
+                       context: Context, cities: list[Match] | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
     has_gov = bool(GOVERNMENT_RE.search(text, s_start, s_end) or GOVERNMENT_ZH_RE.search(text, s_start, s_end))
@@ -148,6 +166,9 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
         if _negated(text, s_start, trig) or _modal(text, s_start, trig):
             continue
         actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
+        if not actors and has_gov and cities and not [m for m in countries if m.payload]:
+            # "la Procura di Firenze ha aperto un'inchiesta": the city says which country.
+            actors, confidence = [cities[0].payload.countries[0][0]], 0.5
         if not actors:
             continue
         dates = find_dates(text, s_start, s_end)
@@ -178,7 +199,7 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
     for i in reversed(before):
         m = mentions[i]
         if _eligible_before(text, m, s_start, s_end, trig.action):
-            group = [g for g in _group(text, mentions, i)
+            group = [g for g in _group(text, mentions, i, lang)
                      if g.payload.iso2 != "CN" or trig.action in CHINA_MAY_ACT]
             conf = 0.85 if _governed(text, group[-1], s_end) else 0.75
             return list(dict.fromkeys(g.payload.iso2 for g in group)), conf
@@ -189,7 +210,7 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
             continue
         lead = text[max(trig.end, m.start - 20):m.start]
         if _governed(text, m, s_end) or (not m.payload.adjective and _AFTER_PREP.search(lead)):
-            group = [g for g in _group(text, mentions, i) if g.payload.iso2 != "CN"]
+            group = [g for g in _group(text, mentions, i, lang) if g.payload.iso2 != "CN"]
             return list(dict.fromkeys(g.payload.iso2 for g in group)), 0.7
     if frame:
         return list(dict.fromkeys(m.payload.iso2 for m in frame)), 0.7

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tnrwatch.extraction.candidate import Candidate
+from tnrwatch.extraction.lexicon import EMBASSY_RE
 from tnrwatch.extraction.matcher import Match, has_han
 
 # Words for the stations themselves, in every language read.
@@ -31,7 +32,7 @@ BUREAU_RE = re.compile(
     re.I,
 )
 _POLICE_NEXT = re.compile(
-    r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|公安[局厅廳]?)",
+    r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|公安[局厅廳]?|警察|警方)",
     re.I,
 )
 _POLICE_BEFORE = re.compile(
@@ -43,8 +44,14 @@ _COUNTY_AFTER = re.compile(r"^\s*(?:County|县|縣|Kreis|comté|contea|condado|d
 
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|a|à|au|aux|en|em|no|na|nel|nella|nelle|nei|i|im|bei|dans|near|di|de|del|da|"
-    r"city of|stadt|ciudad de|cidade de|città di|ville de|stad|staden)\s+(?:the\s+|der\s+|la\s+|le\s+|el\s+)?|"
+    r"city of|stadt|ciudad de|cidade de|città di|ville de|stad|staden)\s+(?:the\s+|der\s+|la\s+|le\s+|el\s+)?"
+    r"(?:Greater\s+|Metro\s+|central\s+|downtown\s+|Groß-|Gran\s+|Grand\s+)?|"
     r"[在于於]|位于|位於)$",
+    re.I,
+)
+_GOVERNED_PLACE = re.compile(
+    r"\b(?:procura|prefettura|questura|tribunale|court|tribunal|Staatsanwaltschaft|parquet|fiscalía|"
+    r"rechtbank|ministry|ministère|ministero|ministerio|ministerie|mayor|sindaco|maire|alcalde|burgemeester)\s+(?:\w+\s+)?(?:of|di|de|del|van|von|in)\s+$",
     re.I,
 )
 _GLUE = re.compile(r"^\s*(?:,|and|und|et|e|y|en|och|和|、|与|與|及)\s*$", re.I)
@@ -66,6 +73,8 @@ def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
         head = text[max(s_start, m.start - 25):m.start]
         chained = located and _GLUE.match(text[located[-1].end:m.start])
         if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
+            continue
+        if EMBASSY_RE.search(head) or _GOVERNED_PLACE.search(head):
             continue
         if not (_LOCATIVE.search(head) or chained or has_han(m.payload.name + text[m.start:m.end])):
             continue
