@@ -38,7 +38,8 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.method == "GET":
         # Prefill from a record page ("add a claim about this"); bad values are simply not used.
-        initial = {k: request.GET[k] for k in ("subject_type", "subject_id") if request.GET.get(k, "").isascii()}
+        initial = {k: val for k in ("subject_type", "subject_id")
+                   if (val := request.GET.get(k, "")) and val.isascii() and len(val) <= 32}
     form = ClaimForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
