@@ -156,6 +156,11 @@ class HttpFetcher:
         except (CaptureError, DocumentTooLargeError):
             raise
         except urllib.error.HTTPError as exc:
+            if 300 <= exc.code < 400:  # urllib refuses redirects to other schemes before asking us
+                location = str((exc.headers or {}).get("Location", ""))[:200]
+                raise CaptureError(
+                    f"The server redirected to {location!r}; only http(s) is followed."
+                ) from exc
             raise CaptureError(f"The server answered HTTP {exc.code} {exc.reason}.") from exc
         except urllib.error.URLError as exc:
             reason = exc.reason

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 REVIEWED_KINDS = ("response", "station", "operator", "figure")  # bare country mentions are context only
 MAX_ORIGIN = 2000
+MAX_CANDIDATES = 2000  # per source: a pathological document cannot flood the review queue
 
 
 @transaction.atomic
@@ -186,7 +187,10 @@ def candidates_propose(*, source: Source, document: Document | None, candidates:
 
     created = 0
     text = source.text
+    matches: dict[tuple, Any] = {}
     for data in candidates:
+        if created >= MAX_CANDIDATES:
+            break
         kind = data.get("kind")
         if kind not in REVIEWED_KINDS:
             continue
@@ -199,7 +203,10 @@ def candidates_propose(*, source: Source, document: Document | None, candidates:
         key = candidate_key(source_id=source.pk, kind=kind, fields=data, start=start, end=end)
         if Candidate.objects.filter(source=source, key=key).exists():
             continue
-        match = entity_match(kind, data)
+        match_key = (kind, *(str(data.get(k)) for k in ("country", "action", "city", "operator", "value", "what")))
+        if match_key not in matches:
+            matches[match_key] = entity_match(kind, data)
+        match = matches[match_key]
         Candidate.objects.create(
             source=source, document=document, key=key, kind=kind,
             fields={k: data.get(k) for k in ("country", "action", "city", "operator", "value", "what", "date")},
