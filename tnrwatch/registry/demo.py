@@ -225,6 +225,7 @@ _BUREAU_CLAIMS = [
 ]
 _REPLICATING = [
     ("kind", "operating_bureau", ("replicating",), ()),
+    ("country", "CN", ("replicating",), ()),
     ("activity", "Starting to replicate overseas police service stations", ("replicating",), ()),
 ]
 

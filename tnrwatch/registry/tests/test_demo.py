@@ -209,7 +209,10 @@ def test_no_fact_without_a_quote(loaded):
     known = {q.text for q in demo.QUOTES.values()}
     for ev in Evidence.objects.all():
         assert ev.quote in known and ev.location.startswith("paragraph ")
-    # Each response's action, and each figure's value, is itself a quoted claim.
+    # Each organisation's country, each response's action and each figure's value is a quoted claim.
+    for org in Organization.objects.filter(kind="operating_bureau"):
+        assert Claim.objects.filter(subject_type="organization", subject_id=org.pk, prop="country",
+                                    value=org.country.iso2).exists(), org
     for response in GovernmentResponse.objects.all():
         assert Claim.objects.filter(subject_type="response", subject_id=response.pk, prop="action",
                                     value=response.action).exists(), response
