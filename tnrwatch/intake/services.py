@@ -388,3 +388,20 @@ def resource_delete(*, actor: Any, resource: ProtectionResource) -> None:
     pk = resource.pk
     resource.delete()
     registry_services.audit_record(actor=actor, action="intake.resource_deleted", subject_type="protection_resource", subject_id=pk)
+
+
+def blobs_sweep(*, older_than_seconds: int = 3600) -> int:
+    """Remove blobs no attachment points at (an upload cut off by a crash or a refused form)."""
+    store = blob_store()
+    cutoff = time.time() - older_than_seconds
+    referenced = set(Attachment.objects.values_list("blob_id", flat=True))
+    referenced |= set(Attachment.objects.exclude(stripped_blob_id="").values_list("stripped_blob_id", flat=True))
+    removed = 0
+    for path in store.stale_parts() + [store.root / f"{b}.age" for b in store.all_ids() if b not in referenced]:
+        try:
+            if path.stat().st_mtime < cutoff:
+                store.discard(path.stem)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed

@@ -1,0 +1,97 @@
+"""What a seized server holds, checked on the production server (gunicorn) with everything on disk.
+
+No plaintext at rest: 50 reports, each with its own random canary in the text and three times
+(start, middle, end) in a 20 MB attachment; afterwards the canary occurs in no file the server
+wrote: the SQLite database, its WAL and shared-memory files, the blob (media) folder, the server's
+temporary folder and its logs. No identifiers: distinctive IPs (X-Forwarded-For), user agents and
+referrers appear in no log (access log included) and no table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tnrwatch.intake import crypto
+
+from .live import GunicornServer, file_contains
+
+pytestmark = pytest.mark.slow
+
+REPORTS = 50
+ATTACHMENT_BYTES = 20 * 1024 * 1024
+CANARY_PREFIX = b"tnrcanary"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = GunicornServer(tmp_path_factory.mktemp("intake-live")).prepare().start()
+    yield server
+    server.stop()
+
+
+def test_no_plaintext_at_rest(server):
+    # Given 50 reports, each carrying a unique canary in its text and its 20 MB attachment
+    filler = os.urandom(ATTACHMENT_BYTES)
+    canaries = [CANARY_PREFIX + secrets.token_hex(12).encode() for _ in range(REPORTS)]
+
+    def send(canary: bytes):
+        third = ATTACHMENT_BYTES // 3
+        attachment = canary + filler[len(canary):third] + canary + filler[third + len(canary):-len(canary)] + canary
+        assert len(attachment) == ATTACHMENT_BYTES
+        fields = {"what_happened": f"They came at night. {canary.decode()}", "country": "NL", "city": canary.decode(), "wants_reply": "yes", "tactics": ["home_visits"]}
+        return canary, attachment, server.submit(fields, [(canary.decode() + ".bin", attachment)])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(send, canaries))
+    receipts = [(canary, attachment, receipt) for canary, attachment, (status, receipt) in results]
+    assert all(receipt for _, _, receipt in receipts), [status for _, _, (status, _) in results]
+
+    # Then the reports decrypt for the recipient (the canary really went through the server)...
+    for canary, attachment, receipt in receipts[:3]:
+        report_id, answers_ct = server.report_for(receipt)
+        answers = json.loads(crypto.decrypt(answers_ct, [server.identity]))
+        assert canary.decode() in answers["what_happened"] and answers["attachments"][0]["name"].startswith(canary.decode())
+        (blob,) = server.attachment_blobs(report_id)
+        with blob.open("rb") as handle:
+            assert crypto.decrypt(handle, [server.identity]) == attachment
+
+    # ...and no file the server wrote contains any canary: database, WAL, blobs, temp folder, logs
+    files = server.files()
+    names = {p.name for p in files}
+    assert "tnrwatch.sqlite3" in names and "tnrwatch.sqlite3-wal" in names and "error.log" in names
+    assert sum(p.stat().st_size for p in files if p.suffix == ".age") >= REPORTS * ATTACHMENT_BYTES
+    for path in files:
+        assert not file_contains(path, CANARY_PREFIX), f"plaintext canary found in {path}"
+    # the process-wide temp folder the server used is its own, and it holds nothing readable either
+    assert all(not file_contains(p, CANARY_PREFIX) for p in server.tmp_dir.rglob("*") if p.is_file())
+
+
+IDENTIFIERS = {
+    "X-Forwarded-For": "198.51.100.237",
+    "X-Real-IP": "203.0.113.219",
+    "User-Agent": "CanaryAgent/7.31 (identifying-ua-5521)",
+    "Referer": "https://referrer.invalid/came-from-8817",
+}
+
+
+def test_no_identifiers_in_logs_or_tables(server):
+    # Given submissions and error pages requested with distinctive identifying headers
+    assert server.submit({"what_happened": "report with identifiers", "wants_reply": "no"}, [("x.txt", b"x")], headers=IDENTIFIERS)[1]
+    for method, path in [("GET", "/report/help/"), ("GET", "/report/nope/"), ("POST", "/report/follow-up/"), ("GET", "/inbox/"), ("GET", "/static/css/intake.css")]:
+        status, _, _ = server.request(method, path, headers=IDENTIFIERS)
+        assert status < 500
+    status, _, _ = server.request("POST", "/report/", body=b"garbage", headers={**IDENTIFIERS, "Content-Type": "multipart/form-data; boundary=zz"})
+    assert 400 <= status < 500
+    # Then none of them, nor the client's real address, is in any file the server wrote
+    needles = [v.encode() for v in IDENTIFIERS.values()] + [b"identifying-ua", b"came-from-8817"]
+    for path in server.files():
+        for needle in needles:
+            assert not file_contains(path, needle), f"{needle!r} found in {path}"
+    access_log = (server.log_dir / "access.log").read_text()
+    assert "/report/" in access_log  # the access log is on, in the safe format
+    assert "127.0.0.1" not in access_log
