@@ -26,16 +26,23 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     low = lower_same_length(text)
     out: list[Candidate] = []
     countries = country_gazetteer().find(text, low)
+    named: set[tuple[int, str]] = set()
+    spans = sentence_spans(text)
     for m in countries:
         if m.payload is None:
             continue
+        # One "country" candidate per country per sentence: the first mention.
+        sentence = bisect_left(spans, (m.start + 1,)) - 1
+        if (sentence, m.payload.iso2) in named:
+            continue
+        named.add((sentence, m.payload.iso2))
         out.append(Candidate(kind="country", country=m.payload.iso2, quote=text[m.start:m.end],
                              start=m.start, end=m.end, lang=lang, confidence=0.9))
     cities = city_gazetteer().find(text, low)
     china_places = china_gazetteer().find(text, low)
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
     context = Context()
-    for s_start, s_end in sentence_spans(text):
+    for s_start, s_end in spans:
         in_countries = _within(countries, s_start, s_end)
         in_cities = _within(cities, s_start, s_end)
         out.extend(sentence_responses(text, s_start, s_end, in_countries, lang, context, in_cities))

@@ -1,0 +1,163 @@
+"""The extractor on representative sentences in each language it reads.
+
+Each case is one sentence of the kind found in news and official notices; the expected labels
+are what an analyst would record. No database: the extractor is pure Python."""
+
+from __future__ import annotations
+
+import pytest
+
+from tnrwatch.extraction import Candidate, extract
+
+
+def responses(text: str, lang: str | None = None) -> set[tuple[str, str]]:
+    return {(c.country, c.action) for c in extract(text, lang) if c.kind == "response"}
+
+
+def stations(text: str) -> set[tuple[str, str]]:
+    return {(c.city, c.country) for c in extract(text) if c.kind == "station"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English: the acting governments, not the country they act against.
+        ("So far the Dutch and Irish governments have ordered China to shut down its overseas "
+         "police service stations in their countries.", {("NL", "closure_ordered"), ("IE", "closure_ordered")}),
+        ("Germany and Chile are looking into the reports, while France is monitoring the situation.",
+         {("DE", "investigation"), ("CL", "investigation"), ("FR", "monitoring")}),
+        ("Authorities in Argentina, Austria and Japan have yet to respond.",
+         {("AR", "no_response"), ("AT", "no_response"), ("JP", "no_response")}),
+        ("The FBI arrested two men in New York on 17 April 2023.", {("US", "arrest_or_charge")}),
+        # Chinese, simplified and traditional.
+        ("荷兰政府已下令关闭两个海外警务服务站。", {("NL", "closure_ordered")}),
+        ("愛爾蘭政府已下令關閉位於都柏林的服務站。", {("IE", "closure_ordered")}),
+        ("中国外交部发言人否认存在所谓海外警察局。", {("CN", "denial")}),
+        # Italian, German, Spanish, French, Dutch, Portuguese, Swedish.
+        ("Il governo italiano ha avviato un'indagine sulle stazioni di polizia cinesi.", {("IT", "investigation")}),
+        ("Die niederländische Regierung hat die Schließung der Polizeistationen angeordnet.", {("NL", "closure_ordered")}),
+        ("El Gobierno español ha abierto una investigación sobre las comisarías chinas.", {("ES", "investigation")}),
+        ("Le gouvernement irlandais a ordonné la fermeture du poste de police.", {("IE", "closure_ordered")}),
+        ("De Nederlandse regering heeft de politiebureaus gesloten.", {("NL", "closure_ordered")}),
+        ("O governo português abriu um inquérito sobre as esquadras chinesas.", {("PT", "investigation")}),
+        ("Den svenska regeringen utreder uppgifterna om en kinesisk polisstation.", {("SE", "investigation")}),
+    ],
+)
+def test_response_and_its_actor(text, expected):
+    assert responses(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Hungarian government has not ordered the closure of the station.",
+        "El Gobierno español no ha cerrado la comisaría.",
+        "La polizia italiana non ha chiuso la stazione di Prato.",
+        "Die schwedische Regierung hat die Station nicht geschlossen.",
+        "西班牙政府并未关闭该站。",
+        "Safeguard Defenders urged foreign governments to investigate the stations.",
+        "Journalists from Spain and Portugal travelled to Prato to see the station.",
+    ],
+)
+def test_negated_called_for_or_merely_mentioned_is_no_response(text):
+    assert responses(text) == set()
+
+
+def test_denial_is_a_response_of_the_denying_government():
+    assert responses("Hungary's government dismissed the reports as baseless.") == {("HU", "denial")}
+    assert responses("L'ambasciata cinese a Roma ha smentito l'esistenza di stazioni di polizia.") == {("CN", "denial")}
+
+
+def test_reversed_closure_keeps_the_order_and_records_the_reversal():
+    text = ("In December 2022 the Dutch government ordered the closure of two stations in Amsterdam. "
+            "Two months later a court ruled that the order was lifted.")
+    found = [c for c in extract(text) if c.kind == "response"]
+    assert {(c.country, c.action) for c in found} == {("NL", "closure_ordered"), ("NL", "other")}
+    assert next(c for c in found if c.action == "closure_ordered").date == "2022-12"
+
+
+def test_dates_in_several_languages():
+    cases = {
+        "On 1 November 2022 the Irish government ordered the closure of the station.": "2022-11-01",
+        "Am 1. November 2022 ordnete die niederländische Regierung die Schließung an.": "2022-11-01",
+        "El 2 de noviembre de 2022 el Gobierno chileno abrió una investigación.": "2022-11-02",
+        "荷兰政府于2022年11月1日下令关闭该站。": "2022-11-01",
+    }
+    for text, iso in cases.items():
+        dates = {c.date for c in extract(text) if c.kind == "response"}
+        assert dates == {iso}, text
+
+
+def test_stations_cities_and_operating_bureaus():
+    text = "青田县公安局在意大利米兰和普拉托设立了两个海外华侨服务站。"
+    found = extract(text)
+    assert {(c.city, c.country) for c in found if c.kind == "station"} == {("Milan", "IT"), ("Prato", "IT")}
+    assert {c.operator for c in found if c.kind == "operator"} == {"Qingtian County Public Security Bureau"}
+    en = extract("The stations were set up by the Fuzhou police and the Qingtian County Public Security Bureau.")
+    assert {c.operator for c in en if c.kind == "operator"} == {
+        "Fuzhou Public Security Bureau", "Qingtian County Public Security Bureau"}
+    assert stations("Irish police are investigating a suspected Chinese police station in Dublin.") == {("Dublin", "IE")}
+    # An embassy's city is not a station's.
+    assert stations("The Chinese embassy in Dublin denied running police stations.") == set()
+
+
+def test_figures_with_what_they_count():
+    text = ("Chinese police run 54 service stations in 30 countries across five continents and "
+            "“persuaded” 230,000 alleged fugitives to return.")
+    figures = {(c.value, c.what) for c in extract(text) if c.kind == "figure"}
+    assert figures == {(54, "stations"), (30, "countries"), (5, "continents"), (230000, "persuaded_to_return")}
+    zh = {(c.value, c.what) for c in extract("在30个国家设立了54个服务站，劝返了23万人。") if c.kind == "figure"}
+    assert zh == {(30, "countries"), (54, "stations"), (230000, "persuaded_to_return")}
+
+
+def test_countries_by_name_and_adjective_in_many_languages():
+    text = "Dutch, German, 荷兰, 荷蘭, Niederlande, néerlandais, olandese, Países Bajos, Nederland, Sverige."
+    found = [c.country for c in extract(text) if c.kind == "country"]
+    assert set(found) == {"NL", "DE", "SE"}
+    assert extract("the us and china of the porcelain kind") == []  # lower-case words are not names
+
+
+def test_language_is_detected():
+    langs = {
+        "The government said it had opened an investigation into the station.": "en",
+        "荷兰政府已下令关闭两个海外警务服务站。": "zh-Hans",
+        "愛爾蘭政府已下令關閉位於都柏林的服務站。": "zh-Hant",
+        "Il governo italiano ha avviato un'indagine sulle stazioni di polizia.": "it",
+        "Die Regierung hat die Schließung der Station angeordnet und das ist nicht alles.": "de",
+        "El Gobierno ha abierto una investigación sobre las comisarías de la ciudad.": "es",
+        "Le gouvernement a ordonné la fermeture du poste de police dans la ville.": "fr",
+        "De regering heeft de politiebureaus in de stad gesloten en dat is het.": "nl",
+        "O governo abriu um inquérito sobre as esquadras da cidade e não comentou.": "pt",
+        "Regeringen har inte stängt någon station och det är klart.": "sv",
+    }
+    for text, lang in langs.items():
+        assert {c.lang for c in extract(text)} <= {lang}
+        from tnrwatch.extraction.lang import detect_language
+
+        assert detect_language(text) == lang, text
+
+
+def test_every_candidate_quotes_the_text_at_its_offsets():
+    from tnrwatch.extraction.evaluate import load_devset
+
+    docs, _ = load_devset()
+    total = 0
+    for doc in docs:
+        for c in extract(doc.text):
+            assert doc.text[c.start:c.end] == c.quote
+            assert 0 <= c.confidence <= 1
+            total += 1
+    assert total > 100
+
+
+def test_json_shape_is_stable():
+    (c,) = [c for c in extract("The Dutch government ordered the closure of the station.") if c.kind == "response"]
+    assert isinstance(c, Candidate)
+    assert list(c.to_dict()) == ["kind", "country", "action", "city", "operator", "value", "what",
+                                 "quote", "start", "end", "lang", "confidence", "date"]
+    assert c.to_dict()["kind"] in ("response", "station", "operator", "figure", "country")
+
+
+def test_no_text_no_candidates():
+    assert extract("") == []
+    assert extract("   \n\t") == []

@@ -1,0 +1,33 @@
+"""Property tests: any Unicode text, however hostile, gives candidates whose offsets are exact."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tnrwatch.extraction import extract
+
+# Fragments that trigger every part of the extractor, to be mixed with arbitrary text.
+FRAGMENTS = [
+    "The Dutch and Irish governments ordered China to shut down", "police station in Dublin",
+    "荷兰政府已下令关闭", "青田县公安局", "海外110", "54 stations in 30 countries", "23万人",
+    "ha smentito", "no ha cerrado", "1. November 2022", "have yet to respond", ". ", "。", "\n",
+    "U.S.", "İ", "ß", "ﬁ", "\u0130stanbul", "e\u0301", "\x00", "\ufeff", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_arbitrary_unicode_never_raises(text):
+    for c in extract(text):
+        assert text[c.start:c.end] == c.quote
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=30))
+def test_mixed_fragments_give_exact_offsets(parts):
+    text = " ".join(parts)
+    for c in extract(text):
+        assert text[c.start:c.end] == c.quote
+        assert c.kind in ("response", "station", "operator", "figure", "country")
+        assert 0.0 <= c.confidence <= 1.0
