@@ -1,0 +1,219 @@
+"""Reading researchers' tables: decoding, column mapping and per-row checks. Pure Python (no Django).
+
+A table is read line by line so that one badly encoded or ragged row gives an error for that row
+instead of failing the whole file. Nothing here writes: `services.csv_commit` does, after the
+analyst accepted the preview.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from tnrwatch.registry import vocabulary as v
+
+# Target fields by kind of row: (field, required, help).
+FIELDS: dict[str, list[tuple[str, bool, str]]] = {
+    "station": [
+        ("name_en", True, "Name (English or romanised)"),
+        ("name_zh", False, "Name in Chinese"),
+        ("country", True, "Host country (ISO code or English name)"),
+        ("city", False, "City"),
+        ("status", False, "Status: " + ", ".join(v.STATION_STATUSES)),
+        ("first_reported", False, "First reported (YYYY-MM-DD)"),
+        ("operator", False, "Operating bureau"),
+    ],
+    "response": [
+        ("country", True, "Country (ISO code or English name)"),
+        ("action", True, "Action: " + ", ".join(v.RESPONSE_ACTIONS)),
+        ("date", False, "Date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+        ("body", False, "Acting body"),
+        ("summary", True, "What was done"),
+    ],
+}
+SYNONYMS = {
+    "name_en": ["name", "station", "station name", "name_en", "english name"],
+    "name_zh": ["name_zh", "chinese name", "chinese", "中文名"],
+    "country": ["country", "host country", "nation", "iso2", "country code"],
+    "city": ["city", "town", "place", "location"],
+    "status": ["status"],
+    "first_reported": ["first reported", "first_reported", "reported", "date reported"],
+    "operator": ["operator", "bureau", "operating bureau", "police bureau", "run by"],
+    "action": ["action", "response", "measure"],
+    "date": ["date", "when"],
+    "body": ["body", "authority", "agency", "ministry"],
+    "summary": ["summary", "description", "details", "notes"],
+}
+MAX_ROWS = 20000
+MAX_CELL = 5000
+
+
+@dataclass
+class Row:
+    number: int  # 1-based line number in the file (the header is line 1)
+    raw: str  # the row's text, verbatim: the quote that evidence cites
+    values: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[Row]
+    errors: list[str] = field(default_factory=list)  # whole-file errors
+
+
+def read_table(content: bytes) -> Table:
+    """Decode and split a CSV file; rows that are not UTF-8, ragged or too long get their own error."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    if b"\x00" in content[:4096]:
+        return Table([], [], ["This is not a text table (it contains NUL bytes); save it as CSV in UTF-8."])
+    lines = content.splitlines()
+    if not lines:
+        return Table([], [], ["The file is empty."])
+    try:
+        header_text = lines[0].decode("utf-8")
+    except UnicodeDecodeError:
+        return Table([], [], ["The header row is not UTF-8 text; save the table as CSV in UTF-8."])
+    dialect = _dialect(header_text)
+    header = [h.strip() for h in next(csv.reader([header_text], dialect))]
+    if len(header) < 1 or not any(header):
+        return Table([], [], ["The header row is empty."])
+    rows: list[Row] = []
+    # Re-join lines into records: a quoted cell may span lines.
+    pending: list[tuple[int, bytes]] = []
+    for number, line in enumerate(lines[1:], start=2):
+        pending.append((number, line))
+        joined = b"\n".join(part for _n, part in pending)
+        if joined.count(b'"') % 2 == 1 and number != len(lines):
+            continue
+        first = pending[0][0]
+        pending = []
+        if len(rows) >= MAX_ROWS:
+            return Table(header, rows, [f"Only the first {MAX_ROWS} rows are read; split the table."])
+        if not joined.strip():
+            continue
+        row = Row(number=first, raw="")
+        try:
+            text = joined.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            row.raw = joined.decode("utf-8", errors="replace")
+            row.errors.append(f"not UTF-8 text (byte {exc.start + 1}); save the table as CSV in UTF-8")
+            rows.append(row)
+            continue
+        row.raw = text
+        try:
+            cells = next(csv.reader([text], dialect))
+        except csv.Error as exc:
+            row.errors.append(f"unreadable row: {exc}")
+            rows.append(row)
+            continue
+        if len(cells) != len(header):
+            row.errors.append(f"has {len(cells)} cells, the header has {len(header)}")
+        elif any(len(c) > MAX_CELL for c in cells):
+            row.errors.append(f"a cell is longer than {MAX_CELL} characters")
+        elif "\x00" in text:
+            row.errors.append("contains NUL characters")
+        else:
+            row.values = {header[i]: c.strip() for i, c in enumerate(cells)}
+        rows.append(row)
+    return Table(header, rows)
+
+
+def _dialect(header: str) -> type[csv.Dialect]:
+    class Dialect(csv.excel):
+        delimiter = max([",", ";", "\t"], key=header.count)
+
+    return Dialect
+
+
+def guess_mapping(kind: str, header: list[str]) -> dict[str, str]:
+    """field -> column, from the column names (the analyst confirms or changes it)."""
+    mapping: dict[str, str] = {}
+    lowered = {h.strip().casefold(): h for h in header}
+    for name, _required, _help in FIELDS[kind]:
+        for synonym in [name, *SYNONYMS.get(name, [])]:
+            if synonym.casefold() in lowered:
+                mapping[name] = lowered[synonym.casefold()]
+                break
+    return mapping
+
+
+def check_mapping(kind: str, header: list[str], mapping: dict[str, str]) -> list[str]:
+    errors = []
+    for name, required, _help in FIELDS[kind]:
+        column = mapping.get(name, "")
+        if column and column not in header:
+            errors.append(f"{name}: no column {column!r}")
+        elif required and not column:
+            errors.append(f"{name}: choose the column that holds it")
+    return errors
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def parse_date(text: str) -> tuple[date, str]:
+    """(date, precision) from YYYY, YYYY-MM or YYYY-MM-DD; ValueError otherwise."""
+    match = _DATE.match(text.strip())
+    if not match:
+        raise ValueError(f"date {text[:20]!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = match.groups()
+    parsed = date(int(year), int(month or 1), int(day or 1))
+    return parsed, "day" if day else ("month" if month else "year")
+
+
+def _slug(text: str, vocabulary: dict[str, str]) -> str | None:
+    t = text.strip().casefold()
+    for slug, label in vocabulary.items():
+        if t in (slug, label.casefold(), slug.replace("_", " ")):
+            return slug
+    return None
+
+
+def map_rows(kind: str, table: Table, mapping: dict[str, str], countries: dict[str, str]) -> list[Row]:
+    """Each row as field values for `kind`, with per-row errors. `countries` maps ISO codes and
+    lower-cased English names to ISO alpha-2."""
+    out = []
+    for row in table.rows:
+        mapped = Row(number=row.number, raw=row.raw, errors=list(row.errors))
+        if not row.errors:
+            values = {name: row.values.get(col, "") for name, col in mapping.items() if col}
+            for name, required, _help in FIELDS[kind]:
+                if required and not values.get(name):
+                    mapped.errors.append(f"{name} is empty")
+            if values.get("country"):
+                iso2 = countries.get(values["country"].strip().upper()) or countries.get(values["country"].strip().casefold())
+                if iso2 is None:
+                    mapped.errors.append(f"unknown country {values['country'][:40]!r}")
+                else:
+                    values["country"] = iso2
+            if kind == "station" and values.get("status"):
+                slug = _slug(values["status"], v.STATION_STATUSES)
+                if slug is None:
+                    mapped.errors.append(f"unknown status {values['status'][:40]!r}")
+                else:
+                    values["status"] = slug
+            if kind == "response" and values.get("action"):
+                slug = _slug(values["action"], v.RESPONSE_ACTIONS)
+                if slug is None:
+                    mapped.errors.append(f"unknown action {values['action'][:40]!r}")
+                else:
+                    values["action"] = slug
+            for date_field in ("first_reported", "date"):
+                if values.get(date_field):
+                    try:
+                        parse_date(values[date_field])
+                    except ValueError as exc:
+                        mapped.errors.append(str(exc))
+            mapped.values = values
+        out.append(mapped)
+    return out

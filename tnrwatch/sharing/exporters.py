@@ -1,0 +1,153 @@
+"""Export formats of the sharing app, for the `tnrwatch export FORMAT` command.
+
+`FORMATS` maps a format name to a callable `(out, *, partner=None) -> int` that streams the export
+for the public (no partner) or the named partner into the text stream `out` and returns the number
+of objects written. Every one reads through the outbound filter (via `selectors`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import IO
+
+from followthemoney import model as ftm_model
+
+from tnrwatch.registry import vocabulary as v
+
+from . import stix
+from .models import Partner
+from .selectors import ALL_KINDS, ExportContext, audience_for, export_objects
+from .services import share_log_write
+
+
+def export_stix(out: IO[str], *, partner: str | None = None) -> int:
+    """A STIX 2.1 bundle of everything the audience may receive, streamed to `out`."""
+    audience = audience_for(partner)
+    ctx = ExportContext(audience)
+    shared: list[str] = []
+
+    def objects() -> Iterator[dict]:
+        for obj in export_objects(audience, ALL_KINDS, ctx=ctx):
+            if partner:
+                shared.append(obj["id"])
+            yield obj
+
+    count = stix.write_bundle(out, objects(), seed=f"{ctx.instance_uuid}:{audience.name}")
+    if partner:
+        share_log_write(partner=Partner.objects.get(name=partner), audience=audience, channel="stix", stix_ids=shared)
+    return count
+
+
+def _ftm_id(stix_id: str) -> str:
+    kind, _sep, rest = stix_id.partition("--")
+    return f"tnrwatch-{kind}-{rest}"
+
+
+def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
+    """FollowTheMoney entities (as dicts) from the STIX objects of an export."""
+    ext_id = stix.EXTENSION_ID
+    for obj in objects:
+        ext = (obj.get("extensions") or {}).get(ext_id) or {}
+        kind = ext.get("kind")
+        if kind == "organization":
+            schema = "PublicBody" if ext.get("organization_kind") in ("operating_bureau", "government_body") else "Organization"
+            e = ftm_model.make_entity(schema)
+            e.id = _ftm_id(obj["id"])
+            e.add("name", obj["name"])
+            e.add("alias", [ext.get("name_zh"), *ext.get("aliases", [])])
+            e.add("country", ext.get("country"))
+            e.add("description", obj.get("description"))
+            e.add("classification", v.ORGANIZATION_KINDS.get(ext.get("organization_kind", ""), ""))
+            if ext.get("place"):
+                e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
+            yield e.to_dict()
+        elif kind == "station":
+            e = ftm_model.make_entity("Organization")
+            e.id = _ftm_id(obj["id"])
+            e.add("name", obj["name"])
+            e.add("alias", [ext.get("name_zh"), *obj.get("aliases", [])])
+            e.add("country", ext.get("country"))
+            e.add("classification", "Overseas police service station")
+            e.add("status", v.STATION_STATUSES.get(ext.get("status", ""), ""))
+            e.add("description", obj.get("description"))
+            if ext.get("place"):
+                e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
+            yield e.to_dict()
+            for role, ref in (("operates", ext.get("operator_ref")), ("hosts", ext.get("host_organization_ref"))):
+                if ref:
+                    link = ftm_model.make_entity("UnknownLink")
+                    link.id = _ftm_id(stix.relationship_id(ref, role, obj["id"]))
+                    link.add("subject", _ftm_id(ref))
+                    link.add("object", e.id)
+                    link.add("role", role)
+                    yield link.to_dict()
+        elif kind == "government-response":
+            e = ftm_model.make_entity("Event")
+            e.id = _ftm_id(obj["id"])
+            e.add("name", obj["name"])
+            e.add("summary", obj.get("description"))
+            e.add("country", ext.get("country"))
+            e.add("date", ext.get("date"))
+            e.add("keywords", [ext.get("action"), ext.get("body")])
+            e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
+            yield e.to_dict()
+        elif kind == "incident":
+            e = ftm_model.make_entity("Event")
+            e.id = _ftm_id(obj["id"])
+            e.add("name", obj["name"])
+            e.add("summary", obj.get("description"))
+            e.add("country", ext.get("host_country"))
+            when = "-".join(f"{x:02d}" if i else str(x) for i, x in enumerate(p for p in (ext.get("year"), ext.get("month"), ext.get("day")) if p))
+            e.add("date", when or None)
+            e.add("keywords", [ext.get("tactic"), ext.get("target_category")])
+            e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
+            yield e.to_dict()
+        elif kind == "source":
+            e = ftm_model.make_entity("Article" if ext.get("source_kind") == "news" else "Document")
+            e.id = _ftm_id(obj["id"])
+            e.add("title", obj["name"])
+            e.add("publisher", ext.get("publisher"))
+            e.add("author", ext.get("author"))
+            e.add("publishedAt", ext.get("date"))
+            e.add("language", ext.get("language"))
+            for ref in obj.get("external_references", []):
+                e.add("sourceUrl", ref.get("url"))
+            yield e.to_dict()
+        elif kind == "claim" and ext.get("subject_ref", "").split("--")[0] in ("identity", "infrastructure"):
+            for i, ev in enumerate(ext.get("evidence", [])):
+                d = ftm_model.make_entity("Documentation")
+                d.id = _ftm_id(obj["id"]) + f"-{i}"
+                d.add("entity", _ftm_id(ext["subject_ref"]))
+                d.add("document", _ftm_id(ev["source_ref"]))
+                d.add("role", f"{ext['prop']}: {ext['value']}"[:500])
+                d.add("summary", ev["quote"])
+                d.add("status", ext.get("status"))
+                yield d.to_dict()
+
+
+def ftm_validate(entity: dict) -> None:
+    """Raise followthemoney's InvalidData if the entity does not fit its schema."""
+    schema = ftm_model.get(entity["schema"])
+    schema.validate(entity)
+    ftm_model.get_proxy(entity, cleaned=False)
+
+
+def export_ftm(out: IO[str], *, partner: str | None = None) -> int:
+    """FollowTheMoney entities, one JSON object per line (the format Aleph and `ftm` tools read)."""
+    audience = audience_for(partner)
+    ctx = ExportContext(audience)
+    count = 0
+    shared: list[str] = []
+    for entity in ftm_entities(export_objects(audience, ALL_KINDS, ctx=ctx)):
+        ftm_validate(entity)
+        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+        if partner:
+            shared.append(entity["id"])
+    if partner:
+        share_log_write(partner=Partner.objects.get(name=partner), audience=audience, channel="ftm", stix_ids=shared)
+    return count
+
+
+FORMATS: dict[str, Callable[..., int]] = {"stix": export_stix, "ftm": export_ftm}

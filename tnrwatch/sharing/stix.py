@@ -1,0 +1,438 @@
+"""STIX 2.1 mapping of the record, both ways. Pure Python (no Django import): records come in and
+go out as plain dicts, so the mapping is fast to test and usable from any command-line tool.
+
+What STIX lacks is carried by one published Extension Definition (`EXTENSION_ID`, served at
+/stix/extension-definition.json and included in every bundle), as a property extension:
+
+| record             | STIX object      | extension `kind`     |
+| ------------------ | ---------------- | -------------------- |
+| country, place     | location         | (none: plain STIX)   |
+| organisation       | identity         | organization         |
+| station            | infrastructure   | station              |
+| government response| grouping         | government-response  |
+| incident           | incident         | incident             |
+| source             | report           | source               |
+| claim + evidence   | note             | claim                |
+
+Markings are the TLP 2.0 marking definitions published by the OASIS CTI TC. Ids of countries,
+places and relationships are name-based (UUIDv5), so two instances name the same city alike; ids
+of records are derived from the instance's own namespace unless the record arrived with an id.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timezone
+from typing import Any
+
+# The tnrwatch project's namespace for name-based ids, and its published definitions.
+NAMESPACE = uuid.UUID("e28a52a6-fdb7-4445-b081-3c30a7e0ac7f")
+PROJECT_IDENTITY_ID = "identity--e00a52f4-b61b-4958-a7dc-6af180c23dd8"
+EXTENSION_ID = "extension-definition--c4a26bf4-eecc-4bf5-bb55-32739777a1b5"
+EXTENSION_VERSION = "1.0.0"
+EPOCH = "2022-10-01T00:00:00.000Z"
+
+TLP2_EXTENSION_ID = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+TLP_IDS: dict[str, str] = {
+    "clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "green": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "amber": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "amber_strict": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+TLP_NAMES = {"clear": "TLP:CLEAR", "green": "TLP:GREEN", "amber": "TLP:AMBER",
+             "amber_strict": "TLP:AMBER+STRICT", "red": "TLP:RED"}
+# TLP 1.0 definitions as the stix2 library publishes them, read on import.
+TLP1_IDS: dict[str, str] = {
+    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9": "clear",
+    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da": "green",
+    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82": "amber",
+    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": "red",
+}
+MARKING_BY_ID = {**{i: m for m, i in TLP_IDS.items()}, **TLP1_IDS}
+# Markings from the most to the least restrictive: an object with several takes the strictest.
+MARKING_ORDER = ["red", "amber_strict", "amber", "green", "clear"]
+
+KIND_TYPES = {"organization": "identity", "station": "infrastructure", "response": "grouping",
+              "incident": "incident", "source": "report", "claim": "note"}
+EXTENSION_KINDS = {"organization": "organization", "station": "station", "response": "government-response",
+                   "incident": "incident", "source": "source", "claim": "claim"}
+KIND_BY_EXTENSION = {v: k for k, v in EXTENSION_KINDS.items()}
+
+EXTENSION_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "tnrwatch record extension",
+    "description": (
+        "Properties of the tnrwatch record that STIX 2.1 lacks. `kind` says which record the "
+        "object carries: station (on infrastructure: an alleged overseas police service station), "
+        "organization (on identity), government-response (on grouping: a dated action by a host "
+        "country's body), incident (on incident: a de-identified transnational-repression incident), "
+        "source (on report: a document), claim (on note: a statement about a subject with its status "
+        "and evidence, each a verbatim quote from a source with its stance)."
+    ),
+    "type": "object",
+    "required": ["extension_type", "kind"],
+    "properties": {
+        "extension_type": {"const": "property-extension"},
+        "kind": {"enum": list(EXTENSION_KINDS.values())},
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "place": {"type": "object", "properties": {"name": {"type": "string"}, "country": {"type": "string"},
+                                                    "latitude": {"type": "number"}, "longitude": {"type": "number"}}},
+        "name_zh": {"type": "string"},
+        "aliases": {"type": "array", "items": {"type": "string"}},
+        "status": {"type": "string", "description": "station: reported, corroborated, disputed, denied, closure_ordered, closed; claim: alleged, corroborated, disputed, retracted"},
+        "first_reported": {"type": "string", "format": "date"},
+        "operator_ref": {"type": "string"},
+        "host_organization_ref": {"type": "string"},
+        "organization_kind": {"type": "string"},
+        "region": {"type": "string"},
+        "action": {"type": "string", "description": "government response action, strongest first: conviction, arrest_or_charge, closure_ordered, legislation, investigation, diplomatic_protest, monitoring, other, denial, no_response"},
+        "body_kind": {"type": "string"},
+        "body": {"type": "string"},
+        "date": {"type": "string", "format": "date"},
+        "date_precision": {"enum": ["day", "month", "year"]},
+        "station_refs": {"type": "array", "items": {"type": "string"}},
+        "tactic": {"type": "string"},
+        "target_category": {"type": "string"},
+        "origin_country": {"type": "string"},
+        "host_country": {"type": "string"},
+        "year": {"type": ["integer", "null"]},
+        "month": {"type": ["integer", "null"]},
+        "day": {"type": ["integer", "null"]},
+        "source_kind": {"type": "string"},
+        "publisher": {"type": "string"},
+        "author": {"type": "string"},
+        "language": {"type": "string"},
+        "sha256": {"type": "string"},
+        "subject_ref": {"type": "string"},
+        "prop": {"type": "string"},
+        "value": {"type": "string"},
+        "evidence": {"type": "array", "items": {"type": "object", "required": ["source_ref", "quote", "stance"], "properties": {
+            "source_ref": {"type": "string"}, "quote": {"type": "string"},
+            "stance": {"enum": ["supports", "refutes"]}, "location": {"type": "string"},
+            "start": {"type": ["integer", "null"]}, "end": {"type": ["integer", "null"]},
+            "marking": {"type": "string"}}}},
+    },
+}
+
+
+class StixMappingError(ValueError):
+    """A STIX object does not carry what the record needs (message says what and where)."""
+
+
+# --- ids and timestamps ---------------------------------------------------------------------------
+
+
+def name_id(stix_type: str, *parts: str) -> str:
+    return f"{stix_type}--{uuid.uuid5(NAMESPACE, chr(31).join(parts))}"
+
+
+def record_id(instance_uuid: str, kind: str, pk: int) -> str:
+    return f"{KIND_TYPES[kind]}--{uuid.uuid5(uuid.UUID(str(instance_uuid)), f'{kind}:{pk}')}"
+
+
+def instance_identity_id(instance_uuid: str) -> str:
+    return f"identity--{uuid.uuid5(uuid.UUID(str(instance_uuid)), 'instance')}"
+
+
+def country_id(iso2: str) -> str:
+    return name_id("location", "country", iso2.upper())
+
+
+def place_id(name: str, iso2: str) -> str:
+    return name_id("location", "place", iso2.upper(), name.strip().casefold())
+
+
+def relationship_id(source: str, rel: str, target: str) -> str:
+    return name_id("relationship", source, rel, target)
+
+
+def timestamp(value: datetime | date | str | None) -> str:
+    """STIX timestamp, UTC, millisecond precision."""
+    if value is None:
+        return EPOCH
+    if isinstance(value, str):
+        if len(value) == 10:  # an ISO date
+            return value + "T00:00:00.000Z"
+        return value
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+# --- well-known objects ---------------------------------------------------------------------------
+
+
+def project_identity() -> dict:
+    return {"type": "identity", "spec_version": "2.1", "id": PROJECT_IDENTITY_ID, "created": EPOCH,
+            "modified": EPOCH, "name": "tnrwatch project", "identity_class": "organization",
+            "description": "Authors of the tnrwatch STIX extension for documenting transnational repression."}
+
+
+def extension_definition() -> dict:
+    return {
+        "type": "extension-definition", "spec_version": "2.1", "id": EXTENSION_ID,
+        "created_by_ref": PROJECT_IDENTITY_ID, "created": EPOCH, "modified": EPOCH,
+        "name": "tnrwatch record",
+        "description": "Overseas police service stations, government responses, de-identified incidents, and claims with their status and verbatim evidence quotes.",
+        "schema": json.dumps(EXTENSION_SCHEMA, sort_keys=True),
+        "version": EXTENSION_VERSION,
+        "extension_types": ["property-extension"],
+    }
+
+
+def tlp_marking(marking: str) -> dict:
+    return {"type": "marking-definition", "spec_version": "2.1", "id": TLP_IDS[marking], "created": EPOCH,
+            "name": TLP_NAMES[marking],
+            "extensions": {TLP2_EXTENSION_ID: {"extension_type": "property-extension", "tlp_2_0": marking.replace("_", "+")}}}
+
+
+def header_objects(markings: Iterable[str]) -> list[dict]:
+    """The definitions every bundle carries: the project identity, the extension, the TLP markings."""
+    return [project_identity(), extension_definition(), *(tlp_marking(m) for m in markings if m != "red")]
+
+
+def well_known_ids() -> set[str]:
+    return {PROJECT_IDENTITY_ID, EXTENSION_ID, TLP2_EXTENSION_ID, *TLP_IDS.values(), *TLP1_IDS}
+
+
+# --- records -> STIX ------------------------------------------------------------------------------
+
+
+def _base(stix_type: str, rec: dict) -> dict:
+    obj = {"type": stix_type, "spec_version": "2.1", "id": rec["id"], "created": timestamp(rec.get("created")),
+           "modified": timestamp(rec.get("modified"))}
+    if obj["modified"] < obj["created"]:
+        obj["modified"] = obj["created"]
+    if rec.get("created_by_ref"):
+        obj["created_by_ref"] = rec["created_by_ref"]
+    obj["object_marking_refs"] = [TLP_IDS[rec["marking"]]]
+    return obj
+
+
+def _ext(kind: str, **props: Any) -> dict:
+    body = {"extension_type": "property-extension", "kind": EXTENSION_KINDS[kind]}
+    body.update({k: val for k, val in props.items() if val not in (None, "", [], ())})
+    return {EXTENSION_ID: body}
+
+
+def _place_ext(place: dict | None) -> dict | None:
+    if not place:
+        return None
+    out = {"name": place["name"], "country": place["country"]}
+    if place.get("latitude") is not None and place.get("longitude") is not None:
+        out["latitude"], out["longitude"] = float(place["latitude"]), float(place["longitude"])
+    return out
+
+
+def country_location(iso2: str, name: str) -> dict:
+    return {"type": "location", "spec_version": "2.1", "id": country_id(iso2), "created": EPOCH, "modified": EPOCH,
+            "name": name, "country": iso2.upper(), "object_marking_refs": [TLP_IDS["clear"]]}
+
+
+def place_location(place: dict) -> dict:
+    obj = {"type": "location", "spec_version": "2.1", "id": place_id(place["name"], place["country"]),
+           "created": EPOCH, "modified": EPOCH, "name": place["name"], "city": place["name"],
+           "country": place["country"], "object_marking_refs": [TLP_IDS["clear"]]}
+    if place.get("latitude") is not None and place.get("longitude") is not None:
+        obj["latitude"], obj["longitude"] = float(place["latitude"]), float(place["longitude"])
+    return obj
+
+
+def relationship(source: str, rel: str, target: str, rec: dict) -> dict:
+    return {"type": "relationship", "spec_version": "2.1", "id": relationship_id(source, rel, target),
+            "created": timestamp(rec.get("created")), "modified": timestamp(rec.get("created")),
+            "relationship_type": rel, "source_ref": source, "target_ref": target,
+            "object_marking_refs": [TLP_IDS[rec["marking"]]],
+            **({"created_by_ref": rec["created_by_ref"]} if rec.get("created_by_ref") else {})}
+
+
+def _location_refs(rec: dict) -> list[dict]:
+    out = []
+    if rec.get("place"):
+        out.append(place_location(rec["place"]))
+    if rec.get("country"):
+        out.append(country_location(rec["country"], rec.get("country_name") or rec["country"]))
+    return out
+
+
+def _located_at(obj_id: str, rec: dict) -> list[dict]:
+    target = place_id(rec["place"]["name"], rec["place"]["country"]) if rec.get("place") else (
+        country_id(rec["country"]) if rec.get("country") else None)
+    return [relationship(obj_id, "located-at", target, rec)] if target else []
+
+
+def organization_objects(rec: dict) -> list[dict]:
+    obj = _base("identity", rec)
+    obj.update(name=rec["name"], identity_class="organization")
+    if rec.get("description"):
+        obj["description"] = rec["description"]
+    obj["extensions"] = _ext("organization", organization_kind=rec["kind"], name_zh=rec.get("name_zh"),
+                             country=rec.get("country"), region=rec.get("region"), place=_place_ext(rec.get("place")),
+                             aliases=rec.get("aliases"))
+    return [obj, *_location_refs(rec), *_located_at(obj["id"], rec)]
+
+
+def station_objects(rec: dict) -> list[dict]:
+    obj = _base("infrastructure", rec)
+    obj["name"] = rec["name"]
+    if rec.get("description"):
+        obj["description"] = rec["description"]
+    if rec.get("aliases"):
+        obj["aliases"] = list(rec["aliases"])
+    if rec.get("first_reported"):
+        obj["first_seen"] = timestamp(rec["first_reported"])
+    obj["extensions"] = _ext("station", name_zh=rec.get("name_zh"), country=rec["country"], status=rec["status"],
+                             first_reported=rec.get("first_reported"), place=_place_ext(rec.get("place")),
+                             operator_ref=rec.get("operator_ref"), host_organization_ref=rec.get("host_organization_ref"))
+    out = [obj, *_location_refs(rec), *_located_at(obj["id"], rec)]
+    if rec.get("operator_ref"):
+        out.append(relationship(obj["id"], "operated-by", rec["operator_ref"], rec))
+    if rec.get("host_organization_ref"):
+        out.append(relationship(obj["id"], "hosted-by", rec["host_organization_ref"], rec))
+    return out
+
+
+def response_objects(rec: dict) -> list[dict]:
+    obj = _base("grouping", rec)
+    obj.update(name=rec["name"], context="government-response", description=rec["summary"])
+    obj["object_refs"] = [country_id(rec["country"]), *rec.get("station_refs", [])]
+    obj["extensions"] = _ext("response", country=rec["country"], action=rec["action"], body_kind=rec["body_kind"],
+                             body=rec.get("body"), date=rec.get("date"), date_precision=rec.get("date_precision"),
+                             place=_place_ext(rec.get("place")), station_refs=rec.get("station_refs"))
+    return [obj, *_location_refs(rec)]
+
+
+def incident_objects(rec: dict) -> list[dict]:
+    obj = _base("incident", rec)
+    obj["name"] = rec["name"]
+    if rec.get("summary"):
+        obj["description"] = rec["summary"]
+    obj["extensions"] = _ext("incident", tactic=rec["tactic"], target_category=rec["target_category"],
+                             origin_country=rec["origin_country"], host_country=rec["host_country"],
+                             year=rec.get("year"), month=rec.get("month"), day=rec.get("day"),
+                             place=_place_ext(rec.get("place")), station_refs=rec.get("station_refs"))
+    loc_rec = dict(rec, country=rec["host_country"])
+    out = [obj, *_location_refs(loc_rec), *_located_at(obj["id"], loc_rec)]
+    for station_ref in rec.get("station_refs", []):
+        out.append(relationship(obj["id"], "related-to", station_ref, rec))
+    return out
+
+
+def source_objects(rec: dict) -> list[dict]:
+    obj = _base("report", rec)
+    obj.update(name=rec["title"], published=timestamp(rec.get("published")), report_types=["threat-report"],
+               object_refs=list(rec["object_refs"]))
+    if rec.get("url"):
+        obj["external_references"] = [{"source_name": rec.get("publisher") or "web", "url": rec["url"]}]
+    obj["extensions"] = _ext("source", source_kind=rec["kind"], publisher=rec.get("publisher"), author=rec.get("author"),
+                             date=rec.get("published"), language=rec.get("language"), sha256=rec.get("sha256"))
+    return [obj]
+
+
+def claim_objects(rec: dict) -> list[dict]:
+    obj = _base("note", rec)
+    obj.update(abstract=rec["prop"], content=rec["value"], object_refs=[rec["subject_ref"]])
+    evidence = [{k: val for k, val in ev.items() if val not in (None, "")} for ev in rec["evidence"]]
+    obj["extensions"] = _ext("claim", subject_ref=rec["subject_ref"], prop=rec["prop"], value=rec["value"],
+                             status=rec["status"], evidence=evidence)
+    return [obj]
+
+
+RECORD_MAPPERS = {"organization": organization_objects, "station": station_objects, "response": response_objects,
+                  "incident": incident_objects, "source": source_objects, "claim": claim_objects}
+
+
+# --- streamed bundle writing ----------------------------------------------------------------------
+
+
+def bundle_id(seed: str) -> str:
+    return name_id("bundle", seed)
+
+
+def write_bundle(out: Any, objects: Iterable[dict], *, seed: str) -> int:
+    """Write a bundle to the text stream `out` one object at a time (memory stays flat)."""
+    out.write('{"type": "bundle", "id": "' + bundle_id(seed) + '", "objects": [')
+    count = 0
+    for obj in objects:
+        out.write(("\n" if count == 0 else ",\n") + json.dumps(obj, ensure_ascii=False, sort_keys=True))
+        count += 1
+    out.write("\n]}\n")
+    return count
+
+
+def dedupe(objects: Iterable[dict], seen: set[str] | None = None) -> Iterator[dict]:
+    """Each id once (locations and relationships are shared between records)."""
+    seen = set() if seen is None else seen
+    for obj in objects:
+        if obj["id"] in seen:
+            continue
+        seen.add(obj["id"])
+        yield obj
+
+
+# --- STIX -> records ------------------------------------------------------------------------------
+
+
+def object_marking(obj: dict, default: str) -> str:
+    """The strictest TLP marking on `obj`; unknown or missing markings give `default`."""
+    found = [MARKING_BY_ID[r] for r in obj.get("object_marking_refs", []) if r in MARKING_BY_ID]
+    if not found:
+        return default
+    return min(found, key=MARKING_ORDER.index)
+
+
+def extension_of(obj: dict) -> dict | None:
+    ext = (obj.get("extensions") or {}).get(EXTENSION_ID)
+    return ext if isinstance(ext, dict) else None
+
+
+def record_kind(obj: dict) -> str | None:
+    """Which record a STIX object carries, or None for objects the record does not keep
+    (locations, relationships, definitions, identities of authors)."""
+    ext = extension_of(obj)
+    if ext is not None:
+        kind = KIND_BY_EXTENSION.get(ext.get("kind", ""))
+        if kind is None or KIND_TYPES[kind] != obj.get("type"):
+            raise StixMappingError(f"{obj.get('id')}: extension kind {ext.get('kind')!r} does not fit type {obj.get('type')!r}")
+        return kind
+    # Plain STIX from other tools: infrastructure and groupings are kept only with our extension;
+    # a plain report is a source, a plain note about one object a claim of "note".
+    if obj.get("type") == "report":
+        return "source"
+    return None
+
+
+def references(obj: dict) -> set[str]:
+    """Every STIX id `obj` points at (for the dangling-reference check)."""
+    refs: set[str] = set()
+
+    def walk(key: str, val: Any) -> None:
+        if isinstance(val, str) and (key.endswith("_ref")) and "--" in val:
+            refs.add(val)
+        elif isinstance(val, list) and key.endswith("_refs"):
+            refs.update(x for x in val if isinstance(x, str))
+        elif isinstance(val, list):
+            for item in val:
+                if isinstance(item, dict):
+                    for k, x in item.items():
+                        walk(k, x)
+        elif isinstance(val, dict):
+            for k, x in val.items():
+                walk(k, x)
+
+    for key, val in obj.items():
+        if key in ("id", "extensions"):
+            if key == "extensions" and isinstance(val, dict):
+                for ext in val.values():
+                    if isinstance(ext, dict):
+                        for k, x in ext.items():
+                            walk(k, x)
+            continue
+        walk(key, val)
+    return refs

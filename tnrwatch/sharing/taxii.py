@@ -1,0 +1,263 @@
+"""The TAXII 2.1 server at /taxii2/: discovery, API root, collections, objects (GET with added_after,
+limit, next and match[id]/match[type]; POST), one object, its versions, the manifest, status.
+
+Not session-authenticated: each request carries a partner token (see `access.py`) and everything it
+reads goes through the outbound filter for that partner. Views are thin: parse, check access, call
+a selector or service, answer in `application/taxii+json;version=2.1`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from tnrwatch.core.errors import NotFoundOrForbiddenError
+
+from . import selectors
+from .access import access_collection_by_partner, access_partner_by_request
+from .models import Collection, PartnerGrant
+from .services import StixImportError, partner_source, share_log_write, stix_import
+
+TAXII = "application/taxii+json;version=2.1"
+STIX_MEDIA = "application/stix+json;version=2.1"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+def taxii_response(data: dict, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False), status=status, content_type=TAXII)
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def taxii_error(status: int, title: str, description: str = "") -> HttpResponse:
+    response = taxii_response({"title": title, "description": description, "http_status": str(status)}, status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="taxii", Basic realm="taxii"'
+    return response
+
+
+def _accepts_taxii(request: HttpRequest) -> bool:
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return not accept or "taxii+json" in accept or "*/*" in accept or "application/json" in accept
+
+
+def taxii_view(methods: list[str]):
+    """Public (no session), token-checked by the view, CSRF-exempt only for POSTs of TAXII clients."""
+    def decorator(view):
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not _accepts_taxii(request):
+                return taxii_error(406, "Not acceptable", f"This server speaks {TAXII}.")
+            try:
+                return view(request, *args, **kwargs)
+            except NotFoundOrForbiddenError:
+                return taxii_error(404, "Not found", "No such resource, or you may not see it.")
+            except ValueError as exc:
+                return taxii_error(400, "Bad request", str(exc)[:300])
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        inner = require_http_methods(methods)(wrapped)
+        if "POST" in methods:
+            inner = csrf_exempt(inner)
+        return login_not_required(inner)
+
+    return decorator
+
+
+def _api_root_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("sharing:taxii-api-root"))
+
+
+@taxii_view(["GET"])
+def discovery(request: HttpRequest) -> HttpResponse:
+    root = _api_root_url(request)
+    return taxii_response({"title": "tnrwatch TAXII 2.1", "description": "Overseas police stations, government responses and incidents of transnational repression, shared under TLP 2.0.",
+                           "default": root, "api_roots": [root]})
+
+
+def _partner_or_401(request: HttpRequest):
+    partner = access_partner_by_request(request)
+    return partner
+
+
+@taxii_view(["GET"])
+def api_root(request: HttpRequest) -> HttpResponse:
+    if _partner_or_401(request) is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    return taxii_response({"title": "tnrwatch", "versions": [TAXII], "max_content_length": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+
+
+def _collection_resource(collection: Collection, grant: PartnerGrant) -> dict:
+    return {"id": str(collection.id), "title": collection.title, "description": collection.description,
+            "can_read": grant.can_read, "can_write": grant.can_write, "media_types": [STIX_MEDIA]}
+
+
+@taxii_view(["GET"])
+def collections(request: HttpRequest) -> HttpResponse:
+    partner = _partner_or_401(request)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    grants = PartnerGrant.objects.filter(partner=partner).select_related("collection").order_by("collection__slug")
+    return taxii_response({"collections": [_collection_resource(g.collection, g) for g in grants]})
+
+
+@taxii_view(["GET"])
+def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
+    partner = _partner_or_401(request)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    coll, grant = access_collection_by_partner(partner, collection_id)
+    if not grant.can_read:
+        coll, grant = access_collection_by_partner(partner, collection_id, write=True)
+    return taxii_response(_collection_resource(coll, grant))
+
+
+def _limit(request: HttpRequest) -> int:
+    raw = request.GET.get("limit", "")
+    if not raw:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError("limit must be a positive integer")
+    return min(int(raw), MAX_LIMIT)
+
+
+def _filters(request: HttpRequest) -> dict:
+    added_after = request.GET.get("added_after")
+    ids = {x for x in request.GET.get("match[id]", "").split(",") if x}
+    types = {x for x in request.GET.get("match[type]", "").split(",") if x}
+    return {"added_after": selectors.parse_taxii_timestamp(added_after) if added_after else None,
+            "match_ids": ids or None, "match_types": types or None}
+
+
+def _page(request: HttpRequest, collection_id: str):
+    partner = _partner_or_401(request)
+    if partner is None:
+        return None, None, None
+    coll, _grant = access_collection_by_partner(partner, collection_id)
+    audience = selectors.partner_audience(partner)
+    ctx = selectors.ExportContext(audience)
+    try:
+        page = selectors.taxii_page(ctx, selectors.collection_kinds(coll), limit=_limit(request),
+                                    next_token=request.GET.get("next") or None, **_filters(request))
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise ValueError("Bad next, added_after or limit.") from exc
+    return partner, audience, page
+
+
+def _range_headers(page) -> dict:
+    if not page.objects:
+        return {}
+    return {"X-TAXII-Date-Added-First": selectors.taxii_timestamp(page.objects[0][0]),
+            "X-TAXII-Date-Added-Last": selectors.taxii_timestamp(page.objects[-1][0])}
+
+
+@taxii_view(["GET", "POST"])
+def objects(request: HttpRequest, collection_id: str) -> HttpResponse:
+    if request.method == "POST":
+        return _add_objects(request, collection_id)
+    partner, audience, page = _page(request, collection_id)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    envelope: dict = {"more": page.more, "objects": [obj for _t, obj in page.objects]}
+    if page.next:
+        envelope["next"] = page.next
+    share_log_write(partner=partner, audience=audience, channel="taxii", stix_ids=[o["id"] for _t, o in page.objects])
+    return taxii_response(envelope, headers=_range_headers(page))
+
+
+@taxii_view(["GET"])
+def manifest(request: HttpRequest, collection_id: str) -> HttpResponse:
+    partner, _audience, page = _page(request, collection_id)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    entries = [{"id": o["id"], "date_added": selectors.taxii_timestamp(t), "version": o.get("modified", o.get("created", "")),
+                "media_type": STIX_MEDIA} for t, o in page.objects]
+    body: dict = {"more": page.more, "objects": entries}
+    if page.next:
+        body["next"] = page.next
+    return taxii_response(body, headers=_range_headers(page))
+
+
+def _one_object(request: HttpRequest, collection_id: str, object_id: str):
+    partner = _partner_or_401(request)
+    if partner is None:
+        return None, []
+    coll, _grant = access_collection_by_partner(partner, collection_id)
+    if len(object_id) > 120 or "--" not in object_id:
+        raise NotFoundOrForbiddenError()
+    ctx = selectors.ExportContext(selectors.partner_audience(partner))
+    found = selectors.find_object_units(ctx, selectors.collection_kinds(coll), object_id)
+    if not found:
+        raise NotFoundOrForbiddenError()
+    return partner, found
+
+
+@taxii_view(["GET"])
+def object_detail(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
+    partner, found = _one_object(request, collection_id, object_id)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    share_log_write(partner=partner, audience=selectors.partner_audience(partner), channel="taxii", stix_ids=[object_id])
+    return taxii_response({"more": False, "objects": [o for _t, o in found]},
+                         headers={"X-TAXII-Date-Added-First": selectors.taxii_timestamp(found[0][0]),
+                                  "X-TAXII-Date-Added-Last": selectors.taxii_timestamp(found[-1][0])})
+
+
+@taxii_view(["GET"])
+def object_versions(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
+    partner, found = _one_object(request, collection_id, object_id)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    return taxii_response({"more": False, "versions": [o.get("modified", o.get("created")) for _t, o in found]})
+
+
+def _add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:
+    partner = _partner_or_401(request)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    access_collection_by_partner(partner, collection_id, write=True)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        # Refused on the header, before reading the body.
+        return taxii_error(413, "Too large", f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes per request.")
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if "taxii+json" not in content_type and "application/json" not in content_type:
+        return taxii_error(415, "Unsupported media type", f"Send {TAXII}.")
+    requested = datetime.now(timezone.utc)
+    try:
+        result = stix_import(data=request.body, actor=None, actor_label=f"taxii push {partner.name}",
+                             partner=partner, via_source=partner_source(partner), channel="taxii")
+        objs = json.loads(request.body).get("objects", [])
+        successes = [{"id": o.get("id"), "version": o.get("modified", o.get("created", ""))} for o in objs if isinstance(o, dict)]
+        failures: list[dict] = []
+        del result
+    except StixImportError as exc:
+        if not exc.errors:  # the envelope itself is unreadable (malformed JSON, not an envelope)
+            return taxii_error(400, "Bad request", exc.message)
+        successes = []
+        failures = [{"id": str(e.get("id") or ""), "version": "", "message": e["error"]} for e in exc.errors] or \
+            [{"id": "", "version": "", "message": exc.message}]
+    share_log_write(partner=partner, audience=selectors.partner_audience(partner), channel="taxii", stix_ids=[], pull=False)
+    status = {"id": str(uuid.uuid4()), "status": "complete", "request_timestamp": selectors.taxii_timestamp(requested),
+              "total_count": len(successes) + len(failures), "success_count": len(successes), "successes": successes,
+              "failure_count": len(failures), "failures": failures, "pending_count": 0, "pendings": []}
+    return taxii_response(status, status=202)
+
+
+@taxii_view(["GET"])
+def status(request: HttpRequest, status_id: str) -> HttpResponse:
+    # Pushes complete within the request; no status is kept afterwards.
+    return taxii_error(404, "Not found", "Status resources are not kept: every push completes in its request.")
