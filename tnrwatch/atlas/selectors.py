@@ -3,7 +3,8 @@
 A claim is public when the claim, its subject and at least one of its evidence items (with a
 public source) are CLEAR: a claim about a non-public station would reveal the station, and a
 claim without a public quote could not show where it comes from. Evidence is shown only when
-both the evidence item and its source are CLEAR.
+both the evidence item and its source are CLEAR. Incidents are shown only as the de-identified,
+possibly coarsened rows of `sharing.outbound.incident_rows` (the one place that decides).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tnrwatch.registry.models import (
     Station,
 )
 from tnrwatch.registry.names import normalize_name, to_simplified
-from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
+from tnrwatch.sharing.outbound import PUBLIC, IncidentCount, IncidentRow, incident_counts, incident_rows, outbound_queryset
 
 
 def public(model) -> QuerySet:  # noqa: ANN001 - a model class
@@ -210,9 +211,53 @@ def country_stations(country: Country) -> list[Station]:
     return _attach(stations, "station")
 
 
-def country_incidents(country: Country) -> list[Incident]:
-    incidents = list(public(Incident).filter(host_country=country).select_related("origin_country", "place"))
-    return _attach(incidents, "incident")
+@dataclass
+class IncidentView:
+    """An incident row as the public may see it, with names, labels and its public claims."""
+
+    row: IncidentRow
+    host_country: Country
+    origin_country: Country | None
+    tactic_label: str
+    target_label: str
+    claims: list = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.row.pk
+
+    @property
+    def date_label(self) -> str:
+        r = self.row
+        if r.year is None:
+            return ""
+        if r.month is None:
+            return f"{r.year}"
+        if r.day is None:
+            return f"{r.year}-{r.month:02d}"
+        return f"{r.year}-{r.month:02d}-{r.day:02d}"
+
+
+def _incident_views(qs: QuerySet) -> list[IncidentView]:
+    rows = list(incident_rows(PUBLIC, qs))
+    codes = {r.host_country for r in rows} | {r.origin_country for r in rows}
+    countries = {c.iso2: c for c in Country.objects.filter(iso2__in=codes)}
+    tactics = dict(Incident._meta.get_field("tactic").choices)
+    targets = dict(Incident._meta.get_field("target_category").choices)
+    claims = claims_for("incident", [r.pk for r in rows])
+    views = [
+        IncidentView(row=r, host_country=countries[r.host_country], origin_country=countries.get(r.origin_country),
+                     tactic_label=str(tactics.get(r.tactic, r.tactic)),
+                     target_label=str(targets.get(r.target_category, r.target_category)),
+                     claims=claims.get(r.pk, []))
+        for r in rows
+    ]
+    views.sort(key=lambda iv: (-(iv.row.year or 0), -(iv.row.month or 0), -(iv.row.day or 0), iv.pk))
+    return views
+
+
+def country_incidents(country: Country) -> list[IncidentView]:
+    return _incident_views(Incident.objects.filter(host_country=country))
 
 
 def country_claims(country: Country) -> list[Claim]:
@@ -254,7 +299,8 @@ def station_get(pk: int) -> Station:
         history.append(change)
     station.history = history
     station.public_responses = list(public(GovernmentResponse).filter(stations=station).select_related("country"))
-    station.public_incidents = list(public(Incident).filter(stations=station))
+    station.public_incidents = [iv for iv in _incident_views(Incident.objects.filter(stations=station))
+                                if station.pk in iv.row.station_ids]
     return station
 
 
@@ -305,13 +351,26 @@ def station_list(*, country: Country | None = None, status: str | None = None) -
     return qs.order_by("country__name_en", "name_en", "id")
 
 
-def incident_list(*, country: Country | None = None, tactic: str | None = None) -> QuerySet:
-    qs = public(Incident).select_related("origin_country", "host_country", "place")
+def _incident_filter(country: Country | None, tactic: str | None) -> QuerySet:
+    qs = Incident.objects.all()
     if country is not None:
         qs = qs.filter(host_country=country)
     if tactic:
         qs = qs.filter(tactic=tactic)
-    return qs.order_by("-date", "id")
+    return qs
+
+
+def incident_list(*, country: Country | None = None, tactic: str | None = None) -> list[IncidentView]:
+    """Public incidents, de-identified and coarsened by the outbound filter, newest first."""
+    return _incident_views(_incident_filter(country, tactic))
+
+
+def incident_totals(*, country: Country | None = None, tactic: str | None = None) -> list[tuple[Country, IncidentCount]]:
+    """Published incident counts (by country and year, or city and month where large enough),
+    including de-identified incidents from reports."""
+    counts = incident_counts(PUBLIC, _incident_filter(country, tactic))
+    countries = {c.iso2: c for c in Country.objects.filter(iso2__in={c.country for c in counts})}
+    return [(countries[c.country], c) for c in counts if c.country in countries]
 
 
 def incident_countries() -> QuerySet:
@@ -377,7 +436,7 @@ def search_entities(query: str, language: str, limit: int = 100) -> list[EntityH
         return []
     hits: list[EntityHit] = []
     aliases = list(
-        Alias.objects.filter(normalized__contains=key, subject_type__in=("station", "organization", "country"))
+        public(Alias).filter(normalized__contains=key, subject_type__in=("station", "organization", "country"))
         .order_by("subject_type", "subject_id", "id")[: limit * 4]
     )
     matched: dict[tuple[str, int], str] = {}

@@ -207,9 +207,9 @@ def incidents(request: HttpRequest) -> HttpResponse:
     country_filter = _country_filter(request)
     tactic = _choice_filter(request, "tactic", v.INCIDENT_TACTICS)
     page = _page(request, selectors.incident_list(country=country_filter, tactic=tactic))
-    incidents_on_page = selectors._attach(list(page.object_list), "incident")
     return render(request, "atlas/incidents.html", {
-        "page": page, "incidents": incidents_on_page, "country_filter": country_filter, "tactic": tactic,
+        "page": page, "country_filter": country_filter, "tactic": tactic,
+        "totals": selectors.incident_totals(country=country_filter, tactic=tactic),
         "countries": selectors.incident_countries(),
         "tactics": list(selectors.Incident._meta.get_field("tactic").choices),
         "filters": _querystring(country=country_filter.iso2 if country_filter else None, tactic=tactic),
