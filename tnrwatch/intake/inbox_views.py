@@ -1,0 +1,344 @@
+"""The analysts' case inbox at /inbox/: admins and analysts with the second factor only.
+
+Reading a report needs the analyst's key unlocked for this session (see unlock.py). Every action,
+and every decryption, writes an audit row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tnrwatch.accounts.access import ADMINS, EDITORS, staff_view
+from tnrwatch.accounts.models import User
+from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
+from tnrwatch.registry import services as registry_services
+from tnrwatch.registry.models import Country, Organization, Station
+
+from . import crypto, selectors, services, unlock
+from .forms import (
+    LinkForm,
+    NewKeyForm,
+    OfflineKeyForm,
+    PassphraseForm,
+    PromoteForm,
+    ResourceForm,
+    RiskForm,
+    StateForm,
+    TextForm,
+)
+from .models import Attachment, ProtectionResource, RecipientKey, ReportState, RiskLevel
+from .upload import clean_file_name
+
+
+def _audit(request: HttpRequest, action: str, report_id: Any, **data: Any) -> None:
+    registry_services.audit_record(actor=request.user, action=action, subject_type="report", subject_id=report_id, data=data)
+
+
+@staff_view(*EDITORS)
+@require_GET
+def inbox_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    risk = request.GET.get("risk", "")
+    state = state if state in ReportState.values else ""
+    risk = risk if risk in RiskLevel.values else ""
+    mine = request.GET.get("mine") == "1"
+    reports = selectors.report_list(state=state, risk=risk, assigned_to=request.user if mine else None)[:500]
+    return render(request, "intake/inbox_list.html", {
+        "reports": reports, "states": ReportState.choices, "risks": RiskLevel.choices,
+        "state": state, "risk": risk, "mine": mine,
+        "unlocked": bool(unlock.unlocked_identities(request)), "my_key": selectors.recipient_key_of(request.user),
+    })
+
+
+@staff_view(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def key_setup(request: HttpRequest) -> HttpResponse:
+    form = NewKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recipient_key_create(actor=request.user, passphrase=form.cleaned_data["passphrase"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your key is set up. New reports are encrypted to it.")
+            return redirect("inbox:list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "intake/inbox_key.html", {"form": form, "my_key": selectors.recipient_key_of(request.user)}, status=status)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def key_unlock(request: HttpRequest) -> HttpResponse:
+    form = PassphraseForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/inbox/"):
+        target = reverse("inbox:list")
+    if not form.is_valid():
+        messages.error(request, "Enter your passphrase.")
+        return redirect(target)
+    try:
+        identities = services.identities_unlock(user=request.user, passphrase=form.cleaned_data["passphrase"])
+    except crypto.WrongPassphraseError:
+        registry_services.audit_record(actor=request.user, action="intake.unlock_failed", subject_type="recipient_key")
+        messages.error(request, "That passphrase does not unlock your key.")
+        return redirect(target)
+    response = redirect(target)
+    unlock.unlock(request, response, identities)
+    registry_services.audit_record(actor=request.user, action="intake.unlocked", subject_type="recipient_key")
+    return response
+
+
+@staff_view(*EDITORS)
+@require_POST
+def key_lock(request: HttpRequest) -> HttpResponse:
+    response = redirect("inbox:list")
+    unlock.lock(request, response)
+    registry_services.audit_record(actor=request.user, action="intake.locked", subject_type="recipient_key")
+    return response
+
+
+@staff_view(*EDITORS)
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get(pk)
+    identities = unlock.unlocked_identities(request)
+    context: dict[str, Any] = {
+        "report": report, "unlocked": bool(identities), "states": ReportState.choices, "risks": RiskLevel.choices,
+        "analysts": User.objects.filter(is_active=True, role__in=EDITORS).order_by("username"),
+        "promote_form": PromoteForm(), "stations": report.stations.all(), "organizations": report.organizations.all(),
+    }
+    if identities:
+        try:
+            answers = selectors.report_answers(report, identities)
+        except crypto.DecryptionError:
+            context["cannot_open"] = True
+        else:
+            attachments = list(report.attachments.all())
+            for attachment, meta in zip(attachments, answers.get("attachments", []), strict=False):
+                attachment.meta = meta
+            context.update({
+                "answers": answers, "attachments": attachments,
+                "thread": selectors.thread_decrypted(report, identities),
+                "notes": selectors.notes_decrypted(report, identities),
+            })
+            _audit(request, "intake.report_opened", report.pk)
+    return render(request, "intake/inbox_report.html", context)
+
+
+def _act_state(request, report):
+    form = StateForm(request.POST)
+    if form.is_valid():
+        services.report_set_state(actor=request.user, report=report, state=form.cleaned_data["state"])
+    return form
+
+
+def _act_risk(request, report):
+    form = RiskForm(request.POST)
+    if form.is_valid():
+        services.report_set_risk(actor=request.user, report=report, risk=form.cleaned_data["risk"])
+    return form
+
+
+def _act_assign(request, report):
+    username = (request.POST.get("assignee") or "")[:150]
+    assignee = None
+    if username:
+        assignee = User.objects.filter(username=username, is_active=True, role__in=EDITORS).first()
+        if assignee is None:
+            raise NotFoundOrForbiddenError("No such analyst.")
+    services.report_assign(actor=request.user, report=report, assignee=assignee)
+
+
+def _act_note(request, report):
+    form = TextForm(request.POST)
+    if form.is_valid():
+        services.note_add(actor=request.user, report=report, body=form.cleaned_data["body"])
+    return form
+
+
+def _act_reply(request, report):
+    form = TextForm(request.POST)
+    if form.is_valid():
+        services.message_from_analyst(actor=request.user, report=report, body=form.cleaned_data["body"])
+    return form
+
+
+def _act_link(request, report):
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        station = organization = None
+        if form.cleaned_data["station"]:
+            station = Station.objects.filter(pk=form.cleaned_data["station"]).first()
+            if station is None:
+                raise NotFoundOrForbiddenError("No such station.")
+        if form.cleaned_data["organization"]:
+            organization = Organization.objects.filter(pk=form.cleaned_data["organization"]).first()
+            if organization is None:
+                raise NotFoundOrForbiddenError("No such organisation.")
+        services.report_link(actor=request.user, report=report, station=station, organization=organization)
+    return form
+
+
+def _act_promote(request, report):
+    form = PromoteForm(request.POST)
+    if form.is_valid():
+        country = Country.objects.filter(iso2=form.cleaned_data["host_country"].upper()).first()
+        if country is None:
+            raise NotFoundOrForbiddenError("No such country.")
+        services.report_promote(
+            actor=request.user, report=report, host_country=country, tactic=form.cleaned_data["tactic"],
+            summary=form.cleaned_data["summary"], month=form.cleaned_data["month"],
+            target_category=form.cleaned_data["target_category"],
+        )
+    return form
+
+
+ACTIONS = {
+    "state": _act_state, "risk": _act_risk, "assign": _act_assign, "note": _act_note,
+    "reply": _act_reply, "link": _act_link, "promote": _act_promote,
+}
+
+
+@staff_view(*EDITORS)
+@require_POST
+def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    report = selectors.report_get(pk)
+    try:
+        form = handler(request, report)
+    except NotFoundOrForbiddenError:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("inbox:report", pk=report.pk)
+    if form is not None and not form.is_valid():
+        messages.error(request, "Check the form: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("inbox:report", pk=report.pk)
+
+
+@staff_view(*ADMINS)
+@require_POST
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.report_delete(actor=request.user, report=selectors.report_get(pk))
+    messages.success(request, "The report, its thread, notes and files were deleted.")
+    return redirect("inbox:list")
+
+
+def _attachment(report_pk: int, position: int) -> Attachment:
+    attachment = Attachment.objects.filter(report_id=selectors.report_get(report_pk).pk, position=position).first()
+    if attachment is None:
+        raise NotFoundOrForbiddenError()
+    return attachment
+
+
+@staff_view(*EDITORS)
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    identities = unlock.unlocked_identities(request)
+    if not identities:
+        messages.error(request, "Unlock your key first.")
+        return redirect("inbox:report", pk=pk)
+    attachment = _attachment(pk, position)
+    stripped = request.GET.get("stripped") == "1"
+    try:
+        data = selectors.attachment_plaintext(attachment, identities, stripped=stripped)
+        answers = selectors.report_answers(attachment.report, identities)
+    except crypto.DecryptionError as exc:
+        raise NotFoundOrForbiddenError() from exc
+    metas = answers.get("attachments", [])
+    name = clean_file_name(metas[position]["name"] if position < len(metas) else "attachment")
+    _audit(request, "intake.attachment_downloaded", attachment.report_id, position=position, stripped=stripped)
+    # Always a download, never rendered inline: a reporter's file is untrusted content.
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = _disposition(("clean-" if stripped else "") + name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _disposition(name: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+@staff_view(*EDITORS)
+@require_POST
+def attachment_strip(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    identities = unlock.unlocked_identities(request)
+    if not identities:
+        messages.error(request, "Unlock your key first.")
+        return redirect("inbox:report", pk=pk)
+    attachment = _attachment(pk, position)
+    services.attachment_strip_request(actor=request.user, attachment=attachment, identities=identities)
+    messages.success(request, "A copy without metadata is being made; reload this page in a moment.")
+    return redirect("inbox:report", pk=pk)
+
+
+# --- admins: recipients and protection resources ----------------------------------------------------
+
+
+@staff_view(*ADMINS)
+@require_http_methods(["GET", "POST"])
+def recipients(request: HttpRequest) -> HttpResponse:
+    form = OfflineKeyForm(request.POST or None)
+    if request.method == "POST":
+        retire = request.POST.get("retire")
+        if retire:
+            key = RecipientKey.objects.filter(pk=int(retire) if retire.isdigit() else 0).first()
+            if key is None:
+                raise Http404
+            services.recipient_key_retire(actor=request.user, key=key)
+            return redirect("inbox:recipients")
+        if form.is_valid():
+            try:
+                services.recipient_key_add_offline(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error("public_key", exc.message)
+            else:
+                return redirect("inbox:recipients")
+    keys = RecipientKey.objects.select_related("user").order_by("-active", "label")
+    return render(request, "intake/inbox_recipients.html", {"keys": keys, "form": form}, status=400 if form.errors else 200)
+
+
+@staff_view(*ADMINS)
+@require_http_methods(["GET", "POST"])
+def resources(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    resource = None
+    if pk is not None:
+        resource = ProtectionResource.objects.filter(pk=pk).first()
+        if resource is None:
+            raise Http404
+    initial = {}
+    if resource is not None:
+        initial = {"country": resource.country.iso2, "name": resource.name, "kind": resource.kind, "contact": resource.contact,
+                   "url": resource.url, "how_to_report": resource.how_to_report, "is_example": resource.is_example}
+    form = ResourceForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("delete") and resource is not None:
+            services.resource_delete(actor=request.user, resource=resource)
+            return redirect("inbox:resources")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            country = Country.objects.filter(iso2=data.pop("country").upper()).first()
+            if country is None:
+                form.add_error("country", "Unknown country code.")
+            else:
+                try:
+                    services.resource_save(actor=request.user, resource=resource, country=country, **data)
+                except ApplicationError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    return redirect("inbox:resources")
+    return render(request, "intake/inbox_resources.html", {
+        "form": form, "resource": resource, "resources": selectors.resources_by_country(),
+    }, status=400 if form.errors else 200)

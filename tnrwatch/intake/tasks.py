@@ -1,0 +1,63 @@
+"""Background work of the intake: metadata-stripped copies of attachments.
+
+The job needs an analyst's unlocked identity to read the original. A private key must never be
+written to a persistent queue, so this runs on a thread of the process that served the analyst's
+request (after the transaction commits), not on the shared task queue. If the process dies
+mid-job the attachment stays "queued" and the analyst asks again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+_running: list[threading.Thread] = []
+
+
+def attachment_strip(attachment_id: int, identities: Sequence) -> str:
+    """Make the stripped copy now; returns the new state (done, unsupported, failed)."""
+    from . import crypto, metadata
+    from .models import Attachment, RecipientKey
+    from .services import blob_store
+
+    attachment = Attachment.objects.select_related("report").get(pk=attachment_id)
+    store = blob_store()
+    try:
+        with store.open(attachment.blob_id) as handle:
+            original = crypto.decrypt(handle, identities)
+        stripped, _kind = metadata.strip(original)
+        keys = [k.public_key for k in RecipientKey.objects.filter(active=True)]
+        blob_id, _size = store.write(crypto.encrypt(stripped, keys))
+        attachment.stripped_blob_id, state = blob_id, "done"
+    except metadata.UnsupportedFormatError:
+        state = "unsupported"
+    except Exception:  # noqa: BLE001 - recorded as a state the analyst sees; no content is logged
+        logger.warning("metadata stripping failed for attachment %s", attachment_id)
+        state = "failed"
+    attachment.stripped_state = state
+    attachment.save(update_fields=["stripped_blob_id", "stripped_state"])
+    return state
+
+
+def _run(attachment_id: int, identities: Sequence) -> None:
+    try:
+        attachment_strip(attachment_id, identities)
+    finally:
+        close_old_connections()
+
+
+def attachment_strip_in_background(attachment_id: int, identities: Sequence) -> threading.Thread:
+    thread = threading.Thread(target=_run, args=(attachment_id, list(identities)), daemon=True)
+    _running.append(thread)
+    thread.start()
+    return thread
+
+
+def wait_for_background_jobs(timeout: float = 60) -> None:
+    """Join every job started so far (tests, and a clean shutdown)."""
+    while _running:
+        _running.pop().join(timeout)

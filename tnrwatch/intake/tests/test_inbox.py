@@ -1,0 +1,183 @@
+"""The analysts' inbox: roles and second factor, unlocking, decrypted report, actions with audit rows."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tnrwatch.accounts.access import ADMINS, EDITORS
+from tnrwatch.intake import crypto, inbox_urls, services, unlock
+from tnrwatch.intake.models import Message, Note, Report
+from tnrwatch.registry.models import AuditEntry, Incident
+
+from .conftest import PASSPHRASE, multipart_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inbox(client, make_staff):
+    """A logged-in analyst (TOTP verified) with a key; returns the client."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    user = make_staff("analyst", "ana")
+    services.recipient_key_create(actor=user, passphrase=PASSPHRASE)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    client.user = user
+    return client
+
+
+def send_report(**overrides):
+    reporter = Client()
+    response = reporter.post(reverse("intake:form"), multipart_form(**overrides))
+    receipt = re.search(r'id="receipt">([0-9A-Z-]+)<', response.content.decode()).group(1)
+    return Report.objects.latest("id"), receipt
+
+
+def unlocked(client):
+    response = client.post(reverse("inbox:unlock"), {"passphrase": PASSPHRASE})
+    assert response.status_code == 302
+    return client
+
+
+def test_every_inbox_view_is_for_admins_and_analysts_only():
+    for pattern in inbox_urls.urlpatterns:
+        roles = set(pattern.callback.staff_roles)
+        assert roles in (set(EDITORS), set(ADMINS)), pattern.name
+
+
+@pytest.mark.parametrize("role", ["reviewer", "read_only"])
+def test_other_roles_are_refused(staff_client, role):
+    client = staff_client(role)
+    assert client.get(reverse("inbox:list")).status_code == 403
+
+
+def test_anonymous_and_unverified_users_are_sent_to_log_in(client, make_staff):
+    assert client.get(reverse("inbox:list")).status_code == 302
+    user = make_staff("analyst", "no-otp")
+    client.force_login(user)  # password only, no second factor
+    response = client.get(reverse("inbox:list"))
+    assert response.status_code == 302 and "otp" in response["Location"]
+
+
+def test_report_is_readable_only_after_unlocking(inbox):
+    report, _ = send_report(what_happened="They asked me to inform on the student union.")
+    locked = inbox.get(reverse("inbox:report", args=[report.pk]))
+    assert locked.status_code == 200 and "inform on the student union" not in locked.content.decode()
+    # a wrong passphrase does not unlock, and leaves an audit row
+    inbox.post(reverse("inbox:unlock"), {"passphrase": "not my passphrase"})
+    assert "inform on the student union" not in inbox.get(reverse("inbox:report", args=[report.pk])).content.decode()
+    assert AuditEntry.objects.filter(action="intake.unlock_failed").exists()
+    unlocked(inbox)
+    page = inbox.get(reverse("inbox:report", args=[report.pk]))
+    assert "inform on the student union" in page.content.decode()
+    assert AuditEntry.objects.filter(action="intake.report_opened", subject_id=str(report.pk)).exists()
+    # the session row holds only ciphertext: the identity is not in it
+    from django.contrib.sessions.models import Session
+
+    raw = Session.objects.get(session_key=inbox.session.session_key).session_data
+    assert "AGE-SECRET-KEY" not in inbox.session.get(unlock.SESSION_KEY, "") and "AGE-SECRET-KEY" not in raw
+    # and without the cookie half, the session half opens nothing
+    del inbox.cookies[unlock.COOKIE_NAME]
+    assert "inform on the student union" not in inbox.get(reverse("inbox:report", args=[report.pk])).content.decode()
+
+
+def test_actions_change_the_case_and_each_writes_an_audit_row(inbox, make_staff):
+    from tnrwatch.registry import services as registry
+
+    colleague = make_staff("analyst", "colleague")
+    station = registry.station_create(
+        actor=None, name_en="Example station", country=registry.country_get("NL"), marking="clear",
+    ) if hasattr(registry, "station_create") else None
+    report, receipt = send_report()
+    unlocked(inbox)
+    act = lambda action, data: inbox.post(reverse("inbox:act", args=[report.pk, action]), data)  # noqa: E731
+    assert act("state", {"state": "triaged"}).status_code == 302
+    assert act("risk", {"risk": "high"}).status_code == 302
+    assert act("assign", {"assignee": "colleague"}).status_code == 302
+    assert act("note", {"body": "Family in Fujian may be at risk."}).status_code == 302
+    assert act("reply", {"body": "Thank you. Are you safe right now?"}).status_code == 302
+    if station is not None:
+        assert act("link", {"station": station.pk}).status_code == 302
+    report.refresh_from_db()
+    assert (report.state, report.risk, report.assigned_to) == ("triaged", "high", colleague)
+    note = Note.objects.get(report=report)
+    assert b"Fujian" not in bytes(note.body_ct)
+    with pytest.raises(crypto.DecryptionError):  # notes are not for the reporter
+        crypto.decrypt(bytes(note.body_ct), [crypto.reporter_identity(crypto.receipt_normalize(receipt))])
+    reply = Message.objects.get(report=report, author="analyst")
+    assert crypto.decrypt(bytes(reply.body_ct), [crypto.reporter_identity(crypto.receipt_normalize(receipt))]).startswith(b"Thank you")
+    actions = set(AuditEntry.objects.filter(subject_type="report", subject_id=str(report.pk)).values_list("action", flat=True))
+    assert {"intake.state_set", "intake.risk_set", "intake.assigned", "intake.note_added", "intake.analyst_replied"} <= actions
+    if station is not None:
+        assert "intake.linked" in actions and list(report.stations.all()) == [station]
+    # no audit row carries what anyone wrote
+    for entry in AuditEntry.objects.all():
+        assert "Fujian" not in str(entry.data) and "safe right now" not in str(entry.data)
+
+
+def test_promote_creates_a_deidentified_amber_incident(inbox):
+    report, _ = send_report(what_happened="Mr Li Wei of 12 Canal Street was threatened.")
+    response = inbox.post(reverse("inbox:act", args=[report.pk, "promote"]), {
+        "host_country": "NL", "month": "2025-03-17", "tactic": "persuaded_to_return", "target_category": "community_member",
+        "summary": "A community member was pressed to return to China by people linked to a local association.",
+    })
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert incident.from_report and incident.marking == "amber"
+    assert incident.date.day == 1 and incident.date_precision == "month"
+    assert "Li Wei" not in incident.summary and "Canal" not in incident.summary
+    report.refresh_from_db()
+    assert report.incident == incident
+    assert AuditEntry.objects.filter(action="intake.promoted").exists() and AuditEntry.objects.filter(action="incident.create").exists()
+    # promoting twice is refused
+    inbox.post(reverse("inbox:act", args=[report.pk, "promote"]), {"host_country": "NL", "tactic": "threats", "target_category": "unknown", "summary": "again"})
+    assert Incident.objects.count() == 1
+
+
+def test_attachment_download_is_byte_identical_and_never_inline(inbox):
+    original = os.urandom(200_000)
+    report, _ = send_report(attachments=[SimpleUploadedFile("scan 1.pdf", original, "application/pdf")])
+    assert inbox.get(reverse("inbox:attachment", args=[report.pk, 0])).status_code == 302  # locked
+    unlocked(inbox)
+    response = inbox.get(reverse("inbox:attachment", args=[report.pk, 0]))
+    assert response.status_code == 200 and response.content == original
+    assert response["Content-Type"] == "application/octet-stream" and response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "no-store"
+    assert inbox.get(reverse("inbox:attachment", args=[report.pk, 5])).status_code == 404
+
+
+def test_hostile_inbox_input_gets_4xx(inbox):
+    report, _ = send_report()
+    for url, data in [
+        (reverse("inbox:act", args=[report.pk, "state"]), {"state": "\x00"}),
+        (reverse("inbox:act", args=[report.pk, "assign"]), {"assignee": "nobody-like-this"}),
+        (reverse("inbox:act", args=[report.pk, "link"]), {"station": "99999999"}),
+        (reverse("inbox:act", args=[report.pk, "nonsense"]), {}),
+        (reverse("inbox:act", args=[99999999, "state"]), {"state": "new"}),
+        (reverse("inbox:act", args=[report.pk, "promote"]), {"host_country": "ZZ", "tactic": "threats", "summary": "x", "target_category": "unknown"}),
+    ]:
+        assert inbox.post(url, data).status_code in (302, 400, 404)
+    report.refresh_from_db()
+    assert report.state == "new"
+    assert inbox.get(reverse("inbox:report", args=[99999999])).status_code == 404
+
+
+def test_admin_manages_recipients_and_resources(staff_client):
+    admin = staff_client("admin")
+    identity, public = crypto.identity_generate()
+    assert admin.post(reverse("inbox:recipients"), {"label": "offline laptop", "public_key": public}).status_code == 302
+    assert admin.post(reverse("inbox:recipients"), {"label": "bad", "public_key": "age1notakey"}).status_code == 400
+    assert admin.post(reverse("inbox:resources"), {"country": "NL", "name": "Example helpline", "kind": "ngo", "contact": "+31 0 000 0000", "is_example": "on"}).status_code == 302
+    assert admin.post(reverse("inbox:resources"), {"country": "QQ", "name": "x", "kind": "ngo"}).status_code == 400
+    assert "Example helpline" in Client().get(reverse("intake:help")).content.decode()
+    assert AuditEntry.objects.filter(action="intake.key_added_offline").exists()
+    assert AuditEntry.objects.filter(action="intake.resource_created").exists()
