@@ -168,7 +168,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-WHITENOISE_ADD_HEADERS_FUNCTION = "tnrwatch.core.middleware.whitenoise_headers"
+
+
+def _whitenoise_headers(headers, path: str, url: str) -> None:  # noqa: ANN001
+    # WhiteNoise calls this setting, so it must be a callable, not a dotted path.
+    from tnrwatch.core.middleware import whitenoise_headers
+
+    whitenoise_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _whitenoise_headers
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Sessions and cookies: HttpOnly, SameSite, Secure outside the local demo.
