@@ -1,0 +1,189 @@
+"""Review services: accept (optionally corrected) or reject a candidate.
+
+Accepting turns the candidate into a registry Claim whose evidence is the candidate's verbatim
+quote and offsets in the Source; the subject is the entity the candidate names (found across
+scripts) or a new one. Rejecting is remembered on the candidate row, whose key the extractor's
+next proposals are checked against, so the same candidate is not proposed again. Both leave an
+audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tnrwatch.core.errors import ConflictError, ValidationError
+from tnrwatch.registry import services as registry
+from tnrwatch.registry import vocabulary as v
+from tnrwatch.registry.models import Claim, Figure, GovernmentResponse, Organization, Station
+
+from .matching import figure_kind, organization_by_name, station_by_place
+from .models import Candidate
+
+EDITABLE = ("country", "action", "city", "operator", "value", "what", "date")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def clean_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Validated candidate fields (a correction, or the extractor's proposal). Raises ValidationError."""
+    out: dict[str, Any] = {}
+    for name in EDITABLE:
+        value = raw.get(name)
+        if value is None:
+            out[name] = None
+            continue
+        value = str(value).strip()
+        if "\x00" in value:
+            raise ValidationError("NUL characters are not allowed.")
+        if len(value) > 300:
+            raise ValidationError(f"The {name} is too long (300 characters at most).")
+        out[name] = value or None
+    if out["country"]:
+        out["country"] = registry.country_get(out["country"]).iso2
+    if out["action"] and out["action"] not in v.RESPONSE_ACTIONS:
+        raise ValidationError(f"Unknown response action {out['action']!r}.")
+    if out["value"] is not None:
+        try:
+            number = float(out["value"])
+        except ValueError as exc:
+            raise ValidationError("The value must be a number.") from exc
+        if not (0 <= number < 10**12) or number != number:
+            raise ValidationError("The value must be a number between 0 and 10¹².")
+        out["value"] = int(number) if number == int(number) else number
+    if out["date"] and not _DATE.match(out["date"]):
+        raise ValidationError("A date is YYYY, YYYY-MM or YYYY-MM-DD.")
+    required = {"response": ("country", "action"), "station": ("country", "city"),
+                "operator": ("operator",), "figure": ("value",)}.get(kind, ())
+    missing = [name for name in required if not out.get(name)] if kind != "figure" else (
+        ["value"] if out["value"] is None else [])
+    if missing:
+        raise ValidationError(f"A {kind} needs: {', '.join(missing)}.")
+    return out
+
+
+def _parse_date(text: str | None) -> tuple[date | None, str]:
+    match = _DATE.match(text or "")
+    if not match:
+        return None, "day"
+    year, month, day = match.groups()
+    try:
+        return date(int(year), int(month or 1), int(day or 1)), "day" if day else "month" if month else "year"
+    except ValueError:
+        return None, "day"
+
+
+@transaction.atomic
+def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str, Any] | None = None) -> Claim:
+    """Accept the candidate (with `corrections` applied): a Claim with the quote as evidence."""
+    candidate = Candidate.objects.select_for_update().select_related("source").get(pk=candidate.pk)
+    if candidate.status != Candidate.Status.PENDING:
+        raise ConflictError(f"This candidate was already {candidate.status}.")
+    fields = clean_fields(candidate.kind, {**candidate.fields, **(corrections or {})})
+    corrected = {k: fields[k] for k in EDITABLE if fields[k] != candidate.fields.get(k)} if corrections else {}
+    subject, prop, value = _subject_for(actor, candidate, fields, use_match=not corrected)
+    claim = registry.claim_assert(
+        actor=actor, subject=subject, prop=prop, value=value, source=candidate.source,
+        quote=candidate.quote, start=candidate.start, end=candidate.end,
+        location=f"characters {candidate.start}-{candidate.end}",
+    )
+    if candidate.kind == "station" and fields.get("operator"):
+        operator = _operator(actor, fields["operator"])
+        registry.claim_assert(actor=actor, subject=subject, prop="operator", value=operator.name_en,
+                              source=candidate.source, quote=candidate.quote, start=candidate.start, end=candidate.end)
+    candidate.status = Candidate.Status.ACCEPTED
+    candidate.claim = claim
+    candidate.accepted_fields = fields
+    candidate.match_type = registry.subject_type_of(subject)
+    candidate.match_id = subject.pk
+    candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    candidate.decided_at = timezone.now()
+    candidate.save()
+    registry.audit_record(
+        actor=actor, action="candidate.accept", subject_type="candidate", subject_id=candidate.pk,
+        data={"source": candidate.source_id, "kind": candidate.kind, "claim": claim.pk,
+              "subject": f"{candidate.match_type}:{subject.pk}", "corrected": corrected},
+    )
+    return claim
+
+
+@transaction.atomic
+def candidate_reject(*, actor: Any, candidate: Candidate, reason: str = "") -> Candidate:
+    """Reject the candidate; it stays rejected when the source is extracted again."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status != Candidate.Status.PENDING:
+        raise ConflictError(f"This candidate was already {candidate.status}.")
+    reason = (reason or "").strip()
+    if "\x00" in reason or len(reason) > 2000:
+        raise ValidationError("The reason must be at most 2,000 characters, without NUL.")
+    candidate.status = Candidate.Status.REJECTED
+    candidate.reason = reason
+    candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    registry.audit_record(actor=actor, action="candidate.reject", subject_type="candidate", subject_id=candidate.pk,
+                          data={"source": candidate.source_id, "kind": candidate.kind, "key": candidate.key,
+                                "reason": reason[:500]})
+    return candidate
+
+
+def _matched(candidate: Candidate, model: type) -> Any:
+    if candidate.match_id is None:
+        return None
+    return model.objects.filter(pk=candidate.match_id).first()
+
+
+def _operator(actor: Any, name: str) -> Organization:
+    org = organization_by_name(name)
+    if org is None:
+        org = registry.organization_create(actor=actor, kind="operating_bureau", name_en=name[:300],
+                                           country=registry.country_get("CN"))
+    return org
+
+
+def _subject_for(actor: Any, candidate: Candidate, f: dict[str, Any], *, use_match: bool) -> tuple[Any, str, str]:
+    kind = candidate.kind
+    if kind == "response":
+        country = registry.country_get(f["country"])
+        when, precision = _parse_date(f.get("date"))
+        response = _matched(candidate, GovernmentResponse) if use_match else None
+        if response is None or response.country_id != country.pk or response.action != f["action"]:
+            response = GovernmentResponse.objects.filter(country=country, action=f["action"], date=when).first()
+        if response is None:
+            response = registry.response_create(
+                actor=actor, country=country, action=f["action"], date=when, date_precision=precision,
+                summary=candidate.quote[:2000],
+            )
+        return response, "action", f["action"]
+    if kind == "station":
+        country = registry.country_get(f["country"])
+        station = _matched(candidate, Station) if use_match else None
+        if station is None or station.country_id != country.pk:
+            station = station_by_place(f["city"], country.iso2)
+        if station is None:
+            place = registry.place_get_or_create(actor=actor, name_en=f["city"][:200], country=country)
+            operator = _operator(actor, f["operator"]) if f.get("operator") else None
+            station = registry.station_create(actor=actor, name_en=f"{f['city']} station"[:300], country=country,
+                                              place=place, operator=operator)
+        return station, "location", f"{f['city']}, {country.iso2}"
+    if kind == "operator":
+        org = _matched(candidate, Organization) if use_match else None
+        org = org or _operator(actor, f["operator"])
+        where = ", ".join(x for x in (f.get("city"), f.get("country")) if x)
+        return org, "operates_overseas_station", where or "reported"
+    if kind == "figure":
+        figure_kind_slug = figure_kind(f.get("what"))
+        value = int(float(f["value"]))
+        figure = _matched(candidate, Figure) if use_match else None
+        if figure is None or figure.value != value:
+            figure = Figure.objects.filter(kind=figure_kind_slug, value=value).first()
+        if figure is None:
+            country = registry.country_get(f["country"]) if f.get("country") else None
+            figure = registry.figure_create(actor=actor, kind=figure_kind_slug, value=value,
+                                            label=(f.get("what") or v.FIGURE_KINDS[figure_kind_slug])[:300],
+                                            country=country)
+        return figure, "value", str(value)
+    raise ValidationError(f"Candidates of kind {kind!r} cannot be accepted.")

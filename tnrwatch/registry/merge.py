@@ -1,0 +1,260 @@
+"""Reviewed, reversible merges of duplicate entities (organisations, stations, figures, responses).
+
+`entity_merge` folds the merged entity into the kept one: its claims (re-keyed, or folded into
+the kept entity's identical claim), aliases, and every relation pointing at it (foreign keys and
+many-to-many links, e.g. a station's responses, an organisation's operated stations) move to the
+kept entity, and the merged row is deleted. Everything needed to undo it (the merged row as
+serialised by Django, the ids of every row moved, every row deleted) is written into the data of
+the `entity.merge` audit row, in the same transaction. `entity_unmerge` reads that row and puts
+everything back, including the original primary keys, so links to the merged entity work again.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.apps import apps
+from django.core import serializers
+from django.db import transaction
+from django.db.models import Count, Model
+
+from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
+
+from .models import (
+    Alias,
+    AuditEntry,
+    Claim,
+    Evidence,
+    Figure,
+    GovernmentResponse,
+    Organization,
+    Station,
+    claim_key,
+)
+from .services import audit_record
+
+MERGEABLE: dict[str, type[Model]] = {
+    "organization": Organization,
+    "station": Station,
+    "figure": Figure,
+    "response": GovernmentResponse,
+}
+
+
+def _dump(objs: list[Model]) -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts; times keep their microseconds (Django's JSON format drops them)."""
+    return json.loads(json.dumps(serializers.serialize("python", objs), default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"cannot keep {type(value).__name__} in an audit row")
+
+
+def _load(data: list[dict[str, Any]], *, links: bool = True) -> None:
+    for obj in serializers.deserialize("python", data):
+        if not links:
+            obj.m2m_data = {}  # the link rows are restored one by one, with their own ids
+        obj.save()  # a raw save: primary key and timestamps as they were
+
+
+def _entity(subject_type: str, pk: Any) -> Model:
+    model = MERGEABLE.get(subject_type)
+    if model is None:
+        raise ValidationError(f"Entities of type {subject_type!r} cannot be merged.")
+    try:
+        return model.objects.select_for_update().get(pk=int(pk))
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFoundOrForbiddenError() from exc
+
+
+def _label(obj: Model) -> str:
+    return str(getattr(obj, "name_en", "") or getattr(obj, "label", "") or obj)[:200]
+
+
+@transaction.atomic
+def entity_merge(*, actor: Any, subject_type: str, kept_id: Any, merged_id: Any, reason: str = "",
+                 actor_label: str | None = None) -> AuditEntry:
+    """Merge entity `merged_id` into `kept_id`; the audit row returned is what `entity_unmerge` takes."""
+    kept = _entity(subject_type, kept_id)
+    merged = _entity(subject_type, merged_id)
+    if kept.pk == merged.pk:
+        raise ValidationError("An entity cannot be merged into itself.")
+    if getattr(kept, "country_id", None) != getattr(merged, "country_id", None) and subject_type != "organization":
+        raise ValidationError("Only entities of the same country can be merged.")
+    undo: dict[str, Any] = {"subject_type": subject_type, "kept": kept.pk, "merged": merged.pk,
+                            "merged_label": _label(merged), "reason": (reason or "")[:1000],
+                            "row": _dump([merged]), "claims_moved": [], "claims_folded": [],
+                            "aliases_moved": [], "aliases_deleted": [], "fk": [], "m2m": []}
+    _merge_claims(subject_type, kept, merged, undo)
+    _merge_aliases(subject_type, kept, merged, undo)
+    _merge_relations(kept, merged, undo)
+    merged.delete()
+    return audit_record(actor=actor, actor_label=actor_label, action="entity.merge", subject=kept, data=undo)
+
+
+def _merge_claims(subject_type: str, kept: Model, merged: Model, undo: dict[str, Any]) -> None:
+    for claim in Claim.objects.filter(subject_type=subject_type, subject_id=merged.pk).order_by("pk"):
+        new_key = claim_key(subject_type, kept.pk, claim.prop, claim.value)
+        target = Claim.objects.filter(key=new_key).first()
+        if target is None:
+            undo["claims_moved"].append({"id": claim.pk, "key": claim.key})
+            Claim.objects.filter(pk=claim.pk).update(subject_id=kept.pk, key=new_key)
+            continue
+        # The kept entity already has this very claim: its evidence joins the kept claim.
+        folded: dict[str, Any] = {"claim": _dump([claim]), "evidence_moved": [], "evidence_deleted": [], "refs": []}
+        duplicates = []
+        for evidence in claim.evidence.all():
+            if Evidence.objects.filter(claim=target, source_id=evidence.source_id, quote=evidence.quote,
+                                       stance=evidence.stance).exists():
+                duplicates.append(evidence)
+            else:
+                folded["evidence_moved"].append(evidence.pk)
+        folded["evidence_deleted"] = _dump(duplicates)
+        Evidence.objects.filter(pk__in=folded["evidence_moved"]).update(claim=target)
+        for rel in Claim._meta.related_objects:
+            if rel.one_to_many and rel.related_model is not Evidence:
+                manager = rel.related_model._base_manager
+                ids = list(manager.filter(**{rel.field.name: claim}).values_list("pk", flat=True))
+                if ids:
+                    folded["refs"].append({"model": rel.related_model._meta.label, "field": rel.field.name, "ids": ids})
+                    manager.filter(pk__in=ids).update(**{rel.field.name: target})
+        Evidence.objects.filter(pk__in=[e.pk for e in duplicates]).delete()
+        claim.delete()
+        undo["claims_folded"].append(folded)
+
+
+def _merge_aliases(subject_type: str, kept: Model, merged: Model, undo: dict[str, Any]) -> None:
+    kept_names = set(Alias.objects.filter(subject_type=subject_type, subject_id=kept.pk).values_list("name", flat=True))
+    clashing = []
+    for alias in Alias.objects.filter(subject_type=subject_type, subject_id=merged.pk):
+        if alias.name in kept_names:
+            clashing.append(alias)
+        else:
+            undo["aliases_moved"].append(alias.pk)
+    undo["aliases_deleted"] = _dump(clashing)
+    Alias.objects.filter(pk__in=undo["aliases_moved"]).update(subject_id=kept.pk)
+    Alias.objects.filter(pk__in=[a.pk for a in clashing]).delete()
+
+
+def _merge_relations(kept: Model, merged: Model, undo: dict[str, Any]) -> None:
+    for rel in merged._meta.related_objects:
+        if rel.one_to_many or rel.one_to_one:
+            manager = rel.related_model._base_manager
+            ids = list(manager.filter(**{rel.field.name: merged}).values_list("pk", flat=True))
+            if ids:
+                undo["fk"].append({"model": rel.related_model._meta.label, "field": rel.field.name, "ids": ids})
+                manager.filter(pk__in=ids).update(**{rel.field.name: kept})
+        elif rel.many_to_many:  # another model's many-to-many to this one (possibly with no accessor)
+            through = rel.through
+            undo["m2m"].append(_move_links(through, rel.field.m2m_reverse_field_name(), rel.field.m2m_field_name(),
+                                           kept, merged))
+    for field in merged._meta.many_to_many:
+        through = field.remote_field.through
+        undo["m2m"].append(_move_links(through, field.m2m_field_name(), field.m2m_reverse_field_name(), kept, merged))
+
+
+def _move_links(through: type[Model], own: str, other: str, kept: Model, merged: Model) -> dict[str, Any]:
+    """Point the link rows of `merged` at `kept`; links `kept` already has are deleted (and kept in the dump)."""
+    manager = through._base_manager
+    kept_others = set(manager.filter(**{own: kept}).values_list(f"{other}_id", flat=True))
+    rows = list(manager.filter(**{own: merged}))
+    clashing = [row for row in rows if getattr(row, f"{other}_id") in kept_others]
+    moved = [row.pk for row in rows if getattr(row, f"{other}_id") not in kept_others]
+    manager.filter(pk__in=moved).update(**{own: kept})
+    dump = _dump(clashing)
+    manager.filter(pk__in=[row.pk for row in clashing]).delete()
+    return {"through": through._meta.label, "field": own, "moved": moved, "deleted": dump}
+
+
+@transaction.atomic
+def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None = None) -> AuditEntry:
+    """Undo the merge recorded by audit row `merge_entry_id`: the merged entity comes back with its
+    primary key, claims, aliases and links. Refused when already undone."""
+    try:
+        entry = AuditEntry.objects.select_for_update().get(pk=int(merge_entry_id), action="entity.merge")
+    except (AuditEntry.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFoundOrForbiddenError() from exc
+    if merge_undone(entry):
+        raise ConflictError("This merge was already undone.")
+    undo = entry.data
+    subject_type = undo["subject_type"]
+    model = MERGEABLE[subject_type]
+    kept = model.objects.filter(pk=undo["kept"]).first()
+    if kept is None:
+        raise ConflictError("The kept entity no longer exists (merged again?); undo the later merge first.")
+    if model.objects.filter(pk=undo["merged"]).exists():
+        raise ConflictError("An entity with the merged entity's id exists again.")
+    _load(undo["row"], links=False)
+    merged = model.objects.get(pk=undo["merged"])
+    for link in undo["m2m"]:
+        apps.get_model(link["through"])._base_manager.filter(pk__in=link["moved"]).update(**{link["field"]: merged})
+        _load(link["deleted"])
+    for fk in undo["fk"]:
+        related = apps.get_model(fk["model"])
+        related._base_manager.filter(pk__in=fk["ids"]).update(**{fk["field"]: merged})
+    Alias.objects.filter(pk__in=undo["aliases_moved"]).update(subject_id=merged.pk)
+    if undo["aliases_deleted"]:
+        _load(undo["aliases_deleted"])
+    for moved in undo["claims_moved"]:
+        Claim.objects.filter(pk=moved["id"]).update(subject_id=merged.pk, key=moved["key"])
+    for folded in undo["claims_folded"]:
+        _load(folded["claim"])
+        claim_id = folded["claim"][0]["pk"]
+        Evidence.objects.filter(pk__in=folded["evidence_moved"]).update(claim_id=claim_id)
+        if folded["evidence_deleted"]:
+            _load(folded["evidence_deleted"])
+        for ref in folded["refs"]:
+            apps.get_model(ref["model"])._base_manager.filter(pk__in=ref["ids"]).update(**{f"{ref['field']}_id": claim_id})
+    return audit_record(actor=actor, actor_label=actor_label, action="entity.unmerge", subject_type="entity_merge",
+                        subject_id=entry.pk, data={"subject_type": subject_type, "kept": kept.pk, "merged": merged.pk})
+
+
+def merge_undone(entry: AuditEntry) -> bool:
+    return AuditEntry.objects.filter(action="entity.unmerge", subject_type="entity_merge",
+                                     subject_id=str(entry.pk)).exists()
+
+
+def duplicate_pairs(limit: int = 100) -> list[dict[str, Any]]:
+    """Likely duplicates: entities of one type sharing a normalised name or alias (and country),
+    figures with the same kind and value, responses with the same country, action and date.
+    Each pair: {"subject_type", "kept", "merged", "why"}; the older entity is proposed as kept."""
+    pairs: list[dict[str, Any]] = []
+    seen: set[tuple[str, int, int]] = set()
+
+    def add(subject_type: str, objs: list[Model], why: str) -> None:
+        objs = sorted(objs, key=lambda o: o.pk)
+        for other in objs[1:]:
+            key = (subject_type, objs[0].pk, other.pk)
+            if key not in seen and len(pairs) < limit:
+                seen.add(key)
+                pairs.append({"subject_type": subject_type, "kept": objs[0], "merged": other, "why": why})
+
+    groups = (Alias.objects.filter(subject_type__in=["organization", "station"]).exclude(normalized="")
+              .values("subject_type", "normalized").annotate(n=Count("subject_id", distinct=True)).filter(n__gt=1)
+              .order_by("subject_type", "normalized")[:limit])
+    for group in groups:
+        model = MERGEABLE[group["subject_type"]]
+        ids = Alias.objects.filter(subject_type=group["subject_type"], normalized=group["normalized"]).values_list(
+            "subject_id", flat=True)
+        by_country: dict[Any, list[Model]] = {}
+        for obj in model.objects.filter(pk__in=list(ids)):
+            by_country.setdefault(obj.country_id, []).append(obj)
+        for objs in by_country.values():
+            if len(objs) > 1:
+                add(group["subject_type"], objs, f"same name “{group['normalized']}”")
+    for row in (Figure.objects.values("kind", "value", "country").annotate(n=Count("id")).filter(n__gt=1)[:limit]):
+        add("figure", list(Figure.objects.filter(kind=row["kind"], value=row["value"], country=row["country"])),
+            "same kind and value")
+    for row in (GovernmentResponse.objects.values("country", "action", "date").annotate(n=Count("id"))
+                .filter(n__gt=1)[:limit]):
+        add("response", list(GovernmentResponse.objects.filter(country=row["country"], action=row["action"],
+                                                               date=row["date"])), "same country, action and date")
+    return pairs
