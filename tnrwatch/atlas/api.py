@@ -21,6 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry import vocabulary as v
+from tnrwatch.sharing.outbound import incident_row_date
 
 from . import api_selectors as sel
 from . import exports
@@ -109,7 +110,7 @@ def _missing(what: str) -> NotFoundOrForbiddenError:
 
 
 def _page(request: HttpRequest, qs: Any, query: s.PageQuery, serialize) -> dict:
-    count = qs.count()
+    count = len(qs) if isinstance(qs, list) else qs.count()
     items = list(qs[query.offset: query.offset + query.limit])
     return {
         "count": count,
@@ -193,14 +194,34 @@ def _organization(org) -> dict:
     }
 
 
-def _incident(incident) -> dict:
-    return {
-        "id": incident.pk, "date": incident.date, "date_precision": incident.date_precision,
-        "origin_country": _country_ref(incident.origin_country), "host_country": _country_ref(incident.host_country),
-        "place": _place(incident.place), "tactic": incident.tactic, "target_category": incident.target_category,
-        "summary": incident.summary, "stations": [_station_ref(st) for st in incident.stations.all()],
-        "updated_at": incident.updated_at,
-    }
+def _incidents(rows: list) -> list[dict]:
+    """Serialise de-identified incident rows (see outbound.incident_rows), links in two queries."""
+    places, stations = sel.incident_links(rows)
+    return [
+        {
+            "id": row.pk, "date": incident_row_date(row), "date_precision": exports.row_precision(row),
+            "origin_country": _country_ref_iso(row.origin_country), "host_country": _country_ref_iso(row.host_country),
+            "place": _place(places.get(row.place_id)) if row.place_id else None, "tactic": row.tactic,
+            "target_category": row.target_category, "summary": row.summary,
+            "stations": [_station_ref(stations[sid]) for sid in row.station_ids if sid in stations],
+            "coarsened": row.coarsened,
+        }
+        for row in rows
+    ]
+
+
+def _country_ref_iso(iso2: str) -> dict:
+    return {"iso2": iso2, "name_en": _country_names().get(iso2, iso2)}
+
+
+def _country_names() -> dict[str, str]:
+    global _COUNTRY_NAMES
+    if _COUNTRY_NAMES is None:  # ISO 3166 reference data, loaded by a migration and never edited
+        _COUNTRY_NAMES = dict(sel.Country.objects.values_list("iso2", "name_en"))
+    return _COUNTRY_NAMES
+
+
+_COUNTRY_NAMES: dict[str, str] | None = None
 
 
 def _evidence(ev) -> dict:
@@ -318,19 +339,23 @@ def response_detail(request, response_id: Path[s.Id]):
 
 @api.get("/incidents", response={200: s.page_of(s.IncidentOut, "IncidentPage"), **ERRORS}, tags=["incidents"])
 def incident_list(request, filters: Query[s.IncidentFilter]):
+    """Public incidents, de-identified: an incident alone in its city and month is shown at
+    country and year only (`coarsened: true`), and incidents from reports are never listed."""
     _only_known(request, s.IncidentFilter)
-    qs = sel.incident_list(country=filters.country, origin=filters.origin, tactic=filters.tactic,
-                           year=filters.year, target_category=filters.target_category)
-    return _page(request, qs, filters, _incident)
+    rows = sel.incident_list(country=filters.country, origin=filters.origin, tactic=filters.tactic,
+                             year=filters.year, target_category=filters.target_category)
+    page = _page(request, rows, filters, lambda row: row)
+    page["results"] = _incidents(page["results"])
+    return page
 
 
 @api.get("/incidents/{incident_id}", response={200: s.IncidentOut, **ERRORS}, tags=["incidents"])
 def incident_detail(request, incident_id: Path[s.Id]):
     _only_known(request, s.NoQuery)
-    incident = sel.incident_get(incident_id=incident_id)
-    if incident is None:
+    row = sel.incident_get(incident_id=incident_id)
+    if row is None:
         raise _missing("incident")
-    return _incident(incident)
+    return _incidents([row])[0]
 
 
 @api.get("/claims", response={200: s.page_of(s.ClaimOut, "ClaimPage"), **ERRORS}, tags=["claims"])

@@ -2,12 +2,10 @@
 without N+1 queries.
 
 Every queryset starts from `tnrwatch.sharing.outbound.outbound_queryset(Model, PUBLIC)`, the one
-place that decides what the public may receive. On top of it this module adds the rules that
-follow from links between records: a claim is public only if its subject is public too (a public
-claim about a restricted station would reveal the station), evidence only if its source is public,
-and a station's operator, host organisation or linked stations are shown only if they are public
-themselves. Incidents promoted from an intake report are never listed here (they leave the
-instance only de-identified and aggregated, which is the sharing app's job).
+place that decides what the public may receive (TLP, claims only about visible subjects, evidence
+only from visible sources, no incidents from reports). Links from a visible record to another one
+(a station's operator, a response's stations) are shown only if the target is visible too.
+Incidents are read through `outbound.incident_rows(PUBLIC)`, which de-identifies and coarsens them.
 
 The querysets select or prefetch everything the API and exports print, so the number of queries
 per page is fixed, whatever the page size.
@@ -31,7 +29,7 @@ from tnrwatch.registry.models import (
     Station,
     StationStatusChange,
 )
-from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
+from tnrwatch.sharing.outbound import PUBLIC, IncidentRow, incident_rows, outbound_queryset
 
 SUBJECT_MODELS = {
     "country": Country,
@@ -46,11 +44,8 @@ SUBJECT_MODELS = {
 
 
 def public(model) -> QuerySet:
-    """The records of `model` the public may receive (plus this module's link rules)."""
-    qs = outbound_queryset(model, PUBLIC)
-    if model is Incident:
-        qs = qs.filter(from_report=False)
-    return qs
+    """The records of `model` the public may receive."""
+    return outbound_queryset(model, PUBLIC)
 
 
 def _public_stations() -> QuerySet:
@@ -58,23 +53,25 @@ def _public_stations() -> QuerySet:
 
 
 def public_evidence() -> QuerySet:
-    """Public evidence whose source is public, with the source loaded."""
+    """Public evidence (visible claim, visible source), with the source loaded."""
+    return public(Evidence).select_related("source").order_by("id")
+
+
+def evidence_of_visible_claims() -> QuerySet:
+    """The evidence to prefetch for claims that are already outbound-filtered.
+
+    Same rows as `public_evidence()` restricted to those claims (tests/test_api.py checks it), but
+    without outbound's `claim IN (visible claims)` condition: the parent claims satisfy it
+    already, and SQLite rebuilds that subquery (every visible claim) for each prefetch chunk,
+    which made the claims export quadratic. The evidence's own marking comes from the same
+    Audience, and the source check is a correlated EXISTS through outbound_queryset(Source).
+    """
     return (
-        public(Evidence)
-        .filter(source__in=public(Source).values("pk"))
+        Evidence.objects.filter(marking__in=PUBLIC.allowed_markings())
+        .filter(Exists(public(Source).filter(pk=OuterRef("source_id"))))
         .select_related("source")
         .order_by("id")
     )
-
-
-def _with_public_subject(qs: QuerySet) -> QuerySet:
-    condition = Q()
-    for subject_type, model in SUBJECT_MODELS.items():
-        if model in (Country, Place):  # unmarked reference data: always public
-            condition |= Q(subject_type=subject_type)
-        else:
-            condition |= Q(subject_type=subject_type, subject_id__in=public(model).values("pk"))
-    return qs.filter(condition)
 
 
 # -- countries --------------------------------------------------------------------------------
@@ -156,7 +153,7 @@ def station_get(*, station_id: int) -> Station | None:
 
 
 def station_history(*, station: Station) -> list[StationStatusChange]:
-    return list(station.status_history.order_by("created_at", "id"))
+    return list(public(StationStatusChange).filter(station=station).order_by("created_at", "id"))
 
 
 # -- organisations ----------------------------------------------------------------------------
@@ -209,29 +206,37 @@ def response_get(*, response_id: int) -> GovernmentResponse | None:
 
 def incident_list(
     *, country: str | None = None, origin: str | None = None, tactic: str | None = None, year: int | None = None,
-    target_category: str | None = None,
-) -> QuerySet:
-    qs = (
-        public(Incident)
-        .select_related("origin_country", "host_country", "place")
-        .prefetch_related(Prefetch("stations", queryset=_public_stations()))
-        .order_by("-date", "id")
-    )
-    if country:
-        qs = qs.filter(host_country__iso2=country.upper())
-    if origin:
-        qs = qs.filter(origin_country__iso2=origin.upper())
-    if tactic:
-        qs = qs.filter(tactic=tactic)
-    if target_category:
-        qs = qs.filter(target_category=target_category)
-    if year is not None:
-        qs = qs.filter(date__year=year)
-    return qs
+    target_category: str | None = None, incident_id: int | None = None,
+) -> list[IncidentRow]:
+    """Public incidents, de-identified and coarsened by `outbound.incident_rows`.
+
+    Rows are always computed over every public incident and filtered afterwards, so an incident
+    is coarsened the same way in every list and in its detail view (a filtered set would make
+    smaller cells and different coarsening). Incidents are few (thousands), so this is cheap.
+    """
+    rows = []
+    for row in incident_rows(PUBLIC):
+        if (country and row.host_country != country.upper()) or (origin and row.origin_country != origin.upper()):
+            continue
+        if (tactic and row.tactic != tactic) or (target_category and row.target_category != target_category):
+            continue
+        if (year is not None and row.year != year) or (incident_id is not None and row.pk != incident_id):
+            continue
+        rows.append(row)
+    return rows
 
 
-def incident_get(*, incident_id: int) -> Incident | None:
-    return incident_list().filter(pk=incident_id).first()
+def incident_get(*, incident_id: int) -> IncidentRow | None:
+    rows = incident_list(incident_id=incident_id)
+    return rows[0] if rows else None
+
+
+def incident_links(rows: list[IncidentRow]) -> tuple[dict[int, Place], dict[int, Station]]:
+    """Places and (visible) stations referred to by `rows`, in two queries."""
+    places = Place.objects.in_bulk({r.place_id for r in rows if r.place_id})
+    station_ids = {sid for r in rows for sid in r.station_ids}
+    stations = public(Station).select_related("country").in_bulk(station_ids) if station_ids else {}
+    return places, stations
 
 
 # -- claims -----------------------------------------------------------------------------------
@@ -252,9 +257,9 @@ def claim_list(
         qs = qs.filter(prop=prop)
     if source is not None:
         qs = qs.filter(pk__in=public_evidence().filter(source_id=source).values("claim_id"))
-    qs = _with_public_subject(qs).order_by("id")
+    qs = qs.order_by("id")
     if with_evidence:
-        qs = qs.prefetch_related(Prefetch("evidence", queryset=public_evidence()))
+        qs = qs.prefetch_related(Prefetch("evidence", queryset=evidence_of_visible_claims()))
     return qs
 
 
@@ -287,8 +292,7 @@ def source_get(*, source_id: int) -> Source | None:
 
 def source_evidence(*, source: Source) -> QuerySet:
     """The public evidence a source gives, with the (public) claims it supports or refutes."""
-    public_claims = _with_public_subject(public(Claim))
-    return public_evidence().filter(source=source, claim__in=public_claims.values("pk")).select_related("claim")
+    return public_evidence().filter(source=source).select_related("claim")
 
 
 # -- the map ----------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from tnrwatch.sharing.outbound import incident_row_date
+
 from . import api_selectors as sel
 
 CHUNK = 2000  # rows fetched per query; also rows per yielded text chunk
@@ -46,7 +48,7 @@ CSV_COLUMNS: dict[str, list[str]] = {
     "organizations": ["id", "kind", "name_en", "name_zh", "country_iso2", "region", "description", "updated_at"],
     "incidents": [
         "id", "date", "date_precision", "origin_country_iso2", "host_country_iso2", "city", "tactic",
-        "target_category", "station_ids", "summary", "updated_at",
+        "target_category", "station_ids", "summary", "coarsened",
     ],
 }
 CsvKind = Literal[tuple(CSV_COLUMNS)]  # type: ignore[valid-type]
@@ -95,21 +97,42 @@ def _rows_responses() -> Iterator[list]:
         ]
 
 
+CLAIM_FIELDS = ("pk", "key", "subject_type", "subject_id", "prop", "value", "status")
+EVIDENCE_FIELDS = ("claim_id", "pk", "stance", "source_id", "source__title", "source__url", "quote", "location",
+                   "start", "end")
+
+
+def _batches(rows: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _rows_claims() -> Iterator[list]:
-    for claim in sel.claim_list().iterator(chunk_size=CHUNK):
-        head = [claim.pk, claim.key, claim.subject_type, claim.subject_id, claim.prop, claim.value, claim.status]
-        evidence = list(claim.evidence.all())
-        if not evidence:
-            yield head + [None] * 9
-        for ev in evidence:
-            yield head + [ev.pk, ev.stance, ev.source_id, ev.source.title, ev.source.url, ev.quote, ev.location,
-                          ev.start, ev.end]
+    # Plain tuples, not model instances: at a million claims, building models was most of the time.
+    claims = sel.claim_list(with_evidence=False).values_list(*CLAIM_FIELDS)
+    for batch in _batches(claims.iterator(chunk_size=CHUNK), CHUNK):
+        evidence: dict[int, list[tuple]] = {}
+        rows = sel.evidence_of_visible_claims().filter(claim_id__in=[c[0] for c in batch]).values_list(*EVIDENCE_FIELDS)
+        for ev in rows:
+            evidence.setdefault(ev[0], []).append(ev[1:])
+        for claim in batch:
+            items = evidence.get(claim[0])
+            if not items:
+                yield [*claim, *([None] * 9)]
+            for ev in items or ():
+                yield [*claim, *ev]
 
 
 def _rows_sources() -> Iterator[list]:
-    for src in sel.source_list().iterator(chunk_size=CHUNK):
-        yield [src.pk, src.kind, src.title, src.publisher, src.author, src.url, src.published, src.language,
-               src.sha256, src.captured_at]
+    fields = ("pk", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at")
+    for row in sel.source_list().values_list(*fields).iterator(chunk_size=CHUNK):
+        yield list(row)
 
 
 def _rows_organizations() -> Iterator[list]:
@@ -118,11 +141,17 @@ def _rows_organizations() -> Iterator[list]:
                org.description, org.updated_at]
 
 
+def row_precision(row) -> str | None:
+    """The precision left in a de-identified incident row's date."""
+    return "day" if row.day else "month" if row.month else "year" if row.year else None
+
+
 def _rows_incidents() -> Iterator[list]:
-    for inc in sel.incident_list().iterator(chunk_size=CHUNK):
-        yield [inc.pk, inc.date, inc.date_precision, inc.origin_country.iso2, inc.host_country.iso2,
-               inc.place.name_en if inc.place else "", inc.tactic, inc.target_category, _ids(inc.stations),
-               inc.summary, inc.updated_at]
+    # Incidents are few and already de-identified in memory by outbound.incident_rows.
+    for row in sel.incident_list():
+        yield [row.pk, incident_row_date(row), row_precision(row), row.origin_country, row.host_country,
+               row.place_name, row.tactic, row.target_category, ";".join(map(str, row.station_ids)),
+               row.summary, row.coarsened]
 
 
 ROWS: dict[str, Callable[[], Iterator[list]]] = {
@@ -180,11 +209,15 @@ def _features() -> Iterator[dict]:
             "country": r.country.iso2, "action": r.action, "body": r.body, "date": r.date,
             "station_ids": [s.pk for s in r.stations.all()], "summary": r.summary,
         })
-    for inc in sel.incident_list().iterator(chunk_size=CHUNK):
-        geometry, located = _point(inc.place, inc.host_country)
-        yield _feature("incident", inc.pk, geometry, located, {
-            "date": inc.date, "origin_country": inc.origin_country.iso2, "host_country": inc.host_country.iso2,
-            "tactic": inc.tactic, "target_category": inc.target_category, "summary": inc.summary,
+    rows = sel.incident_list()
+    places, _stations = sel.incident_links(rows)
+    countries = sel.Country.objects.in_bulk({r.host_country for r in rows}, field_name="iso2")
+    for row in rows:
+        geometry, located = _point(places.get(row.place_id), countries.get(row.host_country))
+        yield _feature("incident", row.pk, geometry, located, {
+            "date": incident_row_date(row), "date_precision": row_precision(row),
+            "origin_country": row.origin_country, "host_country": row.host_country, "tactic": row.tactic,
+            "target_category": row.target_category, "summary": row.summary, "coarsened": row.coarsened,
         })
 
 

@@ -235,7 +235,7 @@ class OrganizationDetailOut(OrganizationOut):
 class IncidentOut(Schema):
     id: int
     date: dt.date | None
-    date_precision: str
+    date_precision: str | None
     origin_country: CountryRef
     host_country: CountryRef
     place: PlaceOut | None
@@ -243,7 +243,7 @@ class IncidentOut(Schema):
     target_category: str
     summary: str
     stations: list[StationRef]
-    updated_at: dt.datetime
+    coarsened: bool
 
 
 class EvidenceOut(Schema):
