@@ -211,7 +211,7 @@ def country_gazetteer() -> Gazetteer:
         for form in filter(None, forms):
             if "," not in form:
                 en_names[form] = c.alpha_2
-                gaz.add(form, CountryRef(c.alpha_2, False), capital=True)
+                gaz.add(form, CountryRef(c.alpha_2, False), capital=True, genitive=True)
     for iso2, (en, hans, hant) in NAME_OVERRIDES.items():
         for form in (en, hans, hant):
             gaz.add(form, CountryRef(iso2, False), capital=True)
@@ -227,11 +227,11 @@ def country_gazetteer() -> Gazetteer:
                     continue
                 if name in en_names and en_names[name] != c.alpha_2:
                     continue
-                gaz.add(name, CountryRef(c.alpha_2, False), capital=True)
+                gaz.add(name, CountryRef(c.alpha_2, False), capital=True, genitive=True)
     for iso2, forms in NAMES.items():
         for form in forms.split("|"):
             exact = form.isupper() and len(form) <= 4
-            gaz.add(form, CountryRef(iso2, False), capital=True, exact=exact)
+            gaz.add(form, CountryRef(iso2, False), capital=True, exact=exact, genitive=True)
     for iso2, forms in INSTITUTIONS.items():
         for form in forms.split("|"):
             exact = form.replace(".", "").isupper() and len(form) <= 5

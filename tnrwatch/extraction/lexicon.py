@@ -33,6 +33,8 @@ TRIGGERS: dict[str, list[str]] = {
     "closure_ordered": [
         r"\border(?:ed|s|ing)?\b[^.;]{0,60}?\b(?:to )?(?:shut|clos)" + _W,
         r"\bclosure" + _W, r"\bshut(?:ting)? (?:it |them |the \w+ )?down\b", r"\bshut down\b",
+        r"\b(?:cease|stop|halt|end)(?:s|ed|ing)? (?:all |their |its )?(?:operations|operating|activities|activity)\b",
+        r"\b(?:told|asked|instructed|demanded|required)\b[^.;]{0,40}\bto (?:close|shut)\b",
         r"\b(?:closed|close|closing) (?:down )?(?:the |two |three |all |its |their |a |both )?" + r"(?:\w+ ){0,3}?(?:stations?|offices?|centres?|centers?|outposts?)\b",
         r"\b(?:were|was|been|be|have|has|had) (?:now |since |been )?(?:closed|shut)\b", r"\bforced (?:\w+ )?to close\b",
         r"\bschließ(?:en|t|ung)\b", r"\bSchließung" + _W, r"\bgeschlossen\b", r"\bdichtgemacht\b",
@@ -56,7 +58,9 @@ TRIGGERS: dict[str, list[str]] = {
     ],
     "investigation": [
         r"\binvestigat" + _W, r"\bprob(?:e|es|ed|ing)\b", r"\blook(?:ing|s|ed)? into\b",
-        r"\binquir(?:y|ies)\b", r"\benquir(?:y|ies)\b", r"\bexamin(?:e|es|ed|ing)\b",
+        r"\binquir(?:y|ies)\b", r"\b(?:carrying out|conducting|carried out|made) (?:\w+ )?checks\b", r"\bchecks (?:on|into)\b",
+        r"\b(?:gathering|collecting|seeking) (?:more )?information\b", r"\bcontroll[io] su\b", r"\braccogli\w* informazioni\b",
+        r"\bverific(?:a|he|ando|are|ato)\b", r"\bKontrollen\b", r"\bvérifications?\b", r"\bcomprobacion\w*", r"\benquir(?:y|ies)\b", r"\bexamin(?:e|es|ed|ing)\b",
         r"\bErmittl" + _W, r"\bermittel" + _W, r"\buntersuch" + _W, r"\bUntersuchung" + _W, r"\bprüf(?:t|en|te|ten)\b",
         r"\benquêt" + _W, r"\binvestigation" + _W,
         r"\bindag" + _W, r"\binchiest[ae]\b", r"\baccertament" + _W, r"\binvestigazion" + _W,
@@ -82,7 +86,9 @@ TRIGGERS: dict[str, list[str]] = {
     ],
     "denial": [
         r"\bden(?:y|ies|ied|ying)\b", r"\bdismiss(?:ed|es)\b", r"\brejected\b[^.;]{0,30}\b(?:report|allegation|claim|accusation)s?\b",
-        r"\bnonsense\b", r"\bbaseless\b", r"\bunfounded\b", r"\bfabricat" + _W, r"\bsmear" + _W,
+        r"\bnonsense\b", r"\bbaseless\b", r"\bno (?:evidence|proof|indication)s? (?:of|that)\b",
+        r"\bkeine (?:Hinweise|Belege|Beweise)\b", r"\baucune preuve\b", r"\bnessuna prova\b", r"\bninguna prueba\b",
+        r"\bgeen (?:bewijs|aanwijzingen)\b", r"\bnão encontr\w+ (?:provas|indícios)\b", r"\bnenhuma prova\b", r"\binga bevis\b", r"\bunfounded\b", r"\bfabricat" + _W, r"\bsmear" + _W,
         r"\bbestreit" + _W, r"\bbestritten\b", r"\bdementier" + _W, r"\bzurückgewiesen\b", r"\bweist\b[^.;]{0,40}\bzurück\b",
         r"\bdément" + _W, r"\bdément\b", r"\bnié\b", r"\bnie\b", r"\binfondé" + _W,
         r"\bsmenti" + _W, r"\bnega(?:to)?\b", r"\binfondat" + _W, r"\brespint" + _W,
@@ -93,7 +99,9 @@ TRIGGERS: dict[str, list[str]] = {
     "no_response": [
         r"\b(?:have|has|had) yet to (?:respond|react|comment|act|take)\w*", r"\b(?:have|has|had) not (?:yet )?(?:publicly )?(?:responded|reacted|commented|acted)\b",
         r"\bno (?:public |official )?(?:response|reaction)\b", r"\bdid not respond\b", r"\bremained silent\b",
-        r"\bnicht reagiert\b", r"\bkeine Reaktion\b", r"\bpas (?:encore )?(?:réagi|répondu)\b", r"\baucune réaction\b",
+        r"\b(?:have|has|had) not (?:yet )?taken (?:any )?(?:action|steps|measures)\b", r"\bno action\b",
+        r"\bnicht\b[^.;]{0,40}\breagiert\b", r"\bnon (?:ha|hanno) (?:ancora )?commentato\b", r"\bno se ha pronunciado\b",
+        r"\bguarda(?:n)? silencio\b", r"\bnicht reagiert\b", r"\bkeine Reaktion\b", r"\bpas (?:encore )?(?:réagi|répondu)\b", r"\baucune réaction\b",
         r"\bnon (?:hanno|ha) (?:ancora )?(?:risposto|reagito)\b", r"\bnessuna (?:risposta|reazione)\b",
         r"\bno (?:han|ha) (?:respondido|reaccionado)\b", r"\bsin respuesta\b", r"\bninguna respuesta\b",
         r"\b(?:nog )?niet gereageerd\b", r"\bgeen reactie\b",
@@ -158,10 +166,17 @@ NEGATION_RE = re.compile(
 )
 # A call for action is not an action: "urged governments to investigate".
 MODAL_RE = re.compile(
-    r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? (?:on|for)|demand\w*|should|must|would like|ought|need to|"
-    r"asked|appeal\w*|wants?|fordert\w*|sollte\w*|müssen|appell\w*|demande\w*|devrai\w*|chiede\w*|"
-    r"dovrebbe\w*|invita\w*|pide\w*|insta\w*|debería\w*|roept\w* op|zou\w* moeten|pede\w*|deveria\w*|"
-    r"uppmana\w*|borde|whether|could|might|possibly|potential)\b|呼吁|呼籲|敦促|要求|应该|應該|是否|可能",
+    r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? (?:on|for)|should|must|would like|ought|need to|"
+    r"appeal\w*|wants?|sollte\w*|müssen|appell\w*|devrai\w*|"
+    r"dovrebbe\w*|invita\w*|insta\w*|debería\w*|roept\w* op|zou\w* moeten|deveria\w*|"
+    r"uppmana\w*|borde|whether|could|might|possibly|potential)\b|呼吁|呼籲|敦促|应该|應該|是否|可能",
+    re.I,
+)
+# Asking is an action of whoever asks: "the Netherlands asked China to close" is the Dutch
+# government's act, "Safeguard Defenders asked governments to investigate" is nobody's.
+ASK_RE = re.compile(
+    r"\b(?:ask(?:s|ed)?|demand\w*|request\w*|fordert\w*|forderte\w*|demande\w*|chiede\w*|chiesto|pide\w*|pidió|"
+    r"vraagt|vroeg|gevraagd|pede\w*|pediu|begär\w*|kräv\w*)\b|要求",
     re.I,
 )
 # Clause boundaries for the negation and modality windows.

@@ -29,6 +29,7 @@ class _Entry:
     exact: bool  # the text must match with its case as given (acronyms such as "US")
     stem: bool  # up to STEM_SUFFIX more letters may follow
     form: str  # the term as given, for exact matches
+    genitive: bool = False  # may take a genitive "s" ("Sveriges", "Deutschlands", "Chinas")
 
 
 def lower_same_length(text: str) -> str:
@@ -66,14 +67,15 @@ class Gazetteer:
         self._built = False
 
     def add(self, term: str, payload: Any, *, capital: bool = False, exact: bool = False,
-            stem: bool = False) -> None:
+            stem: bool = False, genitive: bool = False) -> None:
         term = term.strip()
         if not term:
             return
         terms = han_variants(term) if has_han(term) else {term}
         for t in terms:
             key = lower_same_length(t)
-            entry = _Entry(payload, capital and not has_han(t), exact, stem and not has_han(t), t)
+            latin = not has_han(t)
+            entry = _Entry(payload, capital and latin, exact, stem and latin, t, genitive and latin and not exact)
             bucket = self._entries.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
@@ -120,6 +122,8 @@ class Gazetteer:
                     return None
                 return m_end
             if last.isalnum() and end < n and text[end].isalnum():
+                if entry.genitive and text[end] == "s" and not (end + 1 < n and text[end + 1].isalnum()):
+                    return end + 1
                 return None
         return end
 

@@ -11,7 +11,7 @@ from tnrwatch.extraction.matcher import Gazetteer, has_han
 # Capitalised words that are also city names but far more often something else.
 _NOT_CITIES = {
     "police", "mobile", "reading", "nice", "split", "bath", "best", "mode", "union", "march", "said",
-    "man", "sale", "victoria", "independence", "providence", "concord", "aurora", "florence",
+    "man", "sale", "victoria", "independence", "providence", "concord", "aurora",
     "university", "central", "national", "federal", "republic", "interior", "justice", "monitor",
     "service", "bureau", "county", "city", "province", "state", "government", "minister", "president",
     "china", "chinese", "europe", "african", "san", "santa", "saint", "mont", "nord", "sud", "east", "west",

@@ -24,6 +24,7 @@ from tnrwatch.extraction.lexicon import (
     LIST_GLUE_RE,
     LOCATIVE_PREPOSITIONS,
     EMBASSY_RE,
+    ASK_RE,
     MODAL_RE,
     NEGATION_RE,
     NON_ACTOR_PREPOSITIONS,
@@ -83,9 +84,18 @@ def _negated(text: str, s_start: int, trig: Trigger) -> bool:
     return bool(NEGATION_RE.search(window)) or bool(NEGATION_RE.search(text[trig.start:trig.end]))
 
 
-def _modal(text: str, s_start: int, trig: Trigger) -> bool:
+def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[Match]) -> bool:
     lo = max(_clause_start(text, s_start, trig.start), trig.start - 80)
-    return bool(MODAL_RE.search(text, lo, trig.start))
+    if MODAL_RE.search(text, lo, trig.start):
+        return True
+    ask = None
+    for ask in ASK_RE.finditer(text, lo, trig.end):
+        pass
+    if ask is None:
+        return False
+    # Asked by a government named before the verb: its act. Otherwise a request to it.
+    return not any(m.payload and m.end <= ask.start() and _eligible_before(text, m, s_start, s_end, trig.action)
+                   for m in countries)
 
 
 def _governed(text: str, m: Match, s_end: int) -> bool:
@@ -163,10 +173,11 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
     triggers = find_triggers(text, s_start, s_end)
     acted: list[str] = []
     for trig in triggers:
-        if _negated(text, s_start, trig) or _modal(text, s_start, trig):
+        if _negated(text, s_start, trig) or _modal(text, s_start, s_end, trig, countries):
             continue
         actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
-        if not actors and has_gov and cities and not [m for m in countries if m.payload]:
+        if not actors and has_gov and cities and not [
+                m for m in countries if m.payload and m.payload.iso2 != "CN"]:
             # "la Procura di Firenze ha aperto un'inchiesta": the city says which country.
             actors, confidence = [cities[0].payload.countries[0][0]], 0.5
         if not actors:

@@ -20,7 +20,7 @@ STATION_RE = re.compile(
     r"\bpolitiebureaus?\b|\bpolitieposten?\b|\bservicestations?\b|\bsteunpunt\w*|"
     r"\besquadras?\b|\bdelegacias?\b|\bpostos? de pol[ií]cia\b|\besta(?:ção|ções|cao|coes) de pol[ií]cia\b|"
     r"\bpolisstation\w*|\bpoliskontor\w*|"
-    r"海外110|海外警[务務]|[警侨僑华華]*服[务務]站|服[务務]中心|[联聯]络站|[联聯]絡站|警[务務]站|派出所",
+    r"海外110|海外警[务務]|警察站|警察局|警站|[警侨僑华華]*服[务務]站|服[务務]中心|[联聯]络站|[联聯]絡站|警[务務]站|派出所",
     re.I,
 )
 # "public security bureau" and its translations; "police" only right next to a Chinese place.
@@ -57,8 +57,13 @@ _GOVERNED_PLACE = re.compile(
 _GLUE = re.compile(r"^\s*(?:,|and|und|et|e|y|en|och|和|、|与|與|及)\s*$", re.I)
 
 
+_NEW_YORK = {"New York City", "Manhattan", "Brooklyn", "Queens", "The Bronx", "Staten Island"}
+# "the Rotterdam office", "the Prague station": the city names the station.
+_STATION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:police\s+)?(?:stations?|offices?|outposts?|cent(?:re|er)s?|branch)\b", re.I)
+
+
 def city_name(ref) -> str:
-    return "New York" if ref.name == "New York City" else ref.name
+    return "New York" if ref.name in _NEW_YORK else ref.name
 
 
 def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
@@ -74,9 +79,9 @@ def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
         chained = located and _GLUE.match(text[located[-1].end:m.start])
         if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
             continue
-        if EMBASSY_RE.search(head) or _GOVERNED_PLACE.search(head):
+        if (EMBASSY_RE.search(head) and _LOCATIVE.search(head)) or _GOVERNED_PLACE.search(head):
             continue
-        if not (_LOCATIVE.search(head) or chained or has_han(m.payload.name + text[m.start:m.end])):
+        if not (_LOCATIVE.search(head) or chained or _STATION_AFTER.match(text[m.end:m.end + 30]) or has_han(m.payload.name + text[m.start:m.end])):
             continue
         located.append(m)
         options = dict(m.payload.countries)
