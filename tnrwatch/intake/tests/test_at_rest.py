@@ -95,3 +95,29 @@ def test_no_identifiers_in_logs_or_tables(server):
     access_log = (server.log_dir / "access.log").read_text()
     assert "/report/" in access_log  # the access log is on, in the safe format
     assert "127.0.0.1" not in access_log
+
+
+def test_retention_deletes_closed_reports_without_readable_remnants(server):
+    # Given two reports with files, one closed long ago
+    marker = secrets.token_hex(16)
+    kept = server.submit({"what_happened": "stays", "wants_reply": "no"}, [("a.bin", os.urandom(1000))])[1]
+    gone = server.submit({"what_happened": f"goes {marker}", "wants_reply": "no"}, [("b.bin", os.urandom(100_000))])[1]
+    gone_id, gone_ct = server.report_for(gone)
+    (gone_blob,) = server.attachment_blobs(gone_id)
+    import sqlite3
+
+    with sqlite3.connect(server.data_dir / "tnrwatch.sqlite3", timeout=30) as conn:
+        conn.execute("UPDATE intake_report SET state='closed', closed_at='2000-01-01 00:00:00' WHERE id = ?", (gone_id,))
+    # When the retention job runs
+    assert "1 closed report(s) deleted" in server.manage("intake_purge")
+    # Then the closed report, its file and every trace of its ciphertext are gone from the disk
+    assert server.report_for(gone) is None and server.report_for(kept) is not None
+    assert not gone_blob.exists()
+    fragments = [bytes(gone_ct[i:i + 48]) for i in range(0, len(gone_ct) - 48, max(48, len(gone_ct) // 8))]
+    for path in (server.data_dir / "tnrwatch.sqlite3", server.data_dir / "tnrwatch.sqlite3-wal"):
+        if path.exists():
+            for fragment in fragments:
+                assert not file_contains(path, fragment), f"ciphertext remnant in {path.name}"
+    with server.db() as conn:
+        actions = [row[0] for row in conn.execute("SELECT action FROM registry_auditentry WHERE subject_id = ?", (str(gone_id),))]
+    assert "intake.report_deleted" in actions
