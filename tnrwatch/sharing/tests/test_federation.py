@@ -1,0 +1,112 @@
+"""Two instances over loopback: this test's instance pulls a second tnrwatch server (its own data
+folder and SQLite database, a separate process on 127.0.0.1) and converges on its record."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tnrwatch.registry import models as m
+from tnrwatch.registry import services as rs
+from tnrwatch.sharing.federation import subscription_pull, sync_partners
+from tnrwatch.sharing.models import StixObjectRef
+from tnrwatch.sharing.services import partner_create, subscription_create
+
+ROOT = Path(__file__).resolve().parents[3]
+SETUP = """
+from tnrwatch.sharing.tests.factories import build_record
+from tnrwatch.sharing.services import partner_create
+from tnrwatch.sharing.models import Collection
+import json
+build_record()
+partner, token = partner_create(actor=None, name="Instance A", max_marking="amber", read=["record"])
+print(json.dumps({"token": token, "collection": str(Collection.objects.get(slug="record").id)}))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def peer(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("peer")
+    env = {k: val for k, val in os.environ.items() if k not in ("DATABASE_URL", "TNR_REQUIRE_POSTGRES")}
+    env.update(TNR_DATA_DIR=str(data_dir), TNR_ENV="test", DJANGO_SETTINGS_MODULE="tnrwatch.config.settings")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT, timeout=600)
+    out = subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    info = json.loads(out.stdout.strip().splitlines()[-1])
+    port = _free_port()
+    server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(base + "/taxii2/", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the peer instance did not start")
+        yield {"api_root": base + "/taxii2/api/", **info}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_two_instances_converge_and_a_second_pull_changes_nothing(peer):
+    # Given this instance already knows the Rotterdam station under its own id,
+    nl = m.Country.objects.get(iso2="NL")
+    mine = rs.station_create(actor_label="t", name_en="Fuzhou police service station Rotterdam", country=nl, marking="clear")
+    partner, _token = partner_create(actor=None, name="Instance B", max_marking="amber", read=["record"])
+    sub = subscription_create(actor=None, partner=partner, api_root_url=peer["api_root"],
+                              collection_id=peer["collection"], remote_token=peer["token"])
+    # When it pulls the peer's collection,
+    result = subscription_pull(subscription=sub)
+    assert "error" not in result, result
+    # Then the peer's stations arrive (AMBER too, as granted), the known one linked, not duplicated,
+    assert m.Station.objects.filter(name_en="Fuzhou police service station Rotterdam").count() == 1
+    assert StixObjectRef.objects.filter(subject_type="station", subject_id=mine.pk, partner=partner).exists()
+    berlin = m.Station.objects.get(name_en="Qingtian service station Berlin")
+    assert berlin.marking == "amber"
+    # and claims arrive citing the partner's feed, with the partner's quote and marking.
+    evidence = m.Evidence.objects.filter(claim__subject_type="station", claim__subject_id=mine.pk)
+    assert evidence.exists()
+    ev = evidence.get()
+    assert ev.source.kind == "partner" and ev.source.title == "Partner feed: Instance B"
+    assert ev.quote.startswith("the Dutch and Irish governments") and ev.marking == "clear"
+    assert "International concern grows" in ev.location  # the original source is named
+    assert m.GovernmentResponse.objects.filter(country=nl, action="closure_ordered").count() == 1
+    assert m.Organization.objects.filter(name_en="Fuzhou Public Security Bureau").count() == 1
+    counts = [model.objects.count() for model in (m.Station, m.Organization, m.Claim, m.Evidence, m.Source,
+                                                  m.GovernmentResponse, m.Incident, StixObjectRef)]
+    # A second pull (the scheduled job) changes nothing.
+    again = sync_partners()
+    assert again[0]["created"] == {} and again[0]["linked"] == {}
+    assert counts == [model.objects.count() for model in (m.Station, m.Organization, m.Claim, m.Evidence, m.Source,
+                                                          m.GovernmentResponse, m.Incident, StixObjectRef)]
+    sub.refresh_from_db()
+    assert sub.last_pull_at is not None
+    assert m.AuditEntry.objects.filter(action="partner.pull").count() == 2
+
+
+@pytest.mark.django_db
+def test_an_unreachable_peer_is_recorded_not_raised():
+    partner, _token = partner_create(actor=None, name="Gone", max_marking="clear", read=["record"])
+    sub = subscription_create(actor=None, partner=partner, api_root_url=f"http://127.0.0.1:{_free_port()}/taxii2/api/",
+                              collection_id="x", remote_token="t")
+    result = subscription_pull(subscription=sub)
+    assert result["error"].startswith("fetch failed")
