@@ -1,0 +1,42 @@
+"""Forms of the review pages: parse and bound the input; the services validate the meaning."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tnrwatch.registry import vocabulary as v
+from tnrwatch.registry.merge import MERGEABLE
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise forms.ValidationError("NUL characters are not allowed.")
+    return value
+
+
+class CorrectionForm(forms.Form):
+    country = forms.CharField(max_length=2, required=False, help_text="ISO 3166-1 alpha-2, e.g. NL")
+    action = forms.ChoiceField(choices=[("", "—")] + list(v.RESPONSE_ACTIONS.items()), required=False)
+    city = forms.CharField(max_length=200, required=False, validators=[_no_nul])
+    operator = forms.CharField(max_length=300, required=False, validators=[_no_nul])
+    value = forms.DecimalField(required=False, min_value=0, max_value=10**12 - 1, decimal_places=2, max_digits=16)
+    what = forms.CharField(max_length=300, required=False, validators=[_no_nul])
+    date = forms.RegexField(regex=r"^\d{4}(-\d{2}(-\d{2})?)?$", required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD")
+
+    def corrections(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("value") is not None:
+            number = data["value"]
+            data["value"] = int(number) if number == int(number) else float(number)
+        return {k: (val if val not in ("",) else None) for k, val in data.items()}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(max_length=2000, required=False, validators=[_no_nul])
+
+
+class MergeForm(forms.Form):
+    subject_type = forms.ChoiceField(choices=[(k, k) for k in MERGEABLE])
+    kept = forms.IntegerField(min_value=1, max_value=2**62)
+    merged = forms.IntegerField(min_value=1, max_value=2**62)
+    reason = forms.CharField(max_length=1000, required=False, validators=[_no_nul])

@@ -1,0 +1,259 @@
+"""The review pages, through the real HTTP stack and database: roles, highlighting, decisions, audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tnrwatch.ingestion.models import Candidate, Document, IngestJob
+from tnrwatch.ingestion.services import candidates_propose
+from tnrwatch.registry import services
+from tnrwatch.registry.models import (
+    AuditEntry,
+    Claim,
+    Country,
+    GovernmentResponse,
+    Organization,
+    Station,
+)
+
+TEXT = (
+    "On 1 November 2022 the Dutch government ordered the closure of two police stations. "
+    "One station in Rotterdam was run by the Fuzhou Public Security Bureau. "
+    "青田县公安局 also opened a station. Safeguard Defenders counted 54 stations."
+)
+
+
+def _span(quote: str) -> tuple[int, int]:
+    start = TEXT.index(quote)
+    return start, start + len(quote)
+
+
+def _candidate(kind: str, quote: str, **fields):
+    start, end = _span(quote)
+    return {"kind": kind, "quote": quote, "start": start, "end": end, "lang": "en", "confidence": 0.8,
+            "country": None, "action": None, "city": None, "operator": None, "value": None, "what": None,
+            "date": None, **fields}
+
+
+@pytest.fixture
+def source(db):
+    src = services.source_create(actor_label="t", title="Dutch order closure", sha256="c" * 64, text=TEXT, language="en")
+    candidates_propose(source=src, document=None, candidates=[
+        _candidate("response", "the Dutch government ordered the closure of two police stations",
+                   country="NL", action="closure_ordered", date="2022-11-01"),
+        _candidate("station", "One station in Rotterdam was run by the Fuzhou Public Security Bureau",
+                   country="NL", city="Rotterdam", operator="Fuzhou Public Security Bureau"),
+        _candidate("operator", "青田县公安局", operator="Qingtian County Public Security Bureau"),
+        _candidate("figure", "counted 54 stations", value=54, what="stations"),
+        _candidate("country", "Dutch", country="NL"),  # a bare mention: context, not proposed
+    ])
+    return src
+
+
+def _cand(source, kind):
+    return Candidate.objects.get(source=source, kind=kind)
+
+
+def _clean_markup(html: str) -> None:
+    assert "<script" not in html
+    assert " style=" not in html
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst", "reviewer", "read_only"])
+def test_every_staff_role_sees_the_queue_and_the_source(staff_client, source, role):
+    client = staff_client(role)
+    page = client.get("/ingestion/")
+    assert page.status_code == 200
+    assert "Dutch order closure" in page.content.decode()
+    detail = client.get(f"/ingestion/sources/{source.pk}/")
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    _clean_markup(html)
+    # candidates are highlighted server-side by their offsets
+    assert '<mark class="k-response st-pending"' in html
+    assert ">the Dutch government ordered the closure of two police stations</mark>" in html
+    assert "青田县公安局</mark>" in html
+    assert Candidate.objects.filter(source=source).count() == 4  # the bare country mention was not proposed
+
+
+def test_anonymous_is_sent_to_login(client, source):
+    response = client.get("/ingestion/")
+    assert response.status_code == 302
+    assert "/accounts/" in response["Location"]
+    response = client.post(f"/ingestion/candidates/{_cand(source, 'response').pk}/accept/")
+    assert response.status_code == 302
+    assert _cand(source, "response").status == "pending"
+
+
+def test_read_only_cannot_decide(staff_client, source):
+    client = staff_client("read_only")
+    response = client.post(f"/ingestion/candidates/{_cand(source, 'response').pk}/accept/")
+    assert response.status_code == 403
+    assert client.post(f"/ingestion/candidates/{_cand(source, 'figure').pk}/reject/").status_code == 403
+    assert not Claim.objects.exists()
+
+
+def test_accepting_a_response_creates_the_response_and_a_claim_with_the_quote(staff_client, source):
+    client = staff_client("reviewer")
+    candidate = _cand(source, "response")
+    response = client.post(f"/ingestion/candidates/{candidate.pk}/accept/")
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == "accepted"
+    gov = GovernmentResponse.objects.get()
+    assert (gov.country.iso2, gov.action, str(gov.date)) == ("NL", "closure_ordered", "2022-11-01")
+    claim = candidate.claim
+    assert (claim.subject_type, claim.subject_id, claim.prop, claim.value) == ("response", gov.pk, "action", "closure_ordered")
+    evidence = claim.evidence.get()
+    assert evidence.source == source
+    assert evidence.quote == "the Dutch government ordered the closure of two police stations"
+    assert TEXT[evidence.start:evidence.end] == evidence.quote
+    assert AuditEntry.objects.filter(action="candidate.accept", subject_id=str(candidate.pk)).exists()
+    assert AuditEntry.objects.filter(action="response.create").exists()
+    assert AuditEntry.objects.filter(action="claim.create").exists()
+    # accepting twice is refused with a message, not an error page
+    again = client.post(f"/ingestion/candidates/{candidate.pk}/accept/", follow=True)
+    assert again.status_code == 200
+    assert "already accepted" in again.content.decode()
+
+
+def test_accepting_a_station_links_place_operator_and_existing_entities(staff_client, source):
+    cn = Country.objects.get(iso2="CN")
+    fuzhou = services.organization_create(actor_label="t", kind="operating_bureau", name_en="Fuzhou Public Security Bureau",
+                                          name_zh="福州市公安局", country=cn)
+    client = staff_client("analyst")
+    client.post(f"/ingestion/candidates/{_cand(source, 'station').pk}/accept/")
+    station = Station.objects.get()
+    assert (station.country.iso2, station.place.name_en, station.operator) == ("NL", "Rotterdam", fuzhou)
+    assert Claim.objects.filter(subject_type="station", subject_id=station.pk, prop="location", value="Rotterdam, NL").exists()
+    assert Claim.objects.filter(subject_type="station", subject_id=station.pk, prop="operator").exists()
+    # a second source naming the same station links to it instead of creating another
+    other = services.source_create(actor_label="t", title="Other", sha256="d" * 64, text=TEXT)
+    candidates_propose(source=other, document=None, candidates=[
+        _candidate("station", "One station in Rotterdam", country="NL", city="Rotterdam")])
+    linked = Candidate.objects.get(source=other)
+    assert (linked.match_type, linked.match_id) == ("station", station.pk)
+
+
+def test_operator_named_in_chinese_links_to_the_existing_bureau(staff_client, db):
+    cn = Country.objects.get(iso2="CN")
+    # the registry knows the bureau under its English and traditional-script names
+    qingtian = services.organization_create(actor_label="t", kind="operating_bureau",
+                                            name_en="Qingtian County Public Security Bureau", name_zh="青田縣公安局", country=cn)
+    src = services.source_create(actor_label="t", title="Notice", sha256="e" * 64, text=TEXT)
+    candidates_propose(source=src, document=None, candidates=[_candidate("operator", "青田县公安局", operator="青田县公安局")])
+    candidate = Candidate.objects.get(source=src)
+    assert (candidate.match_type, candidate.match_id) == ("organization", qingtian.pk)
+    staff_client("analyst").post(f"/ingestion/candidates/{candidate.pk}/accept/")
+    assert Organization.objects.count() == 1
+    assert Claim.objects.get().subject_id == qingtian.pk
+
+
+def test_rejected_candidate_is_not_proposed_again(staff_client, source):
+    client = staff_client("reviewer")
+    candidate = _cand(source, "figure")
+    response = client.post(f"/ingestion/candidates/{candidate.pk}/reject/", {"reason": "counts offices, not stations"})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == "rejected"
+    assert candidate.reason == "counts offices, not stations"
+    assert AuditEntry.objects.filter(action="candidate.reject", subject_id=str(candidate.pk)).exists()
+    # When the extractor proposes the same thing again (e.g. the source is re-extracted)
+    created = candidates_propose(source=source, document=None,
+                                 candidates=[_candidate("figure", "counted 54 stations", value=54, what="stations")])
+    # Then nothing new waits for review
+    assert created == 0
+    assert Candidate.objects.filter(source=source, kind="figure").count() == 1
+
+
+def test_correct_then_accept(staff_client, source):
+    client = staff_client("analyst")
+    candidate = _cand(source, "figure")
+    form = client.get(f"/ingestion/candidates/{candidate.pk}/correct/")
+    assert form.status_code == 200
+    _clean_markup(form.content.decode())
+    # invalid corrections are form errors, never a 500
+    bad = client.post(f"/ingestion/candidates/{candidate.pk}/correct/", {"value": "many", "country": "ZZ"})
+    assert bad.status_code == 400
+    huge = client.post(f"/ingestion/candidates/{candidate.pk}/correct/", {"value": "54", "what": "x" * 1_000_000})
+    assert huge.status_code == 400
+    nul = client.post(f"/ingestion/candidates/{candidate.pk}/correct/", {"value": "54", "what": "a\x00b"})
+    assert nul.status_code == 400
+    unknown = client.post(f"/ingestion/candidates/{candidate.pk}/correct/", {"value": "54", "country": "ZZ"})
+    assert unknown.status_code == 400
+    assert "Unknown country code" in unknown.content.decode()
+    ok = client.post(f"/ingestion/candidates/{candidate.pk}/correct/",
+                     {"value": "55", "what": "persuaded to return", "country": ""})
+    assert ok.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == "accepted"
+    assert candidate.accepted_fields["value"] == 55
+    claim = candidate.claim
+    assert (claim.subject_type, claim.prop, claim.value) == ("figure", "value", "55")
+    entry = AuditEntry.objects.get(action="candidate.accept", subject_id=str(candidate.pk))
+    assert entry.data["corrected"]["value"] == 55
+
+
+def test_hostile_input_gets_4xx_not_500(staff_client, source):
+    client = staff_client("analyst")
+    assert client.get("/ingestion/sources/999999/").status_code == 404
+    assert client.post("/ingestion/candidates/999999/accept/").status_code == 404
+    assert client.get("/ingestion/candidates/1/accept/").status_code == 405
+    candidate = _cand(source, "operator")
+    response = client.post(f"/ingestion/candidates/{candidate.pk}/reject/", {"reason": "x" * 5000}, follow=True)
+    assert response.status_code == 200
+    candidate.refresh_from_db()
+    assert candidate.status == "pending"
+    assert client.get("/ingestion/documents/?status=\x00&job=abc&page=-1").status_code == 200
+    assert client.get("/ingestion/merge/?subject_type=planet&kept=x").status_code == 400
+    assert client.get("/ingestion/merge/?subject_type=station&kept=1&merged=999").status_code == 404
+
+
+def test_documents_page_shows_status_and_errors(staff_client, db):
+    job = IngestJob.objects.create(label="t", total=2)
+    Document.objects.create(job=job, origin="/data/bomb.zip", status="failed",
+                            error="Archives and compressed files are not accepted (zip): unpack them")
+    Document.objects.create(job=job, origin="https://example.org/a", status="queued")
+    client = staff_client("read_only")
+    page = client.get(f"/ingestion/documents/?job={job.pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    _clean_markup(html)
+    assert "/data/bomb.zip" in html and "Archives and compressed files are not accepted" in html
+    assert "failed: 1" in html and "queued: 1" in html
+    only_failed = client.get("/ingestion/documents/?status=failed").content.decode()
+    assert "example.org" not in only_failed
+
+
+def test_merge_is_reviewed_and_can_be_undone_through_the_pages(staff_client, db):
+    cn = Country.objects.get(iso2="CN")
+    kept = services.organization_create(actor_label="t", kind="operating_bureau", name_en="Fuzhou Public Security Bureau",
+                                        name_zh="福州市公安局", country=cn)
+    merged = services.organization_create(actor_label="t", kind="operating_bureau", name_en="Fuzhou police",
+                                          name_zh="福州市公安局", country=cn)
+    reviewer = staff_client("reviewer", username="rev")
+    listing = reviewer.get("/ingestion/duplicates/")
+    assert listing.status_code == 200
+    assert f"kept={kept.pk}&amp;merged={merged.pk}" in listing.content.decode()
+    url = f"/ingestion/merge/?subject_type=organization&kept={kept.pk}&merged={merged.pk}"
+    assert reviewer.get(url).status_code == 403  # merging is for analysts and admins
+    analyst = staff_client("analyst", username="ana")
+    preview = analyst.get(url)
+    assert preview.status_code == 200
+    _clean_markup(preview.content.decode())
+    done = analyst.post("/ingestion/merge/", {"subject_type": "organization", "kept": kept.pk, "merged": merged.pk,
+                                              "reason": "same bureau"})
+    assert done.status_code == 302
+    assert not Organization.objects.filter(pk=merged.pk).exists()
+    entry = AuditEntry.objects.get(action="entity.merge")
+    assert entry.actor_label == "ana" and entry.data["reason"] == "same bureau"
+    merges = analyst.get("/ingestion/merges/").content.decode()
+    assert f"/ingestion/merges/{entry.pk}/undo/" in merges
+    assert analyst.post(f"/ingestion/merges/{entry.pk}/undo/").status_code == 302
+    assert Organization.objects.filter(pk=merged.pk).exists()
+    assert AuditEntry.objects.filter(action="entity.unmerge").count() == 1
+    again = analyst.post(f"/ingestion/merges/{entry.pk}/undo/", follow=True)
+    assert "already undone" in again.content.decode()
+    # an audit row that is not a merge cannot be "undone"
+    other = AuditEntry.objects.filter(action="organization.create").first()
+    assert analyst.post(f"/ingestion/merges/{other.pk}/undo/").status_code == 404

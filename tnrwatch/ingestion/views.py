@@ -1,0 +1,172 @@
+"""Staff pages of ingestion: the review queue, a source with its candidates highlighted, the
+documents with their status and errors, and the reviewed merge of duplicate entities.
+
+Thin views: parse, check access, call one service or selector, render. No JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
+from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
+from tnrwatch.registry.merge import MERGEABLE, duplicate_pairs, entity_merge, entity_unmerge
+from tnrwatch.registry.models import Alias, AuditEntry, Claim, Source
+
+from . import review, selectors
+from .forms import CorrectionForm, MergeForm, RejectForm
+from .models import Candidate, Document
+
+
+@require_GET
+@staff_view(*ALL_STAFF)
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "ingestion/queue.html", {
+        "page": selectors.review_queue(page=request.GET.get("page")),
+        "counts": selectors.status_counts(),
+        "jobs": selectors.recent_jobs(),
+    })
+
+
+@require_GET
+@staff_view(*ALL_STAFF)
+def source(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = access_object(request.user, Source, pk)
+    return render(request, "ingestion/source.html", selectors.source_review(obj))
+
+
+def _back(candidate: Candidate) -> HttpResponse:
+    return redirect(reverse("ingestion:source", args=[candidate.source_id]) + f"#c{candidate.pk}")
+
+
+@require_POST
+@staff_view(*REVIEWERS)
+def candidate_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = access_object(request.user, Candidate, pk, *REVIEWERS)
+    try:
+        claim = review.candidate_accept(actor=request.user, candidate=candidate)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _back(candidate)
+    messages.success(request, f"Accepted: claim {claim.pk} ({claim.prop} = {claim.value}).")
+    return _back(candidate)
+
+
+@require_POST
+@staff_view(*REVIEWERS)
+def candidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = access_object(request.user, Candidate, pk, *REVIEWERS)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The reason is too long or not valid.")
+        return _back(candidate)
+    try:
+        review.candidate_reject(actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _back(candidate)
+    messages.success(request, "Rejected; it will not be proposed again.")
+    return _back(candidate)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(*REVIEWERS)
+def candidate_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = access_object(request.user, Candidate, pk, *REVIEWERS)
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                review.candidate_accept(actor=request.user, candidate=candidate, corrections=form.corrections())
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Corrected and accepted.")
+                return _back(candidate)
+        status = 400
+    else:
+        form = CorrectionForm(initial={k: v for k, v in candidate.fields.items() if v is not None})
+        status = 200
+    return render(request, "ingestion/correct.html", {"candidate": candidate, "form": form}, status=status)
+
+
+@require_GET
+@staff_view(*ALL_STAFF)
+def documents(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    job = request.GET.get("job", "")
+    return render(request, "ingestion/documents.html", {
+        "page": selectors.document_list(status=status, job=job, page=request.GET.get("page")),
+        "counts": selectors.status_counts(job=job),
+        "status": status if status in Document.Status.values else "",
+        "job": job if job.isdigit() else "",
+        "statuses": Document.Status.values,
+    })
+
+
+@require_GET
+@staff_view(*ALL_STAFF)
+def duplicates(request: HttpRequest) -> HttpResponse:
+    return render(request, "ingestion/duplicates.html", {"pairs": duplicate_pairs()})
+
+
+def _entity_summary(subject_type: str, pk: int) -> dict:
+    model = MERGEABLE[subject_type]
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFoundOrForbiddenError()
+    return {
+        "obj": obj,
+        "aliases": list(Alias.objects.filter(subject_type=subject_type, subject_id=pk).values_list("name", flat=True)[:50]),
+        "claims": Claim.objects.filter(subject_type=subject_type, subject_id=pk).count(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(*EDITORS)
+def merge(request: HttpRequest) -> HttpResponse:
+    form = MergeForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return render(request, "ingestion/merge.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    if request.method == "POST":
+        try:
+            entity_merge(actor=request.user, subject_type=data["subject_type"], kept_id=data["kept"],
+                         merged_id=data["merged"], reason=data["reason"])
+        except NotFoundOrForbiddenError:
+            raise
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Merged. The merge can be undone from this list.")
+            return redirect("ingestion:merges")
+    return render(request, "ingestion/merge.html", {
+        "form": form, "subject_type": data["subject_type"],
+        "kept": _entity_summary(data["subject_type"], data["kept"]),
+        "merged": _entity_summary(data["subject_type"], data["merged"]),
+    }, status=400 if form.errors else 200)
+
+
+@require_GET
+@staff_view(*ALL_STAFF)
+def merges(request: HttpRequest) -> HttpResponse:
+    return render(request, "ingestion/merges.html", {"page": selectors.merge_list(page=request.GET.get("page"))})
+
+
+@require_POST
+@staff_view(*EDITORS)
+def unmerge(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = access_object(request.user, AuditEntry, pk, *EDITORS)
+    try:
+        entity_unmerge(actor=request.user, merge_entry_id=entry.pk)
+    except NotFoundOrForbiddenError:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The merge was undone.")
+    return redirect("ingestion:merges")
