@@ -9,11 +9,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import crypto, selectors, services
 from .config import intake_config
+from .csrf import csrf_protect_no_referrer, csrf_protect_private
 from .forms import ReceiptForm, ReplyForm, ReportForm
 from .models import ReportState
 from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler
@@ -67,7 +68,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         raise
 
 
-@csrf_protect
+@csrf_protect_private
 def _submit(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -87,6 +88,7 @@ def _submit(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpRespo
 
 
 @login_not_required
+@csrf_protect_no_referrer
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

@@ -207,3 +207,15 @@ def test_strict_headers_on_every_intake_response_including_errors(client, analys
     forged = Client(enforce_csrf_checks=True).post(reverse("intake:form"), multipart_form())
     assert forged.status_code == 403
     check_headers(forged)
+
+
+def test_csrf_accepts_the_null_origin_of_no_referrer_browsers_but_still_checks_the_token(analyst):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("intake:form"))
+    token = page.context["csrf_token"]
+    ok = client.post(reverse("intake:form"), {**multipart_form(), "csrfmiddlewaretoken": str(token)}, HTTP_ORIGIN="null")
+    assert ok.status_code == 200
+    assert client.post(reverse("intake:form"), multipart_form(), HTTP_ORIGIN="null").status_code == 403  # no token
+    forged = client.post(reverse("intake:form"), {**multipart_form(), "csrfmiddlewaretoken": str(token)}, HTTP_ORIGIN="https://evil.example")
+    assert forged.status_code == 403
+    assert Report.objects.count() == 1

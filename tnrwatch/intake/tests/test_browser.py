@@ -1,0 +1,132 @@
+"""The whole reporter flow in headless Chromium with JavaScript disabled (Tor Browser "Safest").
+
+Submit with an attachment, get the receipt, come back, read an analyst's reply, answer it — and
+no request goes to any host but the site's own. Skips with a clear message when Debian's chromium
+and chromedriver are missing, but fails under CI (CI=true), where .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+from tnrwatch.intake import crypto, services
+from tnrwatch.intake.models import Message, Report
+
+from .conftest import PASSPHRASE
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        message = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message + " — required under CI")
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-default-apps", "--disable-extensions", "--no-first-run", "--disable-domain-reliability",
+                     "--metrics-recording-only", "--no-pings"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def submit_and_wait(driver, button_selector: str, expect_selector: str):
+    """Click a submit button and wait for the next page (no JavaScript: a full page load)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, button_selector).click()
+    WebDriverWait(driver, 60).until(ec.staleness_of(old_page))
+    return WebDriverWait(driver, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, expect_selector)))
+
+
+def requested_hosts(driver) -> set[str]:
+    hosts = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if not url.startswith(("data:", "about:", "chrome")):
+                hosts.add(urlsplit(url).netloc)
+    return hosts
+
+
+def dom_resource_hosts(driver) -> set[str]:
+    from selenium.webdriver.common.by import By
+
+    hosts = set()
+    for tag, attribute in (("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("form", "action")):
+        for element in driver.find_elements(By.TAG_NAME, tag):
+            value = element.get_attribute(attribute)
+            if value:
+                hosts.add(urlsplit(value).netloc)
+    return hosts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporter_flow_without_javascript(browser, live_server, make_staff, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    analyst = make_staff("analyst", "browser-analyst")
+    services.recipient_key_create(actor=analyst, passphrase=PASSPHRASE)
+    identities = services.identities_unlock(user=analyst, passphrase=PASSPHRASE)
+    own_host = urlsplit(live_server.url).netloc
+    evidence = tmp_path / "evidence.txt"
+    evidence.write_bytes(b"a photo of the letter they left\n" * 100)
+
+    # The reporter opens the form (JavaScript is off) and sends a report with a file
+    browser.get(live_server.url + "/report/")
+    assert "Quick exit" in browser.page_source
+    browser.find_element(By.ID, "id_what_happened").send_keys("A man from the association visited my parents.")
+    browser.find_element(By.ID, "id_when").send_keys("May 2025")
+    Select(browser.find_element(By.ID, "id_country")).select_by_value("NL")
+    browser.find_element(By.CSS_SELECTOR, 'input[name="tactics"][value="family_threats"]').click()
+    browser.find_element(By.ID, "id_attachments").send_keys(str(evidence))
+    receipt = submit_and_wait(browser, "form.report-form button[type=submit]", "#receipt").text.strip()
+    assert crypto.receipt_normalize(receipt)
+    report = Report.objects.get()
+    assert report.attachments.count() == 1
+
+    # An analyst replies
+    services.message_from_analyst(actor=analyst, report=report, body="We received your file. Are your parents safe?")
+
+    # The reporter comes back with the receipt, reads the reply and answers
+    browser.get(live_server.url + "/report/follow-up/")
+    browser.find_element(By.ID, "id_receipt").send_keys(receipt)
+    submit_and_wait(browser, "main form button[type=submit].primary", "ol.thread")
+    assert "Are your parents safe?" in browser.page_source
+    browser.find_element(By.ID, "id_body").send_keys("Yes, for now. Thank you.")
+    submit_and_wait(browser, "main form button[type=submit].primary", "p.ok")
+    assert "Your message was encrypted and sent." in browser.page_source
+    reply = Message.objects.get(author="reporter")
+    assert crypto.decrypt(bytes(reply.body_ct), identities) == b"Yes, for now. Thank you."
+
+    # JavaScript really was off, and nothing was requested from another host
+    browser.get(live_server.url + "/report/")
+    assert browser.find_elements(By.TAG_NAME, "script") == []  # the reporting pages carry no script at all
+    assert dom_resource_hosts(browser) <= {own_host, ""}
+    hosts = requested_hosts(browser)
+    assert hosts and hosts <= {own_host}, hosts
