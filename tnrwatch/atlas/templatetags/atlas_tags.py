@@ -30,3 +30,12 @@ def country_name(country, language: str) -> str:  # noqa: ANN001 - a Country
 def web_url(value: str) -> bool:
     """True for a plain http(s) address, the only kind we turn into a link."""
     return isinstance(value, str) and value.lower().startswith(("https://", "http://"))
+
+
+@register.filter
+def grouped(value) -> str:  # noqa: ANN001 - an int
+    """230000 -> 230,000 in every language (the comma grouping is usual in Chinese too)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
