@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from followthemoney import model as ftm_model
 
+from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import vocabulary as v
 
 from . import stix
@@ -150,4 +151,25 @@ def export_ftm(out: IO[str], *, partner: str | None = None) -> int:
     return count
 
 
-FORMATS: dict[str, Callable[..., int]] = {"stix": export_stix, "ftm": export_ftm}
+def _partner_option(options: dict[str, Any]) -> str | None:
+    """`--partner NAME` (when the export command has it) or `--option partner=NAME`."""
+    name = options.get("partner") or (options.get("extra") or {}).get("partner")
+    if options.get("kind"):
+        raise ValidationError(f"{options.get('format')} has no --kind: it holds the whole record.")
+    unknown = set(options.get("extra") or {}) - {"partner"}
+    if unknown:
+        raise ValidationError(f"Unknown option(s): {', '.join(sorted(unknown))}; only partner=NAME.")
+    return name or None
+
+
+def write_stix(stdout: IO[str], options: dict[str, Any]) -> None:
+    """Writer for `tnrwatch export stix [--option partner=NAME]` (the export command's signature)."""
+    export_stix(stdout, partner=_partner_option(options))
+
+
+def write_ftm(stdout: IO[str], options: dict[str, Any]) -> None:
+    export_ftm(stdout, partner=_partner_option(options))
+
+
+# format name -> writer(stdout, options) -> None, merged into `tnrwatch export` (atlas owns the command).
+FORMATS: dict[str, Callable[[IO[str], dict[str, Any]], None]] = {"stix": write_stix, "ftm": write_ftm}

@@ -8,7 +8,7 @@ careless. They must never receive
 - an incident promoted from a report except through its de-identified fields (no summary, month at
   the finest, no link to a station that might point at the reporter);
 - a claim, evidence item or relationship that would reveal a record they may not see (a CLEAR claim
-  about a RED station is as revealing as the station);
+  about a RED station is as revealing as the station), or a claim without a quote they may read;
 - in public output, an incident count below `TNR_MIN_PUBLIC_COUNT` (default 3) at a finer grain
   than country and year: a count of one in a small city and month can point at a person.
 
@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from tnrwatch.registry import vocabulary as v
 
@@ -93,7 +93,14 @@ def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: Query
     if name == "registry.incident" and audience.is_public:
         qs = qs.filter(from_report=False)
     elif name == "registry.claim":
-        qs = qs.filter(_visible_subjects_q(audience))
+        # A claim leaves only with a quote the audience may read: evidence it may see, citing a
+        # source it may see (a CLEAR claim resting on a RED source stays in).
+        from tnrwatch.registry.models import Evidence, Source
+
+        readable = Evidence.objects.filter(
+            claim=OuterRef("pk"), marking__in=audience.allowed_markings(),
+            source__in=outbound_queryset(Source, audience).values("pk"))
+        qs = qs.filter(_visible_subjects_q(audience)).filter(Exists(readable))
     elif name == "registry.evidence":
         from tnrwatch.registry.models import Claim, Source
 

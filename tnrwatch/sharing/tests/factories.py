@@ -78,26 +78,32 @@ def plant_canaries() -> dict:
                              from_report=True, marking="clear")
     rs.claim_assert(actor_label=label, subject=sub, prop="detail", value=f"detail {CANARY_REPORT}", source=clear_source,
                     quote=f"the reporter said {CANARY_REPORT}", marking="clear")
-    _plant_report()
+    _plant_report(incident=sub, station=station)
     return {"red_station": red_station, "noted_station": station, "subthreshold_incident": sub}
 
 
-def _plant_report() -> None:
-    """A report in the intake app, if that app has a model for it (its engineer owns the schema)."""
+def _plant_report(incident=None, station=None) -> None:
+    """A report in the intake app (its engineer owns the schema; a field we cannot fill is skipped):
+    the canary in its receipt, key, answers, a message and an analysts' note, linked to the incident."""
     from django.apps import apps
     from django.db import transaction
 
-    for model in apps.get_app_config("intake").get_models():
-        fields = {f.name: f for f in model._meta.concrete_fields if not f.primary_key}
-        text_fields = [n for n, f in fields.items() if f.get_internal_type() in ("TextField", "CharField") and not f.choices]
-        if not text_fields:
-            continue
-        try:
-            values = {}
-            for n, f in fields.items():
-                if n in text_fields:
-                    values[n] = CANARY_REPORT[: f.max_length] if f.max_length else CANARY_REPORT
-            with transaction.atomic():
-                model.objects.create(**values)
-        except Exception:  # noqa: BLE001 - the intake schema is not ours; a report we cannot plant is skipped
-            continue
+    try:
+        Report = apps.get_model("intake", "Report")
+    except LookupError:
+        return
+    canary = CANARY_REPORT.encode()
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(receipt_hash=CANARY_REPORT, reporter_public_key=CANARY_REPORT, answers_ct=canary,
+                                           incident=incident)
+            if station is not None:
+                report.stations.add(station)
+            for name in ("Message", "Note"):
+                model = apps.get_model("intake", name)
+                fields = {"report": report, "body_ct": canary}
+                if name == "Message":
+                    fields["author"] = "reporter"
+                model.objects.create(**fields)
+    except Exception:  # noqa: BLE001 - the intake schema is not ours
+        return

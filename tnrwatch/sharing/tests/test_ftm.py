@@ -43,4 +43,28 @@ def test_ftm_export_entities_validate_and_link():
 
 
 def test_formats_registry_for_the_export_command():
+    # format name -> writer(stdout, options) -> None, the signature of atlas's export command
     assert set(FORMATS) == {"stix", "ftm"}
+
+
+def test_export_command_writes_stix_and_ftm_for_the_public_or_a_partner(capsys):
+    from django.core.management import call_command
+
+    from tnrwatch.sharing.services import partner_create
+
+    build_record()
+    partner_create(actor=None, name="P", max_marking="amber", read=["record"])
+    call_command("export", "stix")
+    public = json.loads(capsys.readouterr().out)
+    call_command("export", "stix", "--option", "partner=P")
+    partner = json.loads(capsys.readouterr().out)
+    assert public["type"] == "bundle" and len(partner["objects"]) > len(public["objects"])
+    call_command("export", "ftm")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(json.loads(line)["schema"] for line in lines)
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("export", "stix", "--option", "partner=Nobody")
+    with pytest.raises(CommandError):
+        call_command("export", "stix", "--option", "colour=red")
