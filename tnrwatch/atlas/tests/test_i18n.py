@@ -53,3 +53,40 @@ def test_language_switch_refuses_a_foreign_next_url(client):
 def test_accept_language_header_is_honoured(client, atlas_record):
     html = client.get(reverse("atlas:home"), HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
     assert "勒令關閉" in html or '<html lang="zh-hant">' in html
+
+
+def _po_entries(path):
+    """(msgid, msgstr) of every translated, non-fuzzy entry of a .po file (singular form)."""
+    import re
+
+    def unquote(block: str) -> str:
+        parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
+        return "".join(parts).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+    for entry in path.read_text(encoding="utf-8").split("\n\n")[1:]:
+        if "#, fuzzy" in entry or "msgid " not in entry:
+            continue
+        head = re.search(r'^msgid ((?:".*"\n?)+)', entry + "\n", re.M)
+        if head is None:  # an obsolete (#~) entry
+            continue
+        msgid = unquote(head.group(1))
+        found = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', entry + "\n", re.M)
+        msgstr = unquote(found.group(1)) if found else ""
+        if msgid and msgstr:
+            yield msgid, msgstr
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_committed_mo_files_match_the_po_files(locale):
+    # The compiled catalogues are committed so that a fresh clone shows Chinese without gettext
+    # installed; this fails when someone edits a .po file and forgets to run msgfmt.
+    import gettext
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "locale" / locale / "LC_MESSAGES"
+    with open(folder / "django.mo", "rb") as fh:
+        catalogue = gettext.GNUTranslations(fh)
+    entries = list(_po_entries(folder / "django.po"))
+    assert len(entries) > 100
+    for msgid, msgstr in entries:
+        assert catalogue.gettext(msgid) == msgstr, msgid

@@ -243,3 +243,15 @@ def test_query_count_does_not_grow_with_the_record(client, atlas_record, name):
     before = count()
     _add_records(12, "b")
     assert count() == before
+
+
+@pytest.mark.parametrize("url", [
+    "/countries/%00/", "/claims/%00/", "/search/?q=%ff%fe", "/search/?q[]=x", "/stations/?country=n%00",
+    "/incidents/?country=&tactic=&page=", "/search/?q=a&q=b&page=1&page=2",
+])
+def test_odd_requests_never_500(client, atlas_record, url):
+    assert client.get(url).status_code in (200, 400, 404)
+
+
+def test_head_requests_work(client, atlas_record):
+    assert client.head(reverse("atlas:home")).status_code == 200
