@@ -193,3 +193,30 @@ def test_extension_definition_is_served_at_a_stable_url(client):
     data = response.json()
     assert data["id"] == stix.EXTENSION_ID and data["extension_types"] == ["property-extension"]
     assert json.loads(data["schema"])["properties"]["kind"]
+
+
+def test_a_500_mb_file_is_refused_before_it_is_read(tmp_path):
+    from django.core.management.base import CommandError
+
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as f:
+        f.truncate(500 * 1024 * 1024)  # sparse: nothing is written, nothing could be read cheaply
+    before = _snapshot()
+    with pytest.raises(CommandError, match="larger than"):
+        call_command("import", "stix", str(huge))
+    assert _snapshot() == before
+
+
+def test_an_import_that_fails_while_writing_leaves_the_record_as_it_was():
+    build_record()
+    bundle = export()
+    _empty_the_record()
+    # A claim whose subject is a location that is not a place of this record fails late (in the writer).
+    note = next(o for o in bundle["objects"] if o["type"] == "note")
+    ghost = f"location--{uuid.uuid4()}"
+    bundle["objects"].append({"type": "location", "spec_version": "2.1", "id": ghost, "created": stix.EPOCH,
+                              "modified": stix.EPOCH, "region": "europe"})
+    note["extensions"][stix.EXTENSION_ID]["subject_ref"] = ghost
+    note["object_refs"] = [ghost]
+    errors = _bad(json.dumps(bundle))
+    assert errors[0]["id"] == note["id"] and "subject" in errors[0]["error"]
