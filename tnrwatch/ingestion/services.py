@@ -185,11 +185,12 @@ def candidates_propose(*, source: Source, document: Document | None, candidates:
     and one whose quote is not the text at its offsets is dropped."""
     from .matching import entity_match
 
-    created = 0
     text = source.text
+    known = set(Candidate.objects.filter(source=source).values_list("key", flat=True))
     matches: dict[tuple, Any] = {}
+    rows: list[Candidate] = []
     for data in candidates:
-        if created >= MAX_CANDIDATES:
+        if len(rows) >= MAX_CANDIDATES:
             break
         kind = data.get("kind")
         if kind not in REVIEWED_KINDS:
@@ -201,21 +202,25 @@ def candidates_propose(*, source: Source, document: Document | None, candidates:
         if not (0 <= start < end <= len(text)):
             continue
         key = candidate_key(source_id=source.pk, kind=kind, fields=data, start=start, end=end)
-        if Candidate.objects.filter(source=source, key=key).exists():
+        if key in known:
             continue
+        known.add(key)
         match_key = (kind, *(str(data.get(k)) for k in ("country", "action", "city", "operator", "value", "what")))
         if match_key not in matches:
             matches[match_key] = entity_match(kind, data)
         match = matches[match_key]
-        Candidate.objects.create(
+        try:
+            confidence = min(1.0, max(0.0, float(data.get("confidence") or 0.0)))
+        except (TypeError, ValueError):
+            confidence = 0.0
+        rows.append(Candidate(
             source=source, document=document, key=key, kind=kind,
             fields={k: data.get(k) for k in ("country", "action", "city", "operator", "value", "what", "date")},
             quote=text[start:end], start=start, end=end, lang=str(data.get("lang") or "")[:16],
-            confidence=float(data.get("confidence") or 0.0),
-            match_type=match[0] if match else "", match_id=match[1].pk if match else None,
-        )
-        created += 1
-    if created:
+            confidence=confidence, match_type=match[0] if match else "", match_id=match[1].pk if match else None,
+        ))
+    Candidate.objects.bulk_create(rows, batch_size=BATCH)
+    if rows:
         audit_record(actor=None, actor_label="ingest", action="candidates.propose", subject=source,
-                     data={"count": created})
-    return created
+                     data={"count": len(rows)})
+    return len(rows)

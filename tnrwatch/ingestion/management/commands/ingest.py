@@ -39,25 +39,27 @@ class Command(BaseCommand):
             raise CommandError("Nothing to ingest: no files were found at the given paths.")
         bar = None if options["no_progress"] else ProgressBar(self.stderr._out, job.total)
         documents = Document.objects.filter(job=job)
-        ids = documents.values_list("pk", flat=True).iterator(chunk_size=500)
-        for pk in ids:
+        last = 0.0
+        for pk in _ids_in_batches(documents):
             task(pk)  # immediate mode runs it here
-            if queue.immediate and bar:
+            if queue.immediate and bar and time.monotonic() - last > 0.5:
                 self._progress(bar, documents)
+                last = time.monotonic()
         if options["no_wait"] and not queue.immediate:
             self.stdout.write(f"Queued {job.total} documents as job {job.pk}.")
             return
         embedded = not queue.immediate and not isinstance(queue.storage, RedisStorage)
-        last = 0.0
+        unfinished = documents.filter(status__in=[Document.Status.QUEUED, Document.Status.FETCHED])
         while True:
-            if embedded:
-                drain(queue, limit=1)
-            done = self._progress(bar, documents) if bar and time.monotonic() - last > 0.2 else None
-            last = time.monotonic() if done is not None else last
-            if not documents.filter(status__in=[Document.Status.QUEUED, Document.Status.FETCHED]).exists():
+            ran = drain(queue, limit=1) if embedded else 0
+            if bar and time.monotonic() - last > 0.5:
+                self._progress(bar, documents)
+                last = time.monotonic()
+            if ran:
+                continue  # the embedded worker keeps going while there is work
+            if not unfinished.exists():
                 break
-            if not embedded or queue.pending_count() == 0:
-                time.sleep(0.2)
+            time.sleep(0.2)  # waiting for other workers
         if bar:
             self._progress(bar, documents)
             bar.close()
@@ -81,3 +83,14 @@ class Command(BaseCommand):
             self.stderr.write(f"  failed: {document.origin[:200]}: {document.error}")
         if failed.count() > 100:
             self.stderr.write(f"  ... and {failed.count() - 100} more (see /ingestion/documents/).")
+
+
+def _ids_in_batches(documents, size: int = 500):
+    """The documents' ids, read in batches by key (no cursor stays open while tasks write)."""
+    last = 0
+    while True:
+        batch = list(documents.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1]
