@@ -70,7 +70,7 @@ NAMES: dict[str, str] = {
 
 # Government bodies whose name says which country they belong to.
 INSTITUTIONS: dict[str, str] = {
-    "US": "FBI|Federal Bureau of Investigation|State Department|Department of Justice|Justice Department|U.S. Attorney|US Attorney|Congress|White House",
+    "US": "FBI|Federal Bureau of Investigation|State Department|U.S. Attorney|US Attorney|U.S. Congress|White House",
     "CA": "RCMP|Royal Canadian Mounted Police|CSIS|Global Affairs Canada|皇家骑警|皇家騎警",
     "GB": "Home Office|Foreign Office|Scotland Yard|Metropolitan Police|MI5|Downing Street|House of Commons|Westminster",
     "IE": "Garda|Gardaí|An Garda Síochána|Dáil",
@@ -79,11 +79,11 @@ INSTITUTIONS: dict[str, str] = {
     "FR": "DGSI|Quai d'Orsay|Élysée|Matignon|Assemblée nationale",
     "ES": "Audiencia Nacional|Guardia Civil|Moncloa|Congreso de los Diputados",
     "NL": "AIVD|Tweede Kamer|Buitenlandse Zaken",
-    "PT": "Polícia Judiciária|PSP|SIS|Assembleia da República",
+    "PT": "Polícia Judiciária|PSP|Assembleia da República",
     "SE": "Säpo|Säkerhetspolisen|Riksdagen|UD",
     "CL": "Carabineros|PDI|La Moneda",
     "HU": "Orbán",
-    "AU": "ASIO|AFP",
+    "AU": "ASIO|Australian Federal Police",
     "NZ": "NZSIS",
     "JP": "外務省",
 }

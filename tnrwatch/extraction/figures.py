@@ -93,8 +93,13 @@ def _zh_number(s: str) -> int | None:
     return value or None
 
 
+_ANY_NUMBER = re.compile(r"\d|[一二两兩三四五六七八九十百千万萬]|\b(?:" + "|".join(re.escape(w) for w in _WORD_NUMBERS) + r")\b", re.I)
+
+
 def sentence_figures(text: str, s_start: int, s_end: int, lang: str) -> list[Candidate]:
     out: list[Candidate] = []
+    if not _ANY_NUMBER.search(text, s_start, s_end):
+        return out
     seen: set[tuple[str, float]] = set()
 
     def add(what: str, raw: str, confidence: float) -> None:

@@ -44,28 +44,23 @@ def _word_lang() -> dict[str, dict[str, int]]:
     return table
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+_SCRIPTS = {
+    "cjk": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+    "kana": re.compile(r"[\u3040-\u30ff]"),
+    "hangul": re.compile(r"[\uac00-\ud7af]"),
+    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
+    "greek": re.compile(r"[\u0370-\u03ff]"),
+    "latin": re.compile(r"[A-Za-z\u00c0-\u024f]"),
+}
 
 
-def detect_language(text: str, sample: int = 4000) -> str:
+def detect_language(text: str, sample: int = 3000) -> str:
     """A BCP 47 tag (`en`, `de`, `zh-Hans`, `zh-Hant`, ...) or `und` when there is no signal."""
     head = text[:sample]
-    cjk = kana = hangul = cyrillic = greek = latin = 0
-    for ch in head:
-        if _is_cjk(ch):
-            cjk += 1
-        elif "\u3040" <= ch <= "\u30ff":
-            kana += 1
-        elif "\uac00" <= ch <= "\ud7af":
-            hangul += 1
-        elif "\u0400" <= ch <= "\u04ff":
-            cyrillic += 1
-        elif "\u0370" <= ch <= "\u03ff":
-            greek += 1
-        elif ch.isalpha():
-            latin += 1
-    letters = cjk + kana + hangul + cyrillic + greek + latin
+    counts = {name: len(rx.findall(head)) for name, rx in _SCRIPTS.items()}
+    cjk, kana, hangul = counts["cjk"], counts["kana"], counts["hangul"]
+    cyrillic, greek = counts["cyrillic"], counts["greek"]
+    letters = sum(counts.values())
     if not letters:
         return "und"
     if kana and kana * 10 >= cjk:
@@ -73,7 +68,7 @@ def detect_language(text: str, sample: int = 4000) -> str:
     if hangul * 2 >= letters:
         return "ko"
     if cjk * 3 >= letters:
-        han = "".join(ch for ch in head if _is_cjk(ch))
+        han = "".join(_SCRIPTS["cjk"].findall(head))
         simplified = to_simplified(han)
         changed = sum(1 for a, b in zip(han, simplified, strict=False) if a != b)
         return "zh-Hant" if changed * 50 > len(han) or changed >= 3 else "zh-Hans"

@@ -10,7 +10,7 @@ from tnrwatch.extraction.lang import detect_language
 from tnrwatch.extraction.figures import sentence_figures
 from tnrwatch.extraction.matcher import Match, lower_same_length
 from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
-from tnrwatch.extraction.responses import Context, sentence_responses
+from tnrwatch.extraction.responses import Context, government_gazetteer, sentence_responses
 from tnrwatch.extraction.sentences import sentence_spans
 from tnrwatch.extraction.stations import sentence_operators, sentence_stations
 
@@ -40,12 +40,15 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
                              start=m.start, end=m.end, lang=lang, confidence=0.9))
     cities = city_gazetteer().find(text, low)
     china_places = china_gazetteer().find(text, low)
+    government = government_gazetteer().find(text, low)
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
     context = Context()
     for s_start, s_end in spans:
         in_countries = _within(countries, s_start, s_end)
         in_cities = _within(cities, s_start, s_end)
-        out.extend(sentence_responses(text, s_start, s_end, in_countries, lang, context, in_cities))
+        has_gov = bool(_within(government, s_start, s_end))
+        out.extend(sentence_responses(text, s_start, s_end, in_countries, lang, context, in_cities,
+                                      has_gov))
         out.extend(sentence_stations(text, s_start, s_end, in_cities,
                                      in_countries, doc_countries, lang))
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),

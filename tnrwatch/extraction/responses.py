@@ -20,6 +20,8 @@ from tnrwatch.extraction.lexicon import (
     CHINA_MAY_ACT,
     CLAUSE_BREAK_RE,
     GOVERNMENT_RE,
+    GOVERNMENT_WORDS,
+    GOVERNMENT_WORDS_ZH,
     GOVERNMENT_ZH_RE,
     LIST_GLUE_RE,
     LOCATIVE_PREPOSITIONS,
@@ -30,7 +32,7 @@ from tnrwatch.extraction.lexicon import (
     NON_ACTOR_PREPOSITIONS,
     TRIGGERS,
 )
-from tnrwatch.extraction.matcher import Match
+from tnrwatch.extraction.matcher import Gazetteer, Match, lower_same_length
 
 _PREV_WORD = re.compile(r"([^\W\d_]+)\W*$")
 _AFTER_PREP = re.compile(r"(?:\bby|\bin|\bvon|\bdurch|\bpar|\bda|\bdoor|\bav|\bpor|\bpelo|\bpela|\bdalla|\bdal|\bdagli|\ben|\bi|\bnel|\bnei|\bin)\s+(?:the\s+|la\s+|le\s+|les\s+|de\s+|het\s+|den\s+)?$", re.I)
@@ -44,24 +46,64 @@ class Trigger:
     end: int
 
 
+_PLAIN = re.compile(r"[^\\()\[\]?*+{}|.^$]+")
+_ACTION_RANK = {action: i for i, action in enumerate(TRIGGERS)}
+
+
+def _gate_literals(pattern: str) -> list[str]:
+    """Literals one of which starts every match of `pattern` (after its leading \\b)."""
+    body = pattern[2:] if pattern.startswith(r"\b") else pattern
+    group = re.match(r"\(\?:([^()]+)\)(?![?*])", body)
+    if group and all(_PLAIN.fullmatch(alt) for alt in group.group(1).split("|")):
+        return [alt.lower() for alt in group.group(1).split("|")]
+    lit = _PLAIN.match(body)
+    text = lit.group() if lit else ""
+    if body[len(text):len(text) + 1] in ("?", "*", "{"):
+        text = text[:-1]
+    if len(text) < 2:
+        raise ValueError(f"trigger pattern needs a literal start: {pattern}")
+    return [text.lower()]
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
+def _compiled():
+    """An Aho-Corasick automaton of each trigger's opening literal, pointing at its regex: only
+    the patterns whose literal occurs are tried, and only where it occurs."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    table: dict[str, list[tuple[str, re.Pattern[str], bool]]] = {}
     for action, patterns in TRIGGERS.items():
-        out.append((action, re.compile("|".join(f"(?:{p})" for p in patterns), re.I)))
-    return out
+        for pattern in patterns:
+            compiled = re.compile(pattern, re.I)
+            for lit in _gate_literals(pattern):
+                table.setdefault(lit, []).append((action, compiled, pattern.startswith(r"\b")))
+    for lit, rows in table.items():
+        auto.add_word(lit, (lit, rows))
+    auto.make_automaton()
+    return auto
 
 
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    low = lower_same_length(text[start:end])
     found: list[Trigger] = []
-    for action, pattern in _compiled():
-        for m in pattern.finditer(text, start, end):
-            found.append(Trigger(action, m.start(), m.end()))
-    # Where triggers overlap keep the first-listed (stronger, more specific) action.
-    found.sort(key=lambda t: t.start)
+    for last, (lit, rows) in _compiled().iter(low):
+        pos = start + last - len(lit) + 1
+        if pos > 0 and text[pos - 1].isalnum():
+            word_start = False
+        else:
+            word_start = True
+        for action, compiled, needs_boundary in rows:
+            if needs_boundary and not word_start:
+                continue
+            m = compiled.match(text, pos, end)
+            if m:
+                found.append(Trigger(action, m.start(), m.end()))
+    # Leftmost first; at the same place the stronger action; no overlaps.
+    found.sort(key=lambda t: (t.start, _ACTION_RANK[t.action], -(t.end - t.start)))
     kept: list[Trigger] = []
     for t in found:
-        if any(not (t.end <= k.start or t.start >= k.end) for k in kept):
+        if kept and t.start < kept[-1].end:
             continue
         kept.append(t)
     return kept
@@ -163,14 +205,26 @@ class Context:
     actors: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=1)
+def government_gazetteer() -> Gazetteer:
+    """Government words, to tell at a glance whether a sentence names a governing body."""
+    gaz = Gazetteer()
+    for word in GOVERNMENT_WORDS + GOVERNMENT_WORDS_ZH:
+        gaz.add(word, True)
+    return gaz
+
+
 def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Match], lang: str,
-                       context: Context, cities: list[Match] | None = None) -> list[Candidate]:
+                       context: Context, cities: list[Match] | None = None,
+                       has_gov: bool | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
-    has_gov = bool(GOVERNMENT_RE.search(text, s_start, s_end) or GOVERNMENT_ZH_RE.search(text, s_start, s_end))
+    if has_gov is None:
+        has_gov = bool(GOVERNMENT_RE.search(text, s_start, s_end) or GOVERNMENT_ZH_RE.search(text, s_start, s_end))
     frame = [m for m in countries if m.payload and not m.payload.adjective
              and _FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
-    triggers = find_triggers(text, s_start, s_end)
+    has_actor = has_gov or any(m.payload for m in countries)
+    triggers = find_triggers(text, s_start, s_end) if has_actor else []
     acted: list[str] = []
     for trig in triggers:
         if _negated(text, s_start, trig) or _modal(text, s_start, s_end, trig, countries):

@@ -15,7 +15,8 @@ STATION_RE = re.compile(
     r"\bstations?\b|\b110 overseas\b|\bservice cent(?:re|er)s?\b|"
     r"\bPolizei(?:station|wache|stützpunkt|büro|posten)\w*|\bServicestation\w*|\bStation(?:en)?\b|"
     r"\bcommissariats?\b|\bpostes? de police\b|\bantennes? de police\b|\bbureaux? de police\b|"
-    r"\bstazion[ei] di polizia\b|\bcentr[oi] (?:di )?servizi[oi]?\b|\bpost[oi] di polizia\b|\bstazion[ei]\b|"
+    r"\bstazion[ei] di polizia\b|\bcentr[oi] (?:di )?servizi[oi]?\b|\bpost[oi] di polizia\b|"
+    r"\bstazion[ei] (?:cines[ei]|clandestin\w+|illegal\w+|segret\w+)\b|\bstazion[ei]\b|"
     r"\bcomisar[ií]as?\b|\bestaci(?:ón|on|ones) de polic[ií]a\b|\bcentros? de servicio\b|"
     r"\bpolitiebureaus?\b|\bpolitieposten?\b|\bservicestations?\b|\bsteunpunt\w*|"
     r"\besquadras?\b|\bdelegacias?\b|\bpostos? de pol[ií]cia\b|\besta(?:ção|ções|cao|coes) de pol[ií]cia\b|"
@@ -62,13 +63,37 @@ _NEW_YORK = {"New York City", "Manhattan", "Brooklyn", "Queens", "The Bronx", "S
 _STATION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:police\s+)?(?:stations?|offices?|outposts?|cent(?:re|er)s?|branch)\b", re.I)
 
 
+# "train station", "radio station": stations of another kind.
+_OTHER_STATION = re.compile(
+    r"\b(?:train|railway|rail|radio|television|tv|gas|petrol|bus|metro|subway|underground|tube|fire|space|"
+    r"power|polling|weather|charging|research|filling|service and|pumping|relay|ski|coach)\s+stations?\b|"
+    r"\b(?:Bahn|Haupt|Intensiv|Raum|Wetter|Tank|Bus|Funk)station\w*",
+    re.I,
+)
+
+
+def _mentions_station(text: str, start: int, end: int) -> bool:
+    others = [(m.start(), m.end()) for m in _OTHER_STATION.finditer(text, start, end)]
+    for m in STATION_RE.finditer(text, start, end):
+        if any(a <= m.start() < b for a, b in others):
+            continue
+        # A bare Italian "stazione" is a railway station unless police or China are in sight.
+        if m.group().lower().startswith("stazion") and " " not in m.group() and not _POLICE_CONTEXT.search(text, start, end):
+            continue
+        return True
+    return False
+
+
+_POLICE_CONTEXT = re.compile(r"poliz|cines|110|Cina", re.I)
+
+
 def city_name(ref) -> str:
     return "New York" if ref.name in _NEW_YORK else ref.name
 
 
 def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
                       countries: list[Match], doc_countries: set[str], lang: str) -> list[Candidate]:
-    if not cities or not STATION_RE.search(text, s_start, s_end):
+    if not cities or not _mentions_station(text, s_start, s_end):
         return []
     named = {m.payload.iso2 for m in countries if m.payload}
     out: list[Candidate] = []
