@@ -30,11 +30,12 @@ huey = build_queue()
 
 def process_document(document_id: int) -> None:
     """The task body, shared by every queue: capture one document (errors stay on the document)."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from .services import document_process
 
-    close_old_connections()
+    if not connection.in_atomic_block:  # a long-lived worker: drop connections the server closed
+        close_old_connections()
     document_process(document_id=document_id)
 
 
