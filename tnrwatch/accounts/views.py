@@ -42,6 +42,11 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("workspace:home")
 
 
+def _posted(request: HttpRequest):
+    """The submitted data for a bound form, or None for a fresh one (an empty POST is bound)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _otp_url(next_url: str) -> str:
     return f"{reverse('accounts:otp')}?{urlencode({'next': next_url})}"
 
@@ -51,7 +56,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if request.user.is_authenticated:
         return redirect(next_url if user_is_verified(request.user) else _otp_url(next_url))
-    form = LoginForm(request.POST or None)
+    form = LoginForm(_posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -82,7 +87,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     enrolling = not services.user_has_confirmed_device(user)
     enrolment = services.totp_enrolment_start(user=user) if enrolling else None
-    form = TokenForm(request.POST or None)
+    form = TokenForm(_posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -116,7 +121,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @staff_view(*ALL_STAFF)
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeLimitedForm(request.user, request.POST or None)
+    form = PasswordChangeLimitedForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_set(actor=request.user, user=request.user,
@@ -138,7 +143,7 @@ def users(request: HttpRequest) -> HttpResponse:
 
 @staff_view(*ADMINS)
 def user_create(request: HttpRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             user, password = services.user_create(actor=request.user, **form.cleaned_data)

@@ -26,6 +26,31 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def _id_in_range(value) -> bool:
+    """False for integers no database column can hold (they would raise instead of not matching)."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return True  # not a number: Django's own lookup refuses it with a form error
+    return -(2**63) <= number < 2**63
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not _id_in_range(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _id_in_range(item):
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": str(item)[:50]})
+        return super()._check_values(value)
+
+
 def _marking_choices() -> list[tuple[str, str]]:
     return list(v.MARKINGS.items())
 
@@ -38,6 +63,11 @@ class EntityForm(forms.ModelForm):
     def __init__(self, *args, with_marking: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            # Same fields, plus a range check on ids (an out-of-range id is a form error, not a 500).
+            if type(field) is forms.ModelChoiceField:
+                field.__class__ = BoundedModelChoiceField
+            elif type(field) is forms.ModelMultipleChoiceField:
+                field.__class__ = BoundedModelMultipleChoiceField
             if isinstance(field, forms.CharField) and field.max_length is None:
                 field.max_length = TEXT_MAX
                 field.validators.append(MaxLengthValidator(TEXT_MAX))
@@ -117,7 +147,7 @@ class ClaimFilterForm(ListFilterForm):
 
 
 class EvidenceForm(forms.Form):
-    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.order_by("title"))
+    source = BoundedModelChoiceField(label=_("Source"), queryset=Source.objects.order_by("title"))
     quote = forms.CharField(label=_("Verbatim quote"), max_length=QUOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("Copy the exact words from the source."))
     stance = forms.ChoiceField(label=_("Stance"), choices=Evidence.Stance.choices, initial=Evidence.Stance.SUPPORTS)

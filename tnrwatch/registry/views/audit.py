@@ -19,4 +19,4 @@ def audit(request: HttpRequest) -> HttpResponse:
     page = paginate(audit_list(subject=data.get("subject", ""), actor=data.get("actor", ""),
                                action=data.get("action", "")), request.GET.get("page"))
     return render(request, "workspace/audit.html", {"filters": filters, "page": page,
-                                                    "query": query_without_page(request)})
+                                                    "query": query_without_page(request) if filters.is_valid() else ""})

@@ -15,7 +15,7 @@ from ..forms import ClaimFilterForm, ClaimForm, ClaimStatusForm, EvidenceForm, M
 from ..models import Claim
 from ..selectors import audit_list, claim_review, paginate, subject_get
 from ..selectors import claim_list as select_claims
-from .common import UNSET, call_service, can, form_status, query_without_page
+from .common import UNSET, call_service, can, form_status, posted, query_without_page
 from .kinds import KINDS
 
 SUBJECT_KIND = {k.subject_type: k.slug for k in KINDS.values()}
@@ -29,7 +29,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
                              q=data.get("q", ""), marking=data.get("marking", ""))
     page = paginate(queryset, request.GET.get("page"))
     return render(request, "workspace/claim_list.html", {
-        "filters": filters, "page": page, "can": can(request.user), "query": query_without_page(request),
+        "filters": filters, "page": page, "can": can(request.user), "query": query_without_page(request) if filters.is_valid() else "",
     })
 
 
@@ -40,7 +40,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
         # Prefill from a record page ("add a claim about this"); bad values are simply not used.
         initial = {k: val for k in ("subject_type", "subject_id")
                    if (val := request.GET.get(k, "")) and val.isascii() and len(val) <= 32}
-    form = ClaimForm(request.POST or None, initial=initial)
+    form = ClaimForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         claim = call_service(form, lambda: services.claim_assert(
@@ -81,7 +81,7 @@ def _claim_action(request: HttpRequest, claim: Claim, form, call, done: str, tit
 @staff_view(*EDITORS)
 def claim_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     claim = access_object(request.user, Claim, pk)
-    form = EvidenceForm(request.POST or None)
+    form = EvidenceForm(posted(request))
 
     def call():
         subject = subject_get(claim.subject_type, claim.subject_id)
@@ -98,7 +98,7 @@ def claim_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(*REVIEWERS)
 def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
     claim = access_object(request.user, Claim, pk)
-    form = ClaimStatusForm(request.POST or None, initial={"status": claim.status})
+    form = ClaimStatusForm(posted(request), initial={"status": claim.status})
     return _claim_action(
         request, claim, form,
         lambda: services.claim_set_status(actor=request.user, claim=claim, status=form.cleaned_data["status"],
@@ -110,7 +110,7 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(*EDITORS)
 def claim_marking(request: HttpRequest, pk: int) -> HttpResponse:
     claim = access_object(request.user, Claim, pk)
-    form = MarkingForm(request.POST or None, initial={"marking": claim.marking})
+    form = MarkingForm(posted(request), initial={"marking": claim.marking})
     return _claim_action(
         request, claim, form,
         lambda: services.marking_set(actor=request.user, obj=claim, marking=form.cleaned_data["marking"]),

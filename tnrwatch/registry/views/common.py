@@ -49,3 +49,8 @@ def query_without_page(request: Any) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def posted(request: Any) -> Any:
+    """The submitted data for a bound form, or None for a fresh one (an empty POST is bound)."""
+    return request.POST if request.method == "POST" else None

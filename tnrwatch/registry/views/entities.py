@@ -15,7 +15,7 @@ from .. import services
 from ..forms import ListFilterForm, MarkingForm, StationStatusForm
 from ..models import Station
 from ..selectors import claims_about, entity_search, paginate, station_history
-from .common import UNSET, call_service, can, form_status, plain, query_without_page
+from .common import UNSET, call_service, can, form_status, plain, posted, query_without_page
 from .kinds import KINDS, attr_path
 
 
@@ -35,7 +35,7 @@ def entity_list(request: HttpRequest, kind: str) -> HttpResponse:
     rows = [(obj, [attr_path(obj, path) for _h, path in k.columns]) for obj in page]
     return render(request, "workspace/entity_list.html", {
         "kind": k, "filters": filters, "page": page, "rows": rows, "can": can(request.user),
-        "query": query_without_page(request),
+        "query": query_without_page(request) if filters.is_valid() else "",
     })
 
 
@@ -66,7 +66,7 @@ def _display(obj, name: str):
 @staff_view(*EDITORS)
 def entity_create(request: HttpRequest, kind: str) -> HttpResponse:
     k = KINDS[kind]
-    form = k.form(request.POST or None, with_marking=True)
+    form = k.form(posted(request), with_marking=True)
     if request.method == "POST" and form.is_valid():
         fields = plain(form.cleaned_data)
         obj = call_service(form, lambda: k.create(actor=request.user, **fields))
@@ -84,7 +84,7 @@ def entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if "place" in initial:
         initial["city"] = obj.place.name_en if obj.place_id else ""
     # No `instance=`: the form must not touch the record; the update service compares and audits.
-    form = k.form(request.POST or None, initial=initial)
+    form = k.form(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         if "city" in form.fields and {"country", "host_country"} & set(changed):
@@ -101,7 +101,7 @@ def entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @staff_view(*EDITORS)
 def entity_marking(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     k, obj = _get(request, kind, pk)
-    form = MarkingForm(request.POST or None, initial={"marking": obj.marking})
+    form = MarkingForm(posted(request), initial={"marking": obj.marking})
     if request.method == "POST" and form.is_valid():
         result = call_service(form, lambda: services.marking_set(actor=request.user, obj=obj,
                                                                   marking=form.cleaned_data["marking"]))
@@ -117,7 +117,7 @@ def entity_marking(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @staff_view(*REVIEWERS)
 def station_status(request: HttpRequest, pk: int) -> HttpResponse:
     station = access_object(request.user, Station, pk)
-    form = StationStatusForm(request.POST or None, initial={"status": station.status})
+    form = StationStatusForm(posted(request), initial={"status": station.status})
     if request.method == "POST" and form.is_valid():
         result = call_service(form, lambda: services.station_set_status(actor=request.user, station=station, **form.cleaned_data))
         if result is not UNSET:
