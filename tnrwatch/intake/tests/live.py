@@ -7,6 +7,7 @@ whose identity the test keeps in memory.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -47,6 +48,7 @@ class GunicornServer:
         self.access_log = access_log
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self._csrf: tuple[str, str] | None = None  # one CSRF cookie and token, reused by submit()
         identity, public_key = crypto.identity_generate()
         self.identity = crypto.identity_parse(identity)
         self.public_key = public_key
@@ -122,9 +124,10 @@ class GunicornServer:
     def submit(self, fields: dict[str, str | list[str]], files: list[tuple[str, bytes]] = (), headers: dict | None = None) -> tuple[int, str | None]:
         """GET the form (CSRF cookie and token), POST the report; (status, receipt or None)."""
         headers = dict(headers or {})
-        status, response_headers, page = self.request("GET", "/report/", headers=headers)
-        cookie = response_headers.get("Set-Cookie", "").split(";", 1)[0]
-        token = TOKEN_RE.search(page).group(1).decode()
+        if self._csrf is None or headers:
+            status, response_headers, page = self.request("GET", "/report/", headers=headers)
+            self._csrf = (response_headers.get("Set-Cookie", "").split(";", 1)[0], TOKEN_RE.search(page).group(1).decode())
+        cookie, token = self._csrf
         body, content_type = encode_multipart({**fields, "csrfmiddlewaretoken": token}, files)
         headers.update({"Content-Type": content_type, "Cookie": cookie})
         status, _, page = self.request("POST", "/report/", body=body, headers=headers)
@@ -133,8 +136,14 @@ class GunicornServer:
 
     # --- what the server left on disk -------------------------------------------------------------
 
-    def db(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.data_dir / 'tnrwatch.sqlite3'}?mode=ro", uri=True, timeout=30)
+    @contextlib.contextmanager
+    def db(self):
+        """A plain connection to the server's database (a `mode=ro` one can misread a live WAL)."""
+        conn = sqlite3.connect(self.data_dir / "tnrwatch.sqlite3", timeout=30)
+        try:
+            yield conn
+        finally:
+            conn.close()
 
     def receipt_key(self) -> bytes:
         return (self.data_dir / "receipt_key").read_text().strip().encode()
@@ -171,12 +180,15 @@ def encode_multipart(fields: dict[str, str | list[str]], files: list[tuple[str, 
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
-def file_contains(path: Path, needle: bytes, block: int = 16 * 1024 * 1024) -> bool:
-    """Whether `needle` occurs in the file (read in blocks, overlapping by len(needle))."""
+def file_contains(path: Path, *needles: bytes, block: int = 16 * 1024 * 1024) -> bytes | None:
+    """The first of `needles` found in the file, else None (one pass, overlapping blocks)."""
+    keep = max(len(n) for n in needles) - 1
     overlap = b""
     with path.open("rb") as handle:
         while chunk := handle.read(block):
-            if needle in overlap + chunk:
-                return True
-            overlap = chunk[-(len(needle) - 1):]
-    return False
+            window = overlap + chunk
+            for needle in needles:
+                if needle in window:
+                    return needle
+            overlap = window[-keep:] if keep else b""
+    return None
