@@ -172,8 +172,8 @@ def _subject_for(actor: Any, candidate: Candidate, f: dict[str, Any], *, use_mat
     if kind == "operator":
         org = _matched(candidate, Organization) if use_match else None
         org = org or _operator(actor, f["operator"])
-        where = ", ".join(x for x in (f.get("city"), f.get("country")) if x)
-        return org, "operates_overseas_station", where or "reported"
+        # The operator's own city (e.g. Fuzhou) is where the bureau is, not where a station is.
+        return org, "role", "operates overseas police stations"
     if kind == "figure":
         figure_kind_slug = figure_kind(f.get("what"))
         value = int(float(f["value"]))
