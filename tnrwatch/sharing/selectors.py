@@ -454,7 +454,7 @@ def taxii_page(ctx: ExportContext, kinds: list[str], *, limit: int, next_token: 
                 out.append((EPOCH_DT, obj))
     first = True
     # Units are produced in chunks sized to the page (+1 to know whether there is more).
-    chunk = max(50, min(limit + 1, 1000))
+    chunk = max(50, min(limit + 1, 250))
     for unit in merged_units(ctx, kinds, after=after, added_after=added_after, chunk=chunk):
         objs = unit.objects[skip:] if first and next_token else unit.objects
         offset = skip if first and next_token else 0

@@ -100,7 +100,7 @@ def bundle_objects(data: bytes | str | dict | list) -> list:
     raise StixImportError("Expected a STIX bundle (a JSON object with \"type\": \"bundle\").")
 
 
-def _check_object(index: int, obj: Any) -> str | None:
+def _check_object(index: int, obj: Any, strict: bool = False) -> str | None:
     if not isinstance(obj, dict):
         return "not a JSON object"
     stix_type, stix_id = obj.get("type"), obj.get("id")
@@ -114,6 +114,10 @@ def _check_object(index: int, obj: Any) -> str | None:
         if stix_type == "relationship" and not (isinstance(obj.get("source_ref"), str) and isinstance(obj.get("target_ref"), str)):
             return "a relationship needs source_ref and target_ref"
         return None
+    if stix.extension_of(obj) is not None and not strict:
+        # Objects in the shape tnrwatch writes: checked against that shape here (the stix2 library's
+        # full parse costs ~1 ms an object, most of an import's time); `strict` parses them too.
+        return _check_own_shape(obj)
     try:
         stix2.parse(obj, allow_custom=False)
     except Exception as exc:  # noqa: BLE001 - stix2 raises many kinds; each is a per-object error
@@ -121,18 +125,48 @@ def _check_object(index: int, obj: Any) -> str | None:
     return None
 
 
+TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+REQUIRED = {"infrastructure": ("name",), "identity": ("name",), "grouping": ("context", "object_refs"),
+            "incident": ("name",), "report": ("name", "published", "object_refs"), "note": ("content", "object_refs")}
+
+
+def _check_own_shape(obj: dict) -> str | None:
+    if obj.get("spec_version") != "2.1":
+        return "spec_version must be 2.1"
+    for key in ("created", "modified", "published", "first_seen"):
+        if key in obj and not (isinstance(obj[key], str) and TIMESTAMP_RE.match(obj[key])):
+            return f"{key}: not a STIX timestamp"
+    for key in ("created", "modified"):
+        if key not in obj:
+            return f"No values for required properties for {obj['type']}: ({key})."
+    for key in REQUIRED.get(obj["type"], ()):
+        if obj.get(key) in (None, "", []):
+            return f"No values for required properties for {obj['type']}: ({key})."
+    for key, val in obj.items():
+        if key.endswith("_refs") and not (isinstance(val, list) and all(isinstance(x, str) and ID_RE.match(x) for x in val)):
+            return f"{key}: must be a list of STIX ids"
+        if key.endswith("_ref") and not (isinstance(val, str) and ID_RE.match(val)):
+            return f"{key}: must be a STIX id"
+        if key in ("name", "description", "content", "abstract", "context") and not isinstance(val, str):
+            return f"{key}: must be a string"
+    if obj.get("modified", "") < obj.get("created", ""):
+        return "modified is earlier than created"
+    return None
+
+
 class _Resolver:
     """Maps STIX ids to records: in the bundle, known from earlier imports, or name-based."""
 
-    def __init__(self, objects_by_id: dict[str, dict]) -> None:
+    def __init__(self, objects_by_id: dict[str, dict], refs_by_id: dict[str, set[str]] | None = None) -> None:
         self.bundle = objects_by_id
         self.countries = {c.iso2: c for c in m.Country.objects.all()}
         self.country_ids = {stix.country_id(iso2): c for iso2, c in self.countries.items()}
         self.known: dict[str, tuple[str, int]] = {}
         ids = list(objects_by_id)
+        refs_by_id = refs_by_id if refs_by_id is not None else {i: stix.references(o) for i, o in objects_by_id.items()}
         refs_wanted: set[str] = set()
-        for obj in objects_by_id.values():
-            refs_wanted |= stix.references(obj)
+        for refs in refs_by_id.values():
+            refs_wanted |= refs
         wanted = list(refs_wanted | set(ids))
         for i in range(0, len(wanted), 900):
             for sid, st, pk in StixObjectRef.objects.filter(stix_id__in=wanted[i:i + 900]).values_list("stix_id", "subject_type", "subject_id"):
@@ -233,20 +267,21 @@ def _incident_date(ext: dict) -> tuple[date | None, str]:
         raise ValidationError("bad incident date") from exc
 
 
-def check_bundle(objects: list, resolver_factory=_Resolver) -> tuple[list[dict], _Resolver | None, dict[str, str]]:
+def check_bundle(objects: list, resolver_factory=_Resolver, *, strict: bool = False) -> tuple[list[dict], _Resolver | None, dict[str, str]]:
     """Every problem of the bundle, object by object; nothing is written."""
     errors: list[dict] = []
     by_id: dict[str, dict] = {}
     kinds: dict[str, str] = {}
     for index, obj in enumerate(objects):
-        problem = _check_object(index, obj)
+        problem = _check_object(index, obj, strict)
         if problem:
             errors.append({"index": index, "id": obj.get("id") if isinstance(obj, dict) else None, "error": problem})
             continue
         by_id[obj["id"]] = obj
     if errors:
         return errors, None, kinds
-    resolver = resolver_factory(by_id)
+    refs_by_id = {oid: stix.references(obj) for oid, obj in by_id.items()}
+    resolver = resolver_factory(by_id, refs_by_id)
     for index, obj in enumerate(objects):
         try:
             kind = stix.record_kind(obj)
@@ -256,7 +291,7 @@ def check_bundle(objects: list, resolver_factory=_Resolver) -> tuple[list[dict],
         except (stix.StixMappingError, ValidationError) as exc:
             errors.append({"index": index, "id": obj["id"], "error": str(exc)})
             continue
-        for ref in sorted(stix.references(obj)):
+        for ref in sorted(refs_by_id[obj["id"]]):
             if not resolver.resolvable(ref):
                 errors.append({"index": index, "id": obj["id"], "error": f"dangling reference to {ref}"})
     return errors, resolver, kinds
@@ -515,9 +550,11 @@ class _Writer:
         for i in range(0, len(keys), 900):
             existing.update({c.key: c for c in m.Claim.objects.filter(key__in=keys[i:i + 900])})
         new_claims = []
+        new_keys: set[str] = set()
         for obj, ext, subject, value, key in parsed:
-            if key in existing or any(c.key == key for _o, c in new_claims):
+            if key in existing or key in new_keys:
                 continue
+            new_keys.add(key)
             new_claims.append((obj, m.Claim(key=key, subject_type=subject[0], subject_id=subject[1], prop=str(ext["prop"])[:64],
                                             value=value, status=ext.get("status") or "alleged", marking=self._marking(obj),
                                             created_by=self.user)))
@@ -568,15 +605,16 @@ class _Writer:
 @transaction.atomic
 def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_label: str | None = None,
                 partner: Partner | None = None, via_source: m.Source | None = None,
-                channel: str = "stix") -> ImportResult:
+                channel: str = "stix", strict: bool = False) -> ImportResult:
     """Import a STIX 2.1 bundle into the record, all or nothing.
 
     `partner` and `via_source` are set for federation and TAXII pushes: evidence then cites the
     partner's feed (keeping the partner's quote, marking and the original source's name).
-    Raises StixImportError with per-object errors; nothing is written then.
+    Every object is checked with the `stix2` library, except (unless `strict`) objects carrying the
+    tnrwatch extension, which are checked against the shape tnrwatch writes. Raises StixImportError with per-object errors; nothing is written then.
     """
     objects = bundle_objects(data)
-    errors, resolver, kinds = check_bundle(objects)
+    errors, resolver, kinds = check_bundle(objects, strict=strict)
     if errors:
         raise StixImportError(f"The bundle was not imported: {len(errors)} object(s) have errors.", errors)
     assert resolver is not None

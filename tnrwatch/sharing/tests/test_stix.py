@@ -97,7 +97,7 @@ def test_round_trip_export_import_into_empty_instance_export_gives_the_same_obje
     first = export("Partner A")
     _empty_the_record()
     path_bundle = json.dumps(first)
-    result = stix_import(data=path_bundle, actor_label="test")
+    result = stix_import(data=path_bundle, actor_label="test", strict=True)  # every object through stix2.parse
     assert result.created["station"] == 2 and result.created["claim"] == 2
     second = export("Partner A")
     by_id = lambda b: {o["id"]: o for o in b["objects"]}  # noqa: E731
