@@ -1,0 +1,185 @@
+"""Intake benchmark: report submissions through gunicorn (2 workers) against a bare Django POST.
+
+Both endpoints run on the same gunicorn server, with the same middleware, in the same run,
+alternating rounds: the bare endpoint parses the same multipart body (text fields and a 10 KB
+file) and answers "ok"; the intake endpoint parses it while encrypting the file, stores the report
+and renders the receipt page. We report submissions per second, p99 latency and the ratio
+intake/bare (target > 0.5). Then, on a fresh single-worker server, one 200 MB attachment is
+streamed in and the worker's peak resident memory (VmHWM) is read from /proc (target < 100 MB
+over the worker's idle footprint, i.e. streamed, not buffered).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROUNDS = 3
+REQUESTS_PER_ROUND = 120
+CONCURRENCY = 8
+BIG_UPLOAD = 200 * 1024 * 1024
+
+SETTINGS = textwrap.dedent('''
+    from tnrwatch.config.settings import *  # noqa: F401,F403
+    ROOT_URLCONF = "tnr_bench_intake_urls"
+    TNR_INTAKE = {"max_upload_bytes": 300 * 1024 * 1024}
+''')
+URLS = textwrap.dedent('''
+    from django.contrib.auth.decorators import login_not_required
+    from django.http import HttpResponse
+    from django.urls import path
+    from django.views.decorators.csrf import csrf_exempt
+
+    from tnrwatch.config.urls import urlpatterns as site
+
+
+    @csrf_exempt
+    @login_not_required
+    def bare(request):
+        request.POST, request.FILES  # the same multipart parsing work, nothing else
+        return HttpResponse("ok")
+
+
+    urlpatterns = [path("bench/bare/", bare)] + site
+''')
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _round(server, path: str, body: bytes, headers: dict) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+
+    def one(_):
+        started = time.perf_counter()
+        status, _, _ = server.request("POST", path, body=body, headers=headers)
+        latencies.append(time.perf_counter() - started)
+        assert status == 200, status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        list(pool.map(one, range(REQUESTS_PER_ROUND)))
+    return REQUESTS_PER_ROUND / (time.perf_counter() - started), latencies
+
+
+def _worker_pids(arbiter: int) -> list[int]:
+    children = Path(f"/proc/{arbiter}/task/{arbiter}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def _kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def run() -> str:
+    from tnrwatch.intake.tests.live import TOKEN_RE, GunicornServer, encode_multipart
+
+    work = Path(tempfile.mkdtemp(prefix="tnr-bench-intake-"))
+    (work / "tnr_bench_intake_settings.py").write_text(SETTINGS)
+    (work / "tnr_bench_intake_urls.py").write_text(URLS)
+
+    def make(name: str, workers: int) -> GunicornServer:
+        server = GunicornServer(work / name, workers=workers, access_log=False)
+        server.env["DJANGO_SETTINGS_MODULE"] = "tnr_bench_intake_settings"
+        server.env["PYTHONPATH"] = os.pathsep.join([str(work), str(Path(__file__).resolve().parent.parent)])
+        return server.prepare().start()
+
+    # --- throughput and latency, intake vs bare, same server, alternating rounds ---------------
+    server = make("throughput", 2)
+    try:
+        _, response_headers, page = server.request("GET", "/report/")
+        cookie = response_headers.get("Set-Cookie", "").split(";", 1)[0]
+        token = TOKEN_RE.search(page).group(1).decode()
+        body, content_type = encode_multipart(
+            {"what_happened": "A benchmark report. " * 20, "country": "NL", "wants_reply": "yes",
+             "tactics": ["home_visits"], "csrfmiddlewaretoken": token},
+            [("photo.jpg", os.urandom(10 * 1024))],
+        )
+        headers = {"Content-Type": content_type, "Cookie": cookie}
+        _round(server, "/report/", body, headers)  # warm-up
+        _round(server, "/bench/bare/", body, headers)
+        intake_rates, bare_rates, intake_lat, bare_lat = [], [], [], []
+        for _ in range(ROUNDS):
+            rate, lat = _round(server, "/bench/bare/", body, headers)
+            bare_rates.append(rate)
+            bare_lat += lat
+            rate, lat = _round(server, "/report/", body, headers)
+            intake_rates.append(rate)
+            intake_lat += lat
+    finally:
+        server.stop()
+
+    # --- memory while receiving a 200 MB attachment (one worker, fresh) -------------------------
+    server = make("memory", 1)
+    try:
+        _, response_headers, page = server.request("GET", "/report/")
+        cookie = response_headers.get("Set-Cookie", "").split(";", 1)[0]
+        token = TOKEN_RE.search(page).group(1).decode()
+        (worker,) = _worker_pids(server.process.pid)
+        idle_kib = _kib(worker, "VmRSS")
+        boundary = "----tnrwatchbench"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="what_happened"\r\n\r\nlarge file\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="wants_reply"\r\n\r\nno\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="big.bin"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+        block = os.urandom(1024 * 1024)
+
+        def stream():
+            yield head
+            for _ in range(BIG_UPLOAD // len(block)):
+                yield block
+            yield tail
+
+        started = time.perf_counter()
+        status, _, page = server.request("POST", "/report/", body=stream(), headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie,
+            "Content-Length": str(len(head) + BIG_UPLOAD + len(tail)),
+        }, timeout=600)
+        upload_seconds = time.perf_counter() - started
+        assert status == 200 and b'id="receipt"' in page, status
+        peak_kib = _kib(worker, "VmHWM")
+    finally:
+        server.stop()
+
+    intake_rate, bare_rate = statistics.median(intake_rates), statistics.median(bare_rates)
+    ratio = intake_rate / bare_rate
+    growth_mb = (peak_kib - idle_kib) / 1024
+    return "\n".join([
+        "## Intake (reporting channel)",
+        "",
+        f"gunicorn, 2 sync workers, SQLite (WAL) on disk, {CONCURRENCY} concurrent clients, "
+        f"{ROUNDS} alternating rounds of {REQUESTS_PER_ROUND} POSTs per endpoint; each POST carries the "
+        "report's text fields and a 10 KB file.",
+        "",
+        "| endpoint | submissions/s (median of rounds) | p50 latency | p99 latency |",
+        "| --- | ---: | ---: | ---: |",
+        f"| bare Django POST (multipart parsed) | {bare_rate:.1f} | {1000 * _percentile(bare_lat, .5):.0f} ms | {1000 * _percentile(bare_lat, .99):.0f} ms |",
+        f"| `/report/` (encrypt, store, receipt) | {intake_rate:.1f} | {1000 * _percentile(intake_lat, .5):.0f} ms | {1000 * _percentile(intake_lat, .99):.0f} ms |",
+        "",
+        f"**Ratio intake/bare: {ratio:.2f}** (target > 0.5) {'✓' if ratio > 0.5 else '✗'}",
+        "",
+        f"Receiving one 200 MB attachment (one worker): worker resident memory {idle_kib / 1024:.0f} MB idle, "
+        f"peak {peak_kib / 1024:.0f} MB, **growth {growth_mb:.0f} MB** (target < 100 MB) "
+        f"{'✓' if growth_mb < 100 else '✗'}; upload took {upload_seconds:.1f} s "
+        f"({BIG_UPLOAD / 1024 / 1024 / upload_seconds:.0f} MB/s, encrypted as it streamed).",
+    ])
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    print(run())
