@@ -207,6 +207,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Markings (Traffic Light Protocol 2.0). New records get this marking unless an analyst sets one.
 # Only CLEAR records are shown on the public atlas and API.
 TNR_DEFAULT_MARKING = env("TNR_DEFAULT_MARKING", "amber")
+# Public incident counts below this (per city and month) are shown only by country and year.
+TNR_MIN_PUBLIC_COUNT = env_int("TNR_MIN_PUBLIC_COUNT", 3)
 
 # Background work (huey). "sqlite": embedded queue file under the data folder, no extra service
 # (the `ingest` command runs its own tasks unless `ingest_worker` processes do); "redis": RedisHuey
