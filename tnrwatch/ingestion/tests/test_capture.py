@@ -158,3 +158,27 @@ def test_sqlite_queue_runs_embedded_in_the_command(tmp_path):
     # Then the document is done, and the queue file is under the data folder
     assert "1 captured" in out
     assert Document.objects.get().status == "extracted"
+
+
+@pytest.mark.django_db
+def test_served_charset_is_used_for_text(http_server):
+    notice = "福州市公安局海外警务服务站".encode("gbk")
+    http_server.routes["/notice.txt"] = (200, {"Content-Type": "text/plain; charset=gbk"}, notice)
+    ingest(f"{http_server.base}/notice.txt")
+    source = Source.objects.get()
+    assert source.text == "福州市公安局海外警务服务站"
+    assert source.language == "zh"
+    assert Document.objects.get().content_type == "text/plain"
+
+
+@pytest.mark.django_db
+def test_job_create_queues_its_documents_after_commit(tmp_path, django_capture_on_commit_callbacks):
+    from tnrwatch.ingestion.services import job_create
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("The Swedish police said they were monitoring the situation.")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = job_create(actor_label="test", origins=[str(tmp_path / "docs")])
+    assert len(callbacks) == 1
+    assert job.total == 1
+    assert job.documents.get().status == "extracted"  # the default queue runs at once in tests
