@@ -110,3 +110,13 @@ def test_an_unreachable_peer_is_recorded_not_raised():
                               collection_id="x", remote_token="t")
     result = subscription_pull(subscription=sub)
     assert result["error"].startswith("fetch failed")
+
+
+@pytest.mark.django_db
+def test_the_pull_is_a_periodic_task_on_the_ingestion_queue():
+    from tnrwatch.ingestion.tasks import huey
+    from tnrwatch.sharing.tasks import sync_partners_task
+
+    periodic = [str(getattr(t, "__name__", t)) for t in huey._registry._periodic_tasks]
+    assert "sharing.sync_partners" in periodic
+    sync_partners_task.call_local()  # with no subscriptions: runs and pulls nothing
