@@ -157,7 +157,8 @@ class EvidenceForm(forms.Form):
 
 class ClaimForm(EvidenceForm):
     subject_type = forms.ChoiceField(label=_("About (record type)"), choices=[(s, s) for s in v.SUBJECT_TYPES])
-    subject_id = forms.IntegerField(label=_("Record id"), min_value=1, max_value=MAX_ID)
+    subject_id = forms.CharField(label=_("Record id"), max_length=32,
+                                 help_text=_("The number shown on the record's page; for a country, its ISO code (NL, CZE)."))
     prop = forms.CharField(label=_("Property"), max_length=64, help_text=_("e.g. status, operator, response, count"))
     value = forms.CharField(label=_("Value"), max_length=VALUE_MAX)
     marking = forms.ChoiceField(label=_("Marking (TLP)"), choices=_marking_choices())
@@ -169,6 +170,14 @@ class ClaimForm(EvidenceForm):
         from .models import default_marking
 
         self.fields["marking"].initial = default_marking()
+
+    def clean_subject_id(self) -> str:
+        value = self.cleaned_data["subject_id"].strip()
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+            return value
+        if value.isascii() and value.isalpha() and len(value) in (2, 3):
+            return value.upper()
+        raise forms.ValidationError(_("Enter a record number, or a country's ISO code."))
 
     def clean(self):
         data = super().clean()

@@ -24,10 +24,13 @@ def subject_model(subject_type: str) -> type[Model] | None:
 
 
 def subject_get(subject_type: str, subject_id: Any) -> Model | None:
-    """The record a claim is about, or None when the type or id is unknown."""
+    """The record a claim is about, or None when the type or id is unknown (countries also by ISO code)."""
     model = subject_model(subject_type)
     if model is None:
         return None
+    if subject_type == "country" and isinstance(subject_id, str) and subject_id.isalpha():
+        code = subject_id.upper()
+        return model.objects.filter(Q(iso2=code) | Q(iso3=code)).first()
     try:
         return model.objects.filter(pk=int(subject_id)).first()
     except (TypeError, ValueError, OverflowError):

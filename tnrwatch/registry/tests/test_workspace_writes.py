@@ -6,7 +6,15 @@ import pytest
 from django.urls import reverse
 
 from tnrwatch.registry.models import (
-    AuditEntry, Claim, Evidence, Figure, GovernmentResponse, Incident, Organization, Source, Station,
+    AuditEntry,
+    Claim,
+    Evidence,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Source,
+    Station,
 )
 
 
@@ -221,3 +229,21 @@ def test_user_management_is_audited(role_client):
     admin.post(reverse("accounts:user_active", kwargs={"pk": admin.user.pk}), {"active": "0"})
     admin.user.refresh_from_db()
     assert admin.user.is_active
+
+
+def test_claim_about_a_country_by_iso_code(role_client, record):
+    client = role_client("analyst")
+    for code in ("cz", "CZE"):
+        response = client.post(reverse("workspace:claim_create"), {
+            "subject_type": "country", "subject_id": code, "prop": "response", "value": "investigation",
+            "source": record["sources"].pk, "quote": f"Czech police investigating ({code})", "stance": "supports",
+            "marking": "clear",
+        })
+        assert response.status_code == 302
+    claim = Claim.objects.get(subject_type="country", prop="response", value="investigation")
+    assert claim.subject_id == record["nl"].__class__.objects.get(iso2="CZ").pk
+    assert claim.evidence.count() == 2
+    bad = client.post(reverse("workspace:claim_create"), {
+        "subject_type": "country", "subject_id": "XX", "prop": "p", "value": "v",
+        "source": record["sources"].pk, "quote": "q", "stance": "supports", "marking": "clear"})
+    assert bad.status_code == 400
