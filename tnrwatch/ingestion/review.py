@@ -19,7 +19,7 @@ from django.utils import timezone
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services as registry
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.models import Claim, Figure, GovernmentResponse, Organization, Station
+from tnrwatch.registry.models import Alias, Claim, Figure, GovernmentResponse, Organization, Station
 
 from .matching import figure_kind, organization_by_name, station_by_place
 from .models import Candidate
@@ -91,7 +91,7 @@ def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str,
         location=f"characters {candidate.start}-{candidate.end}",
     )
     if candidate.kind == "station" and fields.get("operator"):
-        operator = _operator(actor, fields["operator"])
+        operator = _operator(actor, fields["operator"], candidate.quote)
         registry.claim_assert(actor=actor, subject=subject, prop="operator", value=operator.name_en,
                               source=candidate.source, quote=candidate.quote, start=candidate.start, end=candidate.end)
     candidate.status = Candidate.Status.ACCEPTED
@@ -136,11 +136,25 @@ def _matched(candidate: Candidate, model: type) -> Any:
     return model.objects.filter(pk=candidate.match_id).first()
 
 
-def _operator(actor: Any, name: str) -> Organization:
-    org = organization_by_name(name)
+_ZH_BUREAU = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:公安局|公安廳|公安厅|警察局)")
+
+
+def _operator(actor: Any, name: str, quote: str = "", org: Organization | None = None) -> Organization:
+    """The bureau called `name` (matched across scripts), created if new; the name as written and a
+    single Chinese bureau name in the quote are added as aliases so the next mention matches."""
+    org = org or organization_by_name(name)
     if org is None:
         org = registry.organization_create(actor=actor, kind="operating_bureau", name_en=name[:300],
                                            country=registry.country_get("CN"))
+    names = {name.strip()}
+    zh_names = set(_ZH_BUREAU.findall(quote or ""))
+    if len(zh_names) == 1:
+        names |= zh_names
+    known = set(Alias.objects.filter(subject_type="organization", subject_id=org.pk).values_list("name", flat=True))
+    for alias in sorted(names - known):
+        if alias and len(alias) <= 300:
+            registry.alias_add(actor=actor, subject=org, name=alias,
+                               language="zh" if any("\u4e00" <= ch <= "\u9fff" for ch in alias) else "")
     return org
 
 
@@ -165,13 +179,13 @@ def _subject_for(actor: Any, candidate: Candidate, f: dict[str, Any], *, use_mat
             station = station_by_place(f["city"], country.iso2)
         if station is None:
             place = registry.place_get_or_create(actor=actor, name_en=f["city"][:200], country=country)
-            operator = _operator(actor, f["operator"]) if f.get("operator") else None
+            operator = _operator(actor, f["operator"], candidate.quote) if f.get("operator") else None
             station = registry.station_create(actor=actor, name_en=f"{f['city']} station"[:300], country=country,
                                               place=place, operator=operator)
         return station, "location", f"{f['city']}, {country.iso2}"
     if kind == "operator":
         org = _matched(candidate, Organization) if use_match else None
-        org = org or _operator(actor, f["operator"])
+        org = _operator(actor, f["operator"], candidate.quote, org=org)
         # The operator's own city (e.g. Fuzhou) is where the bureau is, not where a station is.
         return org, "role", "operates overseas police stations"
     if kind == "figure":

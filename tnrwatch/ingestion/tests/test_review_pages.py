@@ -257,3 +257,22 @@ def test_merge_is_reviewed_and_can_be_undone_through_the_pages(staff_client, db)
     # an audit row that is not a merge cannot be "undone"
     other = AuditEntry.objects.filter(action="organization.create").first()
     assert analyst.post(f"/ingestion/merges/{other.pk}/undo/").status_code == 404
+
+
+def test_accepted_operator_learns_its_chinese_name(staff_client, db):
+    text = "The Fuzhou Public Security Bureau (福州市公安局) runs the station. Later: 福州市公安局 again."
+    src = services.source_create(actor_label="t", title="Notice", sha256="f" * 64, text=text)
+    first_quote = "The Fuzhou Public Security Bureau (福州市公安局) runs the station."
+    candidates_propose(source=src, document=None, candidates=[{
+        "kind": "operator", "operator": "Fuzhou Public Security Bureau", "quote": first_quote,
+        "start": 0, "end": len(first_quote), "lang": "en", "confidence": 0.7}])
+    client = staff_client("analyst")
+    client.post(f"/ingestion/candidates/{Candidate.objects.get(source=src).pk}/accept/")
+    org = Organization.objects.get()
+    assert AuditEntry.objects.filter(action="alias.add", subject_id=str(org.pk)).exists()
+    # a later candidate naming the bureau only in Chinese links to it
+    start = text.rindex("福州市公安局")
+    candidates_propose(source=src, document=None, candidates=[{
+        "kind": "operator", "operator": "福州市公安局", "quote": "福州市公安局", "start": start, "end": start + 6}])
+    later = Candidate.objects.filter(source=src, status="pending").get()
+    assert (later.match_type, later.match_id) == ("organization", org.pk)
