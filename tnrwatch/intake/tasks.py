@@ -1,4 +1,7 @@
-"""Background work of the intake: metadata-stripped copies of attachments.
+"""Background work of the intake: the daily retention purge, and metadata-stripped copies.
+
+The purge runs on the ingestion app's huey queue (its consumer, `ingest_worker`, runs periodic
+tasks); where no consumer runs, `tnrwatch intake-purge` from cron does the same.
 
 The job needs an analyst's unlocked identity to read the original. A private key must never be
 written to a persistent queue, so this runs on a thread of the process that served the analyst's
@@ -13,9 +16,22 @@ import threading
 from collections.abc import Sequence
 
 from django.db import close_old_connections
+from huey import crontab
+
+from tnrwatch.ingestion.tasks import huey
 
 logger = logging.getLogger(__name__)
 _running: list[threading.Thread] = []
+
+
+@huey.periodic_task(crontab(hour="3", minute="17"), name="intake.purge_expired")
+def purge_expired_task() -> None:
+    """Delete closed reports past the retention period, and orphaned blobs."""
+    from .services import blobs_sweep, reports_purge_expired
+
+    close_old_connections()
+    reports_purge_expired()
+    blobs_sweep()
 
 
 def attachment_strip(attachment_id: int, identities: Sequence) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -19,12 +20,13 @@ from .forms import ReceiptForm, ReplyForm, ReportForm
 from .models import ReportState
 from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler
 
+# What the reporter sees of the workflow state (plainer than the analysts' names).
 REPORTER_STATUS = {
-    ReportState.NEW: "Received, not yet read",
-    ReportState.TRIAGED: "Read by our team",
-    ReportState.IN_PROGRESS: "We are working on it",
-    ReportState.REFERRED: "Referred to a partner who can help",
-    ReportState.CLOSED: "Closed",
+    ReportState.NEW: _("Received, not yet read"),
+    ReportState.TRIAGED: _("Read by our team"),
+    ReportState.IN_PROGRESS: _("We are working on it"),
+    ReportState.REFERRED: _("Referred to a partner who can help"),
+    ReportState.CLOSED: _("Closed"),
 }
 
 

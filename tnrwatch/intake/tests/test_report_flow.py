@@ -108,3 +108,9 @@ def test_help_and_safety_pages_are_public(client, db):
     page = client.get(reverse("intake:help"), {"country": "NL"})
     assert page.status_code == 200 and "Example helpline" in page.content.decode() and "Example entry" in page.content.decode()
     assert client.get(reverse("intake:safety")).status_code == 200
+
+
+@pytest.mark.parametrize("language, phrase", [("zh-hans", "快速离开"), ("zh-hant", "快速離開")])
+def test_form_speaks_simplified_and_traditional_chinese(client, db, language, phrase):
+    page = client.get(reverse("intake:form"), HTTP_ACCEPT_LANGUAGE=language)
+    assert page.status_code == 200 and phrase in page.content.decode()
