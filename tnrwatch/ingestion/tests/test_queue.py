@@ -63,3 +63,24 @@ def test_progress_bar_is_plain_text():
     lines = stream.getvalue().splitlines()
     assert 10 <= len(lines) <= 12  # not a line per document when not on a terminal
     assert lines[-1] == "[##########] 1000/1000"
+
+
+@pytest.mark.django_db
+def test_ingest_stops_waiting_when_no_worker_comes(tmp_path):
+    # Given a Redis queue nobody works (a name no worker listens on)
+    from django.conf import settings
+
+    client = _redis_or_skip(settings.TNR_REDIS_URL)
+    name = f"tnrwatchtest{uuid.uuid4().hex[:8]}"
+    doc = tmp_path / "a.txt"
+    doc.write_text("The Irish police investigated.")
+    err = io.StringIO()
+    try:
+        call_command("ingest", str(doc), "--queue", "redis", "--queue-name", name, "--stall-seconds", "0",
+                     stdout=io.StringIO(), stderr=err)
+    finally:
+        for key in client.keys(f"*{name}*"):
+            client.delete(key)
+    # Then the command returns, saying what is left and how to finish it
+    assert "still queued" in err.getvalue() and "ingest_worker" in err.getvalue()
+    assert Document.objects.get().status == "queued"

@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default=QUEUE_NAME, help="Name of the queue (several instances on one Redis).")
         parser.add_argument("--no-wait", action="store_true", help="Queue the documents and return; workers do them.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument("--stall-seconds", type=int, default=600,
+                            help="Stop waiting when no document finished for this long (default 600).")
 
     def handle(self, *args, **options):
         queue = huey if options["queue"] is None and options["queue_name"] == QUEUE_NAME else build_queue(
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             return
         embedded = not queue.immediate and not isinstance(queue.storage, RedisStorage)
         unfinished = documents.filter(status__in=[Document.Status.QUEUED, Document.Status.FETCHED])
+        waiting_since, waiting_for = time.monotonic(), -1
         while True:
             ran = drain(queue, limit=1) if embedded else 0
             if bar and time.monotonic() - last > 0.5:
@@ -57,7 +60,14 @@ class Command(BaseCommand):
                 last = time.monotonic()
             if ran:
                 continue  # the embedded worker keeps going while there is work
-            if not unfinished.exists():
+            left = unfinished.count()
+            if not left:
+                break
+            if left != waiting_for:
+                waiting_since, waiting_for = time.monotonic(), left
+            elif time.monotonic() - waiting_since > options["stall_seconds"]:
+                self.stderr.write(f"No progress for {options['stall_seconds']} s; stopped waiting. {left} documents "
+                                  "are still queued: start `tnrwatch ingest_worker` to do them.")
                 break
             time.sleep(0.2)  # waiting for other workers
         if bar:
