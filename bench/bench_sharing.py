@@ -121,7 +121,7 @@ def _run_child(args: list[str]) -> dict:
     try:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
         env.update(TNR_DATA_DIR=data, TNR_ENV="test", DJANGO_SETTINGS_MODULE="tnrwatch.config.settings")
-        out = subprocess.run([sys.executable, "-m", "bench.bench_sharing", "--child", *args], env=env, check=True,
+        out = subprocess.run([sys.executable, "-m", "bench.bench_sharing", "--child", *args], env=env, check=True,  # noqa: S603 - fixed argv, our own interpreter
                              capture_output=True, text=True, timeout=7200)
         return json.loads(out.stdout.strip().splitlines()[-1])
     finally:

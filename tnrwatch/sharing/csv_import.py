@@ -8,7 +8,6 @@ analyst accepted the preview.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date

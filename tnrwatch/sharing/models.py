@@ -23,6 +23,9 @@ class SharingInstance(models.Model):
     name = models.CharField(max_length=200, default="tnrwatch")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uuid})"
+
 
 class Collection(models.Model):
     """A TAXII collection: a named slice of the record (by kind) that partners may read or write."""
@@ -69,6 +72,9 @@ class PartnerGrant(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partner", "collection"], name="grant_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.partner_id}:{self.collection_id}"
+
 
 class Subscription(models.Model):
     """A partner's TAXII collection this instance pulls from on a schedule."""
@@ -86,6 +92,9 @@ class Subscription(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partner", "api_root_url", "collection_id"], name="subscription_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.api_root_url} {self.collection_id}"
+
 
 class StixObjectRef(models.Model):
     """A record that arrived over STIX keeps its STIX id, author and timestamps, so it leaves again
@@ -102,6 +111,9 @@ class StixObjectRef(models.Model):
     class Meta:
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.stix_id} -> {self.subject_type}:{self.subject_id}"
+
 
 class KnownIdentity(models.Model):
     """A STIX identity that authored objects we hold (a partner instance, a research group)."""
@@ -109,6 +121,9 @@ class KnownIdentity(models.Model):
     stix_id = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=300)
     data = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PrivateNote(models.Model):
@@ -124,6 +139,9 @@ class PrivateNote(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
+    def __str__(self) -> str:
+        return f"note on {self.subject_type}:{self.subject_id}"
+
 
 class ShareLog(models.Model):
     """One row per object shared with (or received from) a partner: the audit of sharing."""
@@ -137,6 +155,9 @@ class ShareLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.partner_name} {self.stix_id}"
 
 
 class CsvUpload(models.Model):
@@ -155,3 +176,7 @@ class CsvUpload(models.Model):
     source = models.ForeignKey("registry.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Model, Q
@@ -27,7 +27,7 @@ KIND_MODELS: dict[str, type[Model]] = {
 }
 KIND_ORDER = ["organization", "station", "response", "incident", "source", "claim"]
 ALL_KINDS = tuple(KIND_ORDER)
-EPOCH_DT = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EPOCH_DT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def instance() -> SharingInstance:
@@ -214,7 +214,7 @@ def _units_incident(ctx: ExportContext, rows: list[m.Incident]) -> Iterator[Unit
         }
         if row.coarsened or inc.from_report:
             # A de-identified incident keeps no timestamps finer than its published grain.
-            rec["created"] = rec["modified"] = datetime(row.year or 2000, 1, 1, tzinfo=timezone.utc)
+            rec["created"] = rec["modified"] = datetime(row.year or 2000, 1, 1, tzinfo=UTC)
         yield Unit(inc.updated_at, 3, inc.pk, stix.incident_objects(rec))
 
 
@@ -394,7 +394,7 @@ def collection_kinds(collection: Collection) -> list[str]:
 
 def taxii_timestamp(value: datetime) -> str:
     """TAXII date_added: microsecond precision, so `added_after` never skips an object."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_taxii_timestamp(value: str) -> datetime:
@@ -404,7 +404,7 @@ def parse_taxii_timestamp(value: str) -> datetime:
     text = value.strip().replace("Z", "+00:00")
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -236,7 +236,7 @@ def _add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:
     content_type = request.META.get("CONTENT_TYPE", "")
     if "taxii+json" not in content_type and "application/json" not in content_type:
         return taxii_error(415, "Unsupported media type", f"Send {TAXII}.")
-    requested = datetime.now(timezone.utc)
+    requested = datetime.now(UTC)
     try:
         result = stix_import(data=request.body, actor=None, actor_label=f"taxii push {partner.name}",
                              partner=partner, via_source=partner_source(partner), channel="taxii")

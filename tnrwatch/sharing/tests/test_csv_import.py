@@ -15,12 +15,12 @@ from tnrwatch.sharing.models import CsvUpload
 pytestmark = pytest.mark.django_db
 
 TABLE = (
-    "Station,Country,City,Status,Run by\n"
-    "Fuzhou police service station Rotterdam,NL,Rotterdam,reported,Fuzhou PSB\n"
-    "Nantong station Madrid,Spain,Madrid,Closure ordered,Nantong PSB\n"
-    "Ragged row,NL\n"
-    "Qingtian station,Atlantis,Nowhere,reported,x\n"
-).encode() + "Lishui station Milan,IT,Mil\xe1n,reported,Lishui PSB\n".encode("latin-1")
+    b"Station,Country,City,Status,Run by\n"
+    b"Fuzhou police service station Rotterdam,NL,Rotterdam,reported,Fuzhou PSB\n"
+    b"Nantong station Madrid,Spain,Madrid,Closure ordered,Nantong PSB\n"
+    b"Ragged row,NL\n"
+    b"Qingtian station,Atlantis,Nowhere,reported,x\n"
+) + "Lishui station Milan,IT,Mil\xe1n,reported,Lishui PSB\n".encode("latin-1")
 
 
 def _record_counts() -> tuple:

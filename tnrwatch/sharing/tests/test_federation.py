@@ -44,11 +44,11 @@ def peer(tmp_path_factory):
     env = {k: val for k, val in os.environ.items() if k not in ("DATABASE_URL", "TNR_REQUIRE_POSTGRES")}
     env.update(TNR_DATA_DIR=str(data_dir), TNR_ENV="test", DJANGO_SETTINGS_MODULE="tnrwatch.config.settings")
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT, timeout=600)
-    out = subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT, timeout=600)  # noqa: S603 - fixed argv
+    out = subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, cwd=ROOT, capture_output=True, text=True, timeout=600)  # noqa: S603 - fixed argv
     info = json.loads(out.stdout.strip().splitlines()[-1])
     port = _free_port()
-    server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT,
+    server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT,  # noqa: S603 - fixed argv
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -9,7 +9,13 @@ import pytest
 from tnrwatch.registry import services as rs
 from tnrwatch.registry.models import Claim, Evidence, Incident, Source, Station
 from tnrwatch.sharing.models import Partner, PrivateNote
-from tnrwatch.sharing.outbound import PUBLIC, Audience, incident_counts, incident_rows, outbound_queryset
+from tnrwatch.sharing.outbound import (
+    PUBLIC,
+    Audience,
+    incident_counts,
+    incident_rows,
+    outbound_queryset,
+)
 
 from .factories import build_record, country, plant_canaries
 

@@ -13,7 +13,7 @@ from stix2validator import ValidationOptions, validate_string
 from tnrwatch.registry import models as m
 from tnrwatch.sharing import stix
 from tnrwatch.sharing.exporters import export_stix
-from tnrwatch.sharing.models import KnownIdentity, SharingInstance, ShareLog, StixObjectRef
+from tnrwatch.sharing.models import KnownIdentity, ShareLog, SharingInstance, StixObjectRef
 from tnrwatch.sharing.services import StixImportError, partner_create, stix_import
 
 from .factories import build_record

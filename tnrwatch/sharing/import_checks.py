@@ -1,0 +1,284 @@
+"""Checking a STIX 2.1 bundle before import: JSON, object shapes (the `stix2` library), known types,
+references that resolve, vocabularies. Nothing here writes; `importer.py` writes once every check
+passed, so a bundle with any error leaves the record as it was, with one error per object.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import stix2
+
+from tnrwatch.core.errors import ApplicationError, ValidationError
+from tnrwatch.registry import models as m
+from tnrwatch.registry import vocabulary as v
+
+from . import stix
+from .models import KnownIdentity, StixObjectRef
+
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+STIX_TYPES = {
+    "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident", "indicator",
+    "infrastructure", "intrusion-set", "location", "malware", "malware-analysis", "note", "observed-data",
+    "opinion", "report", "threat-actor", "tool", "vulnerability", "relationship", "sighting",
+    "marking-definition", "extension-definition", "language-content", "artifact", "autonomous-system",
+    "directory", "domain-name", "email-addr", "email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr",
+    "mutex", "network-traffic", "process", "software", "url", "user-account", "windows-registry-key",
+    "x509-certificate",
+}
+# Objects the record does not keep but that may be checked lightly (no stix2 parse: they carry
+# nothing we store, and parsing them is most of the import time).
+LIGHT_TYPES = {"relationship", "location", "marking-definition", "extension-definition"}
+
+
+class StixImportError(ApplicationError):
+    """The bundle was not imported; `errors` lists what is wrong, object by object."""
+
+    def __init__(self, message: str, errors: list[dict] | None = None) -> None:
+        super().__init__(message, extra={"errors": errors or []})
+        self.errors = errors or []
+
+
+@dataclass
+class ImportResult:
+    objects: int = 0
+    created: Counter = field(default_factory=Counter)
+    linked: Counter = field(default_factory=Counter)
+    unchanged: int = 0
+    ignored: int = 0
+
+    def as_dict(self) -> dict:
+        return {"objects": self.objects, "created": dict(self.created), "linked": dict(self.linked),
+                "unchanged": self.unchanged, "ignored": self.ignored}
+
+
+# --- parsing and checking -------------------------------------------------------------------------
+
+
+def bundle_objects(data: bytes | str | dict | list) -> list:
+    """The objects of a bundle (or of a TAXII envelope), from bytes, text or parsed JSON."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_IMPORT_BYTES:
+            raise StixImportError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StixImportError(f"The file is not UTF-8 text (byte {exc.start}).") from exc
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise StixImportError(f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from exc
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        raise StixImportError("Expected a STIX bundle (a JSON object with \"type\": \"bundle\").")
+    if data.get("type") == "bundle" or ("objects" in data and "type" not in data):
+        objects = data.get("objects", [])
+        if not isinstance(objects, list):
+            raise StixImportError("\"objects\" must be a list.")
+        return objects
+    raise StixImportError("Expected a STIX bundle (a JSON object with \"type\": \"bundle\").")
+
+
+def _check_object(index: int, obj: Any, strict: bool = False) -> str | None:
+    if not isinstance(obj, dict):
+        return "not a JSON object"
+    stix_type, stix_id = obj.get("type"), obj.get("id")
+    if not isinstance(stix_type, str) or not isinstance(stix_id, str):
+        return "missing \"type\" or \"id\""
+    if not ID_RE.match(stix_id) or stix_id.split("--")[0] != stix_type:
+        return f"malformed id {stix_id[:120]!r}"
+    if stix_type not in STIX_TYPES:
+        return f"unknown object type {stix_type[:60]!r}"
+    if stix_type in LIGHT_TYPES:
+        if stix_type == "relationship" and not (isinstance(obj.get("source_ref"), str) and isinstance(obj.get("target_ref"), str)):
+            return "a relationship needs source_ref and target_ref"
+        return None
+    if stix.extension_of(obj) is not None and not strict:
+        # Objects in the shape tnrwatch writes: checked against that shape here (the stix2 library's
+        # full parse costs ~1 ms an object, most of an import's time); `strict` parses them too.
+        return _check_own_shape(obj)
+    try:
+        stix2.parse(obj, allow_custom=False)
+    except Exception as exc:  # noqa: BLE001 - stix2 raises many kinds; each is a per-object error
+        return str(exc).splitlines()[0][:300]
+    return None
+
+
+TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+REQUIRED = {"infrastructure": ("name",), "identity": ("name",), "grouping": ("context", "object_refs"),
+            "incident": ("name",), "report": ("name", "published", "object_refs"), "note": ("content", "object_refs")}
+
+
+def _check_own_shape(obj: dict) -> str | None:
+    if obj.get("spec_version") != "2.1":
+        return "spec_version must be 2.1"
+    for key in ("created", "modified", "published", "first_seen"):
+        if key in obj and not (isinstance(obj[key], str) and TIMESTAMP_RE.match(obj[key])):
+            return f"{key}: not a STIX timestamp"
+    for key in ("created", "modified"):
+        if key not in obj:
+            return f"No values for required properties for {obj['type']}: ({key})."
+    for key in REQUIRED.get(obj["type"], ()):
+        if obj.get(key) in (None, "", []):
+            return f"No values for required properties for {obj['type']}: ({key})."
+    for key, val in obj.items():
+        if key.endswith("_refs") and not (isinstance(val, list) and all(isinstance(x, str) and ID_RE.match(x) for x in val)):
+            return f"{key}: must be a list of STIX ids"
+        if key.endswith("_ref") and not (isinstance(val, str) and ID_RE.match(val)):
+            return f"{key}: must be a STIX id"
+        if key in ("name", "description", "content", "abstract", "context") and not isinstance(val, str):
+            return f"{key}: must be a string"
+    if obj.get("modified", "") < obj.get("created", ""):
+        return "modified is earlier than created"
+    return None
+
+
+class _Resolver:
+    """Maps STIX ids to records: in the bundle, known from earlier imports, or name-based."""
+
+    def __init__(self, objects_by_id: dict[str, dict], refs_by_id: dict[str, set[str]] | None = None) -> None:
+        self.bundle = objects_by_id
+        self.countries = {c.iso2: c for c in m.Country.objects.all()}
+        self.country_ids = {stix.country_id(iso2): c for iso2, c in self.countries.items()}
+        self.known: dict[str, tuple[str, int]] = {}
+        ids = list(objects_by_id)
+        refs_by_id = refs_by_id if refs_by_id is not None else {i: stix.references(o) for i, o in objects_by_id.items()}
+        refs_wanted: set[str] = set()
+        for refs in refs_by_id.values():
+            refs_wanted |= refs
+        wanted = list(refs_wanted | set(ids))
+        for i in range(0, len(wanted), 900):
+            for sid, st, pk in StixObjectRef.objects.filter(stix_id__in=wanted[i:i + 900]).values_list("stix_id", "subject_type", "subject_id"):
+                self.known[sid] = (st, pk)
+        self.identities = set(KnownIdentity.objects.filter(stix_id__in=wanted).values_list("stix_id", flat=True))
+        from .selectors import instance
+
+        self.own_identity = stix.instance_identity_id(str(instance().uuid))
+        self._places: dict[str, m.Place] | None = None
+
+    def places(self) -> dict[str, m.Place]:
+        if self._places is None:
+            iso = {c.pk: c.iso2 for c in self.countries.values()}
+            self._places = {stix.place_id(p.name_en, iso[p.country_id]): p for p in m.Place.objects.all()}
+        return self._places
+
+    def resolvable(self, ref: str) -> bool:
+        if ref in self.bundle or ref in self.known or ref in self.identities or ref in self.country_ids:
+            return True
+        if ref in stix.well_known_ids() or ref == self.own_identity:
+            return True
+        if ref.startswith("location--"):
+            return ref in self.places()
+        return False
+
+
+def _country(resolver: _Resolver, iso2: Any, what: str) -> m.Country:
+    country = resolver.countries.get(str(iso2 or "").upper())
+    if country is None:
+        raise ValidationError(f"unknown country {str(iso2)[:10]!r} in {what}")
+    return country
+
+
+def _choice(value: Any, vocabulary: dict[str, str], what: str, default: str | None = None) -> str:
+    if value in (None, "") and default is not None:
+        return default
+    if value not in vocabulary:
+        raise ValidationError(f"unknown {what} {str(value)[:40]!r}")
+    return value
+
+
+def _check_record(kind: str, obj: dict, resolver: _Resolver) -> None:
+    """Vocabulary and shape checks of one record-carrying object (before anything is written)."""
+    ext = stix.extension_of(obj) or {}
+    if kind == "station":
+        _country(resolver, ext.get("country"), "station")
+        _choice(ext.get("status"), v.STATION_STATUSES, "station status", "reported")
+    elif kind == "organization":
+        _choice(ext.get("organization_kind"), v.ORGANIZATION_KINDS, "organisation kind", "other")
+    elif kind == "response":
+        _country(resolver, ext.get("country"), "government response")
+        _choice(ext.get("action"), v.RESPONSE_ACTIONS, "response action")
+        _choice(ext.get("body_kind"), v.RESPONSE_BODIES, "response body", "government")
+        if ext.get("date"):
+            _date(ext["date"])
+    elif kind == "incident":
+        _country(resolver, ext.get("host_country"), "incident")
+        _country(resolver, ext.get("origin_country") or "CN", "incident")
+        _choice(ext.get("tactic"), v.INCIDENT_TACTICS, "incident tactic")
+        _choice(ext.get("target_category"), v.TARGET_CATEGORIES, "target category", "unknown")
+        _incident_date(ext)
+    elif kind == "claim":
+        _choice(ext.get("status"), v.CLAIM_STATUSES, "claim status", "alleged")
+        if not ext.get("prop") or not str(ext.get("value", "")).strip():
+            raise ValidationError("a claim needs a property and a value")
+        evidence = ext.get("evidence")
+        if not isinstance(evidence, list) or not evidence:
+            raise ValidationError("a claim needs at least one evidence item with a quote")
+        for ev in evidence:
+            if not isinstance(ev, dict) or not str(ev.get("quote", "")).strip():
+                raise ValidationError("every evidence item needs a verbatim quote")
+            if ev.get("stance", "supports") not in ("supports", "refutes"):
+                raise ValidationError(f"unknown stance {str(ev.get('stance'))[:20]!r}")
+            if "\x00" in str(ev.get("quote")):
+                raise ValidationError("NUL characters are not allowed")
+        subject = ext.get("subject_ref") or (obj.get("object_refs") or [None])[0]
+        if not subject:
+            raise ValidationError("a claim needs a subject_ref")
+    for key in ("name", "description", "content"):
+        if "\x00" in str(obj.get(key, "")):
+            raise ValidationError("NUL characters are not allowed")
+
+
+def _date(value: Any) -> date:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise ValidationError(f"bad date {str(value)[:20]!r}") from exc
+
+
+def _incident_date(ext: dict) -> tuple[date | None, str]:
+    year, month, day = ext.get("year"), ext.get("month"), ext.get("day")
+    if year is None:
+        return None, "year"
+    try:
+        return date(int(year), int(month or 1), int(day or 1)), "day" if day else ("month" if month else "year")
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("bad incident date") from exc
+
+
+def check_bundle(objects: list, resolver_factory=_Resolver, *, strict: bool = False) -> tuple[list[dict], _Resolver | None, dict[str, str]]:
+    """Every problem of the bundle, object by object; nothing is written."""
+    errors: list[dict] = []
+    by_id: dict[str, dict] = {}
+    kinds: dict[str, str] = {}
+    for index, obj in enumerate(objects):
+        problem = _check_object(index, obj, strict)
+        if problem:
+            errors.append({"index": index, "id": obj.get("id") if isinstance(obj, dict) else None, "error": problem})
+            continue
+        by_id[obj["id"]] = obj
+    if errors:
+        return errors, None, kinds
+    refs_by_id = {oid: stix.references(obj) for oid, obj in by_id.items()}
+    resolver = resolver_factory(by_id, refs_by_id)
+    for index, obj in enumerate(objects):
+        try:
+            kind = stix.record_kind(obj)
+            if kind:
+                kinds[obj["id"]] = kind
+                _check_record(kind, obj, resolver)
+        except (stix.StixMappingError, ValidationError) as exc:
+            errors.append({"index": index, "id": obj["id"], "error": str(exc)})
+            continue
+        for ref in sorted(refs_by_id[obj["id"]]):
+            if not resolver.resolvable(ref):
+                errors.append({"index": index, "id": obj["id"], "error": f"dangling reference to {ref}"})
+    return errors, resolver, kinds
