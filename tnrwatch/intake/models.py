@@ -86,6 +86,9 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["report", "position"]
 
+    def __str__(self) -> str:
+        return f"Attachment {self.position} of report {self.report_id}"
+
 
 class MessageAuthor(models.TextChoices):
     REPORTER = "reporter", _("Reporter")
@@ -104,6 +107,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"Message {self.pk} ({self.author}) on report {self.report_id}"
+
 
 class Note(models.Model):
     """An analysts' private note on a report, encrypted to the recipients only."""
@@ -116,12 +122,18 @@ class Note(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"Note {self.pk} on report {self.report_id}"
+
 
 class ReceiptThrottle(models.Model):
     """Wrong-receipt failures per time window, instance-wide (no per-client key: we keep no IPs)."""
 
     window = models.BigIntegerField(primary_key=True)
     failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"window {self.window}: {self.failures} failures"
 
 
 class ProtectionResource(models.Model):
@@ -145,3 +157,6 @@ class ProtectionResource(models.Model):
 
     class Meta:
         ordering = ["country__name_en", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -62,7 +62,7 @@ class GunicornServer:
     # --- lifecycle --------------------------------------------------------------------------------
 
     def manage(self, *args: str) -> str:
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
             [str(VENV_BIN / "python"), "manage.py", *args], cwd=PROJECT, env=self.env,
             capture_output=True, text=True, timeout=120, check=False,
         )
@@ -85,7 +85,8 @@ class GunicornServer:
         if self.access_log:
             command += ["--access-logfile", str(self.log_dir / "access.log"), "--access-logformat", SAFE_ACCESS_LOG_FORMAT]
         stdout = (self.log_dir / "stdout.log").open("ab")
-        self.process = subprocess.Popen(command, cwd=PROJECT, env=self.env, stdout=stdout, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(command,  # noqa: S603 - our own gunicorn, fixed arguments
+                                        cwd=PROJECT, env=self.env, stdout=stdout, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
