@@ -55,6 +55,17 @@ def _marking_choices() -> list[tuple[str, str]]:
     return list(v.MARKINGS.items())
 
 
+FIELD_LABELS = {
+    "name_en": _("Name (English)"),
+    "name_zh": _("Name (Chinese, any script)"),
+    "host_organization": _("Host organisation"),
+    "operator": _("Operator (public security bureau)"),
+    "body_kind": _("Kind of body"),
+    "body": _("Body (who acted)"),
+    "region": _("Province or state"),
+}
+
+
 class EntityForm(forms.ModelForm):
     """Base of the entity forms: bounded text, date pickers, optional `city` and `marking`."""
 
@@ -72,11 +83,20 @@ class EntityForm(forms.ModelForm):
                 field.max_length = TEXT_MAX
                 field.validators.append(MaxLengthValidator(TEXT_MAX))
                 field.widget.attrs["maxlength"] = str(TEXT_MAX)
+        for name, label in FIELD_LABELS.items():
+            if name in self.fields:
+                self.fields[name].label = label
         if self.with_city:
             self.fields["city"] = forms.CharField(
                 label=_("City"), max_length=200, required=False,
                 help_text=_("Looked up in the offline gazetteer for coordinates; leave empty if unknown."),
             )
+            # Show the city right after the country it belongs to.
+            order = list(self.fields)
+            order.remove("city")
+            anchor = "host_country" if "host_country" in order else "country"
+            order.insert(order.index(anchor) + 1 if anchor in order else len(order), "city")
+            self.order_fields(order)
         if with_marking:
             from .models import default_marking
 
