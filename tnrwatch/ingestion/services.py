@@ -49,7 +49,7 @@ def job_create(*, actor: Any = None, actor_label: str | None = None, origins: It
     total = 0
     expanded = expand_origins(origins)
     while True:
-        batch = [Document(job=job, origin=o[:MAX_ORIGIN]) for o in islice(expanded, BATCH)]
+        batch = [_new_document(job, o) for o in islice(expanded, BATCH)]
         if not batch:
             break
         Document.objects.bulk_create(batch)
@@ -61,6 +61,13 @@ def job_create(*, actor: Any = None, actor_label: str | None = None, origins: It
     if enqueue:
         transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
     return job
+
+
+def _new_document(job: IngestJob, origin: str) -> Document:
+    if len(origin) > MAX_ORIGIN or "\x00" in origin:
+        return Document(job=job, origin=origin[:MAX_ORIGIN].replace("\x00", ""), status=Document.Status.FAILED,
+                        error=f"The path or URL is longer than {MAX_ORIGIN} characters or contains NUL; not captured.")
+    return Document(job=job, origin=origin)
 
 
 def job_enqueue(*, job_id: int) -> int:

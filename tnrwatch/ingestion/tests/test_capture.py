@@ -182,3 +182,15 @@ def test_job_create_queues_its_documents_after_commit(tmp_path, django_capture_o
     assert len(callbacks) == 1
     assert job.total == 1
     assert job.documents.get().status == "extracted"  # the default queue runs at once in tests
+
+
+@pytest.mark.django_db
+def test_missing_paths_and_absurd_urls_fail_alone(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("The French police opened an inquiry.")
+    ingest(tmp_path / "missing.txt", "https://example.org/" + "a" * 3000, "gopher://example.org/x", good)
+    statuses = list(Document.objects.order_by("pk").values_list("status", "error"))
+    assert statuses[0][0] == "failed" and "No such file" in statuses[0][1]
+    assert statuses[1][0] == "failed" and "longer than 2000" in statuses[1][1]
+    assert statuses[2][0] == "failed" and "No fetcher" in statuses[2][1]
+    assert statuses[3][0] == "extracted"
