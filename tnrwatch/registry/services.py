@@ -17,15 +17,15 @@ from tnrwatch.core.errors import ValidationError
 from . import vocabulary as v
 from .models import (
     Alias,
-    Country,
-    Place,
     AuditEntry,
     Claim,
+    Country,
     Evidence,
     Figure,
     GovernmentResponse,
     Incident,
     Organization,
+    Place,
     Source,
     Station,
     StationStatusChange,
