@@ -24,7 +24,7 @@ from tnrwatch.core.errors import NotFoundOrForbiddenError
 from . import selectors
 from .access import access_collection_by_partner, access_partner_by_request
 from .models import Collection, PartnerGrant
-from .services import StixImportError, partner_source, share_log_write, stix_import
+from .services import StixImportError, bundle_objects, partner_source, share_log_write, stix_import
 
 TAXII = "application/taxii+json;version=2.1"
 STIX_MEDIA = "application/stix+json;version=2.1"
@@ -238,12 +238,11 @@ def _add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:
         return taxii_error(415, "Unsupported media type", f"Send {TAXII}.")
     requested = datetime.now(UTC)
     try:
-        result = stix_import(data=request.body, actor=None, actor_label=f"taxii push {partner.name}",
-                             partner=partner, via_source=partner_source(partner), channel="taxii")
-        objs = json.loads(request.body).get("objects", [])
+        objs = bundle_objects(request.body)
+        stix_import(data=objs, actor=None, actor_label=f"taxii push {partner.name}",
+                    partner=partner, via_source=partner_source(partner), channel="taxii")
         successes = [{"id": o.get("id"), "version": o.get("modified", o.get("created", ""))} for o in objs if isinstance(o, dict)]
         failures: list[dict] = []
-        del result
     except StixImportError as exc:
         if not exc.errors:  # the envelope itself is unreadable (malformed JSON, not an envelope)
             return taxii_error(400, "Bad request", exc.message)

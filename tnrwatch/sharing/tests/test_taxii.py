@@ -166,3 +166,26 @@ def test_write_needs_a_write_grant_and_oversized_posts_are_refused_early(client)
     r = client.post(url, data=b'{"objects": []}', content_type="application/taxii+json;version=2.1",
                     CONTENT_LENGTH=str(500 * 1024 * 1024), **headers)
     assert r.status_code == 413
+
+
+def test_bad_pushes_and_bad_ids_are_4xx_never_500(client):
+    _p, token = partner_create(actor=None, name="W", max_marking="clear", read=["record"], write=["record"])
+    coll_id = CollectionModel.objects.get(slug="record").id
+    url = f"/taxii2/api/collections/{coll_id}/objects/"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": "application/taxii+json;version=2.1"}
+    ct = "application/taxii+json;version=2.1"
+    for body in (b"[1, 2]", b"\xff\xfe", b'"x"', b"{}", b'{"objects": "no"}', b'{"objects": [1, {"type": 5}]}', b"\x00" * 10):
+        r = client.post(url, data=body, content_type=ct, **headers)
+        assert r.status_code in (202, 400), (body, r.status_code)
+        if r.status_code == 202:
+            assert r.json()["failure_count"] >= 1 or r.json()["total_count"] == 0
+    assert client.post(url, data=b"{}", content_type="text/plain", **headers).status_code == 415
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT="text/html").status_code == 406
+    assert client.get(url + "x" * 500 + "/", **headers).status_code == 404
+    assert client.get(f"/taxii2/api/collections/{coll_id}/objects/?match[id]=" + "a" * 5000, **headers).status_code == 200
+
+
+def test_partner_pages_with_huge_ids_are_404(staff_client):
+    client = staff_client("admin")
+    assert client.get("/partners/99999999999999999999999/").status_code == 404
+    assert client.get("/partners/999999999999999999/").status_code == 404
