@@ -4,7 +4,9 @@ The partner's server sits behind a small interface (`TaxiiPeer`) with one adapte
 A pull fetches every page (following `next`) and imports them in one transaction through
 `services.stix_import`: new objects arrive as records and claims whose evidence cites the partner's
 feed (keeping the partner's quote and marking), records already known by STIX id or by name are
-linked, so a second pull of the same data changes nothing.
+linked, so a second pull of the same data changes nothing. Pulls are incremental: each asks only
+for what the partner added after the last object of the previous pull (`added_after`, from the
+server's X-TAXII-Date-Added-Last header); a partner that sends no such header is pulled whole.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ PAGE_SIZE = 1000
 
 
 class TaxiiPeer(Protocol):
-    def fetch_objects(self) -> list[dict]: ...
+    def fetch_objects(self, added_after: str | None = None) -> tuple[list[dict], str | None]:
+        """Every object added after `added_after` (all when None), and the new watermark (the
+        server's X-TAXII-Date-Added-Last of the last page, or None if it sent none)."""
+        ...
 
 
 class _Bearer(requests.auth.AuthBase):
@@ -44,22 +49,34 @@ class Taxii2ClientPeer:
 
         url = api_root_url.rstrip("/") + f"/collections/{collection_id}/"
         self.collection = Collection(url, auth=_Bearer(token))
+        self._last_added: str | None = None
+        # taxii2-client returns bodies only; a response hook keeps the date-added header of each page.
+        self.collection._conn.session.hooks["response"].append(self._keep_header)
 
-    def fetch_objects(self) -> list[dict]:
+    def _keep_header(self, response, *args, **kwargs):
+        value = response.headers.get("X-TAXII-Date-Added-Last")
+        if value and (self._last_added is None or value > self._last_added):
+            self._last_added = value
+        return response
+
+    def fetch_objects(self, added_after: str | None = None) -> tuple[list[dict], str | None]:
         from taxii2client.v21 import as_pages
 
+        self._last_added = None
+        filters = {"added_after": added_after} if added_after else {}
         objects: list[dict] = []
-        for envelope in as_pages(self.collection.get_objects, per_request=PAGE_SIZE):
+        for envelope in as_pages(self.collection.get_objects, per_request=PAGE_SIZE, **filters):
             objects.extend(envelope.get("objects", []))
-        return objects
+        return objects, self._last_added
 
 
 def subscription_pull(*, subscription: Subscription, peer: TaxiiPeer | None = None) -> dict[str, Any]:
     """Pull one subscription. Returns what changed; errors are kept on the subscription."""
     peer = peer or Taxii2ClientPeer(subscription.api_root_url, subscription.collection_id, subscription.remote_token)
     partner = subscription.partner
+    watermark = subscription.last_added or None
     try:
-        objects = peer.fetch_objects()
+        objects, new_watermark = peer.fetch_objects(added_after=watermark)
     except Exception as exc:  # noqa: BLE001 - network and protocol errors of the peer are recorded, not raised
         result: dict[str, Any] = {"error": f"fetch failed: {type(exc).__name__}"}
     else:
@@ -68,9 +85,12 @@ def subscription_pull(*, subscription: Subscription, peer: TaxiiPeer | None = No
                 imported = stix_import(data=objects, actor=None, actor_label=f"federation {partner.name}", partner=partner,
                                        via_source=partner_source(partner, subscription.api_root_url), channel="federation")
             result = imported.as_dict()
+            # Next time, only what the partner added after the last object received.
+            watermark = new_watermark or watermark
         except StixImportError as exc:
             result = {"error": exc.message, "errors": exc.errors[:50]}
-    Subscription.objects.filter(pk=subscription.pk).update(last_pull_at=timezone.now(), last_result=result)
+    Subscription.objects.filter(pk=subscription.pk).update(last_pull_at=timezone.now(), last_result=result,
+                                                           last_added=(watermark or "")[:40])
     audit_record(actor=None, actor_label="federation", action="partner.pull", subject_type="partner",
                  subject_id=partner.pk, data={"subscription": subscription.pk, **{k: v for k, v in result.items() if k != "errors"}})
     return result

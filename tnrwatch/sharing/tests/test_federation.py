@@ -17,7 +17,7 @@ import requests
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services as rs
 from tnrwatch.sharing.federation import subscription_pull, sync_partners
-from tnrwatch.sharing.models import StixObjectRef
+from tnrwatch.sharing.models import StixObjectRef, Subscription
 from tnrwatch.sharing.services import partner_create, subscription_create
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,6 +29,13 @@ import json
 build_record()
 partner, token = partner_create(actor=None, name="Instance A", max_marking="amber", read=["record"])
 print(json.dumps({"token": token, "collection": str(Collection.objects.get(slug="record").id)}))
+"""
+
+
+NEW_STATION = """
+from tnrwatch.registry import services as rs
+from tnrwatch.registry.models import Country
+rs.station_create(actor_label="peer", name_en="Lishui station Milan", country=Country.objects.get(iso2="IT"), marking="green")
 """
 
 
@@ -60,7 +67,7 @@ def peer(tmp_path_factory):
                 time.sleep(0.2)
         else:
             pytest.fail("the peer instance did not start")
-        yield {"api_root": base + "/taxii2/api/", **info}
+        yield {"api_root": base + "/taxii2/api/", "env": env, "manage": manage, **info}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -93,14 +100,25 @@ def test_two_instances_converge_and_a_second_pull_changes_nothing(peer):
     assert m.Organization.objects.filter(name_en="Fuzhou Public Security Bureau").count() == 1
     counts = [model.objects.count() for model in (m.Station, m.Organization, m.Claim, m.Evidence, m.Source,
                                                   m.GovernmentResponse, m.Incident, StixObjectRef)]
-    # A second pull (the scheduled job) changes nothing.
+    sub.refresh_from_db()
+    assert sub.last_pull_at is not None and sub.last_added
+    # A second pull (the scheduled job) is incremental: nothing new, nothing changes.
     again = sync_partners()
-    assert again[0]["created"] == {} and again[0]["linked"] == {}
+    assert again[0]["objects"] == 0 and again[0]["created"] == {}
+    # A full second pull of the same data changes nothing either.
+    Subscription.objects.filter(pk=sub.pk).update(last_added="")
+    full = sync_partners()
+    assert full[0]["objects"] > 0 and full[0]["created"] == {} and full[0]["linked"] == {}
     assert counts == [model.objects.count() for model in (m.Station, m.Organization, m.Claim, m.Evidence, m.Source,
                                                           m.GovernmentResponse, m.Incident, StixObjectRef)]
-    sub.refresh_from_db()
-    assert sub.last_pull_at is not None
-    assert m.AuditEntry.objects.filter(action="partner.pull").count() == 2
+    assert m.AuditEntry.objects.filter(action="partner.pull").count() == 3
+    # When the peer records a new station, the next pull brings just that.
+    subprocess.run([*peer["manage"], "shell", "-c", NEW_STATION], env=peer["env"], check=True, cwd=ROOT,  # noqa: S603 - fixed argv
+                   capture_output=True, timeout=600)
+    latest = sync_partners()
+    assert latest[0]["created"] == {"station": 1}, latest
+    assert latest[0]["objects"] < 10
+    assert m.Station.objects.filter(name_en="Lishui station Milan", country__iso2="IT").exists()
 
 
 @pytest.mark.django_db
