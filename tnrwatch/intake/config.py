@@ -58,6 +58,9 @@ def receipt_key() -> bytes:
     if configured:
         return configured.encode()
     path = Path(settings.DATA_DIR) / "receipt_key"
+    cached = _receipt_keys.get(path)
+    if cached is not None:
+        return cached
     if not path.exists():
         # Several workers may start at once: write a private temp file, then hard-link it into
         # place (atomic, fails if another worker won), so every process reads the same key.
@@ -70,4 +73,9 @@ def receipt_key() -> bytes:
             pass
         finally:
             tmp.unlink()
-    return path.read_text().strip().encode()
+    key = path.read_text().strip().encode()
+    _receipt_keys[path] = key
+    return key
+
+
+_receipt_keys: dict[Path, bytes] = {}  # per process: the file never changes once written

@@ -219,25 +219,39 @@ class EncryptingWriter:
 
     pyrage streams in pull mode (it reads from a file object), so a worker thread runs the age
     encryption while the request thread pushes chunks through a small bounded queue: memory stays
-    bounded (a few chunks) whatever the size of the upload.
+    bounded (a few chunks) whatever the size of the upload. Small payloads (up to
+    `one_shot_bytes`, held in memory only) skip the thread and are encrypted in one call.
     """
 
-    def __init__(self, sink: BinaryIO, public_keys: Sequence[str], *, queue_chunks: int = 8) -> None:
-        self._chunks: queue.Queue = queue.Queue(maxsize=queue_chunks)
+    def __init__(self, sink: BinaryIO, public_keys: Sequence[str], *, queue_chunks: int = 8,
+                 one_shot_bytes: int = 256 * 1024) -> None:
+        self._sink = sink
+        self._recipients = _recipients(public_keys)
+        self._queue_chunks = queue_chunks
+        self._one_shot_bytes = one_shot_bytes
+        self._pending: list[bytes] = []
+        self._chunks: queue.Queue | None = None
+        self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._closed = False
         self.plaintext_bytes = 0
-        recipients = _recipients(public_keys)
-        self._thread = threading.Thread(target=self._run, args=(sink, recipients), daemon=True)
-        self._thread.start()
 
-    def _run(self, sink: BinaryIO, recipients: list) -> None:
+    def _start_stream(self) -> None:
+        self._chunks = queue.Queue(maxsize=self._queue_chunks)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        pending, self._pending = self._pending, []
+        for chunk in pending:
+            self._put(chunk)
+
+    def _run(self) -> None:
         try:
-            pyrage.encrypt_io(_QueueReader(self._chunks), sink, recipients)
+            pyrage.encrypt_io(_QueueReader(self._chunks), self._sink, self._recipients)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the request thread
             self._error = exc
 
     def _put(self, item: bytes | None) -> None:
+        assert self._chunks is not None and self._thread is not None
         while True:
             try:
                 self._chunks.put(item, timeout=0.5)
@@ -252,8 +266,13 @@ class EncryptingWriter:
         if self._error is not None:
             raise EncryptionError() from self._error
         if data:
-            self._put(bytes(data))
             self.plaintext_bytes += len(data)
+            if self._thread is None:
+                self._pending.append(bytes(data))
+                if self.plaintext_bytes > self._one_shot_bytes:
+                    self._start_stream()
+            else:
+                self._put(bytes(data))
         return len(data)
 
     def close(self) -> None:
@@ -261,6 +280,14 @@ class EncryptingWriter:
         if self._closed:
             return
         self._closed = True
+        if self._thread is None:
+            try:
+                self._sink.write(pyrage.encrypt(b"".join(self._pending), self._recipients))
+            except Exception as exc:
+                raise EncryptionError() from exc
+            finally:
+                self._pending = []
+            return
         self._put(None)
         self._thread.join()
         if self._error is not None:

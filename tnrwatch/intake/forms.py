@@ -43,7 +43,9 @@ class ReportForm(forms.Form):
     )
     when = forms.CharField(label=_("When did it happen?"), required=False, max_length=100,
                            help_text=_("An approximate date is fine, e.g. \"spring 2024\"."))
-    country = forms.ChoiceField(label=_("In which country do you live?"), required=False, choices=())
+    # A code checked against the table, not a ChoiceField: normalising 250 choices on every POST
+    # costs more than the look-up. The template lists `country_choices()`.
+    country = forms.CharField(label=_("In which country do you live?"), required=False, max_length=2)
     city = forms.CharField(label=_("City (optional)"), required=False, max_length=100,
                            help_text=_("Only the city, never a street or an address."))
     involved = forms.MultipleChoiceField(label=_("Who was involved?"), required=False, choices=INVOLVED,
@@ -53,9 +55,11 @@ class ReportForm(forms.Form):
     wants_reply = forms.ChoiceField(label=_("Do you want a reply from us?"), choices=WANTS_REPLY,
                                     widget=forms.RadioSelect, initial="yes")
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+    def clean_country(self) -> str:
+        code = (self.cleaned_data.get("country") or "").upper()
+        if code and not Country.objects.filter(iso2=code).exists():
+            raise forms.ValidationError(_("Choose a country from the list."))
+        return code
 
     def clean(self):
         data = super().clean()

@@ -40,6 +40,10 @@ def recipient_keys_active() -> list[RecipientKey]:
     return list(RecipientKey.objects.filter(active=True).select_related("user"))
 
 
+def recipient_public_keys() -> list[str]:
+    return list(RecipientKey.objects.filter(active=True).order_by("id").values_list("public_key", flat=True))
+
+
 def recipient_key_of(user: Any) -> RecipientKey | None:
     return RecipientKey.objects.filter(user=user, active=True).first()
 

@@ -123,12 +123,13 @@ class StoredUpload:
     public_keys: tuple[str, ...]
 
 
-@transaction.atomic
 def report_submit(*, answers: dict[str, Any], uploads: Sequence[StoredUpload] = ()) -> tuple[Report, str]:
     """Store a report encrypted to the current recipients; returns it and the receipt (shown once).
 
     The receipt itself is not stored: only its HMAC (for look-up) and the public half of the
-    reporter key derived from it (so replies can be encrypted to the reporter).
+    reporter key derived from it (so replies can be encrypted to the reporter). The crypto work
+    happens before the transaction, which then only inserts rows (SQLite holds its write lock
+    for the whole transaction).
     """
     keys = _active_keys()
     if not keys:
@@ -146,12 +147,23 @@ def report_submit(*, answers: dict[str, Any], uploads: Sequence[StoredUpload] = 
     payload["attachments"] = [
         {"name": u.name, "content_type": u.content_type, "size": u.size} for u in uploads
     ]
-    report = Report.objects.create(
+    report = Report(
         receipt_hash=crypto.receipt_hash(normalized, receipt_key()),
         reporter_public_key=str(crypto.reporter_identity(normalized).to_public()),
         answers_ct=crypto.encrypt(json.dumps(payload).encode(), public_keys),
     )
-    report.recipients.set(keys)
+    _report_insert(report, keys, uploads)
+    return report, receipt
+
+
+@transaction.atomic
+def _report_insert(report: Report, keys: list[RecipientKey], uploads: Sequence[StoredUpload]) -> None:
+    if list(RecipientKey.objects.filter(active=True).order_by("id").values_list("id", flat=True)) != [k.pk for k in keys]:
+        raise ConflictError("The recipients changed during the submission; please send again.")
+    report.save()
+    Report.recipients.through.objects.bulk_create(
+        Report.recipients.through(report_id=report.pk, recipientkey_id=k.pk) for k in keys
+    )
     Attachment.objects.bulk_create(
         Attachment(report=report, position=i, blob_id=u.blob_id, ciphertext_size=u.ciphertext_size)
         for i, u in enumerate(uploads)
@@ -160,7 +172,6 @@ def report_submit(*, answers: dict[str, Any], uploads: Sequence[StoredUpload] = 
         actor=None, actor_label=REPORTER, action="intake.report_submitted", subject_type="report",
         subject_id=report.pk, data={"attachments": len(uploads)},
     )
-    return report, receipt
 
 
 def _window(now: float, seconds: int) -> int:

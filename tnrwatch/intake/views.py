@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from . import crypto, selectors, services
 from .config import intake_config
 from .csrf import csrf_protect_no_referrer, csrf_protect_private
-from .forms import ReceiptForm, ReplyForm, ReportForm
+from .forms import ReceiptForm, ReplyForm, ReportForm, country_choices
 from .models import ReportState
 from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler
 
@@ -32,6 +32,8 @@ REPORTER_STATUS = {
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     context.setdefault("quick_exit_url", intake_config().quick_exit_url)
+    if template == "form.html":
+        context["country_choices"] = country_choices()
     return render(request, f"intake/{template}", context, status=status)
 
 
@@ -50,7 +52,7 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "form.html", {"form": ReportForm(), "config": intake_config()})
-    keys = [k.public_key for k in selectors.recipient_keys_active()]
+    keys = selectors.recipient_public_keys()
     if not keys:
         return _page(request, "unavailable.html", {}, status=503)
     handler = EncryptingUploadHandler(request, public_keys=keys)
