@@ -39,3 +39,63 @@ def grouped(value) -> str:  # noqa: ANN001 - an int
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return str(value)
+
+
+# --- claims in words ----------------------------------------------------------------------------
+
+from functools import lru_cache  # noqa: E402
+
+from django.utils.translation import get_language  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import pgettext_lazy  # noqa: E402
+
+from tnrwatch.registry import vocabulary as v  # noqa: E402
+
+# Properties with a display name; any other property is shown with its underscores as spaces.
+PROP_LABELS = {
+    "action": pgettext_lazy("claim property", "Action"),
+    "status": pgettext_lazy("claim property", "Status"),
+    "kind": pgettext_lazy("claim property", "Kind"),
+    "tactic": pgettext_lazy("claim property", "Tactic"),
+    "target_category": pgettext_lazy("claim property", "Target"),
+    "country": pgettext_lazy("claim property", "Country"),
+    "host_country": pgettext_lazy("claim property", "Host country"),
+    "origin_country": pgettext_lazy("claim property", "Origin state"),
+    "place": pgettext_lazy("claim property", "City"),
+    "city": pgettext_lazy("claim property", "City"),
+    "value": pgettext_lazy("claim property", "Value"),
+    "operator": pgettext_lazy("claim property", "Operator"),
+    "body": pgettext_lazy("claim property", "Body"),
+    "first_reported": pgettext_lazy("claim property", "First reported"),
+    "purpose": pgettext_lazy("claim property", "Purpose"),
+    "period": pgettext_lazy("claim property", "Period"),
+}
+VALUE_VOCABULARIES = {
+    "action": v.RESPONSE_ACTIONS, "status": {**v.CLAIM_STATUSES, **v.STATION_STATUSES},
+    "kind": {**v.ORGANIZATION_KINDS, **v.FIGURE_KINDS}, "tactic": v.INCIDENT_TACTICS,
+    "target_category": v.TARGET_CATEGORIES,
+}
+COUNTRY_PROPS = {"country", "host_country", "origin_country"}
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, object]:
+    from tnrwatch.registry.models import Country
+
+    return {c.iso2: c for c in Country.objects.all()}
+
+
+@register.filter
+def claim_text(claim) -> str:  # noqa: ANN001 - a Claim
+    """"Action: Closure ordered" rather than "action: closure_ordered", in the current language."""
+    prop = claim.prop
+    label = PROP_LABELS.get(prop) or prop.replace("_", " ").capitalize()
+    value = claim.value
+    vocabulary = VALUE_VOCABULARIES.get(prop)
+    if vocabulary and value in vocabulary:
+        value = _(vocabulary[value])
+    elif prop in COUNTRY_PROPS and len(value) == 2 and value.isalpha():
+        country = _country_names().get(value.upper())
+        if country is not None:
+            value = country.name_for(get_language() or "en")
+    return _("%(prop)s: %(value)s") % {"prop": label, "value": value}

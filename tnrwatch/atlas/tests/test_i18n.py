@@ -56,7 +56,7 @@ def test_accept_language_header_is_honoured(client, atlas_record):
 
 
 def _po_entries(path):
-    """(msgid, msgstr) of every translated, non-fuzzy entry of a .po file (singular form)."""
+    """(context, msgid, msgstr) of every translated, non-fuzzy entry of a .po file (singular form)."""
     import re
 
     def unquote(block: str) -> str:
@@ -72,8 +72,9 @@ def _po_entries(path):
         msgid = unquote(head.group(1))
         found = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', entry + "\n", re.M)
         msgstr = unquote(found.group(1)) if found else ""
+        context = re.search(r'^msgctxt ((?:".*"\n?)+)', entry + "\n", re.M)
         if msgid and msgstr:
-            yield msgid, msgstr
+            yield (unquote(context.group(1)) if context else None), msgid, msgstr
 
 
 @pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
@@ -88,5 +89,15 @@ def test_committed_mo_files_match_the_po_files(locale):
         catalogue = gettext.GNUTranslations(fh)
     entries = list(_po_entries(folder / "django.po"))
     assert len(entries) > 100
-    for msgid, msgstr in entries:
-        assert catalogue.gettext(msgid) == msgstr, msgid
+    for context, msgid, msgstr in entries:
+        found = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
+        assert found == msgstr, msgid
+
+
+def test_claims_are_shown_in_words_of_the_chosen_language(client, atlas_record):
+    url = reverse("atlas:claim", args=[atlas_record["closure"].pk])
+    assert "Action: Closure ordered" in client.get(url).content.decode()
+    client.post(reverse("atlas:set_language"), {"language": "zh-hans", "next": "/"})
+    html = client.get(url).content.decode()
+    assert "行动：勒令关闭" in html
+    assert "The Dutch government ordered China to shut down" in html  # quotes stay verbatim
