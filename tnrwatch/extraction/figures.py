@@ -40,10 +40,13 @@ _WHAT_ZH: dict[str, str] = {
     "continents": r"(?:个|個)?(?:大洲|洲)",
     "provinces": r"(?:个|個)?(?:省份|省)",
 }
-# Lookaheads, so that a rejected long match ("30 countries across five continents") does not
-# hide a shorter one inside it ("five continents").
-_PATTERNS = [(what, re.compile(rf"(?=(?P<all>\b{_NUM}{_FILLER}?\s*{noun}\b))", re.I)) for what, noun in _WHAT.items()]
-_PATTERNS_ZH = [(what, re.compile(rf"(?<![\d.])(?=(?P<all>{_ZH_NUM}(?:多|余|餘)?{noun}))")) for what, noun in _WHAT_ZH.items()]
+# Numbers are found first, then what follows each one is read, so that a rejected long match
+# ("30 countries across five continents") does not hide a shorter one ("five continents").
+_NUMBERS = re.compile(rf"\b{_NUM}\b", re.I)
+_NUMBERS_ZH = re.compile(rf"(?<![\d.]){_ZH_NUM}")
+_TAILS = [(what, re.compile(rf"{_FILLER}?\s*{noun}\b", re.I)) for what, noun in _WHAT.items()]
+_TAILS_ZH = [(what, re.compile(rf"(?:多|余|餘)?{noun}")) for what, noun in _WHAT_ZH.items()]
+MAX_NUMBERS = 40  # per sentence: a table of numbers is not a sentence of figures
 _OTHER_NOUN = re.compile("|".join(_WHAT.values()) + "|" + "|".join(rf"\b{re.escape(w)}\b" for w in _WORD_NUMBERS) + r"|\d", re.I)
 _OVERSEAS_110 = re.compile(r"110\W*(?:overseas|海外|übersee|outre-mer|oltremare|ultramar)|海外110", re.I)
 _PERSUADED_CUE = re.compile(r"persuad|return|überred|rückkehr|persuad|rentr|rientr|rimpatri|regres|"
@@ -112,16 +115,22 @@ def sentence_figures(text: str, s_start: int, s_end: int, lang: str) -> list[Can
         out.append(Candidate(kind="figure", value=value, what=what, quote=text[s_start:s_end],
                              start=s_start, end=s_end, lang=lang, confidence=confidence))
 
-    for what, pattern in _PATTERNS + _PATTERNS_ZH:
-        for m in pattern.finditer(text, s_start, s_end):
-            num = m.group("num")
+    for numbers, tails in ((_NUMBERS, _TAILS), (_NUMBERS_ZH, _TAILS_ZH)):
+        for i, n in enumerate(numbers.finditer(text, s_start, s_end)):
+            num = n.group("num")
+            if i >= MAX_NUMBERS:
+                break
             if re.fullmatch(r"(?:19|20)\d\d", num):
                 continue
-            filler = (m.groupdict().get("filler") or "").lower()
-            around = text[max(s_start, m.start() - 4):m.start() + len(m.group("all"))]
-            if _OTHER_NOUN.search(filler) or (num == "110" and _OVERSEAS_110.search(around)):
-                continue
-            add(what, m.group("num"), 0.8)
+            for what, tail in tails:
+                m = tail.match(text, n.end(), s_end)
+                if not m:
+                    continue
+                filler = (m.groupdict().get("filler") or "").lower()
+                around = text[max(s_start, n.start() - 4):m.end()]
+                if _OTHER_NOUN.search(filler) or (num == "110" and _OVERSEAS_110.search(around)):
+                    continue
+                add(what, num, 0.8)
     if _PERSUADED_CUE.search(text, s_start, s_end):
         for pattern in (_PEOPLE, _PEOPLE_ZH):
             for m in pattern.finditer(text, s_start, s_end):

@@ -6,12 +6,16 @@ offsets of the original text. Chinese terms are added in simplified and traditio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import ahocorasick
 
+PLACEHOLDER = "\x00"
+_NEVER = "\x01\x01"  # no text reaches the automaton with this in it
+_COMMON = " eaitnorsldcumhpgbfvwykzjxq.,'-’0123456789éàèáíóúüöäçñãõåø"
 STEM_SUFFIX = 4  # letters a stem term may be followed by ("deutsch" -> "deutschen")
 
 
@@ -58,6 +62,27 @@ def han_variants(term: str) -> set[str]:
     return out
 
 
+def fast_automaton(words: dict[str, Any]) -> tuple[ahocorasick.Automaton, re.Pattern[str]]:
+    """An automaton of `words` (value None is reserved) and a pattern of the characters no word
+    contains; `text = unknown.sub(PLACEHOLDER, text)` keeps offsets and speeds the scan.
+
+    pyahocorasick looks a node's children up in insertion order, so the root's fan-out
+    (hundreds of first letters in many scripts) made every space and rare letter cost a full
+    scan. Characters no word contains are folded to one placeholder, and common characters
+    get the first places with keys that never match."""
+    auto = ahocorasick.Automaton()
+    alphabet = {ch for word in words for ch in word}
+    for ch in PLACEHOLDER + _COMMON + "".join(sorted(alphabet)):
+        if ch == PLACEHOLDER or ch in alphabet:
+            auto.add_word(ch + _NEVER, None)
+    for word, value in words.items():
+        auto.add_word(word, value)
+    auto.make_automaton()
+    known = "".join(sorted(alphabet - {"]", "\\", "^", "-"}))
+    unknown = re.compile("[^" + re.escape(known) + "\\]\\\\^\\-]")
+    return auto, unknown
+
+
 class Gazetteer:
     """A set of terms with payloads; `find` returns the longest non-overlapping matches."""
 
@@ -82,9 +107,8 @@ class Gazetteer:
         self._built = False
 
     def _build(self) -> None:
-        for key, entries in self._entries.items():
-            self._auto.add_word(key, (key, entries))
-        self._auto.make_automaton()
+        self._auto, self._unknown = fast_automaton(
+            {key: (key, entries) for key, entries in self._entries.items()})
         self._built = True
 
     def find(self, text: str, low: str | None = None) -> list[Match]:
@@ -92,9 +116,13 @@ class Gazetteer:
             self._build()
         if low is None:
             low = lower_same_length(text)
+        low = self._unknown.sub(PLACEHOLDER, low)
         found: list[Match] = []
         n = len(text)
-        for end_index, (key, entries) in self._auto.iter(low):
+        for end_index, value in self._auto.iter(low):
+            if value is None:
+                continue
+            key, entries = value
             start = end_index - len(key) + 1
             end = end_index + 1
             for entry in entries:

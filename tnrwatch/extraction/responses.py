@@ -32,11 +32,14 @@ from tnrwatch.extraction.lexicon import (
     NON_ACTOR_PREPOSITIONS,
     TRIGGERS,
 )
-from tnrwatch.extraction.matcher import Gazetteer, Match, lower_same_length
+from tnrwatch.extraction.matcher import PLACEHOLDER, Gazetteer, Match, fast_automaton, lower_same_length
 
 _PREV_WORD = re.compile(r"([^\W\d_]+)\W*$")
 _AFTER_PREP = re.compile(r"(?:\bby|\bin|\bvon|\bdurch|\bpar|\bda|\bdoor|\bav|\bpor|\bpelo|\bpela|\bdalla|\bdal|\bdagli|\ben|\bi|\bnel|\bnei|\bin)\s+(?:the\s+|la\s+|le\s+|les\s+|de\s+|het\s+|den\s+)?$", re.I)
 _FRAME = re.compile(r"^[\W]*(?:in|en|im|nel|em|no|na|i|au|aux|dans)\s+(?:the\s+|la\s+|le\s+|los\s+|das\s+)?$", re.I)
+
+
+MAX_TRIGGERS = 16  # per sentence; more is a list or junk, not prose
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,25 +72,23 @@ def _gate_literals(pattern: str) -> list[str]:
 def _compiled():
     """An Aho-Corasick automaton of each trigger's opening literal, pointing at its regex: only
     the patterns whose literal occurs are tried, and only where it occurs."""
-    import ahocorasick
-
-    auto = ahocorasick.Automaton()
     table: dict[str, list[tuple[str, re.Pattern[str], bool]]] = {}
     for action, patterns in TRIGGERS.items():
         for pattern in patterns:
             compiled = re.compile(pattern, re.I)
             for lit in _gate_literals(pattern):
                 table.setdefault(lit, []).append((action, compiled, pattern.startswith(r"\b")))
-    for lit, rows in table.items():
-        auto.add_word(lit, (lit, rows))
-    auto.make_automaton()
-    return auto
+    return fast_automaton({lit: (lit, rows) for lit, rows in table.items()})
 
 
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
-    low = lower_same_length(text[start:end])
+    auto, unknown = _compiled()
+    low = unknown.sub(PLACEHOLDER, lower_same_length(text[start:end]))
     found: list[Trigger] = []
-    for last, (lit, rows) in _compiled().iter(low):
+    for last, value in auto.iter(low):
+        if value is None:
+            continue
+        lit, rows = value
         pos = start + last - len(lit) + 1
         if pos > 0 and text[pos - 1].isalnum():
             word_start = False
@@ -110,8 +111,8 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
 
 
 def _clause_start(text: str, s_start: int, pos: int) -> int:
-    start = s_start
-    for m in CLAUSE_BREAK_RE.finditer(text, s_start, pos):
+    start = max(s_start, pos - 160)  # the windows read before a trigger are shorter than this
+    for m in CLAUSE_BREAK_RE.finditer(text, start, pos):
         start = m.end()
     return start
 
@@ -221,11 +222,12 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
     seen: set[tuple[str, str]] = set()
     if has_gov is None:
         has_gov = bool(GOVERNMENT_RE.search(text, s_start, s_end) or GOVERNMENT_ZH_RE.search(text, s_start, s_end))
-    frame = [m for m in countries if m.payload and not m.payload.adjective
+    frame = [m for m in countries if m.payload and not m.payload.adjective and m.start - s_start < 40
              and _FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
     has_actor = has_gov or any(m.payload for m in countries)
-    triggers = find_triggers(text, s_start, s_end) if has_actor else []
+    triggers = find_triggers(text, s_start, s_end)[:MAX_TRIGGERS] if has_actor else []
     acted: list[str] = []
+    dates = find_dates(text, s_start, s_end) if triggers else []
     for trig in triggers:
         if _negated(text, s_start, trig) or _modal(text, s_start, s_end, trig, countries):
             continue
@@ -236,7 +238,6 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
             actors, confidence = [cities[0].payload.countries[0][0]], 0.5
         if not actors:
             continue
-        dates = find_dates(text, s_start, s_end)
         date = min(dates, key=lambda d: abs(d[0] - trig.start))[2] if dates else None
         for iso2 in actors:
             if (iso2, trig.action) in seen:
@@ -251,8 +252,8 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
     elif frame:
         context.actors = tuple(dict.fromkeys(m.payload.iso2 for m in frame))
     else:
-        named = [m.payload.iso2 for m in countries if m.payload and m.payload.iso2 != "CN"
-                 and _governed(text, m, s_end)]
+        named = [m.payload.iso2 for m in countries[:MAX_TRIGGERS] if m.payload
+                 and m.payload.iso2 != "CN" and _governed(text, m, s_end)]
         context.actors = tuple(dict.fromkeys(named))
     return out
 

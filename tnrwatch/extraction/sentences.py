@@ -39,10 +39,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+MAX_SENTENCE = 2000  # longer runs without an end mark (lists, tables, junk) are cut at spaces
+
+
 def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        _push(text, start, cut, spans)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end))
