@@ -26,17 +26,21 @@ def export_stix(out: IO[str], *, partner: str | None = None) -> int:
     """A STIX 2.1 bundle of everything the audience may receive, streamed to `out`."""
     audience = audience_for(partner)
     ctx = ExportContext(audience)
+    receiver = Partner.objects.get(name=partner) if partner else None
     shared: list[str] = []
 
     def objects() -> Iterator[dict]:
         for obj in export_objects(audience, ALL_KINDS, ctx=ctx):
-            if partner:
+            if receiver is not None:
                 shared.append(obj["id"])
+                if len(shared) >= 5000:  # the log is written as we go, so memory stays flat
+                    share_log_write(partner=receiver, audience=audience, channel="stix", stix_ids=shared)
+                    shared.clear()
             yield obj
 
     count = stix.write_bundle(out, objects(), seed=f"{ctx.instance_uuid}:{audience.name}")
-    if partner:
-        share_log_write(partner=Partner.objects.get(name=partner), audience=audience, channel="stix", stix_ids=shared)
+    if receiver is not None:
+        share_log_write(partner=receiver, audience=audience, channel="stix", stix_ids=shared)
     return count
 
 
