@@ -95,7 +95,9 @@ TRIGGERS: dict[str, list[str]] = {
         r"\bbestreit" + _W, r"\bbestritten\b", r"\bdementier" + _W, r"\bzurückgewiesen\b", r"\bweist\b[^.;]{0,40}\bzurück\b",
         r"\bdément" + _W, r"\bdément\b", r"\bnié\b", r"\bnie\b", r"\binfondé" + _W,
         r"\bsmenti" + _W, r"\bnega(?:to)?\b", r"\binfondat" + _W, r"\brespint" + _W,
-        r"\bneg(?:ó|ado|aron|ou|aram)\b", r"\bdesmint" + _W, r"\bdesmient" + _W, r"\bdesmente\b", r"\binfundad" + _W,
+        r"\bneg(?:ó|ado|aron|ou|aram)\b", r"\bnieg(?:a|an|an)\b", r"\bnega(?:m)?\b",
+        r"\b(?:refused|declined|refuses|declines) to (?:investigate|act|close|take action|open an? \w+)\b",
+        r"\b(?:not|never) (?:found|seen) any (?:evidence|proof|indication)s?\b", r"\bfound no (?:evidence|proof|indication)s?\b", r"\bdesmint" + _W, r"\bdesmient" + _W, r"\bdesmente\b", r"\binfundad" + _W,
         r"\bontk(?:ent|end|ende|enden)\b", r"\bförneka" + _W, r"\btillbakavisa" + _W,
         r"否认", r"否認", r"驳斥", r"駁斥", r"纯属捏造", r"純屬捏造", r"子虚乌有", r"子虛烏有", r"抹黑", r"炒作",
     ],
@@ -187,6 +189,8 @@ CLAUSE_BREAK_RE = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|however|ab
 
 # Place prepositions: "the embassy in France" is a place, "authorities in Chile" an actor.
 LOCATIVE_PREPOSITIONS = {"in", "en", "im", "nel", "nella", "em", "no", "na", "i", "au", "aux", "dans", "à", "a", "at", "bei"}
+# "The government of Canada" and "the embassy of China" act; "an ally of Beijing" does not.
+OF_PREPOSITIONS = {"of", "de", "di", "del", "della", "des", "du", "van", "von", "da", "do", "dos", "af"}
 EMBASSY_RE = re.compile(r"\b(?:embass\w*|consulat\w*|ambassad\w*|ambasciat\w*|embajad\w*|embaixad\w*|botschaft\w*|konsulat\w*)\b|使馆|使館|领馆|領館", re.I)
 
 # Words that, just before a country name, make it an object or a place rather than an actor.

@@ -25,6 +25,7 @@ from tnrwatch.extraction.lexicon import (
     GOVERNMENT_ZH_RE,
     LIST_GLUE_RE,
     LOCATIVE_PREPOSITIONS,
+    OF_PREPOSITIONS,
     EMBASSY_RE,
     ASK_RE,
     MODAL_RE,
@@ -192,6 +193,9 @@ def _eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str)
     if not prev:
         return True
     word = prev.group(1).lower()
+    if word in OF_PREPOSITIONS:
+        before = re.findall(r"[^\W\d_]+", text[max(s_start, prev.start() - 40):prev.start()])[-2:]
+        return bool(before) and bool(GOVERNMENT_RE.fullmatch(before[-1]))
     if word in LOCATIVE_PREPOSITIONS:
         # "authorities in Chile" acts; "the embassy in France", "stations in Italy" do not.
         before = re.findall(r"[^\W\d_]+", text[max(s_start, prev.start() - 40):prev.start()])[-2:]

@@ -17,6 +17,7 @@ STATION_RE = re.compile(
     r"\bcommissariats?\b|\bpostes? de police\b|\bantennes? de police\b|\bbureaux? de police\b|"
     r"\bstazion[ei] di polizia\b|\bcentr[oi] (?:di )?servizi[oi]?\b|\bpost[oi] di polizia\b|"
     r"\bstazion[ei] (?:cines[ei]|clandestin\w+|illegal\w+|segret\w+)\b|\bstazion[ei]\b|"
+    r"\bcent(?:re|er)s?\b|\bcentri\b|\bcentros?\b|\bcentres?\b|\boffices?\b|\boutposts?\b|\bpremises\b|\bStützpunkt\w*|"
     r"\bcomisar[ií]as?\b|\bestaci(?:ón|on|ones) de polic[ií]a\b|\bcentros? de servicio\b|"
     r"\bpolitiebureaus?\b|\bpolitieposten?\b|\bservicestations?\b|\bsteunpunt\w*|"
     r"\besquadras?\b|\bdelegacias?\b|\bpostos? de pol[ií]cia\b|\besta(?:ção|ções|cao|coes) de pol[ií]cia\b|"
@@ -45,7 +46,8 @@ _COUNTY_AFTER = re.compile(r"^\s*(?:County|县|縣|Kreis|comté|contea|condado|d
 
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|a|à|au|aux|en|em|no|na|nel|nella|nelle|nei|i|im|bei|dans|near|di|de|del|da|"
-    r"city of|stadt|ciudad de|cidade de|città di|ville de|stad|staden)\s+(?:the\s+|der\s+|la\s+|le\s+|el\s+)?"
+    r"city of|stadt|ciudad de|cidade de|città di|ville de|stad|staden|including|such as|like|tra cui|come|"
+    r"incluid[oa]s?|como|darunter|wie|dont|comme|waaronder|zoals|bland annat)\s+(?:the\s+|der\s+|la\s+|le\s+|el\s+)?"
     r"(?:Greater\s+|Metro\s+|central\s+|downtown\s+|Groß-|Gran\s+|Grand\s+)?|"
     r"[在于於]|位于|位於)$",
     re.I,
@@ -77,14 +79,16 @@ def _mentions_station(text: str, start: int, end: int) -> bool:
     for m in STATION_RE.finditer(text, start, end):
         if any(a <= m.start() < b for a, b in others):
             continue
-        # A bare Italian "stazione" is a railway station unless police or China are in sight.
-        if m.group().lower().startswith("stazion") and " " not in m.group() and not _POLICE_CONTEXT.search(text, start, end):
+        # A bare "stazione", "centre" or "office" is something else unless police or China are
+        # in sight.
+        if " " not in m.group() and _NEEDS_CONTEXT.match(m.group()) and not _POLICE_CONTEXT.search(text, start, end):
             continue
         return True
     return False
 
 
-_POLICE_CONTEXT = re.compile(r"poliz|cines|110|Cina", re.I)
+_POLICE_CONTEXT = re.compile(r"poli[zcs]|cines|chin|kines|110|Cina|公安|警|中国|中國", re.I)
+_NEEDS_CONTEXT = re.compile(r"stazion|cent|office|outpost|premises|Stützpunkt", re.I)
 
 
 def city_name(ref) -> str:

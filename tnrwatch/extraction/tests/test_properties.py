@@ -31,3 +31,11 @@ def test_mixed_fragments_give_exact_offsets(parts):
         assert text[c.start:c.end] == c.quote
         assert c.kind in ("response", "station", "operator", "figure", "country")
         assert 0.0 <= c.confidence <= 1.0
+
+
+def test_hostile_long_inputs_finish_with_exact_offsets():
+    # Long runs without sentence ends, dense triggers, dense numbers, one 300,000-letter word.
+    for text in ("investigation by Germany " * 4000, "1 " * 20000, "x" * 300_000,
+                 "荷兰政府已下令关闭" * 3000, "Dutch " * 10000, "<div>" * 20000):
+        for c in extract(text):
+            assert text[c.start:c.end] == c.quote
