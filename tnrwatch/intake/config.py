@@ -31,6 +31,10 @@ class IntakeConfig:
     receipt_window_seconds: int = 60
     # The quick-exit button: a plain link, so the other site is contacted only when it is clicked.
     quick_exit_url: str = "https://www.wikipedia.org/"
+    # fsync each blob (and its folder) before the report's row is committed, so a power cut cannot
+    # leave a row pointing at a blob that never reached the disk. Off only to match a database
+    # that is not fsynced either; a killed process loses nothing either way.
+    fsync_blobs: bool = True
     # Where ciphertext blobs live (default: <TNR_DATA_DIR>/intake).
     blob_dir: str = ""
 

@@ -49,7 +49,8 @@ class ReceiptInvalidError(NotFoundOrForbiddenError):
 
 
 def blob_store() -> BlobStore:
-    return BlobStore(intake_config().blob_path)
+    config = intake_config()
+    return BlobStore(config.blob_path, fsync=config.fsync_blobs)
 
 
 # --- recipient keys -------------------------------------------------------------------------------
