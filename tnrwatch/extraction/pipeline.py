@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from tnrwatch.extraction.candidate import Candidate
@@ -22,38 +23,37 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     if not isinstance(text, str) or not text.strip():
         return []
     text = text[:MAX_CHARS]
+    given = lang
     lang = lang or detect_language(text)
     low = lower_same_length(text)
     out: list[Candidate] = []
     countries = country_gazetteer().find(text, low)
-    named: set[tuple[int, str]] = set()
     spans = sentence_spans(text)
-    for m in countries:
-        if m.payload is None:
-            continue
-        # One "country" candidate per country per sentence: the first mention.
-        sentence = bisect_left(spans, (m.start + 1,)) - 1
-        if (sentence, m.payload.iso2) in named:
-            continue
-        named.add((sentence, m.payload.iso2))
-        out.append(Candidate(kind="country", country=m.payload.iso2, quote=text[m.start:m.end],
-                             start=m.start, end=m.end, lang=lang, confidence=0.9))
     cities = city_gazetteer().find(text, low)
     china_places = china_gazetteer().find(text, low)
     government = government_gazetteer().find(text, low)
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
     context = Context()
     for s_start, s_end in spans:
+        s_lang = given or _sentence_language(text, s_start, s_end, lang)
         in_countries = _within(countries, s_start, s_end)
+        named: set[str] = set()
+        for m in in_countries:
+            # One "country" candidate per country per sentence: the first mention.
+            if m.payload is None or m.payload.iso2 in named:
+                continue
+            named.add(m.payload.iso2)
+            out.append(Candidate(kind="country", country=m.payload.iso2, quote=text[m.start:m.end],
+                                 start=m.start, end=m.end, lang=s_lang, confidence=0.9))
         in_cities = _within(cities, s_start, s_end)
         has_gov = bool(_within(government, s_start, s_end))
-        out.extend(sentence_responses(text, s_start, s_end, in_countries, lang, context, in_cities,
-                                      has_gov))
+        out.extend(sentence_responses(text, s_start, s_end, in_countries, s_lang, context,
+                                      in_cities, has_gov))
         out.extend(sentence_stations(text, s_start, s_end, in_cities,
-                                     in_countries, doc_countries, lang))
+                                     in_countries, doc_countries, s_lang))
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
-                                      lang))
-        out.extend(sentence_figures(text, s_start, s_end, lang))
+                                      s_lang))
+        out.extend(sentence_figures(text, s_start, s_end, s_lang))
     out.sort(key=lambda c: (c.start, c.kind))
     return out
 
@@ -62,3 +62,16 @@ def _within(matches: list[Match], start: int, end: int) -> list[Match]:
     lo = bisect_left(matches, start, key=lambda m: m.start)
     hi = bisect_left(matches, end, key=lambda m: m.start)
     return [m for m in matches[lo:hi] if m.end <= end]
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _sentence_language(text: str, start: int, end: int, doc_lang: str) -> str:
+    """The document's language, unless the sentence is in another script (a Chinese quote in
+    an English article, an English line in a Chinese notice)."""
+    han = len(_HAN.findall(text, start, end))
+    chinese_doc = doc_lang.startswith("zh")
+    if chinese_doc and han * 3 < end - start or not chinese_doc and han * 3 >= end - start > 0:
+        return detect_language(text[start:end])
+    return doc_lang
