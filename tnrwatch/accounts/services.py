@@ -15,7 +15,7 @@ import hashlib
 import secrets
 from base64 import b32encode
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -92,6 +92,8 @@ def _password_failure_record(key: str, now: datetime) -> None:
     entry.count += 1
     entry.last_failure_at = now
     entry.save(update_fields=["count", "last_failure_at"])
+    # Counters of usernames nobody has tried for a day are history: keep the table small.
+    FailedLogin.objects.filter(last_failure_at__lt=now - timedelta(days=1)).delete()
 
 
 def password_generate() -> str:
