@@ -405,7 +405,9 @@ def map_data(request):
     at the country's centroid when the city is unknown, with `located: "country"`), and one Point
     per country with stations or responses, carrying its strongest response and counts."""
     _only_known(request, s.NoQuery)
-    return exports.map_collection()
+    # Encoded directly: the shape is built by one function and pinned by the contract tests, and
+    # validating thousands of features through pydantic on every request tripled its cost.
+    return HttpResponse(exports.map_json(), content_type="application/json")
 
 
 # -- exports (streamed) ---------------------------------------------------------------------------

@@ -133,7 +133,9 @@ def station_list(
             operator_public=Exists(public_orgs.filter(pk=OuterRef("operator_id"))),
             host_public=Exists(public_orgs.filter(pk=OuterRef("host_organization_id"))),
         )
-        .order_by("country__name_en", "name_en", "id")
+        # By id: SQLite walks the primary key and stops at the page; sorting by country name
+        # would sort every public station on every page (the atlas pages sort by name).
+        .order_by("id")
     )
     if country:
         qs = qs.filter(country__iso2=country.upper())
@@ -184,7 +186,7 @@ def response_list(
         public(GovernmentResponse)
         .select_related("country", "place")
         .prefetch_related(Prefetch("stations", queryset=_public_stations()))
-        .order_by("country__name_en", "-date", "id")
+        .order_by("-date", "id")
     )
     if country:
         qs = qs.filter(country__iso2=country.upper())
@@ -276,7 +278,8 @@ def claims_about(*, subject_type: str, subject_id: int) -> QuerySet:
 
 
 def source_list(*, q: str | None = None, kind: str | None = None, language: str | None = None) -> QuerySet:
-    qs = public(Source).order_by("-published", "id")
+    # Newest first by id: `published` has no index, and sorting 100k sources per page would not scale.
+    qs = public(Source).order_by("-id")
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(publisher__icontains=q) | Q(author__icontains=q) | Q(url__icontains=q))
     if kind:

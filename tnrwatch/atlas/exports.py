@@ -248,6 +248,11 @@ def _joined(items: Iterable[str]) -> Iterator[str]:
 # -- the map endpoint -------------------------------------------------------------------------
 
 
+def map_json() -> str:
+    """`map_collection()` encoded as compact JSON."""
+    return _dumps(map_collection())
+
+
 def map_collection() -> dict:
     """The FeatureCollection behind the atlas map (GET /api/v1/map)."""
     features: list[dict] = []

@@ -1,0 +1,231 @@
+"""Scale of the public atlas and API: `python -m bench.run atlas` (part of `make bench`).
+
+For 1k, 100k and 1M claims (see bench/synthetic.py for the shape of the record), each in a
+throwaway SQLite database under /tmp, this measures through Django's full request stack (the test
+client: middleware, URL resolution, views, templates, JSON), in-process:
+
+- p50 and p95 latency of the home page, a country page (/countries/NL/), the stations API list and
+  the map data endpoint, and the ratio of the 1M figures to the 1k figures (target: within 3x);
+- peak resident memory of a process that streams the full claims CSV and the GeoJSON export over
+  HTTP, against the same process at 1k (target: flat).
+
+Each size runs in its own child process (`python -m bench.bench_atlas measure N` and so on), so
+databases, caches and memory high-water marks never mix. Set TNR_BENCH_SIZES=1000,100000 to run
+fewer sizes, TNR_BENCH_REUSE=1 to keep already generated databases between runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = [int(s) for s in os.environ.get("TNR_BENCH_SIZES", "1000,100000,1000000").split(",")]
+PAGES = {
+    "home page `/`": "/",
+    "country page `/countries/NL/`": "/countries/NL/",
+    "stations API `/api/v1/stations`": "/api/v1/stations",
+    "map data `/api/v1/map`": "/api/v1/map",
+}
+STREAMS = {"claims CSV": "/api/v1/export/claims.csv", "GeoJSON": "/api/v1/export/record.geojson"}
+WARMUP = 3
+REQUESTS = 40
+BUDGET_SECONDS = 20.0  # per page and size: fewer requests when a page is slow
+GENERATOR_VERSION = "1"
+
+
+def _data_dir(size: int) -> Path:
+    return Path("/tmp") / f"tnr-bench-atlas-{size}"
+
+
+PAGE_TIMEOUT = 240  # seconds for one page at one size (warm-up included) before it is reported as too slow
+
+
+def _child(*args: str, size: int, timeout: float | None = None) -> dict:
+    env = {**os.environ, "TNR_DATA_DIR": str(_data_dir(size)), "DJANGO_SETTINGS_MODULE": "tnrwatch.config.settings",
+           "TNR_ENV": "demo", "TNR_ALLOWED_HOSTS": "127.0.0.1"}
+    env.pop("DATABASE_URL", None)  # always the throwaway SQLite file, never a configured server
+    out = subprocess.run([sys.executable, "-m", "bench.bench_atlas", *args, str(size)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=False, timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"bench child {args} {size} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _prepare(size: int) -> dict:
+    folder = _data_dir(size)
+    marker = folder / f"generated-v{GENERATOR_VERSION}.json"
+    if os.environ.get("TNR_BENCH_REUSE") and marker.exists():
+        return json.loads(marker.read_text())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.time()
+    info = _child("generate", size=size)
+    info["seconds"] = round(time.time() - started, 1)
+    marker.write_text(json.dumps(info))
+    return info
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run() -> str:
+    generated, latency, memory = {}, {}, {}
+    for size in SIZES:
+        print(f"  atlas bench: {size} claims", flush=True)
+        generated[size] = _prepare(size)
+        latency[size] = {}
+        for page, url in PAGES.items():
+            try:
+                latency[size][page] = _child("measure", url, size=size, timeout=PAGE_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                latency[size][page] = {"p50": None, "p95": None, "n": 0, "status": f"over {PAGE_TIMEOUT} s"}
+            print(f"    {page}: {latency[size][page]}", flush=True)
+        memory[size] = {name: _child("stream", url, size=size) for name, url in STREAMS.items()}
+    return _report(generated, latency, memory)
+
+
+def _fmt_ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def _report(generated: dict, latency: dict, memory: dict) -> str:
+    sizes = list(generated)
+    small, large = sizes[0], sizes[-1]
+    lines = ["## Atlas and API at scale", ""]
+    lines.append("Synthetic record (bench/synthetic.py), one throwaway SQLite database per size:")
+    lines.append("")
+    lines.append("| claims | evidence | sources | stations | responses | incidents | organisations | generated in |")
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for size in sizes:
+        g = generated[size]
+        lines.append(f"| {size:,} | {g['evidence']:,} | {g['sources']:,} | {g['stations']:,} | {g['responses']:,} | "
+                     f"{g['incidents']:,} | {g['organizations']:,} | {g.get('seconds', '?')} s |")
+    lines += ["", "Latency through Django's full request stack (test client, in-process), milliseconds:", ""]
+    head = "| page | " + " | ".join(f"p50 / p95 at {s:,}" for s in sizes) + f" | p50 ratio {large:,} / {small:,} |"
+    lines += [head, "|" + " --- |" * (len(sizes) + 2)]
+    for page in PAGES:
+        cells = []
+        for size in sizes:
+            m = latency[size][page]
+            if m["p50"] is None:
+                cells.append(f"not measured ({m['status']})")
+                continue
+            note = "" if m["status"] == 200 else f" (HTTP {m['status']})"
+            cells.append(f"{_fmt_ms(m['p50'])} / {_fmt_ms(m['p95'])}{note}, n={m['n']}")
+        a, b = latency[small][page]["p50"], latency[large][page]["p50"]
+        if a and b:
+            ratio = b / a
+            verdict = "within 3x" if ratio <= 3 else "**over 3x**"
+            lines.append(f"| {page} | " + " | ".join(cells) + f" | {ratio:.2f} ({verdict}) |")
+        else:
+            lines.append(f"| {page} | " + " | ".join(cells) + " | n/a |")
+    lines += ["", "Streaming the full exports over HTTP: peak resident memory of the process (MB), "
+                  "its growth while streaming, and output size:", ""]
+    lines.append("| export | " + " | ".join(f"{s:,}: peak / growth / size" for s in sizes) + " |")
+    lines.append("|" + " --- |" * (len(sizes) + 1))
+    for name in STREAMS:
+        cells = []
+        for size in sizes:
+            m = memory[size][name]
+            cells.append(f"{m['peak_mb']:.0f} / +{m['growth_mb']:.0f} / {m['bytes'] / 1e6:.1f} MB in {m['seconds']:.0f} s")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "Growth is the peak RSS after streaming minus the RSS once the first chunk was out (Django, "
+                  "the app and the database connection loaded). Requests per page: "
+                  f"{REQUESTS} after {WARMUP} warm-up requests, fewer when a page takes over "
+                  f"{BUDGET_SECONDS:.0f} s in total."]
+    return "\n".join(lines) + "\n"
+
+
+# -- children ---------------------------------------------------------------------------------------
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+
+
+def _client():
+    from django.test import Client
+
+    # A page that fails is reported with its status, not raised: the bench measures, tests judge.
+    return Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+
+
+def child_generate(size: int) -> dict:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench.synthetic import generate
+    from tnrwatch.registry.models import Evidence
+
+    info = generate(claims=size)
+    info["evidence"] = Evidence.objects.count()
+    return info
+
+
+def child_measure(url: str, size: int) -> dict:
+    _setup()
+    client = _client()
+    for _ in range(WARMUP):
+        client.get(url)
+    timings: list[float] = []
+    status = None
+    budget_end = time.perf_counter() + BUDGET_SECONDS
+    while len(timings) < REQUESTS and (len(timings) < 3 or time.perf_counter() < budget_end):
+        started = time.perf_counter()
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        timings.append(time.perf_counter() - started)
+        status = response.status_code
+    return {"p50": _pct(timings, 0.5), "p95": _pct(timings, 0.95), "n": len(timings), "status": status}
+
+
+def _rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux: the high-water mark of this process.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_stream(url: str, size: int) -> dict:
+    _setup()
+    client = _client()
+    started = time.perf_counter()
+    response = client.get(url)
+    assert response.status_code == 200 and response.streaming, response.status_code
+    chunks = iter(response.streaming_content)
+    total = len(next(chunks))
+    baseline = _rss_mb()
+    for chunk in chunks:
+        total += len(chunk)
+    response.close()
+    peak = _rss_mb()
+    return {"peak_mb": peak, "growth_mb": peak - baseline, "bytes": total, "seconds": time.perf_counter() - started}
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0]
+    if command == "generate":
+        result = child_generate(int(argv[1]))
+    elif command == "measure":
+        result = child_measure(argv[1], int(argv[2]))
+    elif command == "stream":
+        result = child_stream(argv[1], int(argv[2]))
+    else:
+        raise SystemExit(f"unknown bench child command {command!r}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
