@@ -65,6 +65,7 @@ NAMES: dict[str, str] = {
     "MN": "Mongolia|蒙古",
     "UA": "Ukraine|乌克兰|烏克蘭",
     "MY": "Malaysia|马来西亚|馬來西亞",
+    "TR": "Turkey|Türkiye|Türkei|Turquie|Turchia|Turquía|Turkije|Turkiet|Turquia|土耳其",
     "KP": "North Korea|朝鲜|北韩|北韓",
 }
 
@@ -202,6 +203,11 @@ ADJECTIVES: dict[str, str] = {
 }
 
 
+# Another language's name for a country that is a common word or place in the languages read:
+# German and Swedish "Island" (Iceland), Spanish "Granada" (Grenada), "Salvador" (a city).
+NOT_COUNTRY_NAMES = {"island", "granada", "salvador", "man"}
+
+
 @lru_cache(maxsize=1)
 def country_gazetteer() -> Gazetteer:
     gaz = Gazetteer()
@@ -226,6 +232,8 @@ def country_gazetteer() -> Gazetteer:
                 if locale in EXTRA_LOCALES and len(name) < 6 and not _non_latin(name):
                     continue
                 if name in en_names and en_names[name] != c.alpha_2:
+                    continue
+                if name.casefold() in NOT_COUNTRY_NAMES:
                     continue
                 gaz.add(name, CountryRef(c.alpha_2, False), capital=True, genitive=True)
     for iso2, forms in NAMES.items():

@@ -57,7 +57,9 @@ TRIGGERS: dict[str, list[str]] = {
         r"立法", r"法案",
     ],
     "investigation": [
-        r"\binvestigat" + _W, r"\bprob(?:e|es|ed|ing)\b", r"\blook(?:ing|s|ed)? into\b",
+        r"\binvestigat" + _W + r"(?<!bureau of investigation)", r"\bprob(?:e|es|ed|ing)\b",
+        r"\braid(?:ed|s)?\b", r"\bsearched\b[^.;]{0,30}\b(?:premises|offices?|building|station)", r"\bcheck(?:ing|ed)?\b (?:the |these |those )?(?:information|reports?|claims|allegations|whether)\b",
+        r"\bdurchsuch" + _W, r"\bRazzia\b", r"\bperquisizion" + _W, r"\bperquisition" + _W, r"\bregistr(?:o|aron|ó)\b", r"\blook(?:ing|s|ed)? into\b",
         r"\binquir(?:y|ies)\b", r"\b(?:carrying out|conducting|carried out|made) (?:\w+ )?checks\b", r"\bchecks (?:on|into)\b",
         r"\b(?:gathering|collecting|seeking) (?:more )?information\b", r"\bcontroll[io] su\b", r"\braccogli\w* informazioni\b",
         r"\bverific(?:a|he|ando|are|ato)\b", r"\bKontrollen\b", r"\bvérifications?\b", r"\bcomprobacion\w*", r"\benquir(?:y|ies)\b", r"\bexamin(?:e|es|ed|ing)\b",
@@ -67,7 +69,7 @@ TRIGGERS: dict[str, list[str]] = {
         r"\binvestiga" + _W, r"\bindaga" + _W, r"\bpesquisa" + _W,
         r"\bonderz(?:oek|oeken|oekt|ocht|ochte)\w*", r"\bapura" + _W, r"\binquérito" + _W,
         r"\butred" + _W, r"\bundersök" + _W, r"\bförundersökning" + _W,
-        r"调查", r"調查", r"核查", r"侦查", r"偵查",
+        r"调查(?!局)", r"調查(?!局)", r"核查", r"侦查", r"偵查", r"搜查",
     ],
     "diplomatic_protest": [
         r"\bsummon(?:ed|s)?\b[^.;]{0,40}\b(?:ambassador|envoy|chargé)", r"\b(?:lodged|filed|made) (?:a )?(?:formal |strong )?protest\b",
