@@ -13,9 +13,10 @@ from tnrwatch.ingestion.tasks import huey
 
 @huey.periodic_task(crontab(minute="*/30"), name="sharing.sync_partners")
 def sync_partners_task() -> None:
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from .federation import sync_partners
 
-    close_old_connections()
+    if not connection.in_atomic_block:  # a worker thread: drop connections past their age
+        close_old_connections()
     sync_partners()
