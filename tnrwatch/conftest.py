@@ -24,6 +24,12 @@ def _check_backend(django_db_setup, django_db_blocker):
         assert connection.vendor == "postgresql", "expected PostgreSQL, got " + connection.vendor
 
 
+@pytest.fixture(autouse=True)
+def _cheap_argon2(settings):
+    """Keep crypto real but cheap in tests: Argon2id with small cost parameters."""
+    settings.PASSWORD_HASHERS = ["tnrwatch.accounts.tests.cheap_hasher.CheapArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def make_staff(db):
     """make_staff(role) -> a user with that role and a confirmed TOTP device."""

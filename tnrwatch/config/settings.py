@@ -141,6 +141,7 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, opted into now
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
