@@ -22,7 +22,6 @@ from tnrwatch.registry import services as registry_services
 from tnrwatch.registry.models import Country, Organization, Station
 
 from . import crypto, selectors, services, unlock
-from .csrf import csrf_protect_no_referrer
 from .forms import (
     LinkForm,
     NewKeyForm,
@@ -42,7 +41,6 @@ def _audit(request: HttpRequest, action: str, report_id: Any, **data: Any) -> No
     registry_services.audit_record(actor=request.user, action=action, subject_type="report", subject_id=report_id, data=data)
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_GET
 def inbox_list(request: HttpRequest) -> HttpResponse:
@@ -59,7 +57,6 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def key_setup(request: HttpRequest) -> HttpResponse:
@@ -76,7 +73,6 @@ def key_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/inbox_key.html", {"form": form, "my_key": selectors.recipient_key_of(request.user)}, status=status)
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_POST
 def key_unlock(request: HttpRequest) -> HttpResponse:
@@ -99,7 +95,6 @@ def key_unlock(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_POST
 def key_lock(request: HttpRequest) -> HttpResponse:
@@ -109,7 +104,6 @@ def key_lock(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -212,7 +206,6 @@ ACTIONS = {
 }
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_POST
 def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -232,7 +225,6 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("inbox:report", pk=report.pk)
 
 
-@csrf_protect_no_referrer
 @staff_view(*ADMINS)
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -248,7 +240,6 @@ def _attachment(report_pk: int, position: int) -> Attachment:
     return attachment
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, position: int) -> HttpResponse:
@@ -280,7 +271,6 @@ def _disposition(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
-@csrf_protect_no_referrer
 @staff_view(*EDITORS)
 @require_POST
 def attachment_strip(request: HttpRequest, pk: int, position: int) -> HttpResponse:
@@ -297,7 +287,6 @@ def attachment_strip(request: HttpRequest, pk: int, position: int) -> HttpRespon
 # --- admins: recipients and protection resources ----------------------------------------------------
 
 
-@csrf_protect_no_referrer
 @staff_view(*ADMINS)
 @require_http_methods(["GET", "POST"])
 def recipients(request: HttpRequest) -> HttpResponse:
@@ -321,7 +310,6 @@ def recipients(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/inbox_recipients.html", {"keys": keys, "form": form}, status=400 if form.errors else 200)
 
 
-@csrf_protect_no_referrer
 @staff_view(*ADMINS)
 @require_http_methods(["GET", "POST"])
 def resources(request: HttpRequest, pk: int | None = None) -> HttpResponse:

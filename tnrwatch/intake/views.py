@@ -9,13 +9,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from tnrwatch.core.csrf import NullOriginCsrfViewMiddleware
+
 from . import crypto, selectors, services
 from .config import intake_config
-from .csrf import csrf_protect_no_referrer, csrf_protect_private
 from .forms import ReceiptForm, ReplyForm, ReportForm, country_choices
 from .models import ReportState
 from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler
@@ -28,6 +30,11 @@ REPORTER_STATUS = {
     ReportState.REFERRED: _("Referred to a partner who can help"),
     ReportState.CLOSED: _("Closed"),
 }
+
+
+# The site's CSRF check, run inside the view: the upload handler must be installed before the
+# body is read, and the global middleware would read it first (see report_form).
+csrf_protect_after_upload_handler = decorator_from_middleware(NullOriginCsrfViewMiddleware)
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -72,7 +79,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         raise
 
 
-@csrf_protect_private
+@csrf_protect_after_upload_handler
 def _submit(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -92,7 +99,6 @@ def _submit(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpRespo
 
 
 @login_not_required
-@csrf_protect_no_referrer
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

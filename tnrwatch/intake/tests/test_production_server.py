@@ -108,6 +108,13 @@ def test_no_identifiers_in_logs_or_tables(server):
     for path in server.files():
         found = file_contains(path, *needles)
         assert found is None, f"{found!r} found in {path}"
+    # Through gunicorn too: strict headers on pages and errors, and no version banner
+    for path in ("/report/", "/report/nope/", "/static/css/intake.css"):
+        _, headers, _ = server.request("GET", path)
+        assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["Referrer-Policy"] == "no-referrer"
+        assert not any(ch.isdigit() for ch in headers.get("Server", "")), headers.get("Server")
+        if path.startswith("/report/"):
+            assert headers["Cache-Control"] == "no-store"
     access_log = (server.log_dir / "access.log").read_text()
     assert "/report/" in access_log  # the access log is on, in the safe format
     assert "127.0.0.1" not in access_log
