@@ -7,8 +7,8 @@ from bisect import bisect_left
 
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.countries import country_gazetteer
-from tnrwatch.extraction.lang import detect_language
 from tnrwatch.extraction.figures import sentence_figures
+from tnrwatch.extraction.lang import detect_language
 from tnrwatch.extraction.matcher import Match, lower_same_length
 from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
 from tnrwatch.extraction.responses import Context, government_gazetteer, sentence_responses

@@ -17,23 +17,29 @@ from functools import lru_cache
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.dates import find_dates
 from tnrwatch.extraction.lexicon import (
+    ASK_RE,
     CHINA_MAY_ACT,
     CLAUSE_BREAK_RE,
+    EMBASSY_RE,
     GOVERNMENT_RE,
     GOVERNMENT_WORDS,
     GOVERNMENT_WORDS_ZH,
     GOVERNMENT_ZH_RE,
     LIST_GLUE_RE,
     LOCATIVE_PREPOSITIONS,
-    OF_PREPOSITIONS,
-    EMBASSY_RE,
-    ASK_RE,
     MODAL_RE,
     NEGATION_RE,
     NON_ACTOR_PREPOSITIONS,
+    OF_PREPOSITIONS,
     TRIGGERS,
 )
-from tnrwatch.extraction.matcher import PLACEHOLDER, Gazetteer, Match, fast_automaton, lower_same_length
+from tnrwatch.extraction.matcher import (
+    PLACEHOLDER,
+    Gazetteer,
+    Match,
+    fast_automaton,
+    lower_same_length,
+)
 
 _PREV_WORD = re.compile(r"([^\W\d_]+)\W*$")
 _AFTER_PREP = re.compile(r"(?:\bby|\bin|\bvon|\bdurch|\bpar|\bda|\bdoor|\bav|\bpor|\bpelo|\bpela|\bdalla|\bdal|\bdagli|\ben|\bi|\bnel|\bnei|\bin)\s+(?:the\s+|la\s+|le\s+|les\s+|de\s+|het\s+|den\s+)?$", re.I)
@@ -132,11 +138,10 @@ def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[M
     lo = max(_clause_start(text, s_start, trig.start), trig.start - 80)
     if MODAL_RE.search(text, lo, trig.start):
         return True
-    ask = None
-    for ask in ASK_RE.finditer(text, lo, trig.end):
-        pass
-    if ask is None:
+    asks = list(ASK_RE.finditer(text, lo, trig.end))
+    if not asks:
         return False
+    ask = asks[-1]
     # Asked by a government named before the verb: its act. Otherwise a request to it.
     return not any(m.payload and m.end <= ask.start() and _eligible_before(text, m, s_start, s_end, trig.action)
                    for m in countries)

@@ -10,7 +10,7 @@ _END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)|[。！？；]+[”’」』�
 _NO_BREAK = {
     "mr", "mrs", "ms", "dr", "st", "no", "nr", "gen", "sen", "rep", "jr", "sr", "prof", "vs",
     "etc", "e.g", "i.e", "u.s", "u.k", "e.u", "u.n", "p.r.c", "co", "inc", "ltd", "art", "sig",
-    "dott", "sra", "sr", "abs", "bzw", "ca", "z.b", "mio", "mrd", "bn", "mln", "jan", "feb", "mar",
+    "dott", "sra", "abs", "bzw", "ca", "z.b", "mio", "mrd", "bn", "mln", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ggf", "vgl", "dhr", "mevr",
 }
 _MONTH_NEXT = re.compile(

@@ -23,7 +23,7 @@ def test_tnrwatch_extract_prints_one_json_object_per_line(tmp_path: Path):
     path = tmp_path / "article.txt"
     path.write_text(TEXT, encoding="utf-8")
     env = {**os.environ, "TNR_DATA_DIR": str(tmp_path / "data")}
-    result = subprocess.run([sys.executable, "-m", "tnrwatch.cli", "extract", str(path)],
+    result = subprocess.run([sys.executable, "-m", "tnrwatch.cli", "extract", str(path)],  # noqa: S603 (our own command)
                             capture_output=True, text=True, env=env, timeout=300, check=True)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows
