@@ -96,7 +96,7 @@ def test_anonymous_client_gets_every_endpoint_not_a_login_redirect(anon, api_rec
 
 def test_detail_endpoints_are_public(anon, api_record):
     r = api_record
-    for url in [f"countries/NL", f"stations/{r.station.pk}", f"organizations/{r.bureau.pk}",
+    for url in ["countries/NL", f"stations/{r.station.pk}", f"organizations/{r.bureau.pk}",
                 f"responses/{r.response.pk}", f"incidents/{r.incident.pk}", f"claims/{r.claim.pk}",
                 f"sources/{r.source.pk}"]:
         response = anon.get(f"{API}/{url}")
