@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
@@ -51,15 +51,23 @@ _MARKED_SUBJECTS = {
 
 
 def _public_evidence() -> QuerySet:
-    return public(Evidence).filter(source__in=public(Source)).select_related("source").order_by("id")
+    """CLEAR evidence items whose source is CLEAR (joined, so each row carries its source)."""
+    return Evidence.objects.public().filter(source__marking="clear").select_related("source").order_by("id")
 
 
 def public_claims() -> QuerySet:
-    """Public claims that have at least one public quote, with that evidence prefetched."""
+    """CLEAR claims with at least one public quote, that evidence prefetched.
+
+    The subject's visibility is NOT checked here (it would cost a pass over every claim at scale):
+    callers either ask only about subjects they got from a public queryset (`claims_for`) or check
+    the subject themselves (`claim_get`, `_with_subjects`).
+    """
+    has_public_quote = Exists(
+        Evidence.objects.filter(claim=OuterRef("pk"), marking="clear", source__marking="clear")
+    )
     return (
-        public(Claim)
-        .filter(evidence__in=_public_evidence())
-        .distinct()
+        Claim.objects.public()
+        .filter(has_public_quote)
         .prefetch_related(Prefetch("evidence", queryset=_public_evidence(), to_attr="public_evidence"))
     )
 
@@ -72,7 +80,8 @@ def _subject_is_public(subject_type: str, subject_id: int) -> bool:
 
 
 def claims_for(subject_type: str, ids: Iterable[int]) -> dict[int, list[Claim]]:
-    """Public claims about the given (already public) subjects, grouped by subject id."""
+    """Public claims about the given subjects, grouped by subject id. The ids must come from a
+    public queryset (the caller's records are already filtered)."""
     ids = list(ids)
     grouped: dict[int, list[Claim]] = defaultdict(list)
     if not ids:
@@ -270,7 +279,7 @@ def sources_citing(pairs: list[tuple[str, list[int]]]) -> list[Source]:
     for subject_type, ids in pairs:
         if ids:
             cond |= Q(claim__subject_type=subject_type, claim__subject_id__in=ids)
-    evidence = _public_evidence().filter(claim__in=public(Claim)).filter(cond)
+    evidence = _public_evidence().filter(claim__marking="clear").filter(cond)
     return list(public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id"))
 
 
