@@ -11,7 +11,7 @@ _WORD_NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12,
-    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
+    "zwei": 2, "zweier": 2, "drei": 3, "dreier": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dix": 10,
     "tre": 3, "quattro": 4, "cinque": 5, "sette": 7, "otto": 8, "nove": 9, "dieci": 10,
     "undici": 11, "dodici": 12, "venti": 20, "trenta": 30,
@@ -38,7 +38,7 @@ _WHAT: dict[str, str] = {
     "provinces": r"(?:provinces|Provinzen|province|provincias|provincies|províncias|provinser)",
 }
 _WHAT_ZH: dict[str, str] = {
-    "stations": r"(?:个|個|家|座|处|處)?(?:[^\d，。、]{0,8}?)(?:服[务務]站|警[务務]站|站点|站點|海外110)",
+    "stations": r"(?![名位人])(?:个|個|家|座|处|處)?(?:[^\d，。、]{0,16}?)(?:服[务務]站|警[务務]站|站点|站點|海外110|警察站)",
     "countries": r"(?:个|個)?(?:国家|國家)",
     "continents": r"(?:个|個)?(?:大洲|洲)",
     "provinces": r"(?:个|個)?(?:省份|省)",

@@ -13,7 +13,11 @@ from tnrwatch.extraction.matcher import Match, lower_same_length
 from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
 from tnrwatch.extraction.responses import Context, government_gazetteer, sentence_responses
 from tnrwatch.extraction.sentences import sentence_spans
-from tnrwatch.extraction.stations import sentence_operators, sentence_stations
+from tnrwatch.extraction.stations import (
+    document_mentions_stations,
+    sentence_operators,
+    sentence_stations,
+)
 
 MAX_CHARS = 2_000_000  # longer texts are read up to here; a news article is ~5,000
 
@@ -33,6 +37,7 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     china_places = china_gazetteer().find(text, low)
     government = government_gazetteer().find(text, low)
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
+    doc_has_station = bool(cities) and document_mentions_stations(text)
     context = Context()
     for s_start, s_end in spans:
         s_lang = given or _sentence_language(text, s_start, s_end, lang)
@@ -50,7 +55,7 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
         out.extend(sentence_responses(text, s_start, s_end, in_countries, s_lang, context,
                                       in_cities, has_gov))
         out.extend(sentence_stations(text, s_start, s_end, in_cities,
-                                     in_countries, doc_countries, s_lang))
+                                     in_countries, doc_countries, s_lang, doc_has_station))
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
                                       s_lang))
         out.extend(sentence_figures(text, s_start, s_end, s_lang))

@@ -41,9 +41,11 @@ from tnrwatch.extraction.matcher import (
     lower_same_length,
 )
 
+_ZH_STATIONED = re.compile(r"[驻駐].{1,10}?(?:大使馆|大使館|使馆|使館|领事馆|領事館|总领馆|總領館)")
+_ZH_PLACE_BEFORE = set("驻駐在于於")
 _PREV_WORD = re.compile(r"([^\W\d_]+)\W*$")
 _AFTER_PREP = re.compile(r"(?:\bby|\bin|\bvon|\bdurch|\bpar|\bda|\bdoor|\bav|\bpor|\bpelo|\bpela|\bdalla|\bdal|\bdagli|\ben|\bi|\bnel|\bnei|\bin)\s+(?:the\s+|la\s+|le\s+|les\s+|de\s+|het\s+|den\s+)?$", re.I)
-_FRAME = re.compile(r"^[\W]*(?:in|en|im|nel|em|no|na|i|au|aux|dans)\s+(?:the\s+|la\s+|le\s+|los\s+|das\s+)?$", re.I)
+_FRAME = re.compile(r"^[\W]*(?:(?:in|en|im|nel|em|no|na|i|au|aux|dans)\s+(?:the\s+|la\s+|le\s+|los\s+|das\s+)?|[在于於])$", re.I)
 
 
 MAX_TRIGGERS = 16  # per sentence; more is a list or junk, not prose
@@ -151,6 +153,8 @@ def _governed(text: str, m: Match, s_end: int) -> bool:
     """Is the mention next to a government word ("Dutch ... government", "governo italiano")?"""
     if m.payload.institution:
         return True
+    if _ZH_STATIONED.match(text, m.end):
+        return True  # 中国驻加拿大大使馆: China's embassy in Canada
     if m.payload.adjective:
         head = re.findall(r"[^\W\d_]+", text[max(0, m.start - 40):m.start])[-2:]
         if head and GOVERNMENT_RE.search(" ".join(head)):
@@ -190,6 +194,8 @@ def _eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str)
     ref = m.payload
     if ref.iso2 == "CN" and action not in CHINA_MAY_ACT:
         return False
+    if m.start > s_start and text[m.start - 1] in _ZH_PLACE_BEFORE:
+        return False  # 驻加拿大, 在荷兰: a place, not an actor
     if _governed(text, m, s_end):
         return True
     if ref.adjective:

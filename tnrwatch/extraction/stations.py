@@ -38,7 +38,8 @@ _POLICE_NEXT = re.compile(
     re.I,
 )
 _POLICE_BEFORE = re.compile(
-    r"(?:police|Polizei|polizia|polic[ií]a|politie|polis|policiers?)\s+(?:from|of|in|aus|von|de|di|da|del|van|från|i)\s+(?:the\s+)?$",
+    r"(?:police|polices|Polizei\w*|polizi[ae]|polic[ií]as?|politie|polis\w*|policiers?|police forces?)\s+"
+    r"(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i)\s+(?:the\s+)?$",
     re.I,
 )
 _COUNTY_AFTER = re.compile(r"^\s*(?:County|县|縣|Kreis|comté|contea|condado|district)", re.I)
@@ -95,9 +96,25 @@ def city_name(ref) -> str:
     return "New York" if ref.name in _NEW_YORK else ref.name
 
 
+# Words for "sites" that point at stations in a text that is about them.
+SITE_RE = re.compile(
+    r"\b(?:sites?|locations?|addresses|premises|Standort\w*|Adresse\w*|sed[ei]|siti|sitios?|locales|"
+    r"locaux|adresses|locaties|locatie|adressen|locais|endereços|platser|adresser|lokaler)\b|地点|地點|站点|站點",
+    re.I,
+)
+
+
+def document_mentions_stations(text: str) -> bool:
+    return _mentions_station(text, 0, len(text))
+
+
 def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
-                      countries: list[Match], doc_countries: set[str], lang: str) -> list[Candidate]:
-    if not cities or not _mentions_station(text, s_start, s_end):
+                      countries: list[Match], doc_countries: set[str], lang: str,
+                      doc_has_station: bool = False) -> list[Candidate]:
+    if not cities:
+        return []
+    if not _mentions_station(text, s_start, s_end) and not (
+            doc_has_station and SITE_RE.search(text, s_start, s_end)):
         return []
     named = {m.payload.iso2 for m in countries if m.payload}
     out: list[Candidate] = []
@@ -134,10 +151,16 @@ def sentence_operators(text: str, s_start: int, s_end: int, places: list[Match],
     bureau_sentence = bool(BUREAU_RE.search(text, s_start, s_end))
     out: list[Candidate] = []
     seen: set[str] = set()
+    previous: Match | None = None
+    previous_attached = False
     for m in places:
         tail = text[m.end:min(s_end, m.end + 40)]
         head = text[max(s_start, m.start - 30):m.start]
-        attached = bool(_POLICE_NEXT.match(_strip_county(tail)) or _POLICE_BEFORE.search(head))
+        # "the police of Wenzhou and Qingtian": the second place is attached like the first.
+        chained = previous_attached and previous is not None and bool(
+            _GLUE.match(_strip_county(text[previous.end:m.start])))
+        attached = bool(_POLICE_NEXT.match(_strip_county(tail)) or _POLICE_BEFORE.search(head) or chained)
+        previous, previous_attached = m, attached
         if not (attached or bureau_sentence):
             continue
         county = m.payload.county or bool(_COUNTY_AFTER.match(tail))
