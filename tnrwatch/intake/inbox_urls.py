@@ -14,6 +14,7 @@ urlpatterns = [
     path("resources/<int:pk>/", views.resources, name="resource"),
     path("<int:pk>/", views.report_detail, name="report"),
     path("<int:pk>/delete/", views.report_delete, name="delete"),
+    path("<int:pk>/rekey/", views.report_rekey, name="rekey"),
     path("<int:pk>/files/<int:position>/", views.attachment_download, name="attachment"),
     path("<int:pk>/files/<int:position>/strip/", views.attachment_strip, name="strip"),
     path("<int:pk>/<slug:action>/", views.report_act, name="act"),

@@ -113,6 +113,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report, "unlocked": bool(identities), "states": ReportState.choices, "risks": RiskLevel.choices,
         "analysts": User.objects.filter(is_active=True, role__in=EDITORS).order_by("username"),
         "promote_form": PromoteForm(), "stations": report.stations.all(), "organizations": report.organizations.all(),
+        "station_options": Station.objects.select_related("country").order_by("country__name_en", "name_en")[:1000],
+        "organization_options": Organization.objects.order_by("name_en")[:1000],
     }
     if identities:
         try:
@@ -223,6 +225,22 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form is not None and not form.is_valid():
         messages.error(request, "Check the form: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("inbox:report", pk=report.pk)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def report_rekey(request: HttpRequest, pk: int) -> HttpResponse:
+    identities = unlock.unlocked_identities(request)
+    if not identities:
+        messages.error(request, "Unlock your key first.")
+        return redirect("inbox:report", pk=pk)
+    try:
+        services.report_rekey(actor=request.user, report=selectors.report_get(pk), identities=identities)
+    except crypto.DecryptionError:
+        messages.error(request, "Your key cannot open every part of this report.")
+    else:
+        messages.success(request, "The report is now encrypted to every current recipient.")
+    return redirect("inbox:report", pk=pk)
 
 
 @staff_view(*ADMINS)

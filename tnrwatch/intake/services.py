@@ -422,3 +422,52 @@ def blobs_sweep(*, older_than_seconds: int = 3600) -> int:
         except FileNotFoundError:
             continue
     return removed
+
+
+def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
+    """Re-encrypt a report (answers, thread, notes, files) to the recipients active now.
+
+    Reports are encrypted to the keys active when they arrive, so an analyst who sets up a key
+    later cannot read older ones until a colleague who can runs this. New ciphertext is written
+    first; the old blobs are deleted only after the database commit.
+    """
+    keys = _active_keys()
+    if not keys:
+        raise crypto.EncryptionError("There are no active recipients.")
+    public_keys = [k.public_key for k in keys]
+    store = blob_store()
+    answers_ct = crypto.encrypt(crypto.decrypt(bytes(report.answers_ct), identities), public_keys)
+    messages = [(m, crypto.encrypt(crypto.decrypt(bytes(m.body_ct), identities), public_keys + [report.reporter_public_key]))
+                for m in report.messages.all()]
+    notes = [(n, crypto.encrypt(crypto.decrypt(bytes(n.body_ct), identities), public_keys)) for n in report.notes.all()]
+    new_blobs: list[tuple[Attachment, str, int, str, str]] = []
+    try:
+        for attachment in report.attachments.all():
+            with store.open(attachment.blob_id) as handle:
+                blob_id, size = store.write(crypto.encrypt(crypto.decrypt(handle, identities), public_keys))
+            stripped_id = ""
+            if attachment.stripped_blob_id:
+                with store.open(attachment.stripped_blob_id) as handle:
+                    stripped_id, _ = store.write(crypto.encrypt(crypto.decrypt(handle, identities), public_keys))
+            new_blobs.append((attachment, blob_id, size, stripped_id, attachment.blob_id))
+    except Exception:
+        for _, blob_id, _, stripped_id, _ in new_blobs:
+            store.discard(blob_id)
+            if stripped_id:
+                store.discard(stripped_id)
+        raise
+    old_blobs = [b for a, _, _, _, old in new_blobs for b in (old, a.stripped_blob_id) if b]
+    with transaction.atomic():
+        report.answers_ct = answers_ct
+        report.save(update_fields=["answers_ct"])
+        report.recipients.set(keys)
+        for message, body_ct in messages:
+            Message.objects.filter(pk=message.pk).update(body_ct=body_ct)
+        for note, body_ct in notes:
+            Note.objects.filter(pk=note.pk).update(body_ct=body_ct)
+        for attachment, blob_id, size, stripped_id, _ in new_blobs:
+            Attachment.objects.filter(pk=attachment.pk).update(blob_id=blob_id, ciphertext_size=size, stripped_blob_id=stripped_id)
+        registry_services.audit_record(actor=actor, action="intake.rekeyed", subject_type="report", subject_id=report.pk,
+                                       data={"recipients": len(keys)})
+        transaction.on_commit(lambda: [store.delete(b) for b in old_blobs])
+    return report

@@ -181,3 +181,29 @@ def test_admin_manages_recipients_and_resources(staff_client):
     assert "Example helpline" in Client().get(reverse("intake:help")).content.decode()
     assert AuditEntry.objects.filter(action="intake.key_added_offline").exists()
     assert AuditEntry.objects.filter(action="intake.resource_created").exists()
+
+
+def test_rekey_lets_a_later_analyst_read_an_older_report(inbox, make_analyst, django_capture_on_commit_callbacks):
+    original = os.urandom(70_000)
+    report, receipt = send_report(what_happened="Older report.", attachments=[SimpleUploadedFile("a.bin", original)])
+    unlocked(inbox)
+    inbox.post(reverse("inbox:act", args=[report.pk, "reply"]), {"body": "first reply"})
+    inbox.post(reverse("inbox:act", args=[report.pk, "note"]), {"body": "first note"})
+    newcomer = make_analyst("newcomer")
+    from tnrwatch.intake import selectors
+
+    with pytest.raises(crypto.DecryptionError):
+        selectors.report_answers(report, [newcomer.identity])
+    old_blob = report.attachments.get().blob_id
+    with django_capture_on_commit_callbacks(execute=True):
+        assert inbox.post(reverse("inbox:rekey", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert selectors.report_answers(report, [newcomer.identity])["what_happened"] == "Older report."
+    assert selectors.attachment_plaintext(report.attachments.get(), [newcomer.identity]) == original
+    assert [e.body for e in selectors.thread_decrypted(report, [newcomer.identity])] == ["first reply"]
+    assert [e.body for e in selectors.notes_decrypted(report, [newcomer.identity])] == ["first note"]
+    # the reporter can still read the thread, and the old ciphertext file is gone
+    reporter = crypto.reporter_identity(crypto.receipt_normalize(receipt))
+    assert [e.body for e in selectors.thread_decrypted(report, [reporter])] == ["first reply"]
+    assert not services.blob_store().exists(old_blob)
+    assert AuditEntry.objects.filter(action="intake.rekeyed", subject_id=str(report.pk)).exists()
