@@ -244,6 +244,8 @@ def country_gazetteer() -> Gazetteer:
         for form in forms.split("|"):
             exact = form.replace(".", "").isupper() and len(form) <= 5
             gaz.add(form, CountryRef(iso2, False, True), capital=True, exact=exact)
+    for iso2, form in (("NL", "het kabinet"), ("NL", "Rijksoverheid"), ("GB", "Whitehall")):
+        gaz.add(form, CountryRef(iso2, False, True))
     for table, capital in ((ADJECTIVES_CAPITALISED, True), (ADJECTIVES, False)):
         for iso2, forms in table.items():
             for form in forms.split("|"):

@@ -26,7 +26,7 @@ _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五":
 _NUM = (r"(?P<num>\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?(?:\s*(?:million|millions|Millionen|milioni|millones|miljoen|milhões|miljoner))?"
         r"|" + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True)) + r")")
 _ZH_NUM = r"(?P<num>\d+(?:\.\d+)?万?|[一二两兩三四五六七八九十百千万萬]+)"
-_FILLER = r"(?P<filler>\s+(?:[^\W\d_][\w'’-]*[\"“”‘’]?\s+|[\"“”‘’]+){0,3}?)"
+_FILLER = r"(?P<filler>\s+(?:[^\W\d_][\w'’-]*[\"“”‘’»]?\s+|[\"“”‘’«»„]+\s*){0,3}?)"
 
 _WHAT: dict[str, str] = {
     "stations": r"(?:(?:police )?(?:service )?stations|(?:Polizei)?(?:stationen|wachen|stützpunkte)|"

@@ -102,7 +102,7 @@ TRIGGERS: dict[str, list[str]] = {
         r"\b(?:not|never) (?:found|seen) any (?:evidence|proof|indication)s?\b",
         r"\b(?:saw|see|sees|seeing|found|finds) no (?:reason|need|grounds?|cause) to\b", r"\bfound no (?:evidence|proof|indication)s?\b", r"\bdesmint" + _W, r"\bdesmient" + _W, r"\bdesmente\b", r"\binfundad" + _W,
         r"\bontk(?:ent|end|ende|enden)\b", r"\bförneka" + _W, r"\btillbakavisa" + _W,
-        r"否认", r"否認", r"驳斥", r"駁斥", r"纯属捏造", r"純屬捏造", r"子虚乌有", r"子虛烏有", r"抹黑", r"炒作",
+        r"否认", r"否認", r"驳斥", r"駁斥", r"纯属捏造", r"純屬捏造", r"从不干涉", r"從不干涉", r"从未干涉", r"從未干涉", r"志愿者站点", r"志願者站點", r"子虚乌有", r"子虛烏有", r"抹黑", r"炒作",
     ],
     "no_response": [
         r"\b(?:have|has|had) yet to (?:respond|react|comment|act|take)\w*", r"\b(?:have|has|had) not (?:yet )?(?:publicly )?(?:responded|reacted|commented|acted)\b",

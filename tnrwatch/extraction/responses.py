@@ -156,7 +156,9 @@ def _governed(text: str, m: Match, s_end: int) -> bool:
     if _ZH_STATIONED.match(text, m.end):
         return True  # 中国驻加拿大大使馆: China's embassy in Canada
     if m.payload.adjective:
-        head = re.findall(r"[^\W\d_]+", text[max(0, m.start - 40):m.start])[-2:]
+        # Romance languages put the adjective after the noun, sometimes after its complement:
+        # "o Ministério da Administração Interna português".
+        head = re.findall(r"[^\W\d_]+", text[max(0, m.start - 60):m.start])[-4:]
         if head and GOVERNMENT_RE.search(" ".join(head)):
             return True
     tail = text[m.end:min(s_end, m.end + 60)]
