@@ -403,11 +403,18 @@ def source_detail(request, source_id: Path[s.Id]):
 def map_data(request):
     """GeoJSON FeatureCollection for the world map: one Point per public station (at its city, or
     at the country's centroid when the city is unknown, with `located: "country"`), and one Point
-    per country with stations or responses, carrying its strongest response and counts."""
+    per country with stations or responses, carrying its strongest response and counts.
+    Sends an ETag; a request with a matching If-None-Match gets 304."""
     _only_known(request, s.NoQuery)
     # Encoded directly: the shape is built by one function and pinned by the contract tests, and
     # validating thousands of features through pydantic on every request tripled its cost.
-    return HttpResponse(exports.map_json(), content_type="application/json")
+    body, etag = exports.map_json()
+    if request.headers.get("If-None-Match") == f'"{etag}"':
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = f'"{etag}"'
+    return response
 
 
 # -- exports (streamed) ---------------------------------------------------------------------------

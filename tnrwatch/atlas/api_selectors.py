@@ -13,7 +13,7 @@ per page is fixed, whatever the page size.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.models import (
@@ -312,6 +312,17 @@ def map_stations() -> QuerySet:
             "country__latitude", "country__longitude",
         )
     )
+
+
+def map_fingerprint() -> str:
+    """Changes whenever the public map data may have changed: a station or response becomes
+    public or stops being public (count and id sum), or one is saved (latest updated_at).
+    Two aggregate queries over indexed columns."""
+    parts = []
+    for model in (Station, GovernmentResponse):
+        agg = public(model).order_by().aggregate(n=Count("id"), s=Sum("id"), m=Max("updated_at"))
+        parts.append(f"{agg['n']}.{agg['s']}.{agg['m'].timestamp() if agg['m'] else 0}")
+    return "-".join(parts)
 
 
 def map_countries() -> list[dict]:

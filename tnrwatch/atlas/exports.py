@@ -17,10 +17,12 @@ else with a null geometry.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
 from tnrwatch.sharing.outbound import incident_row_date
@@ -248,9 +250,26 @@ def _joined(items: Iterable[str]) -> Iterator[str]:
 # -- the map endpoint -------------------------------------------------------------------------
 
 
-def map_json() -> str:
-    """`map_collection()` encoded as compact JSON."""
-    return _dumps(map_collection())
+MAP_CACHE_SECONDS = 60
+
+
+def map_json() -> tuple[str, str]:
+    """(`map_collection()` encoded as compact JSON, its ETag).
+
+    The map holds every public station, so building it costs time linear in the stations; it is
+    kept in the cache under `api_selectors.map_fingerprint()`, which changes as soon as a station or
+    response enters or leaves the public record or is saved. Edits that bypass `save()` (such as
+    a bulk `update()` of a name or a place's coordinates) show after at most MAP_CACHE_SECONDS;
+    a change of marking always changes the fingerprint, so nothing stays public by caching.
+    """
+    fingerprint = sel.map_fingerprint()
+    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    key = f"tnrwatch:api:map:{etag}"
+    body = cache.get(key)
+    if body is None:
+        body = _dumps(map_collection())
+        cache.set(key, body, MAP_CACHE_SECONDS)
+    return body, etag
 
 
 def map_collection() -> dict:

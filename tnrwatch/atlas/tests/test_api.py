@@ -230,6 +230,25 @@ def test_map_is_geojson_of_public_stations_and_country_responses(anon, api_recor
     assert countries["NL"]["stations_count"] == 1
 
 
+def test_map_follows_markings_at_once_despite_its_cache(anon, api_record):
+    r = api_record
+    first = anon.get(f"{API}/map")
+    assert f"station/{r.station.pk}" in first.content.decode()
+    # A station withdrawn from the public record disappears from the next map, cache or not.
+    services.marking_set(actor=None, obj=r.station, marking="amber")
+    assert f"station/{r.station.pk}" not in anon.get(f"{API}/map").content.decode()
+    # A new public station appears at once.
+    new = services.station_create(name_en="Fresh station", country=r.ie, marking="clear")
+    assert f"station/{new.pk}" in anon.get(f"{API}/map").content.decode()
+
+
+def test_map_etag_revalidation(anon, api_record):
+    etag = anon.get(f"{API}/map")["ETag"]
+    assert anon.get(f"{API}/map", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    services.response_create(country=api_record.ie, action="conviction", summary="x", marking="clear")
+    assert anon.get(f"{API}/map", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
 # -- no N+1 ---------------------------------------------------------------------------------------
 
 
