@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -354,11 +354,15 @@ def reports_purge_expired(*, now: datetime | None = None) -> int:
     for report in Report.objects.filter(state=ReportState.CLOSED, closed_at__lt=cutoff):
         report_delete(actor=None, actor_label="retention", report=report)
         count += 1
-    if count and connection.vendor == "sqlite":
+    if count and connection.vendor == "sqlite" and not connection.in_atomic_block:
         # secure_delete zeroes the freed pages in the database file; the WAL still holds the old
-        # page images until a checkpoint, so fold it back and truncate it now.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # page images until a checkpoint, so fold it back and truncate it now (best effort: a
+        # reader holding an old snapshot makes it wait for the next run).
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DatabaseError:
+            pass
     return count
 
 

@@ -114,3 +114,29 @@ def test_help_and_safety_pages_are_public(client, db):
 def test_form_speaks_simplified_and_traditional_chinese(client, db, language, phrase):
     page = client.get(reverse("intake:form"), HTTP_ACCEPT_LANGUAGE=language)
     assert page.status_code == 200 and phrase in page.content.decode()
+
+
+def test_purge_command_deletes_only_expired_closed_reports_and_orphan_blobs(client, analyst, django_capture_on_commit_callbacks):
+    import time as _time
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    submit(client, attachments=[SimpleUploadedFile("old.bin", b"old evidence")])
+    submit(client)
+    old, fresh = Report.objects.order_by("id")
+    services.report_set_state(actor=analyst.user, report=old, state="closed")
+    Report.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=91))
+    services.report_set_state(actor=analyst.user, report=fresh, state="closed")  # closed today: kept
+    store = services.blob_store()
+    old_blob = old.attachments.get().blob_id
+    orphan, _ = store.write(b"ciphertext of an upload whose form was never accepted")
+    stale = _time.time() - 7200
+    os.utime(store.root / f"{orphan}.age", (stale, stale))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("intake_purge")
+    assert list(Report.objects.all()) == [fresh]
+    assert not store.exists(orphan)
+    assert AuditEntry.objects.filter(action="intake.report_deleted", actor_label="retention").count() == 1
+    assert not store.exists(old_blob)  # overwritten and unlinked once the deletion committed
