@@ -161,3 +161,30 @@ def test_json_shape_is_stable():
 def test_no_text_no_candidates():
     assert extract("") == []
     assert extract("   \n\t") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A country in apposition or as a place is not the actor.
+        ("The Hungarian government, a close ally of Beijing, has refused to investigate the station.", {("HU", "denial")}),
+        ("中国驻加拿大大使馆回应称，所谓警察站纯属捏造。", {("CN", "denial")}),
+        ("L'ambassade de Chine en France a démenti toute activité policière.", {("CN", "denial")}),
+        ("在荷兰，政府已下令关闭该站。", {("NL", "closure_ordered")}),
+        # A request made by a government is its act; one made to it is not.
+        ("Nederland heeft China gevraagd de politiebureaus te sluiten.", {("NL", "closure_ordered")}),
+        ("Safeguard Defenders asked the Irish government to investigate.", set()),
+        # Bodies that name their country.
+        ("Das Bundesinnenministerium prüft Berichte über eine Polizeistation in Frankfurt.", {("DE", "investigation")}),
+        ("The RCMP said it was investigating stations in Toronto.", {("CA", "investigation")}),
+    ],
+)
+def test_who_acts(text, expected):
+    assert responses(text) == expected
+
+
+def test_each_candidate_has_the_language_of_its_sentence():
+    text = "The Dutch government ordered the closure. 中国外交部发言人否认存在所谓海外警察局。"
+    langs = {(c.kind, c.country): c.lang for c in extract(text)}
+    assert langs[("response", "NL")] == "en"
+    assert langs[("response", "CN")] == "zh-Hans"
