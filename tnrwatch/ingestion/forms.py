@@ -40,3 +40,11 @@ class MergeForm(forms.Form):
     kept = forms.IntegerField(min_value=1, max_value=2**62)
     merged = forms.IntegerField(min_value=1, max_value=2**62)
     reason = forms.CharField(max_length=1000, required=False, validators=[_no_nul])
+
+
+class CaptureForm(forms.Form):
+    urls = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), max_length=200 * 2000,
+                           validators=[_no_nul], help_text="One http(s) URL per line.")
+
+    def url_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]

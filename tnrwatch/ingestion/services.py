@@ -63,6 +63,32 @@ def job_create(*, actor: Any = None, actor_label: str | None = None, origins: It
     return job
 
 
+MAX_WEB_URLS = 200
+
+
+def job_create_from_urls(*, actor: Any, urls: list[str]) -> IngestJob:
+    """A batch of http(s) URLs submitted on the web. Never a local path: a web user must not make the
+    server read its own files, so anything but an absolute http(s) URL is refused."""
+    from urllib.parse import urlsplit
+
+    from tnrwatch.core.errors import ValidationError
+
+    cleaned = []
+    for url in urls:
+        url = url.strip()
+        if not url:
+            continue
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname or len(url) > MAX_ORIGIN or "\x00" in url:
+            raise ValidationError(f"Not an http(s) URL: {url[:100]!r}")
+        cleaned.append(url)
+    if not cleaned:
+        raise ValidationError("Give at least one http(s) URL.")
+    if len(cleaned) > MAX_WEB_URLS:
+        raise ValidationError(f"At most {MAX_WEB_URLS} URLs at once; use `tnrwatch ingest` for more.")
+    return job_create(actor=actor, origins=cleaned)
+
+
 def _new_document(job: IngestJob, origin: str) -> Document:
     if len(origin) > MAX_ORIGIN or "\x00" in origin:
         return Document(job=job, origin=origin[:MAX_ORIGIN].replace("\x00", ""), status=Document.Status.FAILED,

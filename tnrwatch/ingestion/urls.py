@@ -6,6 +6,7 @@ app_name = "ingestion"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("capture/", views.capture, name="capture"),
     path("sources/<int:pk>/", views.source, name="source"),
     path("candidates/<int:pk>/accept/", views.candidate_accept, name="accept"),
     path("candidates/<int:pk>/reject/", views.candidate_reject, name="reject"),

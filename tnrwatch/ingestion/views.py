@@ -17,8 +17,8 @@ from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry.merge import MERGEABLE, duplicate_pairs, entity_merge, entity_unmerge
 from tnrwatch.registry.models import Alias, AuditEntry, Claim, Source
 
-from . import review, selectors
-from .forms import CorrectionForm, MergeForm, RejectForm
+from . import review, selectors, services
+from .forms import CaptureForm, CorrectionForm, MergeForm, RejectForm
 from .models import Candidate, Document
 
 
@@ -30,6 +30,22 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": selectors.status_counts(),
         "jobs": selectors.recent_jobs(),
     })
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(*EDITORS)
+def capture(request: HttpRequest) -> HttpResponse:
+    form = CaptureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_create_from_urls(actor=request.user, urls=form.url_list())
+        except ApplicationError as exc:
+            form.add_error("urls", exc.message)
+        else:
+            messages.success(request, f"{job.total} URLs queued as batch {job.pk}.")
+            return redirect(reverse("ingestion:documents") + f"?job={job.pk}")
+    status = 400 if form.errors else 200
+    return render(request, "ingestion/capture.html", {"form": form}, status=status)
 
 
 @require_GET

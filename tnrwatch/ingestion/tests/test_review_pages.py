@@ -276,3 +276,23 @@ def test_accepted_operator_learns_its_chinese_name(staff_client, db):
         "kind": "operator", "operator": "福州市公安局", "quote": "福州市公安局", "start": start, "end": start + 6}])
     later = Candidate.objects.filter(source=src, status="pending").get()
     assert (later.match_type, later.match_id) == ("organization", org.pk)
+
+
+def test_capture_form_queues_urls_and_never_local_paths(staff_client, db, http_server, django_capture_on_commit_callbacks):
+    http_server.routes["/a"] = (200, {"Content-Type": "text/plain; charset=utf-8"}, b"The Czech police investigated.")
+    assert staff_client("reviewer", username="r").get("/ingestion/capture/").status_code == 403
+    client = staff_client("analyst")
+    page = client.get("/ingestion/capture/")
+    assert page.status_code == 200
+    _clean_markup(page.content.decode())
+    # local paths and other schemes are refused: a web user must not make the server read its files
+    for hostile in ["/etc/passwd", "file:///etc/passwd", "ftp://example.org/x", "https://", "a\x00b", "x" * 500_000]:
+        response = client.post("/ingestion/capture/", {"urls": hostile})
+        assert response.status_code == 400, hostile
+    assert not Document.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/ingestion/capture/", {"urls": f"{http_server.base}/a\n\n"})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.status == "extracted"  # the test queue runs at once
+    assert AuditEntry.objects.filter(action="ingest.job_create", actor_label=client.user.username).exists()
