@@ -136,3 +136,17 @@ def test_geojson_export_shape(anon, api_record):  # noqa: F811
     for feature in data["features"]:
         assert set(feature) == {"type", "id", "geometry", "properties"}
         assert feature["id"] == f"{feature['properties']['kind']}/{feature['properties']['id']}"
+
+
+def test_every_endpoint_and_export_is_documented(anon, db):  # noqa: F811
+    from pathlib import Path
+
+    from tnrwatch.atlas import exports
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
+    for path in anon.get(f"{API}/openapi.json").json()["paths"]:
+        if "{kind}" in path:
+            for kind in exports.CSV_COLUMNS:
+                assert f"`{API}/export/{kind}.csv`" in doc, kind
+        else:
+            assert f"`GET {path.replace('{station_id}', '{id}').replace('{organization_id}', '{id}').replace('{response_id}', '{id}').replace('{incident_id}', '{id}').replace('{claim_id}', '{id}').replace('{source_id}', '{id}')}`" in doc or f"`{path}`" in doc, path
