@@ -84,3 +84,19 @@ def test_ingest_stops_waiting_when_no_worker_comes(tmp_path):
     # Then the command returns, saying what is left and how to finish it
     assert "still queued" in err.getvalue() and "ingest_worker" in err.getvalue()
     assert Document.objects.get().status == "queued"
+
+
+@pytest.mark.django_db
+def test_worker_registers_every_apps_tasks(tmp_path):
+    import sys
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    out = io.StringIO()
+    call_command("ingest_worker", "--burst", stdout=out)
+    # every app's tasks module (and so its periodic tasks) is loaded into the same consumer
+    with_tasks = [c.name for c in apps.get_app_configs() if find_spec(f"{c.name}.tasks") is not None]
+    assert "tnrwatch.ingestion" in with_tasks
+    assert all(f"{name}.tasks" in sys.modules for name in with_tasks)
+    assert "Ran" in out.getvalue()
