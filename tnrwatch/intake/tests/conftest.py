@@ -21,8 +21,6 @@ def intake_settings(settings, tmp_path):
         "max_upload_bytes": 4 * 1024 * 1024,
     }
     settings.TNR_RECEIPT_KEY = "receipt-key-for-tests"
-    # Staff passwords are not what these tests are about: a fast hasher keeps fixtures cheap.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
 
 
