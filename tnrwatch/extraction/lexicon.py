@@ -20,7 +20,7 @@ TRIGGERS: dict[str, list[str]] = {
         r"判刑", r"定罪", r"判处", r"判處", r"被判",
     ],
     "arrest_or_charge": [
-        r"\barrest(?:ed|s|ing)?\b", r"\bcharged\b", r"\bcharges against\b", r"\bindict" + _W,
+        r"\barrest(?:ed|s|ing)?\b", r"\bcharged\b", r"\bdetain(?:ed|s|ing)?\b", r"\bprosecut(?:ed|ing)\b", r"\bcharges against\b", r"\bindict" + _W,
         r"\bfestgenommen\b", r"\bFestnahme" + _W, r"\bverhaftet\b", r"\bangeklagt\b", r"\bAnklage\b",
         r"\binterpell[ée]" + _W, r"\binculp[ée]" + _W, r"\bmis en examen\b", r"\barrestation" + _W,
         r"\barrestat[oiae]\b", r"\barrest[io]\b", r"\bdetenid[oa]s?\b", r"\bdetenci[óo]n\b",

@@ -51,9 +51,9 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
             out.append(Candidate(kind="country", country=m.payload.iso2, quote=text[m.start:m.end],
                                  start=m.start, end=m.end, lang=s_lang, confidence=0.9))
         in_cities = _within(cities, s_start, s_end)
-        has_gov = bool(_within(government, s_start, s_end))
+        in_government = _within(government, s_start, s_end)
         out.extend(sentence_responses(text, s_start, s_end, in_countries, s_lang, context,
-                                      in_cities, has_gov))
+                                      in_cities, in_government))
         out.extend(sentence_stations(text, s_start, s_end, in_cities,
                                      in_countries, doc_countries, s_lang, doc_has_station))
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),

@@ -178,6 +178,17 @@ def _glued(between: str, lang: str) -> bool:
     return bool(LIST_GLUE_RE.match(between))
 
 
+def _chinese_subject(text: str, m: Match, trig: Trigger) -> bool:
+    """"Chinese police arrested", "China's security ministry has detained", 中国警方逮捕."""
+    gap = text[m.end:trig.start]
+    if len(gap) > 40 or "," in gap or "，" in gap:
+        return False
+    if GOVERNMENT_ZH_RE.match(gap):
+        return len(gap) <= 6
+    g = GOVERNMENT_RE.search(gap)
+    return bool(g) and len(gap[:g.start()].split()) <= 2 and len(gap[g.end():].split()) <= 5
+
+
 def _group(text: str, mentions: list[Match], i: int, lang: str = "und") -> list[Match]:
     """The mention at i and those listed with it ("Germany, Spain and the UK")."""
     group = [mentions[i]]
@@ -234,11 +245,12 @@ def government_gazetteer() -> Gazetteer:
 
 def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Match], lang: str,
                        context: Context, cities: list[Match] | None = None,
-                       has_gov: bool | None = None) -> list[Candidate]:
+                       government: list[Match] | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
-    if has_gov is None:
-        has_gov = bool(GOVERNMENT_RE.search(text, s_start, s_end) or GOVERNMENT_ZH_RE.search(text, s_start, s_end))
+    if government is None:
+        government = [m for m in government_gazetteer().find(text[:s_end]) if m.start >= s_start]
+    has_gov = bool(government)
     frame = [m for m in countries if m.payload and not m.payload.adjective and m.start - s_start < 40
              and _FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
     has_actor = has_gov or any(m.payload for m in countries)
@@ -249,7 +261,7 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
         if _negated(text, s_start, trig) or _modal(text, s_start, s_end, trig, countries):
             continue
         actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
-        if not actors and has_gov and cities and not [
+        if not actors and cities and any(g.end <= trig.start for g in government) and not [
                 m for m in countries if m.payload and m.payload.iso2 != "CN"]:
             # "la Procura di Firenze ha aperto un'inchiesta": the city says which country.
             actors, confidence = [cities[0].payload.countries[0][0]], 0.5
@@ -281,6 +293,10 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
     before = [i for i, m in enumerate(mentions) if m.end <= trig.start]
     for i in reversed(before):
         m = mentions[i]
+        if m.payload.iso2 == "CN" and trig.action not in CHINA_MAY_ACT and _chinese_subject(text, m, trig):
+            # "Chinese police arrested ...": China's own authorities act, which is not a
+            # response to them.
+            return [], 0.0
         if _eligible_before(text, m, s_start, s_end, trig.action):
             group = [g for g in _group(text, mentions, i, lang)
                      if g.payload.iso2 != "CN" or trig.action in CHINA_MAY_ACT]
