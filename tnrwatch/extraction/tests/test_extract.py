@@ -177,6 +177,10 @@ def test_no_text_no_candidates():
         # Bodies that name their country.
         ("Das Bundesinnenministerium prüft Berichte über eine Polizeistation in Frankfurt.", {("DE", "investigation")}),
         ("The RCMP said it was investigating stations in Toronto.", {("CA", "investigation")}),
+        # China's own police acting is what the responses answer, not a response.
+        ("Chinese police arrested the relatives of a dissident living in Canada.", set()),
+        ("中国警方逮捕了在加拿大的异见人士亲属。", set()),
+        ("Dutch police detained a man linked to the Rotterdam station.", {("NL", "arrest_or_charge")}),
     ],
 )
 def test_who_acts(text, expected):
