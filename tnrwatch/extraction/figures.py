@@ -38,7 +38,7 @@ _WHAT: dict[str, str] = {
     "provinces": r"(?:provinces|Provinzen|province|provincias|provincies|províncias|provinser)",
 }
 _WHAT_ZH: dict[str, str] = {
-    "stations": r"(?![名位人])(?:个|個|家|座|处|處)?(?:[^\d，。、]{0,16}?)(?:服[务務]站|警[务務]站|站点|站點|海外110|警察站)",
+    "stations": r"(?![名位人])(?:个|個|家|座|处|處)?(?:(?!个|個|国家|國家|名|人)[^\d，。、]){0,16}?(?:服[务務]站|警[务務]站|站点|站點|海外110|警察站)",
     "countries": r"(?:个|個)?(?:国家|國家)",
     "continents": r"(?:个|個)?(?:大洲|洲)",
     "provinces": r"(?:个|個)?(?:省份|省)",
