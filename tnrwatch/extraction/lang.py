@@ -24,11 +24,24 @@ _FUNCTION_WORDS: dict[str, str] = {
     "pt": "o os as de que e do da dos das em um uma para com não por se mais foi pelo pela ao governo são",
     "sv": "och att det som en är på för med av till den har inte om ett var från de regeringen också",
     "da": "og at det som en er på for med af til den har ikke om et var fra de regeringen også",
-    "pl": "i w na z że się nie do jest to o jak po przez oraz dla są rząd",
+    "pl": "w na z że się nie do jest to jak po przez oraz dla są rząd",
     "cs": "a v na se je že s z do jako o to by k pro ve vláda",
     "hu": "a az és hogy nem is egy van meg volt de csak kormány",
-    "ro": "și de la în care cu pe că este din nu o un pentru guvernul",
+    "ro": "și în care cu pe că este din nu pentru guvernul",
 }
+
+
+# Letters and endings that tell the Latin-script languages apart in short sentences.
+_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("es", re.compile(r"ñ|[¿¡]|ción\b|ciones\b|ía\b|ías\b")),
+    ("pt", re.compile(r"[ãõ]|ção\b|ções\b|\blh|nh[ao]")),
+    ("it", re.compile(r"zion[ei]\b|ità\b|\bgli\b|\bdell[ae']|\bnell[ae']")),
+    ("fr", re.compile(r"eau|[èêë]|\b[ldq]u?'|\bqu'|ière\b")),
+    ("de", re.compile(r"ß|sch|ung\b|ungen\b|keit\b|heit\b|[äöü]")),
+    ("nl", re.compile(r"ij|\baa|oe[kn]|\bhet\b|\bvan\b")),
+    ("sv", re.compile(r"å|\boch\b|ning\b|\bför\b")),
+    ("ro", re.compile(r"[ăâșțşţ]")),
+]
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +94,11 @@ def detect_language(text: str, sample: int = 3000) -> str:
     for word in _WORD.findall(head.lower()):
         for lang, weight in table.get(word, {}).items():
             scores[lang] = scores.get(lang, 0) + weight
+    low = head.lower()
+    for lang, cue in _CUES:
+        hits = len(cue.findall(low))
+        if hits:
+            scores[lang] = scores.get(lang, 0) + min(hits, 4)
     if not scores:
         return "und"
     return max(sorted(scores), key=lambda lang: scores[lang])

@@ -19,6 +19,9 @@ _NOT_CITIES = {
     "prima", "bari", "ferrol", "leer", "hof", "zug", "ede", "goes", "weert", "boom", "hove", "eu", "un",
     "lodi", "ragusa", "agen", "none", "trento", "ciudad", "nova", "oss", "delft", "moers",
     "marl", "herne", "essen", "bergen", "alta", "rio", "mira", "cento", "nome", "tempio", "este",
+    # provinces and states that share a name with a smaller city elsewhere
+    "ontario", "alberta", "manitoba", "california", "texas", "florida", "lombardia", "toscana",
+    "bayern", "catalunya", "andalucía", "flanders",
 }
 _CHINA_PROVINCES = {
     "zhejiang", "fujian", "jiangsu", "guangdong", "jiangxi", "hubei", "sichuan", "yunnan", "xinjiang",

@@ -49,7 +49,7 @@ _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|a|à|au|aux|en|em|no|na|nel|nella|nelle|nei|i|im|bei|dans|near|di|de|del|da|"
     r"city of|stadt|ciudad de|cidade de|città di|ville de|stad|staden|including|such as|like|tra cui|come|"
     r"incluid[oa]s?|como|darunter|wie|dont|comme|waaronder|zoals|bland annat)\s+(?:the\s+|der\s+|la\s+|le\s+|el\s+)?"
-    r"(?:Greater\s+|Metro\s+|central\s+|downtown\s+|Groß-|Gran\s+|Grand\s+)?|"
+    r"(?:Greater\s+|Metro\s+|central\s+|downtown\s+|Lower\s+|Upper\s+|Midtown\s+|East\s+|West\s+|North\s+|South\s+|Groß-|Gran\s+|Grand\s+)?|"
     r"[在于於]|位于|位於)$",
     re.I,
 )
@@ -90,6 +90,12 @@ def _mentions_station(text: str, start: int, end: int) -> bool:
 
 _POLICE_CONTEXT = re.compile(r"poli[zcs]|cines|chin|kines|110|Cina|公安|警|中国|中國", re.I)
 _NEEDS_CONTEXT = re.compile(r"stazion|cent|office|outpost|premises|Stützpunkt", re.I)
+
+
+LANGUAGE_HOMES: dict[str, tuple[str, ...]] = {
+    "es": ("ES",), "it": ("IT",), "de": ("DE", "AT", "CH"), "fr": ("FR", "BE", "CH"),
+    "nl": ("NL", "BE"), "pt": ("PT", "BR"), "sv": ("SE",),
+}
 
 
 def city_name(ref) -> str:
@@ -133,7 +139,9 @@ def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
         options = dict(m.payload.countries)
         here = [cc for cc in options if cc in named]
         elsewhere = [cc for cc in options if cc in doc_countries]
-        iso2 = (here or elsewhere or [m.payload.countries[0][0]])[0]
+        # Without a country named, a Spanish text's Valencia is in Spain, not Venezuela.
+        home = [cc for cc in LANGUAGE_HOMES.get(lang.split("-")[0], ()) if cc in options]
+        iso2 = (here or elsewhere or home or [m.payload.countries[0][0]])[0]
         name = city_name(m.payload)
         if (name, iso2) in seen:
             continue
