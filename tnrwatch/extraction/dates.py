@@ -1,6 +1,6 @@
 """Dates written in a sentence ("1 November 2022", "November 2022", "2022年11月1日",
 "1. November 2022", "1 de noviembre de 2022", "2022-11-01"), as ISO strings of the precision
-the text gives (YYYY-MM-DD or YYYY-MM)."""
+the text gives (YYYY-MM-DD, YYYY-MM, or YYYY for "in 2024")."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I), "mdy"),
     (re.compile(rf"{_YEAR}\s*年\s*(\d{{1,2}})\s*月"), "ym"),
     (re.compile(rf"\b({_MONTH_RE})\.?,?\s+(?:de\s+|del\s+|of\s+)?{_YEAR}\b", re.I), "my"),
+    # A year alone, only where it says when: "in 2024", "im Jahr 2023", 2023年.
+    (re.compile(rf"\b(?:in|im Jahr|im|en|nel|em|dans|i|år)\s+{_YEAR}\b", re.I), "y"),
+    (re.compile(rf"{_YEAR}\s*年(?!\s*\d)"), "y"),
 ]
 
 
@@ -59,6 +62,8 @@ def _iso(groups: tuple[str, ...], shape: str) -> str | None:
             d, mo, y = int(groups[0]), MONTH_OF[groups[1].lower()], int(groups[2])
         elif shape == "mdy":
             mo, d, y = MONTH_OF[groups[0].lower()], int(groups[1]), int(groups[2])
+        elif shape == "y":
+            return groups[0]
         elif shape == "ym":
             y, mo = int(groups[0]), int(groups[1])
             return f"{y:04d}-{mo:02d}" if 1 <= mo <= 12 else None
