@@ -1,8 +1,9 @@
 """Sharing: STIX export and TAXII paging of 10,000 vs 100,000 objects (objects per second, memory
 flat), and an import of 100,000 objects into an empty instance (target: at least 1,000 per second).
 
-Each step runs in a fresh child process (`python -m bench.bench_sharing --child ...`) with its own
-data folder and SQLite database. The record is synthetic: stations (each one infrastructure
+Each step runs in a fresh child process (`python -m bench.bench_sharing --child ...`): one builds
+the record, a second exports and pages it (so its peak RSS growth is the export's own), a third
+imports the large bundle into an empty data folder and SQLite database. The record is synthetic: stations (each one infrastructure
 object and its located-at relationship), one claim per station (a note with its evidence quote),
 and 100 sources, all TLP:CLEAR, exported for a partner granted AMBER. A TAXII collection repeats a
 shared location in each record's group, so paging returns more objects than the bundle holds. TAXII paging runs through
@@ -68,9 +69,15 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _child_export(objects: int, bundle_path: str) -> dict:
+def _child_build(objects: int) -> dict:
     _setup_django()
     _build(objects)
+    return {"built": objects}
+
+
+def _child_export(bundle_path: str) -> dict:
+    """In a fresh process on the built database, so the peak RSS growth is the export's own."""
+    _setup_django()
     from tnrwatch.sharing.exporters import export_stix
 
     export_stix(io.StringIO(), partner=None)  # warm-up on the public (CLEAR) audience
@@ -124,27 +131,26 @@ def _child_import(bundle_path: str) -> dict:
             "claims": m.Claim.objects.count(), "evidence": m.Evidence.objects.count()}
 
 
-def _run_child(args: list[str]) -> dict:
-    data = tempfile.mkdtemp(prefix="tnr-bench-sharing-")
-    try:
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
-        env.update(TNR_DATA_DIR=data, TNR_ENV="test", DJANGO_SETTINGS_MODULE="tnrwatch.config.settings")
-        out = subprocess.run([sys.executable, "-m", "bench.bench_sharing", "--child", *args], env=env, check=True,  # noqa: S603 - fixed argv, our own interpreter
-                             capture_output=True, text=True, timeout=7200)
-        return json.loads(out.stdout.strip().splitlines()[-1])
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
+def _run_child(args: list[str], data: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    env.update(TNR_DATA_DIR=data, TNR_ENV="test", DJANGO_SETTINGS_MODULE="tnrwatch.config.settings")
+    out = subprocess.run([sys.executable, "-m", "bench.bench_sharing", "--child", *args], env=env, check=True,  # noqa: S603 - fixed argv, our own interpreter
+                         capture_output=True, text=True, timeout=7200)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def run() -> str:
-    work = tempfile.mkdtemp(prefix="tnr-bench-bundles-")
+    work = tempfile.mkdtemp(prefix="tnr-bench-sharing-")
     try:
         exports = {}
         for size in SIZES:
             path = os.path.join(work, f"bundle-{size}.json")
-            exports[size] = (_run_child(["export", str(size), path]), path)
+            data = os.path.join(work, f"data-{size}")
+            _run_child(["build", str(size)], data)
+            exports[size] = (_run_child(["export", path], data), path)
+            shutil.rmtree(data, ignore_errors=True)
         big_export, big_path = exports[SIZES[-1]]
-        imported = _run_child(["import", big_path])
+        imported = _run_child(["import", big_path], os.path.join(work, "data-import"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     lines = [
@@ -188,8 +194,10 @@ def run() -> str:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         mode = sys.argv[2]
-        if mode == "export":
-            result = _child_export(int(sys.argv[3]), sys.argv[4])
+        if mode == "build":
+            result = _child_build(int(sys.argv[3]))
+        elif mode == "export":
+            result = _child_export(sys.argv[3])
         else:
             result = _child_import(sys.argv[3])
         print(json.dumps(result))

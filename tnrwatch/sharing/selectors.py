@@ -223,18 +223,32 @@ def _country_name(ctx: ExportContext, pk: int) -> str:
     return c[1] if c else ""
 
 
-def _visible_evidence(ctx: ExportContext, **filters: Any):
-    from .outbound import outbound_queryset as oq
+EXPORTED_SUBJECTS = ["country", "place", "organization", "station", "response", "incident", "source"]
 
-    return oq(m.Evidence, ctx.audience).filter(**filters).filter(
-        claim__subject_type__in=["country", "place", "organization", "station", "response", "incident", "source"])
+
+def _visible_evidence(ctx: ExportContext, *, claim_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list[m.Evidence]:
+    """Evidence the audience may read, for a chunk of claims or of sources. The same rules as
+    `outbound_queryset(Evidence)`, checked on the chunk's ids only (the general queryset would
+    re-evaluate every claim's visibility for each chunk)."""
+    allowed = ctx.audience.allowed_markings()
+    qs = m.Evidence.objects.filter(marking__in=allowed, source__marking__in=allowed)
+    if claim_ids is not None:
+        # The claims of the chunk came from outbound_queryset(Claim): already visible.
+        return list(qs.filter(claim_id__in=claim_ids).order_by("id"))
+    rows = list(qs.filter(source_id__in=source_ids or []).order_by("id"))
+    visible_claims = set()
+    wanted = sorted({ev.claim_id for ev in rows})
+    for i in range(0, len(wanted), 900):
+        visible_claims |= set(outbound_queryset(m.Claim, ctx.audience).filter(
+            pk__in=wanted[i:i + 900], subject_type__in=EXPORTED_SUBJECTS).values_list("pk", flat=True))
+    return [ev for ev in rows if ev.claim_id in visible_claims]
 
 
 def _units_source(ctx: ExportContext, rows: list[m.Source]) -> Iterator[Unit]:
     refs = ctx.refs("source", [s.pk for s in rows])
     citing: dict[int, set[int]] = {}
-    for src, claim in _visible_evidence(ctx, source_id__in=[s.pk for s in rows]).values_list("source_id", "claim_id"):
-        citing.setdefault(src, set()).add(claim)
+    for ev in _visible_evidence(ctx, source_ids=[s.pk for s in rows]):
+        citing.setdefault(ev.source_id, set()).add(ev.claim_id)
     claim_ids = ctx.ids("claim", {c for cs in citing.values() for c in cs})
     for s in rows:
         rec = ctx.meta("source", s, refs.get(s.pk))
@@ -272,7 +286,7 @@ def _units_claim(ctx: ExportContext, rows: list[m.Claim]) -> Iterator[Unit]:
     refs = ctx.refs("claim", [c.pk for c in rows])
     subjects = _subject_ids(ctx, rows)
     evidence: dict[int, list[m.Evidence]] = {}
-    for ev in _visible_evidence(ctx, claim_id__in=[c.pk for c in rows]).order_by("id"):
+    for ev in _visible_evidence(ctx, claim_ids=[c.pk for c in rows]):
         evidence.setdefault(ev.claim_id, []).append(ev)
     source_ids = ctx.ids("source", {ev.source_id for evs in evidence.values() for ev in evs})
     for c in rows:
