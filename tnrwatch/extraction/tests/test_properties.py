@@ -39,3 +39,11 @@ def test_hostile_long_inputs_finish_with_exact_offsets():
                  "荷兰政府已下令关闭" * 3000, "Dutch " * 10000, "<div>" * 20000):
         for c in extract(text):
             assert text[c.start:c.end] == c.quote
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=400))
+def test_lone_surrogates_and_control_characters_never_raise(text):
+    # Text decoded with errors="surrogateescape" upstream can carry lone surrogates.
+    for c in extract(text):
+        assert text[c.start:c.end] == c.quote
