@@ -18,7 +18,7 @@ from tnrwatch.registry import vocabulary as v
 
 from . import stix
 from .models import Partner
-from .selectors import ALL_KINDS, ExportContext, audience_for, export_objects
+from .selectors import ExportContext, audience_for, export_objects, kinds_for
 from .services import share_log_write
 
 
@@ -30,7 +30,7 @@ def export_stix(out: IO[str], *, partner: str | None = None) -> int:
     shared: list[str] = []
 
     def objects() -> Iterator[dict]:
-        for obj in export_objects(audience, ALL_KINDS, ctx=ctx):
+        for obj in export_objects(audience, kinds_for(audience), ctx=ctx):
             if receiver is not None:
                 shared.append(obj["id"])
                 if len(shared) >= 5000:  # the log is written as we go, so memory stays flat
@@ -144,7 +144,7 @@ def export_ftm(out: IO[str], *, partner: str | None = None) -> int:
     ctx = ExportContext(audience)
     count = 0
     shared: list[str] = []
-    for entity in ftm_entities(export_objects(audience, ALL_KINDS, ctx=ctx)):
+    for entity in ftm_entities(export_objects(audience, kinds_for(audience), ctx=ctx)):
         ftm_validate(entity)
         out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
         count += 1

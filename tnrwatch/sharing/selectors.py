@@ -399,6 +399,17 @@ def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx:
     yield from identity_objects(ctx, ctx.creators)
 
 
+def kinds_for(audience: Audience) -> list[str]:
+    """The record kinds an export for `audience` holds: all for the public (CLEAR only anyway), for
+    a partner those of the collections it may read."""
+    if audience.is_public:
+        return list(KIND_ORDER)
+    kinds: set[str] = set()
+    for collection in Collection.objects.filter(slug__in=audience.collections):
+        kinds |= set(collection.kinds or [])
+    return [k for k in KIND_ORDER if k in kinds]
+
+
 def collection_kinds(collection: Collection) -> list[str]:
     return [k for k in KIND_ORDER if k in set(collection.kinds or [])]
 

@@ -220,3 +220,11 @@ def test_an_import_that_fails_while_writing_leaves_the_record_as_it_was():
     note["object_refs"] = [ghost]
     errors = _bad(json.dumps(bundle))
     assert errors[0]["id"] == note["id"] and "subject" in errors[0]["error"]
+
+
+def test_a_partner_export_holds_only_the_kinds_of_its_collections():
+    build_record()
+    partner_create(actor=None, name="Stations only", max_marking="amber", read=["stations"])
+    types = {o["type"] for o in export("Stations only")["objects"]}
+    assert "infrastructure" in types and "grouping" in types
+    assert not types & {"note", "report", "incident"}
