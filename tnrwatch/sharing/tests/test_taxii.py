@@ -189,3 +189,21 @@ def test_partner_pages_with_huge_ids_are_404(staff_client):
     client = staff_client("admin")
     assert client.get("/partners/99999999999999999999999/").status_code == 404
     assert client.get("/partners/999999999999999999/").status_code == 404
+
+
+def test_added_after_returns_only_what_changed_since(client):
+    _p, token = partner_create(actor=None, name="Poller", max_marking="clear", read=["record"])
+    coll_id = CollectionModel.objects.get(slug="record").id
+    url = f"/taxii2/api/collections/{coll_id}/objects/"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": "application/taxii+json;version=2.1"}
+    first = m.Station.objects.create(name_en="First", country=country("NL"), marking="clear")
+    page = client.get(url, **headers)
+    last = page["X-TAXII-Date-Added-Last"]
+    assert any(o.get("name") == "First" for o in page.json()["objects"])
+    second = m.Station.objects.create(name_en="Second", country=country("NL"), marking="clear")
+    newer = client.get(url, {"added_after": last}, **headers).json()["objects"]
+    names = {o.get("name") for o in newer if o["type"] == "infrastructure"}
+    assert names == {"Second"}
+    assert not client.get(url, {"added_after": client.get(url, {"added_after": last}, **headers)["X-TAXII-Date-Added-Last"]},
+                          **headers).json()["objects"]
+    del first, second
