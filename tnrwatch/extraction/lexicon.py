@@ -33,7 +33,10 @@ TRIGGERS: dict[str, list[str]] = {
     "closure_ordered": [
         r"\border(?:ed|s|ing)?\b[^.;]{0,60}?\b(?:to )?(?:shut|clos)" + _W,
         r"\bclosure" + _W, r"\bshut(?:ting)? (?:it |them |the \w+ )?down\b", r"\bshut down\b",
-        r"\b(?:cease|stop|halt|end)(?:s|ed|ing)? (?:all |their |its )?(?:operations|operating|activities|activity)\b",
+        r"\bceas(?:e|es|ed|ing) (?:all |their |its )?(?:operations|operating|activities|activity)\b",
+        r"\bstop(?:s|ped|ping)? (?:all |their |its )?(?:operations|operating|activities|activity)\b",
+        r"\bhalt(?:s|ed|ing)? (?:all |their |its )?(?:operations|operating|activities|activity)\b",
+        r"\bend(?:s|ed|ing)? (?:all |their |its )?(?:operations|operating|activities|activity)\b",
         r"\b(?:told|asked|instructed|demanded|required)\b[^.;]{0,40}\bto (?:close|shut)\b",
         r"\b(?:closed|close|closing) (?:down )?(?:the |two |three |all |its |their |a |both )?" + r"(?:\w+ ){0,3}?(?:stations?|offices?|centres?|centers?|outposts?)\b",
         r"\b(?:were|was|been|be|have|has|had) (?:now |since |been )?(?:closed|shut)\b", r"\bforced (?:\w+ )?to close\b",
