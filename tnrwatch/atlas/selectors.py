@@ -79,22 +79,47 @@ def _subject_is_public(subject_type: str, subject_id: int) -> bool:
     return public(model).filter(pk=subject_id).exists()
 
 
-def claims_for(subject_type: str, ids: Iterable[int]) -> dict[int, list[Claim]]:
+def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = None) -> dict[int, list[Claim]]:
     """Public claims about the given subjects, grouped by subject id. The ids must come from a
-    public queryset (the caller's records are already filtered)."""
+    public queryset (the caller's records are already filtered). With `per_subject`, at most that
+    many claims per subject (lists stay bounded however many claims a record gathers)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
     ids = list(ids)
     grouped: dict[int, list[Claim]] = defaultdict(list)
     if not ids:
         return grouped
-    for claim in public_claims().filter(subject_type=subject_type, subject_id__in=ids).order_by("prop", "id"):
+    qs = public_claims().filter(subject_type=subject_type, subject_id__in=ids)
+    if per_subject is not None:
+        ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("subject_id")], order_by=[F("prop"), F("id")]))
+        keep = [row["pk"] for row in ranked.values("pk", "rank") if row["rank"] <= per_subject]
+        qs = public_claims().filter(pk__in=keep)
+    for claim in qs.order_by("prop", "id"):
         grouped[claim.subject_id].append(claim)
     return grouped
 
 
-def _attach(objects: list, subject_type: str) -> list:
-    by_id = claims_for(subject_type, [o.pk for o in objects])
+def claim_totals(subject_type: str, ids: Iterable[int]) -> dict[int, int]:
+    """How many public claims each subject has."""
+    return dict(
+        public_claims().filter(subject_type=subject_type, subject_id__in=list(ids)).order_by()
+        .values_list("subject_id").annotate(n=Count("id")).values_list("subject_id", "n")
+    )
+
+
+def subject_claims(subject_type: str, subject_id: int) -> QuerySet:
+    """All public claims about one (public) record, for a paginated list."""
+    return public_claims().filter(subject_type=subject_type, subject_id=subject_id).order_by("prop", "id")
+
+
+def _attach(objects: list, subject_type: str, per_subject: int | None = None) -> list:
+    by_id = claims_for(subject_type, [o.pk for o in objects], per_subject)
+    totals = claim_totals(subject_type, [o.pk for o in objects]) if per_subject is not None else {}
     for obj in objects:
         obj.claims = by_id.get(obj.pk, [])
+        obj.claim_total = totals.get(obj.pk, len(obj.claims))
+        obj.more_claims = obj.claim_total - len(obj.claims)
     return objects
 
 
@@ -132,7 +157,7 @@ def subject_refs(pairs: Iterable[tuple[str, int]], language: str) -> dict[tuple[
         elif subject_type == "response":
             for r in public(GovernmentResponse).filter(pk__in=ids).select_related("country"):
                 label = f"{r.country.name_for(language)}: {r.get_action_display()}"
-                refs[(subject_type, r.pk)] = SubjectRef(label, reverse("atlas:country", args=[r.country.iso2.lower()]) + f"#response-{r.pk}")
+                refs[(subject_type, r.pk)] = SubjectRef(label, reverse("atlas:response", args=[r.pk]))
         elif subject_type == "incident":
             for i in public(Incident).filter(pk__in=ids).select_related("host_country"):
                 label = f"{i.get_tactic_display()}, {i.host_country.name_for(language)}"
@@ -201,23 +226,42 @@ def country_get(iso2: str) -> Country:
     return country
 
 
-def country_responses(country: Country) -> list[GovernmentResponse]:
-    responses = list(
+def country_responses(country: Country) -> QuerySet:
+    """The country's public responses, newest first (paginate, then `with_claims`)."""
+    return (
         public(GovernmentResponse).filter(country=country).select_related("place")
         .prefetch_related(Prefetch("stations", queryset=public(Station)))
-        .order_by("-date", "id")
+        .order_by("-date", "-id")
     )
-    return _attach(responses, "response")
 
 
-def country_stations(country: Country) -> list[Station]:
-    stations = list(public(Station).filter(country=country).select_related("place", "operator", "host_organization"))
+def with_claims(objects: Iterable, subject_type: str, per_subject: int | None = None) -> list:
+    """Attach `.claims` (public, with quotes; at most `per_subject` each) and `.more_claims`."""
+    return _attach(list(objects), subject_type, per_subject)
+
+
+def country_strongest(country: Country) -> tuple[str | None, list[GovernmentResponse]]:
+    """The strongest public action of the country, and (up to five of) the responses behind it."""
+    actions = list(public(GovernmentResponse).filter(country=country).values_list("action", flat=True).distinct())
+    strongest = v.strongest_response(actions)
+    if strongest is None:
+        return None, []
+    return strongest, list(country_responses(country).filter(action=strongest)[:5])
+
+
+COUNTRY_PAGE_LIMIT = 50
+
+
+def country_stations(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[Station], int]:
+    """Up to `limit` public stations of the country (with claims), and how many there are."""
+    qs = public(Station).filter(country=country)
+    stations = list(qs.select_related("place", "operator", "host_organization").order_by("name_en", "id")[:limit])
     for s in stations:  # links to operators only when those are public too
         if s.operator and s.operator.marking != "clear":
             s.operator = None
         if s.host_organization and s.host_organization.marking != "clear":
             s.host_organization = None
-    return _attach(stations, "station")
+    return _attach(stations, "station", per_subject=3), (qs.count() if len(stations) == limit else len(stations))
 
 
 @dataclass
@@ -247,8 +291,15 @@ class IncidentView:
         return f"{r.year}-{r.month:02d}-{r.day:02d}"
 
 
-def _incident_views(qs: QuerySet) -> list[IncidentView]:
-    rows = list(incident_rows(PUBLIC, qs))
+def _incident_views(qs: QuerySet, *, limit: int | None = None, offset: int = 0) -> list[IncidentView]:
+    """De-identified rows, newest first; names, labels and claims are looked up only for the
+    slice [offset, offset + limit) (the rest are returned bare, for counting)."""
+    rows = sorted(incident_rows(PUBLIC, qs),
+                  key=lambda r: (-(r.year or 0), -(r.month or 0), -(r.day or 0), r.pk))
+    shown = rows[offset: None if limit is None else offset + limit]
+    bare = [IncidentView(row=r, host_country=None, origin_country=None, tactic_label="", target_label="")  # type: ignore[arg-type]
+            for r in rows]
+    rows = shown
     codes = {r.host_country for r in rows} | {r.origin_country for r in rows}
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=codes)}
     tactics = dict(Incident._meta.get_field("tactic").choices)
@@ -261,26 +312,34 @@ def _incident_views(qs: QuerySet) -> list[IncidentView]:
                      claims=claims.get(r.pk, []))
         for r in rows
     ]
-    views.sort(key=lambda iv: (-(iv.row.year or 0), -(iv.row.month or 0), -(iv.row.day or 0), iv.pk))
-    return views
+    bare[offset: offset + len(views)] = views
+    return bare
 
 
-def country_incidents(country: Country) -> list[IncidentView]:
-    return _incident_views(Incident.objects.filter(host_country=country))
+def country_incidents(country: Country, limit: int = 20) -> tuple[list[IncidentView], int]:
+    """The latest `limit` public incidents in the country (de-identified rows), and how many."""
+    views = _incident_views(Incident.objects.filter(host_country=country), limit=limit)
+    return views[:limit], len(views)
 
 
 def country_claims(country: Country) -> list[Claim]:
     return claims_for("country", [country.pk]).get(country.pk, [])
 
 
-def sources_citing(pairs: list[tuple[str, list[int]]]) -> list[Source]:
-    """Public sources with public evidence about any of the given subjects."""
-    cond = Q(pk__in=[])
-    for subject_type, ids in pairs:
-        if ids:
-            cond |= Q(claim__subject_type=subject_type, claim__subject_id__in=ids)
+def country_sources(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[Source], int]:
+    """Public sources quoted about the country or its responses, stations and incidents."""
+    cond = (
+        Q(claim__subject_type="country", claim__subject_id=country.pk)
+        | Q(claim__subject_type="response",
+            claim__subject_id__in=public(GovernmentResponse).filter(country=country).values("pk"))
+        | Q(claim__subject_type="station", claim__subject_id__in=public(Station).filter(country=country).values("pk"))
+        | Q(claim__subject_type="incident",
+            claim__subject_id__in=public(Incident).filter(host_country=country).values("pk"))
+    )
     evidence = _public_evidence().filter(claim__marking="clear").filter(cond)
-    return list(public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id"))
+    qs = public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id")
+    sources = list(qs[:limit])
+    return sources, (qs.count() if len(sources) == limit else len(sources))
 
 
 # --- entities ---------------------------------------------------------------------------------
@@ -299,8 +358,8 @@ def station_get(pk: int) -> Station:
         org = getattr(station, attr)
         if org is not None and org.marking != "clear":
             setattr(station, attr, None)
-    station.claims = claims_for("station", [station.pk]).get(station.pk, [])
-    claim_ids = {c.pk for c in station.claims}
+    claim_ids = set(subject_claims("station", station.pk).filter(
+        pk__in=station.status_history.exclude(claim=None).values("claim_id")).values_list("pk", flat=True))
     history = []
     for change in station.status_history.select_related("claim").order_by("-date", "-created_at"):
         # A status change cites its claim only when that claim is itself public.
@@ -308,14 +367,21 @@ def station_get(pk: int) -> Station:
         history.append(change)
     station.history = history
     station.public_responses = list(public(GovernmentResponse).filter(stations=station).select_related("country"))
-    station.public_incidents = [iv for iv in _incident_views(Incident.objects.filter(stations=station))
+    station.public_incidents = [iv for iv in _incident_views(Incident.objects.filter(stations=station), limit=50)[:50]
                                 if station.pk in iv.row.station_ids]
     return station
 
 
+def response_get(pk: int) -> GovernmentResponse:
+    response = public(GovernmentResponse).select_related("country", "place").filter(pk=pk).first()
+    if response is None:
+        raise NotFoundOrForbiddenError("There is no public record with this number.")
+    response.public_stations = list(public(Station).filter(responses=response))
+    return response
+
+
 def organization_get(pk: int) -> Organization:
     org = _get_public(Organization, pk)
-    org.claims = claims_for("organization", [org.pk]).get(org.pk, [])
     org.operated = list(public(Station).filter(operator=org).select_related("country"))
     org.hosted = list(public(Station).filter(host_organization=org).select_related("country"))
     org.aliases = list(Alias.objects.filter(subject_type="organization", subject_id=org.pk).order_by("name"))
@@ -369,9 +435,11 @@ def _incident_filter(country: Country | None, tactic: str | None) -> QuerySet:
     return qs
 
 
-def incident_list(*, country: Country | None = None, tactic: str | None = None) -> list[IncidentView]:
-    """Public incidents, de-identified and coarsened by the outbound filter, newest first."""
-    return _incident_views(_incident_filter(country, tactic))
+def incident_list(*, country: Country | None = None, tactic: str | None = None,
+                  offset: int = 0, limit: int | None = None) -> list[IncidentView]:
+    """Public incidents, de-identified and coarsened by the outbound filter, newest first; only
+    the [offset, offset + limit) slice is fully looked up."""
+    return _incident_views(_incident_filter(country, tactic), offset=offset, limit=limit)
 
 
 def incident_totals(*, country: Country | None = None, tactic: str | None = None) -> list[tuple[Country, IncidentCount]]:
@@ -391,12 +459,25 @@ def station_countries() -> QuerySet:
 
 
 def source_list() -> QuerySet:
-    return public(Source).annotate(
-        quote_count=Count("evidence", filter=Q(evidence__marking="clear"))
-    ).order_by("-published", "id")
+    return public(Source).order_by("-published", "id")
+
+
+def with_quote_counts(sources: Iterable[Source]) -> list[Source]:
+    """Attach `.quote_count` (public quotes) to the given sources, in one query."""
+    sources = list(sources)
+    counts = dict(
+        _public_evidence().filter(source__in=[s.pk for s in sources]).order_by()
+        .values_list("source_id").annotate(n=Count("id")).values_list("source_id", "n")
+    )
+    for source in sources:
+        source.quote_count = counts.get(source.pk, 0)
+    return sources
 
 
 # --- comparison -------------------------------------------------------------------------------
+
+
+MARKS_PER_CELL = 3
 
 
 @dataclass
@@ -404,25 +485,38 @@ class CompareRow:
     country: Country
     stations: int = 0
     cells: dict[str, list[GovernmentResponse]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
     strongest: str | None = None
 
-    def cell_list(self) -> list[tuple[str, list[GovernmentResponse]]]:
-        return [(action, self.cells.get(action, [])) for action in v.RESPONSE_ACTIONS]
+    def cell_list(self) -> list[tuple[str, list[GovernmentResponse], int]]:
+        """(action, the latest responses shown, how many more there are) per vocabulary column."""
+        return [(action, self.cells.get(action, []), self.counts.get(action, 0) - len(self.cells.get(action, [])))
+                for action in v.RESPONSE_ACTIONS]
 
 
 def compare_rows() -> list[CompareRow]:
-    """One row per country with any public response or station; cells are its responses by action."""
+    """One row per country with any public response or station; each cell holds the latest
+    responses of that action (at most MARKS_PER_CELL, with their claims) and the total count."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
     rows: dict[int, CompareRow] = {}
-    station_counts = dict(public(Station).values_list("country_id").annotate(n=Count("id")).values_list("country_id", "n"))
-    responses = list(public(GovernmentResponse).select_related("country").order_by("date", "id"))
-    claim_ids = claims_for("response", [r.pk for r in responses])
-    for country in Country.objects.filter(pk__in=set(station_counts) | {r.country_id for r in responses}):
+    station_counts = dict(public(Station).order_by().values_list("country_id").annotate(n=Count("id")))
+    counts = list(public(GovernmentResponse).order_by().values_list("country_id", "action").annotate(n=Count("id")))
+    ranked = public(GovernmentResponse).annotate(
+        rank=Window(RowNumber(), partition_by=[F("country_id"), F("action")], order_by=[F("date").desc(nulls_last=True), F("id").desc()])
+    ).values("pk", "rank")
+    shown_ids = [r["pk"] for r in ranked if r["rank"] <= MARKS_PER_CELL]
+    responses = with_claims(public(GovernmentResponse).filter(pk__in=shown_ids).order_by("-date", "-id"), "response",
+                            per_subject=1)
+    for country in Country.objects.filter(pk__in=set(station_counts) | {c for c, _a, _n in counts}):
         rows[country.pk] = CompareRow(country=country, stations=station_counts.get(country.pk, 0))
+    for country_id, action, n in counts:
+        rows[country_id].counts[action] = n
     for response in responses:
-        response.claims = claim_ids.get(response.pk, [])
         rows[response.country_id].cells.setdefault(response.action, []).append(response)
     for row in rows.values():
-        row.strongest = v.strongest_response(list(row.cells))
+        row.strongest = v.strongest_response(list(row.counts))
     return sorted(rows.values(), key=lambda r: r.country.name_en)
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("stations/", views.stations, name="stations"),
     path("stations/<record_id:pk>/", views.station, name="station"),
     path("organisations/<record_id:pk>/", views.organization, name="organization"),
+    path("responses/<record_id:pk>/", views.response, name="response"),
     path("incidents/", views.incidents, name="incidents"),
     path("sources/", views.sources, name="sources"),
     path("sources/<record_id:pk>/", views.source, name="source"),

@@ -28,6 +28,9 @@ MAX_QUERY_LENGTH = 200
 MAX_PARAM_LENGTH = 64
 PAGE_SIZE = 50
 SEARCH_PAGE_SIZE = 20
+RESPONSES_PER_PAGE = 20
+CLAIMS_PER_ITEM = 3  # claims shown per item of a list; the item's own page has them all
+CLAIMS_PER_PAGE = 25
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -59,15 +62,20 @@ def _param(request: HttpRequest, name: str, max_length: int = MAX_PARAM_LENGTH) 
     return value.strip()
 
 
-def _page(request: HttpRequest, items, per_page: int = PAGE_SIZE):  # noqa: ANN001 - a queryset or list
+def _page_number(request: HttpRequest) -> int:
     raw = _param(request, "page", 9) or "1"
     if not raw.isdigit() or int(raw) < 1:
         raise ValidationError(_("The page number must be a positive whole number."))
+    return int(raw)
+
+
+def _page(request: HttpRequest, items, per_page: int = PAGE_SIZE):  # noqa: ANN001 - a queryset or list
+    number = _page_number(request)
     paginator = Paginator(items, per_page)
     try:
-        return paginator.page(int(raw))
+        return paginator.page(number)
     except EmptyPage as exc:
-        raise NotFoundOrForbiddenError(_("There is no page %(page)s.") % {"page": raw}) from exc
+        raise NotFoundOrForbiddenError(_("There is no page %(page)s.") % {"page": number}) from exc
 
 
 def _country_filter(request: HttpRequest):
@@ -148,19 +156,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_page
 def country(request: HttpRequest, iso2: str) -> HttpResponse:
     c = selectors.country_get(iso2)
-    responses = selectors.country_responses(c)
-    stations = selectors.country_stations(c)
-    incidents = selectors.country_incidents(c)
-    strongest = v.strongest_response([r.action for r in responses])
-    strongest_responses = [r for r in responses if r.action == strongest]
-    sources = selectors.sources_citing([
-        ("country", [c.pk]), ("response", [r.pk for r in responses]),
-        ("station", [s.pk for s in stations]), ("incident", [i.pk for i in incidents]),
-    ])
+    page = _page(request, selectors.country_responses(c), RESPONSES_PER_PAGE)
+    responses = selectors.with_claims(page.object_list, "response", per_subject=CLAIMS_PER_ITEM)
+    strongest, strongest_responses = selectors.country_strongest(c)
+    stations, station_total = selectors.country_stations(c)
+    incidents, incident_total = selectors.country_incidents(c)
+    sources, source_total = selectors.country_sources(c)
     return render(request, "atlas/country.html", {
-        "country": c, "country_name": c.name_for(request.LANGUAGE_CODE),
-        "responses": responses, "stations": stations, "incidents": incidents, "sources": sources,
-        "strongest": strongest, "strongest_label": dict(v.RESPONSE_ACTIONS).get(strongest or "", ""),
+        "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page,
+        "responses": responses, "stations": stations, "station_total": station_total,
+        "incidents": incidents, "incident_total": incident_total, "sources": sources, "source_total": source_total,
+        "strongest": strongest, "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").choices).get(strongest or "", ""),
         "strongest_responses": strongest_responses, "country_claims": selectors.country_claims(c),
     })
 
@@ -168,12 +174,26 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
 @public_page
 def station(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.station_get(pk)
-    return render(request, "atlas/station.html", {"station": s, "country_name": s.country.name_for(request.LANGUAGE_CODE)})
+    claims = _page(request, selectors.subject_claims("station", s.pk), CLAIMS_PER_PAGE)
+    return render(request, "atlas/station.html", {
+        "station": s, "country_name": s.country.name_for(request.LANGUAGE_CODE), "page": claims,
+    })
 
 
 @public_page
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "atlas/organization.html", {"org": selectors.organization_get(pk)})
+    org = selectors.organization_get(pk)
+    claims = _page(request, selectors.subject_claims("organization", org.pk), CLAIMS_PER_PAGE)
+    return render(request, "atlas/organization.html", {"org": org, "page": claims})
+
+
+@public_page
+def response(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.response_get(pk)
+    claims = _page(request, selectors.subject_claims("response", r.pk), CLAIMS_PER_PAGE)
+    return render(request, "atlas/response.html", {
+        "response": r, "country_name": r.country.name_for(request.LANGUAGE_CODE), "page": claims,
+    })
 
 
 @public_page
@@ -206,7 +226,9 @@ def stations(request: HttpRequest) -> HttpResponse:
 def incidents(request: HttpRequest) -> HttpResponse:
     country_filter = _country_filter(request)
     tactic = _choice_filter(request, "tactic", v.INCIDENT_TACTICS)
-    page = _page(request, selectors.incident_list(country=country_filter, tactic=tactic))
+    # Names, labels and claims are looked up only for the rows of the requested page.
+    offset = (_page_number(request) - 1) * PAGE_SIZE
+    page = _page(request, selectors.incident_list(country=country_filter, tactic=tactic, offset=offset, limit=PAGE_SIZE))
     return render(request, "atlas/incidents.html", {
         "page": page, "country_filter": country_filter, "tactic": tactic,
         "totals": selectors.incident_totals(country=country_filter, tactic=tactic),
@@ -218,7 +240,9 @@ def incidents(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def sources(request: HttpRequest) -> HttpResponse:
-    return render(request, "atlas/sources.html", {"page": _page(request, selectors.source_list())})
+    page = _page(request, selectors.source_list())
+    page.object_list = selectors.with_quote_counts(page.object_list)
+    return render(request, "atlas/sources.html", {"page": page})
 
 
 @public_page

@@ -21,6 +21,7 @@ def _pages(rec):
         reverse("atlas:stations"),
         reverse("atlas:station", args=[rec["station"].pk]),
         reverse("atlas:organization", args=[rec["bureau"].pk]),
+        reverse("atlas:response", args=[rec["response"].pk]),
         reverse("atlas:incidents"),
         reverse("atlas:sources"),
         reverse("atlas:source", args=[rec["source"].pk]),
@@ -255,3 +256,19 @@ def test_odd_requests_never_500(client, atlas_record, url):
 
 def test_head_requests_work(client, atlas_record):
     assert client.head(reverse("atlas:home")).status_code == 200
+
+
+def test_lists_show_a_few_claims_per_item_and_link_to_the_rest(client, atlas_record):
+    from tnrwatch.registry import services
+
+    response, source = atlas_record["response"], atlas_record["source"]
+    for i in range(5):
+        services.claim_assert(actor_label="test", subject=response, prop=f"detail{i}", value="x", source=source,
+                              quote=f"detail quote {i}", marking="clear")
+    country = client.get(reverse("atlas:country", args=["nl"])).content.decode()
+    assert "3 more claims about this response" in country
+    assert reverse("atlas:response", args=[response.pk]) in country
+    page = client.get(reverse("atlas:response", args=[response.pk])).content.decode()
+    for i in range(5):
+        assert f"detail quote {i}" in page
+    assert "The Dutch government ordered China to shut down" in page
