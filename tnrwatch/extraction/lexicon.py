@@ -46,7 +46,7 @@ TRIGGERS: dict[str, list[str]] = {
         r"\bcerrar\b", r"\bcierre\b", r"\bcerrad[oa]s?\b", r"\bha cerrado\b", r"\bclausur" + _W, r"\bcerró\b",
         r"\bsluit(?:en|ing)?\b", r"\bgesloten\b", r"\bsluiting" + _W,
         r"\bfechar\b", r"\bfechad[oa]s?\b", r"\bfechamento\b", r"\bencerra" + _W, r"\bencerrad[oa]s?\b",
-        r"\bstäng(?:a|as|de|ts|d|t|ning|ningen)?\b",
+        r"\bstäng(?:a|as|de|des|s|ts|d|t|ning|ningen)?\b",
         r"关闭", r"關閉", r"关停", r"關停", r"取缔", r"取締", r"勒令", r"停止运作", r"停止運作",
     ],
     "legislation": [
