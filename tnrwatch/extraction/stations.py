@@ -159,16 +159,20 @@ def sentence_operators(text: str, s_start: int, s_end: int, places: list[Match],
     bureau_sentence = bool(BUREAU_RE.search(text, s_start, s_end))
     out: list[Candidate] = []
     seen: set[str] = set()
-    previous: Match | None = None
-    previous_attached = False
+    attached_flags = []
     for m in places:
         tail = text[m.end:min(s_end, m.end + 40)]
         head = text[max(s_start, m.start - 30):m.start]
-        # "the police of Wenzhou and Qingtian": the second place is attached like the first.
-        chained = previous_attached and previous is not None and bool(
-            _GLUE.match(_strip_county(text[previous.end:m.start])))
-        attached = bool(_POLICE_NEXT.match(_strip_county(tail)) or _POLICE_BEFORE.search(head) or chained)
-        previous, previous_attached = m, attached
+        attached_flags.append(bool(_POLICE_NEXT.match(_strip_county(tail)) or _POLICE_BEFORE.search(head)))
+    # "the police of Wenzhou and Qingtian", "the Qingtian and Fuzhou police": places listed
+    # together are attached together.
+    for _ in range(2):
+        for i in range(len(places) - 1):
+            glued = _GLUE.match(_strip_county(text[places[i].end:places[i + 1].start]))
+            if glued and (attached_flags[i] or attached_flags[i + 1]):
+                attached_flags[i] = attached_flags[i + 1] = True
+    for m, attached in zip(places, attached_flags, strict=True):
+        tail = text[m.end:min(s_end, m.end + 40)]
         if not (attached or bureau_sentence):
             continue
         county = m.payload.county or bool(_COUNTY_AFTER.match(tail))
