@@ -230,7 +230,7 @@ def country_responses(country: Country) -> QuerySet:
     """The country's public responses, newest first (paginate, then `with_claims`)."""
     return (
         public(GovernmentResponse).filter(country=country).select_related("place")
-        .prefetch_related(Prefetch("stations", queryset=public(Station)))
+        .annotate(station_count=Count("stations", filter=Q(stations__marking="clear")))
         .order_by("-date", "-id")
     )
 
@@ -261,7 +261,7 @@ def country_stations(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple
             s.operator = None
         if s.host_organization and s.host_organization.marking != "clear":
             s.host_organization = None
-    return _attach(stations, "station", per_subject=3), (qs.count() if len(stations) == limit else len(stations))
+    return stations, (qs.count() if len(stations) == limit else len(stations))
 
 
 @dataclass
@@ -496,7 +496,7 @@ class CompareRow:
 
 def compare_rows() -> list[CompareRow]:
     """One row per country with any public response or station; each cell holds the latest
-    responses of that action (at most MARKS_PER_CELL, with their claims) and the total count."""
+    responses of that action (at most MARKS_PER_CELL) and the total count."""
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
@@ -507,8 +507,8 @@ def compare_rows() -> list[CompareRow]:
         rank=Window(RowNumber(), partition_by=[F("country_id"), F("action")], order_by=[F("date").desc(nulls_last=True), F("id").desc()])
     ).values("pk", "rank")
     shown_ids = [r["pk"] for r in ranked if r["rank"] <= MARKS_PER_CELL]
-    responses = with_claims(public(GovernmentResponse).filter(pk__in=shown_ids).order_by("-date", "-id"), "response",
-                            per_subject=1)
+    # Each mark links to its response's page, which lists the claims and quotes behind it.
+    responses = list(public(GovernmentResponse).filter(pk__in=shown_ids).order_by("-date", "-id"))
     for country in Country.objects.filter(pk__in=set(station_counts) | {c for c, _a, _n in counts}):
         rows[country.pk] = CompareRow(country=country, stations=station_counts.get(country.pk, 0))
     for country_id, action, n in counts:

@@ -109,8 +109,12 @@ def test_compare_table_has_a_row_per_country_and_dated_marks_linking_to_claims(c
     html = client.get(reverse("atlas:compare")).content.decode()
     assert "Netherlands" in html and "Germany" in html
     assert "2022-11-01" in html and "2022-10-01" in html
-    assert reverse("atlas:claim", args=[atlas_record["closure"].pk]) in html
+    assert reverse("atlas:response", args=[atlas_record["response"].pk]) in html
     assert "No public response yet" in html  # every vocabulary column is there
+    # The mark leads to the response's page, which shows the claim and its verbatim quote.
+    page = client.get(reverse("atlas:response", args=[atlas_record["response"].pk])).content.decode()
+    assert reverse("atlas:claim", args=[atlas_record["closure"].pk]) in page
+    assert "The Dutch government ordered China to shut down" in page
 
 
 def test_home_shows_headline_figures_linked_to_their_claims(client, atlas_record):
