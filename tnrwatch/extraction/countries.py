@@ -86,7 +86,8 @@ INSTITUTIONS: dict[str, str] = {
     "HU": "Orbán",
     "AU": "ASIO|Australian Federal Police",
     "NZ": "NZSIS",
-    "JP": "外務省",
+    "JP": "外務省|外务省",
+    "CN": "中方|中国外交部|中國外交部|中国政府|中國政府|Chinese government|Chinese Foreign Ministry|Chinese embassy",
 }
 
 # Adjectives. "en"/"nl" adjectives are capitalised in text; the others need not be.
@@ -177,7 +178,7 @@ ADJECTIVES: dict[str, str] = {
     "US": "amerikanisch*|us-amerikanisch*|américain*|americano|americana*|americani|estadounidense*|norte-american*|amerikansk*",
     "CA": "kanadisch*|canadien*|canades*|canadiense*|canadense*|kanadensisk*",
     "AU": "australisch*|australien*|australian*|australiano*|australisk*",
-    "CN": "chinesisch*|chinois*|cines*|chino|chinos|chinês|chinesa*|chineses|kinesisk*|中方",
+    "CN": "chinesisch*|chinois*|cines*|chino|chinos|chinês|chinesa*|chineses|kinesisk*",
     "CZ": "tschechisch*|tchèque*|ceco|ceca|cechi|ceche|checo|checa|checos|checo|tjeckisk*",
     "HU": "ungarisch*|hongrois*|ungheres*|húngaro|húngara*|húngaros|ungersk*",
     "RS": "serbisch*|serbe|serbes|serbo|serba|serbi|serbio|serbia|serbios|serbisk*",

@@ -163,7 +163,9 @@ GOVERNMENT_WORDS = [
 ]
 GOVERNMENT_WORDS_ZH = ["政府", "外交部", "警方", "当局", "當局", "警察", "议会", "議會", "国会", "國會",
                        "检察", "檢察", "法院", "内政部", "內政部", "司法部", "安全局", "部长", "部長", "外长",
-                       "外長", "使馆", "使館", "大使馆", "大使館", "发言人", "發言人"]
+                       "外長", "使馆", "使館", "大使馆", "大使館", "发言人", "發言人", "大臣", "首相",
+                       "总理", "總理", "内阁", "內閣", "议员", "議員", "骑警", "騎警", "司法机关", "司法機關",
+                       "安全部门", "安全部門", "情报", "情報"]
 _gov = "|".join(sorted((re.escape(w) for w in GOVERNMENT_WORDS), key=len, reverse=True))
 GOVERNMENT_RE = re.compile(rf"\b(?:{_gov})\b", re.I)
 GOVERNMENT_ZH_RE = re.compile("|".join(GOVERNMENT_WORDS_ZH))

@@ -183,6 +183,8 @@ def _chinese_subject(text: str, m: Match, trig: Trigger) -> bool:
     gap = text[m.end:trig.start]
     if len(gap) > 40 or "," in gap or "，" in gap:
         return False
+    if m.payload.institution:  # "the Chinese government has detained", 中方逮捕
+        return len(gap.split()) <= 3
     if GOVERNMENT_ZH_RE.match(gap):
         return len(gap) <= 6
     g = GOVERNMENT_RE.search(gap)

@@ -22,7 +22,7 @@ STATION_RE = re.compile(
     r"\bpolitiebureaus?\b|\bpolitieposten?\b|\bservicestations?\b|\bsteunpunt\w*|"
     r"\besquadras?\b|\bdelegacias?\b|\bpostos? de pol[ií]cia\b|\besta(?:ção|ções|cao|coes) de pol[ií]cia\b|"
     r"\bpolisstation\w*|\bpoliskontor\w*|"
-    r"海外110|海外警[务務]|警察站|警察局|警站|[警侨僑华華]*服[务務]站|服[务務]中心|[联聯]络站|[联聯]絡站|警[务務]站|派出所",
+    r"海外110|海外警[务務]|警察站|警察局|警站|站点|站點|[警侨僑华華]*服[务務]站|服[务務]中心|[联聯]络站|[联聯]絡站|警[务務]站|派出所",
     re.I,
 )
 # "public security bureau" and its translations; "police" only right next to a Chinese place.
@@ -89,7 +89,7 @@ def _mentions_station(text: str, start: int, end: int) -> bool:
 
 
 _POLICE_CONTEXT = re.compile(r"poli[zcs]|cines|chin|kines|110|Cina|公安|警|中国|中國", re.I)
-_NEEDS_CONTEXT = re.compile(r"stazion|cent|office|outpost|premises|Stützpunkt", re.I)
+_NEEDS_CONTEXT = re.compile(r"stazion|cent|office|outpost|premises|Stützpunkt|站点|站點", re.I)
 
 
 LANGUAGE_HOMES: dict[str, tuple[str, ...]] = {
