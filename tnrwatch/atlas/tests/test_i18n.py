@@ -101,3 +101,13 @@ def test_claims_are_shown_in_words_of_the_chosen_language(client, atlas_record):
     html = client.get(url).content.decode()
     assert "行动：勒令关闭" in html
     assert "The Dutch government ordered China to shut down" in html  # quotes stay verbatim
+
+
+def test_every_vocabulary_label_is_marked_for_translation():
+    from tnrwatch.atlas.vocabulary_i18n import VOCABULARY_LABELS
+    from tnrwatch.registry import vocabulary as v
+
+    for name in ("RESPONSE_ACTIONS", "RESPONSE_BODIES", "STATION_STATUSES", "CLAIM_STATUSES", "INCIDENT_TACTICS",
+                 "TARGET_CATEGORIES", "ORGANIZATION_KINDS", "SOURCE_KINDS", "MARKINGS", "FIGURE_KINDS"):
+        for label in getattr(v, name).values():
+            assert label in VOCABULARY_LABELS, f"{name}: add {label!r} to atlas/vocabulary_i18n.py"
