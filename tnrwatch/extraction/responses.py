@@ -183,6 +183,9 @@ def _chinese_subject(text: str, m: Match, trig: Trigger) -> bool:
     gap = text[m.end:trig.start]
     if len(gap) > 40 or "," in gap or "，" in gap:
         return False
+    if ASK_RE.search(text, max(0, m.start - 12), m.start) or re.search(
+            r"\b(?:ordered|told|urged)\s+(?:the\s+)?$|[令责責]$", text[max(0, m.start - 20):m.start]):
+        return False  # "asked China to close", 要求中方关闭: China is the one asked
     if m.payload.institution:  # "the Chinese government has detained", 中方逮捕
         return len(gap.split()) <= 3
     if GOVERNMENT_ZH_RE.match(gap):
