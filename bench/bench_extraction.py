@@ -65,7 +65,7 @@ def make_documents(n: int = N_DOCS, seed: int = 20221101) -> list[str]:
     rng = random.Random(seed)
     out: list[str] = []
     for _ in range(n):
-        parts = rng.sample(FILLER, 9) + rng.sample(dev, 3) + rng.sample(FILLER, 7)
+        parts = rng.choices(FILLER, k=24) + rng.sample(dev, 3)
         rng.shuffle(parts)
         headline = rng.choice(["Concern grows over overseas stations", "Council debates budget",
                                "Ministers to discuss interference", "Report names new sites"])
