@@ -109,7 +109,7 @@ TRIGGERS: dict[str, list[str]] = {
     ],
     "no_response": [
         r"\b(?:have|has|had) yet to (?:respond|react|comment|act|take)\w*", r"\b(?:have|has|had) not (?:yet )?(?:publicly )?(?:responded|reacted|commented|acted)\b",
-        r"\bno (?:public |official )?(?:response|reaction)\b", r"\bdid not respond\b", r"\bremained silent\b",
+        r"\bno (?:public |official )?(?:response|reaction)\b", r"\bdid not respond\b(?! (?:immediately )?to (?:a |our |multiple |repeated |several )?(?:\w+ )?requests? for comment)", r"\bremained silent\b",
         r"\b(?:have|has|had) not (?:yet )?taken (?:any )?(?:action|steps|measures)\b", r"\bno action\b",
         r"\bnicht\b[^.;]{0,40}\breagiert\b", r"\bnon (?:ha|hanno) (?:ancora )?commentato\b", r"\bno se ha pronunciado\b",
         r"\bguarda(?:n)? silencio\b", r"\bnicht reagiert\b", r"\bkeine Reaktion\b", r"\bpas (?:encore )?(?:réagi|répondu)\b", r"\baucune réaction\b",
