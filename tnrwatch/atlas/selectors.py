@@ -32,7 +32,14 @@ from tnrwatch.registry.models import (
     Station,
 )
 from tnrwatch.registry.names import normalize_name, to_simplified
-from tnrwatch.sharing.outbound import PUBLIC, IncidentCount, IncidentRow, incident_counts, incident_rows, outbound_queryset
+from tnrwatch.sharing.outbound import (
+    PUBLIC,
+    IncidentCount,
+    IncidentRow,
+    incident_counts,
+    incident_rows,
+    outbound_queryset,
+)
 
 
 def public(model) -> QuerySet:  # noqa: ANN001 - a model class

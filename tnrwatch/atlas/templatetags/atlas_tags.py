@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
+
+from tnrwatch.registry import vocabulary as v
 
 register = template.Library()
 
@@ -43,13 +49,6 @@ def grouped(value) -> str:  # noqa: ANN001 - an int
 
 # --- claims in words ----------------------------------------------------------------------------
 
-from functools import lru_cache  # noqa: E402
-
-from django.utils.translation import get_language  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from django.utils.translation import pgettext_lazy  # noqa: E402
-
-from tnrwatch.registry import vocabulary as v  # noqa: E402
 
 # Properties with a display name; any other property is shown with its underscores as spaces.
 PROP_LABELS = {

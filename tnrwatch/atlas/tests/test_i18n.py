@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
 """English, Simplified and Traditional Chinese: the switch works without JavaScript on every page."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
 """The world map: geometry from Natural Earth, shading by strongest response, station markers."""
 
 from __future__ import annotations

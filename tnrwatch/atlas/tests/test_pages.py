@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
 """The public atlas pages, through the real HTTP stack and database."""
 
 from __future__ import annotations

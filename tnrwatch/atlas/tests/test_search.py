@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
 """Search across names in any script and the text of sources."""
 
 from __future__ import annotations
