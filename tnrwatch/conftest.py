@@ -7,6 +7,7 @@ so). Countries come from the data migration, so they exist in every test databas
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
@@ -22,6 +23,36 @@ def _check_backend(django_db_setup, django_db_blocker):
     # Under `make test-postgres` the suite must really talk to PostgreSQL, never fall back silently.
     if os.environ.get("TNR_REQUIRE_POSTGRES"):
         assert connection.vendor == "postgresql", "expected PostgreSQL, got " + connection.vendor
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+# Rows that data migrations create, and so every test database has: (migration module, function).
+_DATA_MIGRATIONS = [
+    ("tnrwatch.registry.migrations.0002_countries", "load_countries"),
+    ("tnrwatch.sharing.migrations.0002_defaults", "create_defaults"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_present(request):
+    """A transactional test (live server, browser) flushes every table when it ends, so the next
+    test would find no countries. Re-run the data migrations' functions (idempotent) when the
+    countries are missing, rather than using serialized_rollback, which collides with the content
+    types that the flush re-creates."""
+    if request.node.get_closest_marker("django_db") is None and not (_DB_FIXTURES & set(request.fixturenames)):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from tnrwatch.registry.models import Country
+
+    if not Country.objects.exists():
+        for module, function in _DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
+    yield
 
 
 @pytest.fixture(autouse=True)

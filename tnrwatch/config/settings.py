@@ -182,6 +182,8 @@ def _whitenoise_headers(headers, path: str, url: str) -> None:  # noqa: ANN001
     whitenoise_headers(headers, path, url)
 
 
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = not PRODUCTION  # demo and tests serve static files without collectstatic
 WHITENOISE_ADD_HEADERS_FUNCTION = _whitenoise_headers
 MEDIA_ROOT = DATA_DIR / "media"
 

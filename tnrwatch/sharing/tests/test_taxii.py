@@ -28,9 +28,9 @@ class BearerAuth(requests.auth.AuthBase):
         return r
 
 
-# Live-server tests commit for real; serialized_rollback restores the migrated rows (countries,
+# Live-server tests commit for real; the root conftest restores the migrated rows (countries,
 # collections) that the flush after each such test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
