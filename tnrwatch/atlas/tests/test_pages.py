@@ -277,3 +277,12 @@ def test_lists_show_a_few_claims_per_item_and_link_to_the_rest(client, atlas_rec
     for i in range(5):
         assert f"detail quote {i}" in page
     assert "The Dutch government ordered China to shut down" in page
+
+
+def test_paginated_detail_pages_refuse_bad_page_numbers(client, atlas_record):
+    for url in [reverse("atlas:country", args=["nl"]), reverse("atlas:station", args=[atlas_record["station"].pk]),
+                reverse("atlas:organization", args=[atlas_record["bureau"].pk]),
+                reverse("atlas:response", args=[atlas_record["response"].pk])]:
+        assert client.get(url + "?page=abc").status_code == 400, url
+        assert client.get(url + "?page=%00").status_code == 400, url
+        assert client.get(url + "?page=77").status_code == 404, url
