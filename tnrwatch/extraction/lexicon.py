@@ -118,7 +118,8 @@ TRIGGERS: dict[str, list[str]] = {
         r"\bniet gereageerd\b", r"\bgeen reactie\b",
         r"\bnão (?:responderam|reagiram|respondeu|reagiu|se pronunci\w+)\b", r"\bsem resposta\b",
         r"\binte (?:har )?(?:svarat|reagerat|agerat)\b", r"\bännu inte (?:svarat|reagerat|agerat)\b",
-        r"尚未回应", r"尚未回應", r"没有回应", r"沒有回應", r"未作回应", r"未作回應", r"未回应", r"未回應", r"保持沉默",
+        r"尚未回应", r"尚未回應", r"没有回应", r"沒有回應", r"未作回应", r"未作回應", r"未回应", r"未回應", r"保持沉默", r"未作出回应", r"未作出回應", r"没有作出回应", r"沒有作出回應",
+        r"尚未表态", r"尚未表態", r"未采取任何行动", r"未採取任何行動",
     ],
     "other": [
         r"\b(?:revoked|lifted|overturned|reversed|rescinded|withdrew)\b[^.;]{0,40}\b(?:order|closure|decision|ban)\b",
