@@ -14,7 +14,6 @@ the objects when the export is streamed; both are reported.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import resource
@@ -79,7 +78,6 @@ def _child_export(bundle_path: str) -> dict:
     """In a fresh process on the built database, so the peak RSS growth is the export's own."""
     _setup_django()
     from tnrwatch.sharing.exporters import export_stix
-
     from tnrwatch.sharing.outbound import PUBLIC
     from tnrwatch.sharing.selectors import export_objects
 
