@@ -230,6 +230,16 @@ TNR_INGEST_MAX_TEXT_CHARS = env_int("TNR_INGEST_MAX_TEXT_CHARS", 2_000_000)
 TNR_INGEST_TIMEOUT = env_int("TNR_INGEST_TIMEOUT", 30)
 TNR_INGEST_ALLOW_PRIVATE_HOSTS = env_bool("TNR_INGEST_ALLOW_PRIVATE_HOSTS", False)
 
+# Intake (the reporting channel). The receipt key is the server secret behind receipt look-ups
+# (an HMAC); it is mandatory in production, and outside production generated once into the data
+# folder. The other parameters feed intake.config.IntakeConfig (tests inject their own).
+TNR_RECEIPT_KEY = mandatory_secret("TNR_RECEIPT_KEY") if PRODUCTION else (env("TNR_RECEIPT_KEY") or "")
+TNR_INTAKE = {
+    "retention_days": env_int("TNR_INTAKE_RETENTION_DAYS", 90),
+    "max_upload_bytes": env_int("TNR_INTAKE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024),
+    "quick_exit_url": env("TNR_INTAKE_QUICK_EXIT_URL", "https://www.wikipedia.org/"),
+}
+
 # Logging: no IP address, user agent or referrer is ever logged (see SECURITY.md).
 # Django's request logger would print the request line on errors; the filter strips request objects.
 LOGGING = {
