@@ -226,29 +226,31 @@ def _country_name(ctx: ExportContext, pk: int) -> str:
 EXPORTED_SUBJECTS = ["country", "place", "organization", "station", "response", "incident", "source"]
 
 
-def _visible_evidence(ctx: ExportContext, *, claim_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list[m.Evidence]:
+def _visible_evidence(ctx: ExportContext, *, claim_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list:
     """Evidence the audience may read, for a chunk of claims or of sources. The same rules as
     `outbound_queryset(Evidence)`, checked on the chunk's ids only (the general queryset would
-    re-evaluate every claim's visibility for each chunk)."""
+    re-evaluate every claim's visibility for each chunk). Evidence rows for claims; (source id,
+    claim id) pairs for sources."""
     allowed = ctx.audience.allowed_markings()
     qs = m.Evidence.objects.filter(marking__in=allowed, source__marking__in=allowed)
     if claim_ids is not None:
         # The claims of the chunk came from outbound_queryset(Claim): already visible.
         return list(qs.filter(claim_id__in=claim_ids).order_by("id"))
-    rows = list(qs.filter(source_id__in=source_ids or []).order_by("id"))
-    visible_claims = set()
-    wanted = sorted({ev.claim_id for ev in rows})
+    # Only (source, claim) pairs: a source may be cited by thousands of claims.
+    pairs = list(qs.filter(source_id__in=source_ids or []).order_by("id").values_list("source_id", "claim_id"))
+    visible_claims: set[int] = set()
+    wanted = sorted({claim for _source, claim in pairs})
     for i in range(0, len(wanted), 900):
         visible_claims |= set(outbound_queryset(m.Claim, ctx.audience).filter(
             pk__in=wanted[i:i + 900], subject_type__in=EXPORTED_SUBJECTS).values_list("pk", flat=True))
-    return [ev for ev in rows if ev.claim_id in visible_claims]
+    return [(source, claim) for source, claim in pairs if claim in visible_claims]
 
 
 def _units_source(ctx: ExportContext, rows: list[m.Source]) -> Iterator[Unit]:
     refs = ctx.refs("source", [s.pk for s in rows])
     citing: dict[int, set[int]] = {}
-    for ev in _visible_evidence(ctx, source_ids=[s.pk for s in rows]):
-        citing.setdefault(ev.source_id, set()).add(ev.claim_id)
+    for source_id, claim_id in _visible_evidence(ctx, source_ids=[s.pk for s in rows]):
+        citing.setdefault(source_id, set()).add(claim_id)
     claim_ids = ctx.ids("claim", {c for cs in citing.values() for c in cs})
     for s in rows:
         rec = ctx.meta("source", s, refs.get(s.pk))
