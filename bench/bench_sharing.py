@@ -184,8 +184,9 @@ def run() -> str:
     lines += [
         "",
         f"Memory: for {SIZES[-1] // SIZES[0]}x the objects the export's peak RSS grew by {growth_big:,.1f} MB vs "
-        f"{growth_small:,.1f} MB (the bundle is written object by object; what grows is the set of location ids "
-        "and the per-export caches).",
+        f"{growth_small:,.1f} MB. The bundle is written object by object; what grows with the record is each "
+        "source's list of citing claims (a STIX report lists every claim citing it, and here 100 sources are "
+        "cited by every claim), SQLite's page cache and the allocator's high-water mark.",
         "",
         f"Import of the {imported['objects']:,}-object bundle into an empty instance (one transaction, every object "
         f"checked before any write, audit row per record): {imported['import_seconds']:,.1f} s, "
