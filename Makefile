@@ -39,7 +39,7 @@ test-postgres: $(STAMP) ## the suite against the PostgreSQL server at 127.0.0.1:
 	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test-pg $(PY) scripts/pg_test.py $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff
-	$(VENV)/bin/ruff check tnrwatch
+	$(VENV)/bin/ruff check tnrwatch bench scripts
 
 check: lint test ## lint and tests
 

@@ -32,7 +32,7 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"postgres://postgres@{HOST}:{PORT}/tnrwatch")
     env["TNR_REQUIRE_POSTGRES"] = "1"
-    return subprocess.call(
+    return subprocess.call(  # noqa: S603 - our own interpreter and pytest, with the caller's arguments
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *sys.argv[1:]], env=env
     )
 

@@ -151,6 +151,9 @@ class StationStatusChange(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.station_id}: {self.status}"
+
 
 class GovernmentResponse(Marked):
     """A dated action by a host country's body, from the controlled vocabulary."""
@@ -196,6 +199,9 @@ class Incident(Marked):
     class Meta:
         ordering = ["-date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.host_country_id}: {self.tactic} ({self.date or 'undated'})"
+
 
 class Figure(Marked):
     """A headline number stated by a source (stations counted, people persuaded to return...)."""
@@ -209,6 +215,9 @@ class Figure(Marked):
 
     class Meta:
         ordering = ["kind", "-period_end", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
 
 
 class Source(Marked):
@@ -283,6 +292,9 @@ class Evidence(Marked):
             models.UniqueConstraint(fields=["claim", "source", "quote", "stance"], name="evidence_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.stance}: {self.quote[:60]}"
+
 
 class Alias(models.Model):
     """Another name of an entity, in any language or script; `normalized` drives search."""
@@ -298,6 +310,9 @@ class Alias(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subject_type", "subject_id", "name"], name="alias_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AuditEntry(models.Model):
