@@ -31,10 +31,13 @@ class IntakeConfig:
     receipt_window_seconds: int = 60
     # The quick-exit button: a plain link, so the other site is contacted only when it is clicked.
     quick_exit_url: str = "https://www.wikipedia.org/"
-    # fsync each blob (and its folder) before the report's row is committed, so a power cut cannot
-    # leave a row pointing at a blob that never reached the disk. Off only to match a database
-    # that is not fsynced either; a killed process loses nothing either way.
-    fsync_blobs: bool = True
+    # fsync each blob (and its folder) before the report's row is committed. None (the default)
+    # follows the database: on when it fsyncs every commit (PostgreSQL; SQLite with
+    # synchronous=FULL or a rollback journal), off for SQLite in WAL mode with synchronous=NORMAL,
+    # which does not fsync commits either, so a blob fsync would buy no durability the row lacks.
+    # A killed process (kill -9) loses nothing either way: blob and row are handed to the OS before
+    # the receipt is shown. True or False forces it (see SECURITY.md, "Durability").
+    fsync_blobs: bool | None = None
     # Where ciphertext blobs live (default: <TNR_DATA_DIR>/intake).
     blob_dir: str = ""
 

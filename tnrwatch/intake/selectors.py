@@ -41,7 +41,12 @@ def recipient_keys_active() -> list[RecipientKey]:
 
 
 def recipient_public_keys() -> list[str]:
-    return list(RecipientKey.objects.filter(active=True).order_by("id").values_list("public_key", flat=True))
+    return [public_key for _, public_key in recipients_active()]
+
+
+def recipients_active() -> list[tuple[int, str]]:
+    """(id, public key) of every active recipient, in id order."""
+    return list(RecipientKey.objects.filter(active=True).order_by("id").values_list("id", "public_key"))
 
 
 def recipient_key_of(user: Any) -> RecipientKey | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -50,7 +50,33 @@ class ReceiptInvalidError(NotFoundOrForbiddenError):
 
 def blob_store() -> BlobStore:
     config = intake_config()
-    return BlobStore(config.blob_path, fsync=config.fsync_blobs)
+    fsync = config.fsync_blobs if config.fsync_blobs is not None else database_fsyncs_commits()
+    return BlobStore(config.blob_path, fsync=fsync)
+
+
+def database_fsyncs_commits(using: str = "default") -> bool:
+    """Whether a committed transaction is on stable storage before COMMIT returns.
+
+    SQLite in WAL mode with synchronous=NORMAL (or OFF) fsyncs only at checkpoints, so a power cut
+    can lose the latest commits; any other SQLite setting, and PostgreSQL, fsync at commit. Read
+    once per process and database (the pragmas come from the settings' init_command).
+    """
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return True
+    cache_key = (using, str(conn.settings_dict.get("NAME")))
+    cached = _fsync_policy.get(cache_key)
+    if cached is None:
+        with conn.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal_mode = str(cursor.fetchone()[0]).lower()
+            cursor.execute("PRAGMA synchronous")
+            synchronous = int(cursor.fetchone()[0])
+        cached = _fsync_policy[cache_key] = not (journal_mode == "wal" and synchronous <= 1)
+    return cached
+
+
+_fsync_policy: dict[tuple[str, str], bool] = {}
 
 
 # --- recipient keys -------------------------------------------------------------------------------
@@ -124,18 +150,24 @@ class StoredUpload:
     public_keys: tuple[str, ...]
 
 
-def report_submit(*, answers: dict[str, Any], uploads: Sequence[StoredUpload] = ()) -> tuple[Report, str]:
+def report_submit(
+    *, answers: dict[str, Any], uploads: Sequence[StoredUpload] = (), recipients: Sequence[tuple[int, str]] | None = None,
+) -> tuple[Report, str]:
     """Store a report encrypted to the current recipients; returns it and the receipt (shown once).
 
     The receipt itself is not stored: only its HMAC (for look-up) and the public half of the
     reporter key derived from it (so replies can be encrypted to the reporter). The crypto work
     happens before the transaction, which then only inserts rows (SQLite holds its write lock
-    for the whole transaction).
+    for the whole transaction). `recipients` are the (id, public key) pairs the caller already read
+    for its upload handler (saves a query); the transaction checks they are still exactly the
+    active recipients.
     """
-    keys = _active_keys()
-    if not keys:
+    if recipients is None:
+        recipients = [(k.pk, k.public_key) for k in _active_keys()]
+    if not recipients:
         raise crypto.EncryptionError("The reporting channel has no recipients yet.")
-    public_keys = [k.public_key for k in keys]
+    key_ids = [key_id for key_id, _ in recipients]
+    public_keys = [public_key for _, public_key in recipients]
     for upload in uploads:
         # The handler encrypted attachments to the keys current when the upload began; if they
         # changed in between, refuse rather than store something a recipient cannot open.
@@ -153,17 +185,17 @@ def report_submit(*, answers: dict[str, Any], uploads: Sequence[StoredUpload] = 
         reporter_public_key=str(crypto.reporter_identity(normalized).to_public()),
         answers_ct=crypto.encrypt(json.dumps(payload).encode(), public_keys),
     )
-    _report_insert(report, keys, uploads)
+    _report_insert(report, key_ids, uploads)
     return report, receipt
 
 
 @transaction.atomic
-def _report_insert(report: Report, keys: list[RecipientKey], uploads: Sequence[StoredUpload]) -> None:
-    if list(RecipientKey.objects.filter(active=True).order_by("id").values_list("id", flat=True)) != [k.pk for k in keys]:
+def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredUpload]) -> None:
+    if sorted(RecipientKey.objects.filter(active=True).values_list("id", flat=True)) != sorted(key_ids):
         raise ConflictError("The recipients changed during the submission; please send again.")
     report.save()
     Report.recipients.through.objects.bulk_create(
-        Report.recipients.through(report_id=report.pk, recipientkey_id=k.pk) for k in keys
+        Report.recipients.through(report_id=report.pk, recipientkey_id=key_id) for key_id in key_ids
     )
     Attachment.objects.bulk_create(
         Attachment(report=report, position=i, blob_id=u.blob_id, ciphertext_size=u.ciphertext_size)

@@ -1,8 +1,11 @@
 """Where ciphertext blobs (encrypted attachments) live: a directory, one file per blob.
 
 No Django import. Only age ciphertext is ever written here. A blob is written to `<id>.part`,
-fsynced, then renamed to `<id>.age` and the directory fsynced, so after a crash a blob either
-exists completely or not at all; the database row pointing at it is committed only afterwards.
+then renamed to `<id>.age`; the database row pointing at it is committed only afterwards. The
+data is in the operating system's hands before the rename, so a killed process (kill -9) never
+leaves a row without its blob. With `fsync=True` the file and then the directory are fsynced
+before the rename is reported, so the same holds after a power cut; the intake turns that on when
+its database fsyncs its own commits (see IntakeConfig.fsync_blobs and SECURITY.md).
 """
 
 from __future__ import annotations

@@ -59,10 +59,10 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "form.html", {"form": ReportForm(), "config": intake_config()})
-    keys = selectors.recipient_public_keys()
-    if not keys:
+    recipients = selectors.recipients_active()
+    if not recipients:
         return _page(request, "unavailable.html", {}, status=503)
-    handler = EncryptingUploadHandler(request, public_keys=keys)
+    handler = EncryptingUploadHandler(request, public_keys=[public_key for _, public_key in recipients])
     request.upload_handlers = [handler]
     try:
         request.POST  # noqa: B018 - parse now: attachments are encrypted as they stream in
@@ -73,28 +73,28 @@ def report_form(request: HttpRequest) -> HttpResponse:
         handler.discard_all()
         return _refused(request, handler.refused)
     try:
-        return _submit(request, handler)
+        return _submit(request, handler, recipients)
     except Exception:
         handler.discard_all()
         raise
 
 
 @csrf_protect_after_upload_handler
-def _submit(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+def _submit(request: HttpRequest, handler: EncryptingUploadHandler, recipients: list[tuple[int, str]]) -> HttpResponse:
     form = ReportForm(request.POST)
     if not form.is_valid():
         handler.discard_all()
         return _page(request, "form.html", {"form": form, "config": intake_config()}, status=400)
     uploads = [f.stored for f in request.FILES.getlist(ATTACHMENT_FIELD)]
     try:
-        report, receipt = services.report_submit(answers=form.answers(), uploads=uploads)
+        report, receipt = services.report_submit(answers=form.answers(), uploads=uploads, recipients=recipients)
     except (crypto.EncryptionError, services.ConflictError):
         handler.discard_all()
         return _page(request, "unavailable.html", {}, status=503)
     country = form.cleaned_data.get("country") or ""
     return _page(request, "receipt.html", {
         "receipt": receipt, "attachments": len(uploads),
-        "resources": selectors.resources_by_country(country) if country else [],
+        "resources": list(selectors.resources_by_country(country)) if country else [],
     })
 
 
