@@ -97,9 +97,11 @@ def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: Query
         # source it may see (a CLEAR claim resting on a RED source stays in).
         from tnrwatch.registry.models import Evidence, Source
 
+        # The source check is a correlated EXISTS on the source's primary key: an `IN (subquery)`
+        # here would be rebuilt for every claim on SQLite.
         readable = Evidence.objects.filter(
-            claim=OuterRef("pk"), marking__in=audience.allowed_markings(),
-            source__in=outbound_queryset(Source, audience).values("pk"))
+            Exists(outbound_queryset(Source, audience).filter(pk=OuterRef("source_id"))),
+            claim=OuterRef("pk"), marking__in=audience.allowed_markings())
         qs = qs.filter(_visible_subjects_q(audience)).filter(Exists(readable))
     elif name == "registry.evidence":
         from tnrwatch.registry.models import Claim, Source
