@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.urls import reverse
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
@@ -86,11 +86,14 @@ def _subject_is_public(subject_type: str, subject_id: int) -> bool:
     return public(model).filter(pk=subject_id).exists()
 
 
-def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = None) -> dict[int, list[Claim]]:
+def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = None, *,
+               with_evidence: bool = True) -> dict[int, list[Claim]]:
     """Public claims about the given subjects, grouped by subject id. The ids must come from a
     public queryset (the caller's records are already filtered). With `per_subject`, at most that
-    many claims per subject (lists stay bounded however many claims a record gathers)."""
-    from django.db.models import F, Window
+    many claims per subject (lists stay bounded however many claims a record gathers). Without
+    `with_evidence`, the claims come without their quotes (`public_evidence` is not loaded), for
+    lists that only link to each claim's page."""
+    from django.db.models import F
     from django.db.models.functions import RowNumber
 
     ids = list(ids)
@@ -102,6 +105,8 @@ def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = 
         ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("subject_id")], order_by=[F("prop"), F("id")]))
         keep = [row["pk"] for row in ranked.values("pk", "rank") if row["rank"] <= per_subject]
         qs = public_claims().filter(pk__in=keep)
+    if not with_evidence:
+        qs = qs.prefetch_related(None)
     for claim in qs.order_by("prop", "id"):
         grouped[claim.subject_id].append(claim)
     return grouped
@@ -192,8 +197,12 @@ def _with_subjects(claims: list[Claim], language: str) -> list[Claim]:
 def strongest_responses() -> dict[str, str]:
     """ISO2 -> the strongest public response action of that country."""
     actions: dict[str, list[str]] = defaultdict(list)
-    for iso2, action in public(GovernmentResponse).values_list("country__iso2", "action").distinct():
-        actions[iso2].append(action)
+    # Distinct (country, action) pairs straight from the (country, marking, action) index, then
+    # the few countries' codes: no join and no sort over every response.
+    pairs = list(public(GovernmentResponse).order_by().values_list("country_id", "action").distinct())
+    codes = dict(Country.objects.filter(pk__in={c for c, _a in pairs}).values_list("pk", "iso2"))
+    for country_id, action in pairs:
+        actions[codes[country_id]].append(action)
     return {iso2: v.strongest_response(acts) for iso2, acts in actions.items() if v.strongest_response(acts)}
 
 
@@ -311,7 +320,7 @@ def _incident_views(qs: QuerySet, *, limit: int | None = None, offset: int = 0) 
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=codes)}
     tactics = dict(Incident._meta.get_field("tactic").choices)
     targets = dict(Incident._meta.get_field("target_category").choices)
-    claims = claims_for("incident", [r.pk for r in rows])
+    claims = claims_for("incident", [r.pk for r in rows], with_evidence=False)  # the lists link each claim
     views = [
         IncidentView(row=r, host_country=countries[r.host_country], origin_country=countries.get(r.origin_country),
                      tactic_label=str(tactics.get(r.tactic, r.tactic)),
@@ -345,8 +354,11 @@ def country_sources(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[
     )
     evidence = _public_evidence().filter(claim__marking="clear").filter(cond)
     qs = public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id")
-    sources = list(qs[:limit])
-    return sources, (qs.count() if len(sources) == limit else len(sources))
+    # The total rides along as a window count: one pass over the country's quotes, not two.
+    # Only ids go through the sort (not whole rows with their captured text).
+    top = list(qs.annotate(total=Window(Count("id"))).values_list("pk", "total")[:limit])
+    by_pk = Source.objects.in_bulk([pk for pk, _total in top])
+    return [by_pk[pk] for pk, _total in top], (top[0][1] if top else 0)
 
 
 # --- entities ---------------------------------------------------------------------------------
@@ -504,7 +516,7 @@ class CompareRow:
 def compare_rows() -> list[CompareRow]:
     """One row per country with any public response or station; each cell holds the latest
     responses of that action (at most MARKS_PER_CELL) and the total count."""
-    from django.db.models import F, Window
+    from django.db.models import F
     from django.db.models.functions import RowNumber
 
     rows: dict[int, CompareRow] = {}

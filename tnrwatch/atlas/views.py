@@ -105,12 +105,24 @@ def _querystring(**params: str | None) -> str:
 # --- home -------------------------------------------------------------------------------------
 
 
+def _url_pattern(name: str, placeholder: int | str) -> Callable[[int | str], str]:
+    """reverse(name, args=[value]) for many values at the cost of one reverse(): the URL is
+    reversed once with a placeholder that cannot occur elsewhere in it, then filled in."""
+    head, sep, tail = reverse(name, args=[placeholder]).rpartition(f"/{placeholder}/")
+    if not sep:  # the URL has an unexpected shape: fall back to reversing every time
+        return lambda value: reverse(name, args=[value])
+    return lambda value: f"{head}/{value}/{tail}"
+
+
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     language = request.LANGUAGE_CODE
     strongest = selectors.strongest_responses()
     countries = {c.iso2: c for c in selectors.Country.objects.all()}
-    labels = dict(selectors.GovernmentResponse._meta.get_field("action").choices)
+    labels = {slug: str(label) for slug, label in selectors.GovernmentResponse._meta.get_field("action").choices}
+    # One reverse() per kind, not per country or station: the map holds every public station.
+    station_url = _url_pattern("atlas:station", 0)
+    country_url = _url_pattern("atlas:country", "zz")
     shapes: dict[str, CountryShape] = {}
     for iso2, country in countries.items():
         action = strongest.get(iso2, "")
@@ -118,8 +130,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if action:
             title = f"{title}: {labels.get(action, action)}"
         shapes[iso2] = CountryShape(iso2=iso2, title=title, shade=action,
-                                    href=reverse("atlas:country", args=[iso2.lower()]))
+                                    href=country_url(iso2.lower()))
     markers: dict[tuple[float, float], Marker] = {}
+    several = _("%(count)d stations: %(place)s")
     for row in selectors.station_points():
         if row["place__latitude"] is not None and row["place__longitude"] is not None:
             lon, lat = row["place__longitude"], row["place__latitude"]
@@ -133,10 +146,10 @@ def home(request: HttpRequest) -> HttpResponse:
             marker = markers[key]
             marker.count += 1
             place = row["place__name_en"] or countries[row["country__iso2"]].name_for(language)
-            marker.title = _("%(count)d stations: %(place)s") % {"count": marker.count, "place": place}
-            marker.href = reverse("atlas:country", args=[row["country__iso2"].lower()]) + "#stations"
+            marker.title = several % {"count": marker.count, "place": place}
+            marker.href = country_url(row["country__iso2"].lower()) + "#stations"
         else:
-            markers[key] = Marker(lon=lon, lat=lat, title=row["name_en"], href=reverse("atlas:station", args=[row["pk"]]))
+            markers[key] = Marker(lon=lon, lat=lat, title=row["name_en"], href=station_url(row["pk"]))
     svg = render_svg(shapes=shapes, markers=list(markers.values()),
                      label=_("World map: countries shaded by their strongest public response, with station markers"))
     legend = [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS]

@@ -133,7 +133,11 @@ class Station(Marked):
 
     class Meta:
         ordering = ["country__name_en", "name_en"]
-        indexes = [models.Index(fields=["country", "marking"])]
+        indexes = [
+            models.Index(fields=["country", "marking"]),
+            # The map's fingerprint (count, id sum, latest save of the public stations) from the index alone.
+            models.Index(fields=["marking", "updated_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.name_en
@@ -172,7 +176,10 @@ class GovernmentResponse(Marked):
 
     class Meta:
         ordering = ["country__name_en", "-date", "id"]
-        indexes = [models.Index(fields=["country", "marking", "action"])]
+        indexes = [
+            models.Index(fields=["country", "marking", "action"]),
+            models.Index(fields=["marking", "updated_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.country.iso2}: {self.action}"
@@ -236,6 +243,7 @@ class Source(Marked):
 
     class Meta:
         ordering = ["-published", "id"]
+        indexes = [models.Index(fields=["marking", "published"])]
 
     def __str__(self) -> str:
         return self.title
@@ -264,6 +272,8 @@ class Claim(Marked):
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "prop"]),
             models.Index(fields=["marking", "subject_type"]),
+            # The public claims about given subjects, answered from the index (no row look-ups).
+            models.Index(fields=["subject_type", "subject_id", "marking"]),
         ]
 
     def __str__(self) -> str:
@@ -291,6 +301,8 @@ class Evidence(Marked):
         constraints = [
             models.UniqueConstraint(fields=["claim", "source", "quote", "stance"], name="evidence_unique"),
         ]
+        # "Has this claim a public quote, from which source?" from the index alone.
+        indexes = [models.Index(fields=["claim", "marking", "source"])]
 
     def __str__(self) -> str:
         return f"{self.stance}: {self.quote[:60]}"
