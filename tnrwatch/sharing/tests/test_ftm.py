@@ -59,6 +59,9 @@ def test_export_command_writes_stix_and_ftm_for_the_public_or_a_partner(capsys):
     call_command("export", "stix", "--option", "partner=P")
     partner = json.loads(capsys.readouterr().out)
     assert public["type"] == "bundle" and len(partner["objects"]) > len(public["objects"])
+    # The spelling: tnrwatch export stix --partner NAME
+    call_command("export", "stix", "--partner", "P")
+    assert {o["id"] for o in json.loads(capsys.readouterr().out)["objects"]} == {o["id"] for o in partner["objects"]}
     call_command("export", "ftm")
     lines = capsys.readouterr().out.splitlines()
     assert lines and all(json.loads(line)["schema"] for line in lines)
@@ -68,3 +71,5 @@ def test_export_command_writes_stix_and_ftm_for_the_public_or_a_partner(capsys):
         call_command("export", "stix", "--option", "partner=Nobody")
     with pytest.raises(CommandError):
         call_command("export", "stix", "--option", "colour=red")
+    with pytest.raises(CommandError):
+        call_command("export", "csv", "--partner", "P")

@@ -71,6 +71,9 @@ class Command(BaseCommand):
         parser.add_argument("format", help="one of: " + ", ".join(sorted(formats())))
         parser.add_argument("--kind", default=None,
                             help="for csv: " + ", ".join(exports.CSV_COLUMNS) + " (default stations)")
+        parser.add_argument("--partner", default=None, metavar="NAME",
+                            help="for sharing formats (stix, ftm): export what this partner may receive, "
+                                 "instead of the public record")
         parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                             help="a format-specific option, repeatable")
 
@@ -86,6 +89,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--option takes KEY=VALUE, got {item!r}")
             extra[key] = value
         writer_options = {"format": name, "kind": options["kind"], "extra": extra, "verbosity": options["verbosity"]}
+        if options["partner"]:
+            if name in ("csv", "geojson"):
+                raise CommandError(f"{name} exports the public record only; --partner is for stix and ftm.")
+            writer_options["partner"] = options["partner"]
         try:
             # self.stdout is Django's OutputWrapper; writers get the raw stream so they can write
             # chunks without the wrapper appending newlines.
