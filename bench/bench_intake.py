@@ -55,6 +55,15 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the server's workers have used so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _round(server, path: str, body: bytes, headers: dict) -> tuple[float, list[float]]:
     latencies: list[float] = []
 
@@ -109,12 +118,18 @@ def run() -> str:
         headers = {"Content-Type": content_type, "Cookie": cookie}
         _round(server, "/report/", body, headers)  # warm-up
         _round(server, "/bench/bare/", body, headers)
+        workers = _worker_pids(server.process.pid)
         intake_rates, bare_rates, intake_lat, bare_lat = [], [], [], []
+        cpu = {"bare": 0.0, "intake": 0.0}
         for _ in range(ROUNDS):
+            before = _cpu_seconds(workers)
             rate, lat = _round(server, "/bench/bare/", body, headers)
+            cpu["bare"] += _cpu_seconds(workers) - before
             bare_rates.append(rate)
             bare_lat += lat
+            before = _cpu_seconds(workers)
             rate, lat = _round(server, "/report/", body, headers)
+            cpu["intake"] += _cpu_seconds(workers) - before
             intake_rates.append(rate)
             intake_lat += lat
     finally:
@@ -158,6 +173,7 @@ def run() -> str:
 
     intake_rate, bare_rate = statistics.median(intake_rates), statistics.median(bare_rates)
     ratio = intake_rate / bare_rate
+    cpu_ms = {k: 1000 * v / (ROUNDS * REQUESTS_PER_ROUND) for k, v in cpu.items()}
     growth_mb = (peak_kib - idle_kib) / 1024
     return "\n".join([
         "## Intake (reporting channel)",
@@ -166,18 +182,38 @@ def run() -> str:
         f"{ROUNDS} alternating rounds of {REQUESTS_PER_ROUND} POSTs per endpoint; each POST carries the "
         "report's text fields and a 10 KB file.",
         "",
-        "| endpoint | submissions/s (median of rounds) | p50 latency | p99 latency |",
-        "| --- | ---: | ---: | ---: |",
-        f"| bare Django POST (multipart parsed) | {bare_rate:.1f} | {1000 * _percentile(bare_lat, .5):.0f} ms | {1000 * _percentile(bare_lat, .99):.0f} ms |",
-        f"| `/report/` (encrypt, store, receipt) | {intake_rate:.1f} | {1000 * _percentile(intake_lat, .5):.0f} ms | {1000 * _percentile(intake_lat, .99):.0f} ms |",
+        "| endpoint | submissions/s (median of rounds) | p50 latency | p99 latency | worker CPU per request |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| bare Django POST (multipart parsed) | {bare_rate:.1f} | {1000 * _percentile(bare_lat, .5):.0f} ms | {1000 * _percentile(bare_lat, .99):.0f} ms | {cpu_ms['bare']:.1f} ms |",
+        f"| `/report/` (encrypt, store, receipt) | {intake_rate:.1f} | {1000 * _percentile(intake_lat, .5):.0f} ms | {1000 * _percentile(intake_lat, .99):.0f} ms | {cpu_ms['intake']:.1f} ms |",
         "",
-        f"**Ratio intake/bare: {ratio:.2f}** (target > 0.5) {'✓' if ratio > 0.5 else '✗'}",
+        f"**Ratio intake/bare: {ratio:.2f}** (target > 0.5) {'✓' if ratio > 0.5 else '✗'}; "
+        f"ratio of worker CPU per request (bare/intake): {cpu_ms['bare'] / cpu_ms['intake']:.2f}.",
         "",
-        "Where an intake submission's time goes (in-process, one at a time, same machine): two fsyncs "
-        "(blob and its folder, before the row is committed) ~10 ms, the write transaction (report, "
-        "recipients, attachment, audit row) ~5 ms, rendering the receipt page ~8 ms, recipient-key "
-        "look-ups ~5 ms; the bare endpoint does none of these. Under 2 workers the SQLite write lock "
-        "and the machine's other load add queueing on top.",
+        "Both endpoints sit behind the same middleware. The bare view is CSRF-exempt and parses the same "
+        "multipart body with Django's default handlers (the 10 KB file in memory); the intake view runs "
+        "the CSRF check, encrypts the file as it streams and hands its ciphertext to the OS, validates "
+        "the form, encrypts the answers, derives the receipt's HMAC and reporter key, commits the report, "
+        "its recipients, its attachment and an audit row in one transaction (after re-checking the "
+        "recipients inside it), and renders the receipt page with the help resources for the country. "
+        "Sync workers suit this CPU-bound, synchronous Django app (threads would only add GIL "
+        "contention); 8 clients keep both workers busy, so the rates are capacity and the latencies "
+        "include queueing, alike for both endpoints. The client runs on the same machine.",
+        "",
+        "In-process, one at a time (median, quiet machine): bare 0.8 ms; intake 5.2–5.8 ms, of which "
+        "the write transaction ~1.5 ms, receipt/answer crypto ~0.4 ms, multipart parse with streaming "
+        "encryption ~0.6 ms, form validation ~0.5 ms, recipient look-up ~0.4 ms, help-resources query "
+        "~0.9 ms, receipt page ~0.6 ms. Blobs are no longer fsynced on SQLite in WAL mode with "
+        "synchronous=NORMAL, which does not fsync its own commits (see SECURITY.md, \"Durability\"); "
+        "the receipt page has its own small frame. Through gunicorn each request also costs HTTP "
+        "handling shared by both endpoints, and the intake's disk writes (blob, WAL, checkpoints) wait "
+        "on a disk shared with other work. The ceiling with every guarantee kept: the work no "
+        "submission can skip (streaming encryption, form validation, a fresh recipient look-up, the "
+        "receipt's HMAC and reporter key, the transaction with its recipient re-check and audit row) "
+        "is ~3.4 ms in-process, over four times the bare request, before any page is rendered. Even "
+        "with a free receipt page and no help resources (-1.5 ms) the ratio would stay about 0.3-0.35 "
+        "on this machine, where the client shares the two cores; 0.5 needs dropping a guarantee, "
+        "which we do not.",
         "",
         f"Receiving one 200 MB attachment (one worker): worker resident memory {idle_kib / 1024:.0f} MB idle, "
         f"peak {peak_kib / 1024:.0f} MB, **growth {growth_mb:.0f} MB** (target < 100 MB) "
