@@ -206,12 +206,13 @@ def strongest_responses() -> dict[str, str]:
     return {iso2: v.strongest_response(acts) for iso2, acts in actions.items() if v.strongest_response(acts)}
 
 
-def station_points() -> list[dict]:
-    """Public stations with whatever coordinates we know (city, else none), lightest rows."""
+def station_points() -> list[tuple]:
+    """Public stations with whatever coordinates we know (city, else none), lightest rows:
+    (pk, name_en, country ISO2, city name, city latitude, city longitude)."""
     return list(
         public(Station)
         .order_by("country__iso2", "name_en")
-        .values("pk", "name_en", "country__iso2", "place__name_en", "place__latitude", "place__longitude")
+        .values_list("pk", "name_en", "country__iso2", "place__name_en", "place__latitude", "place__longitude")
     )
 
 

@@ -131,26 +131,33 @@ def home(request: HttpRequest) -> HttpResponse:
             title = f"{title}: {labels.get(action, action)}"
         shapes[iso2] = CountryShape(iso2=iso2, title=title, shade=action,
                                     href=country_url(iso2.lower()))
-    markers: dict[tuple[float, float], Marker] = {}
-    several = _("%(count)d stations: %(place)s")
+    # Stations at the same spot share one marker: count them, keep the first and the last row
+    # (the marker's text and link are made once per marker, not once per station).
+    spots: dict[tuple[float, float], list] = {}
     for row in selectors.station_points():
-        if row["place__latitude"] is not None and row["place__longitude"] is not None:
-            lon, lat = row["place__longitude"], row["place__latitude"]
-        else:
-            point = country_point(row["country__iso2"])
+        pk, name, iso2, place, lat, lon = row
+        if lat is None or lon is None:
+            point = country_point(iso2)
             if point is None:
                 continue
             lon, lat = point
         key = (round(lon, 2), round(lat, 2))
-        if key in markers:
-            marker = markers[key]
-            marker.count += 1
-            place = row["place__name_en"] or countries[row["country__iso2"]].name_for(language)
-            marker.title = several % {"count": marker.count, "place": place}
-            marker.href = country_url(row["country__iso2"].lower()) + "#stations"
+        spot = spots.get(key)
+        if spot is None:
+            spots[key] = [lon, lat, row, row, 1]
         else:
-            markers[key] = Marker(lon=lon, lat=lat, title=row["name_en"], href=station_url(row["pk"]))
-    svg = render_svg(shapes=shapes, markers=list(markers.values()),
+            spot[3] = row
+            spot[4] += 1
+    several = _("%(count)d stations: %(place)s")
+    markers: list[Marker] = []
+    for lon, lat, first, last, count in spots.values():
+        if count == 1:
+            markers.append(Marker(lon=lon, lat=lat, title=first[1], href=station_url(first[0])))
+            continue
+        _pk, _name, iso2, place, _lat, _lon = last
+        title = several % {"count": count, "place": place or countries[iso2].name_for(language)}
+        markers.append(Marker(lon=lon, lat=lat, title=title, href=country_url(iso2.lower()) + "#stations", count=count))
+    svg = render_svg(shapes=shapes, markers=markers,
                      label=_("World map: countries shaded by their strongest public response, with station markers"))
     legend = [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS]
     shaded = sorted(
