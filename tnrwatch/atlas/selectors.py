@@ -339,8 +339,13 @@ def country_incidents(country: Country, limit: int = 20) -> tuple[list[IncidentV
     return views[:limit], len(views)
 
 
-def country_claims(country: Country) -> list[Claim]:
-    return claims_for("country", [country.pk]).get(country.pk, [])
+def country_claims(country: Country, limit: int) -> tuple[list[Claim], int]:
+    """The first `limit` public claims about the country itself (with quotes), and how many there
+    are: the country page stays bounded however many claims a country gathers; the rest are on
+    the country's paginated claims page."""
+    qs = subject_claims("country", country.pk)
+    claims = list(qs[:limit])
+    return claims, (qs.count() if len(claims) == limit else len(claims))
 
 
 def country_sources(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[Source], int]:

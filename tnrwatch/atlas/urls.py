@@ -34,6 +34,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", views.compare, name="compare"),
     path("countries/<iso2:iso2>/", views.country, name="country"),
+    path("countries/<iso2:iso2>/claims/", views.country_claims, name="country_claims"),
     path("stations/", views.stations, name="stations"),
     path("stations/<record_id:pk>/", views.station, name="station"),
     path("organisations/<record_id:pk>/", views.organization, name="organization"),

@@ -31,6 +31,7 @@ SEARCH_PAGE_SIZE = 20
 RESPONSES_PER_PAGE = 20
 CLAIMS_PER_ITEM = 3  # claims shown per item of a list; the item's own page has them all
 CLAIMS_PER_PAGE = 25
+COUNTRY_CLAIMS_SHOWN = 10  # on the country page; all of them on /countries/<iso2>/claims/
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -182,12 +183,23 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
     stations, station_total = selectors.country_stations(c)
     incidents, incident_total = selectors.country_incidents(c)
     sources, source_total = selectors.country_sources(c)
+    country_claims, country_claim_total = selectors.country_claims(c, COUNTRY_CLAIMS_SHOWN)
     return render(request, "atlas/country.html", {
         "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page,
         "responses": responses, "stations": stations, "station_total": station_total,
         "incidents": incidents, "incident_total": incident_total, "sources": sources, "source_total": source_total,
         "strongest": strongest, "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").choices).get(strongest or "", ""),
-        "strongest_responses": strongest_responses, "country_claims": selectors.country_claims(c),
+        "strongest_responses": strongest_responses, "country_claims": country_claims,
+        "more_country_claims": country_claim_total - len(country_claims),
+    })
+
+
+@public_page
+def country_claims(request: HttpRequest, iso2: str) -> HttpResponse:
+    c = selectors.country_get(iso2)
+    page = _page(request, selectors.subject_claims("country", c.pk), CLAIMS_PER_PAGE)
+    return render(request, "atlas/country_claims.html", {
+        "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page,
     })
 
 

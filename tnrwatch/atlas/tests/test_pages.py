@@ -19,6 +19,7 @@ def _pages(rec):
         reverse("atlas:compare"),
         reverse("atlas:country", args=["nl"]),
         reverse("atlas:country", args=["de"]),
+        reverse("atlas:country_claims", args=["nl"]),
         reverse("atlas:stations"),
         reverse("atlas:station", args=[rec["station"].pk]),
         reverse("atlas:organization", args=[rec["bureau"].pk]),
@@ -286,3 +287,23 @@ def test_paginated_detail_pages_refuse_bad_page_numbers(client, atlas_record):
         assert client.get(url + "?page=abc").status_code == 400, url
         assert client.get(url + "?page=%00").status_code == 400, url
         assert client.get(url + "?page=77").status_code == 404, url
+
+
+def test_country_page_stays_bounded_and_links_to_all_its_claims(client, atlas_record):
+    # Given a country with more claims about itself than the country page shows
+    from tnrwatch.atlas.views import COUNTRY_CLAIMS_SHOWN
+    from tnrwatch.registry import services
+    from tnrwatch.registry.models import Claim, Country
+
+    nl = Country.objects.get(iso2="NL")
+    for i in range(COUNTRY_CLAIMS_SHOWN + 5):
+        services.claim_assert(actor_label="t", subject=nl, prop="note", value=f"fact number {i:02d}",
+                              source=atlas_record["source"], quote=f"quote number {i:02d}", marking="clear")
+    total = Claim.objects.public().filter(subject_type="country", subject_id=nl.pk).count()
+    # When the country page is read, it shows at most COUNTRY_CLAIMS_SHOWN of them and says how many more
+    page = client.get(reverse("atlas:country", args=["nl"])).content.decode()
+    assert page.count("quote number") <= COUNTRY_CLAIMS_SHOWN
+    assert reverse("atlas:country_claims", args=["NL"]) in page
+    # And the claims page lists every one of them, with its quote
+    full = client.get(reverse("atlas:country_claims", args=["nl"])).content.decode()
+    assert full.count("quote number") == COUNTRY_CLAIMS_SHOWN + 5 <= total
