@@ -57,7 +57,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.max_files = config.max_attachments
         self.public_keys = tuple(public_keys)
         self.store = store or blob_store()
-        self.refused: str = ""  # "too_large" | "too_many_files" | "no_recipients"
+        self.refused: str = ""  # "too_large" | "too_many_files" | "no_recipients" | "bad_file_name"
         self.total = 0
         self.stored: list[StoredUpload] = []
         self._blob_id: str | None = None
@@ -132,3 +132,33 @@ class EncryptingUploadHandler(FileUploadHandler):
         for stored in self.stored:
             self.store.discard(stored.blob_id)
         self.stored = []
+
+
+def unsafe_file_name(file_name: str) -> bool:
+    """A file name that tries to be a path (separators, ".", "..", NUL), also when percent-encoded.
+    Django would reduce it to a bare name; we refuse the whole report instead, so a hostile
+    client learns nothing and nothing is kept."""
+    from urllib.parse import unquote
+
+    for name in {file_name, unquote(file_name)}:
+        if any(ch in name for ch in ("/", "\\", "\x00")) or name.strip() in {".", ".."}:
+            return True
+    return False
+
+
+def strict_multipart_parser(handler: EncryptingUploadHandler):
+    """A `request.parse_file_upload` replacement that refuses path-like file names before any
+    of that file is read (the raw name is only visible to the parser, not to upload handlers)."""
+    from django.http.multipartparser import MultiPartParser
+
+    class StrictFileNameParser(MultiPartParser):
+        def sanitize_file_name(self, file_name):  # noqa: ANN001, ANN201 - Django's signature
+            if unsafe_file_name(file_name):
+                handler.refused = "bad_file_name"
+                raise StopUpload(connection_reset=True)
+            return super().sanitize_file_name(file_name)
+
+    def parse_file_upload(META, post_data):  # noqa: ANN001, ANN202, N803 - HttpRequest's signature
+        return StrictFileNameParser(META, post_data, [handler], handler.request.encoding).parse()
+
+    return parse_file_upload

@@ -20,7 +20,7 @@ from . import crypto, selectors, services
 from .config import intake_config
 from .forms import ReceiptForm, ReplyForm, ReportForm, country_choices
 from .models import ReportState
-from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler
+from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler, strict_multipart_parser
 
 # What the reporter sees of the workflow state (plainer than the analysts' names).
 REPORTER_STATUS = {
@@ -48,6 +48,8 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
     config = intake_config()
     if reason == "too_many_files":
         return _page(request, "refused.html", {"reason": "too_many_files", "max_files": config.max_attachments}, status=400)
+    if reason == "bad_file_name":
+        return _page(request, "refused.html", {"reason": "bad_file_name"}, status=400)
     if reason == "no_recipients":
         return _page(request, "unavailable.html", {}, status=503)
     return _page(request, "refused.html", {"reason": "too_large", "max_mb": config.max_upload_bytes // (1024 * 1024)}, status=413)
@@ -64,6 +66,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         return _page(request, "unavailable.html", {}, status=503)
     handler = EncryptingUploadHandler(request, public_keys=[public_key for _, public_key in recipients])
     request.upload_handlers = [handler]
+    request.parse_file_upload = strict_multipart_parser(handler)  # path-like file names: refused
     try:
         request.POST  # noqa: B018 - parse now: attachments are encrypted as they stream in
     except Exception:
