@@ -348,8 +348,9 @@ def country_claims(country: Country, limit: int) -> tuple[list[Claim], int]:
     return claims, (qs.count() if len(claims) == limit else len(claims))
 
 
-def country_sources(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[Source], int]:
-    """Public sources quoted about the country or its responses, stations and incidents."""
+def country_source_list(country: Country) -> QuerySet:
+    """Every public source quoted about the country or its responses, stations and incidents,
+    latest first: the paginated /countries/<iso2>/sources/ page."""
     cond = (
         Q(claim__subject_type="country", claim__subject_id=country.pk)
         | Q(claim__subject_type="response",
@@ -359,12 +360,19 @@ def country_sources(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[
             claim__subject_id__in=public(Incident).filter(host_country=country).values("pk"))
     )
     evidence = _public_evidence().filter(claim__marking="clear").filter(cond)
-    qs = public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id")
-    # The total rides along as a window count: one pass over the country's quotes, not two.
-    # Only ids go through the sort (not whole rows with their captured text).
-    top = list(qs.annotate(total=Window(Count("id"))).values_list("pk", "total")[:limit])
-    by_pk = Source.objects.in_bulk([pk for pk, _total in top])
-    return [by_pk[pk] for pk, _total in top], (top[0][1] if top else 0)
+    return public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id")
+
+
+def sources_cited(*claim_lists: Iterable[Claim]) -> list[Source]:
+    """The distinct sources quoted by the claims shown on a page (their public evidence is already
+    loaded), latest first. The country page lists these, so its cost stays bounded however many
+    sources a country gathers; all of them are on the country's sources page."""
+    seen: dict[int, Source] = {}
+    for claims in claim_lists:
+        for claim in claims:
+            for evidence in getattr(claim, "public_evidence", ()):
+                seen.setdefault(evidence.source_id, evidence.source)
+    return sorted(seen.values(), key=lambda src: (src.published is None, -(src.published.toordinal() if src.published else 0), src.pk))
 
 
 # --- entities ---------------------------------------------------------------------------------

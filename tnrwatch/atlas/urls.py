@@ -35,6 +35,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("countries/<iso2:iso2>/", views.country, name="country"),
     path("countries/<iso2:iso2>/claims/", views.country_claims, name="country_claims"),
+    path("countries/<iso2:iso2>/sources/", views.country_sources, name="country_sources"),
     path("stations/", views.stations, name="stations"),
     path("stations/<record_id:pk>/", views.station, name="station"),
     path("organisations/<record_id:pk>/", views.organization, name="organization"),

@@ -182,15 +182,24 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
     strongest, strongest_responses = selectors.country_strongest(c)
     stations, station_total = selectors.country_stations(c)
     incidents, incident_total = selectors.country_incidents(c)
-    sources, source_total = selectors.country_sources(c)
     country_claims, country_claim_total = selectors.country_claims(c, COUNTRY_CLAIMS_SHOWN)
+    sources = selectors.sources_cited(country_claims, *(r.claims for r in responses))
     return render(request, "atlas/country.html", {
         "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page,
         "responses": responses, "stations": stations, "station_total": station_total,
-        "incidents": incidents, "incident_total": incident_total, "sources": sources, "source_total": source_total,
+        "incidents": incidents, "incident_total": incident_total, "sources": sources,
         "strongest": strongest, "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").choices).get(strongest or "", ""),
         "strongest_responses": strongest_responses, "country_claims": country_claims,
         "more_country_claims": country_claim_total - len(country_claims),
+    })
+
+
+@public_page
+def country_sources(request: HttpRequest, iso2: str) -> HttpResponse:
+    c = selectors.country_get(iso2)
+    page = _page(request, selectors.country_source_list(c))
+    return render(request, "atlas/country_sources.html", {
+        "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page,
     })
 
 

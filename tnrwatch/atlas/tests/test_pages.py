@@ -20,6 +20,7 @@ def _pages(rec):
         reverse("atlas:country", args=["nl"]),
         reverse("atlas:country", args=["de"]),
         reverse("atlas:country_claims", args=["nl"]),
+        reverse("atlas:country_sources", args=["nl"]),
         reverse("atlas:stations"),
         reverse("atlas:station", args=[rec["station"].pk]),
         reverse("atlas:organization", args=[rec["bureau"].pk]),
@@ -307,3 +308,11 @@ def test_country_page_stays_bounded_and_links_to_all_its_claims(client, atlas_re
     # And the claims page lists every one of them, with its quote
     full = client.get(reverse("atlas:country_claims", args=["nl"])).content.decode()
     assert full.count("quote number") == COUNTRY_CLAIMS_SHOWN + 5 <= total
+
+
+def test_country_page_lists_the_sources_it_quotes_and_links_to_all(client, atlas_record):
+    page = client.get(reverse("atlas:country", args=["nl"])).content.decode()
+    assert reverse("atlas:source", args=[atlas_record["source"].pk]) in page
+    assert reverse("atlas:country_sources", args=["NL"]) in page
+    full = client.get(reverse("atlas:country_sources", args=["nl"])).content.decode()
+    assert reverse("atlas:source", args=[atlas_record["source"].pk]) in full
