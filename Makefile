@@ -25,7 +25,9 @@ demo: $(STAMP) ## migrate, load the demo data and serve the atlas at http://127.
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
+	$(PY) manage.py intake_load_examples
 	$(PY) manage.py demo_analyst
+	$(PY) manage.py intake_demo_recipient
 	$(PY) manage.py runserver --noreload 127.0.0.1:8000
 
 test: $(STAMP) ## run the whole suite, on SQLite and then on PostgreSQL
