@@ -86,12 +86,10 @@ def key_unlock(request: HttpRequest) -> HttpResponse:
     try:
         identities = services.identities_unlock(user=request.user, passphrase=form.cleaned_data["passphrase"])
     except crypto.WrongPassphraseError:
-        registry_services.audit_record(actor=request.user, action="intake.unlock_failed", subject_type="recipient_key")
         messages.error(request, "That passphrase does not unlock your key.")
         return redirect(target)
     response = redirect(target)
     unlock.unlock(request, response, identities)
-    registry_services.audit_record(actor=request.user, action="intake.unlocked", subject_type="recipient_key")
     return response
 
 

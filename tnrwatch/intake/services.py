@@ -119,7 +119,10 @@ def recipient_key_retire(*, actor: Any, key: RecipientKey) -> RecipientKey:
 
 
 def identities_unlock(*, user: Any, passphrase: str) -> list:
-    """Every identity of `user` that `passphrase` unwraps (old keys still open old reports)."""
+    """Every identity of `user` that `passphrase` unwraps (old keys still open old reports).
+
+    Success and failure each leave an audit row; failure raises WrongPassphraseError.
+    """
     identities = []
     for key in RecipientKey.objects.filter(user=user).exclude(wrapped_identity=b""):
         try:
@@ -127,7 +130,9 @@ def identities_unlock(*, user: Any, passphrase: str) -> list:
         except crypto.WrongPassphraseError:
             continue
     if not identities:
+        registry_services.audit_record(actor=user, action="intake.unlock_failed", subject_type="recipient_key")
         raise crypto.WrongPassphraseError()
+    registry_services.audit_record(actor=user, action="intake.unlocked", subject_type="recipient_key")
     return identities
 
 
