@@ -95,13 +95,7 @@ def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: Query
     elif name == "registry.claim":
         # A claim leaves only with a quote the audience may read: evidence it may see, citing a
         # source it may see (a CLEAR claim resting on a RED source stays in).
-        from tnrwatch.registry.models import Evidence, Source
-
-        # The source check is a correlated EXISTS on the source's primary key: an `IN (subquery)`
-        # here would be rebuilt for every claim on SQLite.
-        readable = Evidence.objects.filter(
-            Exists(outbound_queryset(Source, audience).filter(pk=OuterRef("source_id"))),
-            claim=OuterRef("pk"), marking__in=audience.allowed_markings())
+        readable = readable_evidence(audience).filter(claim=OuterRef("pk"))
         qs = qs.filter(_visible_subjects_q(audience)).filter(Exists(readable))
     elif name == "registry.evidence":
         from tnrwatch.registry.models import Claim, Source
@@ -117,6 +111,21 @@ def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: Query
 
         qs = qs.filter(station__in=outbound_queryset(Station, audience).values("pk"))
     return qs
+
+
+def readable_evidence(audience: Audience, qs: QuerySet | None = None) -> QuerySet:
+    """Evidence whose own marking and cited source the audience may see, whatever claim it supports.
+
+    For callers that already hold claims from `outbound_queryset(Claim)`; everyone else uses
+    `outbound_queryset(Evidence)`, which also checks the claim.
+    """
+    from tnrwatch.registry.models import Evidence, Source
+
+    qs = Evidence.objects.all() if qs is None else qs
+    # The source check is a correlated EXISTS on the source's primary key: an `IN (subquery)`
+    # here would be rebuilt for every claim on SQLite.
+    return qs.filter(Exists(outbound_queryset(Source, audience).filter(pk=OuterRef("source_id"))),
+                     marking__in=audience.allowed_markings())
 
 
 def _visible_subjects_q(audience: Audience, include_incidents: bool = True) -> Q:

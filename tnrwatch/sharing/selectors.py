@@ -19,7 +19,14 @@ from tnrwatch.registry import vocabulary as v
 
 from . import stix
 from .models import Collection, KnownIdentity, Partner, SharingInstance, StixObjectRef
-from .outbound import PUBLIC, Audience, incident_rows, outbound_queryset, visible_ids
+from .outbound import (
+    PUBLIC,
+    Audience,
+    incident_rows,
+    outbound_queryset,
+    readable_evidence,
+    visible_ids,
+)
 
 KIND_MODELS: dict[str, type[Model]] = {
     "organization": m.Organization, "station": m.Station, "response": m.GovernmentResponse,
@@ -227,12 +234,11 @@ EXPORTED_SUBJECTS = ["country", "place", "organization", "station", "response", 
 
 
 def _visible_evidence(ctx: ExportContext, *, claim_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list:
-    """Evidence the audience may read, for a chunk of claims or of sources. The same rules as
-    `outbound_queryset(Evidence)`, checked on the chunk's ids only (the general queryset would
+    """Evidence the audience may read, for a chunk of claims or of sources: `readable_evidence`, with
+    the claims' visibility checked on the chunk's ids only (`outbound_queryset(Evidence)` would
     re-evaluate every claim's visibility for each chunk). Evidence rows for claims; (source id,
     claim id) pairs for sources."""
-    allowed = ctx.audience.allowed_markings()
-    qs = m.Evidence.objects.filter(marking__in=allowed, source__marking__in=allowed)
+    qs = readable_evidence(ctx.audience)
     if claim_ids is not None:
         # The claims of the chunk came from outbound_queryset(Claim): already visible.
         return list(qs.filter(claim_id__in=claim_ids).order_by("id"))
