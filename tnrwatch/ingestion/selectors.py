@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, Q
 
-from tnrwatch.registry.models import AuditEntry, Source
+from tnrwatch.core.errors import NotFoundOrForbiddenError
+from tnrwatch.registry.merge import MERGEABLE
+from tnrwatch.registry.models import Alias, AuditEntry, Claim, Source
+from tnrwatch.registry.selectors import paginate
 
 from .highlight import Segment, segments
 from .models import Candidate, Document, IngestJob
-
-PAGE_SIZE = 50
-
-
-def _page(qs: QuerySet, number: Any) -> Page:
-    return Paginator(qs, PAGE_SIZE).get_page(number)
 
 
 def review_queue(*, page: Any = 1) -> Page:
     """Sources that have candidates waiting, most waiting first."""
     qs = (Source.objects.annotate(pending=Count("candidates", filter=Q(candidates__status=Candidate.Status.PENDING)))
           .filter(pending__gt=0).order_by("-pending", "-id").only("id", "title", "publisher", "language", "captured_at"))
-    return _page(qs, page)
+    return paginate(qs, page)
 
 
 def source_review(source: Source) -> dict[str, Any]:
@@ -48,7 +45,7 @@ def document_list(*, status: str = "", job: Any = None, page: Any = 1) -> Page:
             qs = qs.filter(job_id=int(job))
         except (TypeError, ValueError):
             qs = qs.none()
-    return _page(qs, page)
+    return paginate(qs, page)
 
 
 def status_counts(*, job: Any = None) -> dict[str, int]:
@@ -69,8 +66,20 @@ def recent_jobs(limit: int = 10) -> list[IngestJob]:
 def merge_list(*, page: Any = 1) -> Page:
     undone = set(AuditEntry.objects.filter(action="entity.unmerge", subject_type="entity_merge")
                  .values_list("subject_id", flat=True))
-    result = _page(AuditEntry.objects.filter(action="entity.merge").order_by("-id"), page)
+    result = paginate(AuditEntry.objects.filter(action="entity.merge").order_by("-id"), page)
     result.object_list = list(result.object_list)
     for entry in result.object_list:
         entry.undone = str(entry.pk) in undone
     return result
+
+
+def merge_side(*, subject_type: str, pk: int) -> dict[str, Any]:
+    """One entity of a proposed merge, with its aliases and the number of claims about it."""
+    obj = MERGEABLE[subject_type].objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFoundOrForbiddenError()
+    return {
+        "obj": obj,
+        "aliases": list(Alias.objects.filter(subject_type=subject_type, subject_id=pk).values_list("name", flat=True)[:50]),
+        "claims": Claim.objects.filter(subject_type=subject_type, subject_id=pk).count(),
+    }

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
-from tnrwatch.registry.merge import MERGEABLE, duplicate_pairs, entity_merge, entity_unmerge
-from tnrwatch.registry.models import Alias, AuditEntry, Claim, Source
+from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
+from tnrwatch.registry.models import AuditEntry, Source
 
 from . import review, selectors, services
 from .forms import CaptureForm, CorrectionForm, MergeForm, RejectForm
@@ -130,18 +130,6 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     return render(request, "ingestion/duplicates.html", {"pairs": duplicate_pairs()})
 
 
-def _entity_summary(subject_type: str, pk: int) -> dict:
-    model = MERGEABLE[subject_type]
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise NotFoundOrForbiddenError()
-    return {
-        "obj": obj,
-        "aliases": list(Alias.objects.filter(subject_type=subject_type, subject_id=pk).values_list("name", flat=True)[:50]),
-        "claims": Claim.objects.filter(subject_type=subject_type, subject_id=pk).count(),
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @staff_view(*EDITORS)
 def merge(request: HttpRequest) -> HttpResponse:
@@ -162,8 +150,8 @@ def merge(request: HttpRequest) -> HttpResponse:
             return redirect("ingestion:merges")
     return render(request, "ingestion/merge.html", {
         "form": form, "subject_type": data["subject_type"],
-        "kept": _entity_summary(data["subject_type"], data["kept"]),
-        "merged": _entity_summary(data["subject_type"], data["merged"]),
+        "kept": selectors.merge_side(subject_type=data["subject_type"], pk=data["kept"]),
+        "merged": selectors.merge_side(subject_type=data["subject_type"], pk=data["merged"]),
     }, status=400 if form.errors else 200)
 
 
