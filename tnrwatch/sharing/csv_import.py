@@ -170,6 +170,12 @@ def parse_date(text: str) -> tuple[date, str]:
     return parsed, "day" if day else ("month" if month else "year")
 
 
+# The field of each kind whose value must be one of a vocabulary (slug, or label in any case).
+VOCABULARY_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
+    "station": ("status", v.STATION_STATUSES), "response": ("action", v.RESPONSE_ACTIONS),
+}
+
+
 def _slug(text: str, vocabulary: dict[str, str]) -> str | None:
     t = text.strip().casefold()
     for slug, label in vocabulary.items():
@@ -195,18 +201,13 @@ def map_rows(kind: str, table: Table, mapping: dict[str, str], countries: dict[s
                     mapped.errors.append(f"unknown country {values['country'][:40]!r}")
                 else:
                     values["country"] = iso2
-            if kind == "station" and values.get("status"):
-                slug = _slug(values["status"], v.STATION_STATUSES)
+            vocabulary_field, vocabulary = VOCABULARY_FIELDS.get(kind, ("", {}))
+            if vocabulary_field and values.get(vocabulary_field):
+                slug = _slug(values[vocabulary_field], vocabulary)
                 if slug is None:
-                    mapped.errors.append(f"unknown status {values['status'][:40]!r}")
+                    mapped.errors.append(f"unknown {vocabulary_field} {values[vocabulary_field][:40]!r}")
                 else:
-                    values["status"] = slug
-            if kind == "response" and values.get("action"):
-                slug = _slug(values["action"], v.RESPONSE_ACTIONS)
-                if slug is None:
-                    mapped.errors.append(f"unknown action {values['action'][:40]!r}")
-                else:
-                    values["action"] = slug
+                    values[vocabulary_field] = slug
             for date_field in ("first_reported", "date"):
                 if values.get(date_field):
                     try:
