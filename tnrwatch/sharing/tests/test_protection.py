@@ -68,13 +68,18 @@ def test_taxii_objects_manifest_and_single_objects(planted, client):
     red_id = stix.record_id(str(SharingInstance.objects.get().uuid), "station", red.pk)
     for marking, token in planted["tokens"].items():
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": "application/taxii+json;version=2.1"}
+        served = 0
         for coll in Collection.objects.all():
             base = f"/taxii2/api/collections/{coll.id}/"
             for path in ("objects/?limit=1000", "manifest/?limit=1000", f"objects/{red_id}/", f"objects/{red_id}/versions/"):
                 response = client.get(base + path, **headers)
                 assert response.status_code in (200, 404), (path, response.status_code)
                 assert_no_canary(response.content.decode(), f"TAXII {path} for {marking}")
+                if path.startswith("objects/?") and response.status_code == 200:
+                    served += len(response.json().get("objects", []))
             assert client.get(base + f"objects/{red_id}/", **headers).status_code == 404
+        # Positive control: the partner does receive objects, so the absence of canaries means something.
+        assert served, f"TAXII served no objects to {marking}"
 
 
 def test_csv_and_geojson_exports(planted, capsys):
