@@ -38,13 +38,9 @@ from tnrwatch.sharing.outbound import (
     IncidentRow,
     incident_counts,
     incident_rows,
-    outbound_queryset,
 )
 
-
-def public(model) -> QuerySet:  # noqa: ANN001 - a model class
-    return outbound_queryset(model, PUBLIC)
-
+from .api_selectors import evidence_of_visible_claims, public
 
 # Subjects whose model carries a marking; countries and places are public reference data.
 _MARKED_SUBJECTS = {
@@ -58,8 +54,9 @@ _MARKED_SUBJECTS = {
 
 
 def _public_evidence() -> QuerySet:
-    """CLEAR evidence items whose source is CLEAR (joined, so each row carries its source)."""
-    return Evidence.objects.public().filter(source__marking="clear").select_related("source").order_by("id")
+    """Public evidence items whose source is public (each row carries its source); the claim's
+    own visibility is the caller's to check (`public_claims`, or a filter on `claim`)."""
+    return evidence_of_visible_claims()
 
 
 def public_claims() -> QuerySet:
@@ -69,11 +66,9 @@ def public_claims() -> QuerySet:
     callers either ask only about subjects they got from a public queryset (`claims_for`) or check
     the subject themselves (`claim_get`, `_with_subjects`).
     """
-    has_public_quote = Exists(
-        Evidence.objects.filter(claim=OuterRef("pk"), marking="clear", source__marking="clear")
-    )
+    has_public_quote = Exists(_public_evidence().filter(claim=OuterRef("pk")))
     return (
-        Claim.objects.public()
+        Claim.objects.filter(marking__in=PUBLIC.allowed_markings())
         .filter(has_public_quote)
         .prefetch_related(Prefetch("evidence", queryset=_public_evidence(), to_attr="public_evidence"))
     )
@@ -247,7 +242,7 @@ def country_responses(country: Country) -> QuerySet:
     """The country's public responses, newest first (paginate, then `with_claims`)."""
     return (
         public(GovernmentResponse).filter(country=country).select_related("place")
-        .annotate(station_count=Count("stations", filter=Q(stations__marking="clear")))
+        .annotate(station_count=Count("stations", filter=Q(stations__marking__in=PUBLIC.allowed_markings())))
         .order_by("-date", "-id")
     )
 
@@ -269,15 +264,21 @@ def country_strongest(country: Country) -> tuple[str | None, list[GovernmentResp
 COUNTRY_PAGE_LIMIT = 50
 
 
+def _hide_private_organizations(station: Station) -> Station:
+    """Drop the station's links to its operator and host unless those are public too."""
+    for attr in ("operator", "host_organization"):
+        org = getattr(station, attr)
+        if org is not None and org.marking not in PUBLIC.allowed_markings():
+            setattr(station, attr, None)
+    return station
+
+
 def country_stations(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[Station], int]:
     """Up to `limit` public stations of the country (with claims), and how many there are."""
     qs = public(Station).filter(country=country)
     stations = list(qs.select_related("place", "operator", "host_organization").order_by("name_en", "id")[:limit])
-    for s in stations:  # links to operators only when those are public too
-        if s.operator and s.operator.marking != "clear":
-            s.operator = None
-        if s.host_organization and s.host_organization.marking != "clear":
-            s.host_organization = None
+    for s in stations:
+        _hide_private_organizations(s)
     return stations, (qs.count() if len(stations) == limit else len(stations))
 
 
@@ -359,7 +360,7 @@ def country_source_list(country: Country) -> QuerySet:
         | Q(claim__subject_type="incident",
             claim__subject_id__in=public(Incident).filter(host_country=country).values("pk"))
     )
-    evidence = _public_evidence().filter(claim__marking="clear").filter(cond)
+    evidence = _public_evidence().filter(claim__marking__in=PUBLIC.allowed_markings()).filter(cond)
     return public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id")
 
 
@@ -386,11 +387,7 @@ def _get_public(model, pk: int):  # noqa: ANN001
 
 
 def station_get(pk: int) -> Station:
-    station = _get_public(Station, pk)
-    for attr in ("operator", "host_organization"):
-        org = getattr(station, attr)
-        if org is not None and org.marking != "clear":
-            setattr(station, attr, None)
+    station = _hide_private_organizations(_get_public(Station, pk))
     claim_ids = set(subject_claims("station", station.pk).filter(
         pk__in=station.status_history.exclude(claim=None).values("claim_id")).values_list("pk", flat=True))
     history = []
