@@ -37,10 +37,6 @@ from .models import Attachment, ProtectionResource, RecipientKey, ReportState, R
 from .upload import clean_file_name
 
 
-def _audit(request: HttpRequest, action: str, report_id: Any, **data: Any) -> None:
-    registry_services.audit_record(actor=request.user, action=action, subject_type="report", subject_id=report_id, data=data)
-
-
 @staff_view(*EDITORS)
 @require_GET
 def inbox_list(request: HttpRequest) -> HttpResponse:
@@ -116,19 +112,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if identities:
         try:
-            answers = selectors.report_answers(report, identities)
+            opened = services.report_open(actor=request.user, report=report, identities=identities)
         except crypto.DecryptionError:
             context["cannot_open"] = True
         else:
-            attachments = list(report.attachments.all())
-            for attachment, meta in zip(attachments, answers.get("attachments", []), strict=False):
-                attachment.meta = meta
             context.update({
-                "answers": answers, "attachments": attachments,
-                "thread": selectors.thread_decrypted(report, identities),
-                "notes": selectors.notes_decrypted(report, identities),
+                "answers": opened.answers, "attachments": opened.attachments, "thread": opened.thread, "notes": opened.notes,
             })
-            _audit(request, "intake.report_opened", report.pk)
     return render(request, "intake/inbox_report.html", context)
 
 
@@ -266,13 +256,10 @@ def attachment_download(request: HttpRequest, pk: int, position: int) -> HttpRes
     attachment = _attachment(pk, position)
     stripped = request.GET.get("stripped") == "1"
     try:
-        data = selectors.attachment_plaintext(attachment, identities, stripped=stripped)
-        answers = selectors.report_answers(attachment.report, identities)
+        name, data = services.attachment_open(actor=request.user, attachment=attachment, identities=identities, stripped=stripped)
     except crypto.DecryptionError as exc:
         raise NotFoundOrForbiddenError() from exc
-    metas = answers.get("attachments", [])
-    name = clean_file_name(metas[position]["name"] if position < len(metas) else "attachment")
-    _audit(request, "intake.attachment_downloaded", attachment.report_id, position=position, stripped=stripped)
+    name = clean_file_name(name)
     # Always a download, never rendered inline: a reporter's file is untrusted content.
     response = HttpResponse(data, content_type="application/octet-stream")
     response["Content-Disposition"] = _disposition(("clean-" if stripped else "") + name)

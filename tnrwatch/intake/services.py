@@ -136,6 +136,52 @@ def identities_unlock(*, user: Any, passphrase: str) -> list:
     return identities
 
 
+@dataclass(frozen=True)
+class OpenedReport:
+    """A report decrypted for one analyst: answers, attachments (each with its `meta`), thread and notes."""
+
+    answers: dict[str, Any]
+    attachments: list[Attachment]
+    thread: list[Any]
+    notes: list[Any]
+
+
+def report_open(*, actor: Any, report: Report, identities: Sequence) -> OpenedReport:
+    """Decrypts `report` with `identities` and records that `actor` opened it.
+
+    Raises DecryptionError (and records nothing) when these identities cannot open the answers.
+    """
+    from . import selectors  # selectors imports this module
+
+    answers = selectors.report_answers(report, identities)
+    attachments = list(report.attachments.all())
+    for attachment, meta in zip(attachments, answers.get("attachments", []), strict=False):
+        attachment.meta = meta
+    opened = OpenedReport(
+        answers=answers, attachments=attachments,
+        thread=selectors.thread_decrypted(report, identities), notes=selectors.notes_decrypted(report, identities),
+    )
+    registry_services.audit_record(actor=actor, action="intake.report_opened", subject_type="report", subject_id=report.pk)
+    return opened
+
+
+def attachment_open(*, actor: Any, attachment: Attachment, identities: Sequence, stripped: bool = False) -> tuple[str, bytes]:
+    """The attachment's original file name (from the answers) and its plaintext, recording the download.
+
+    Raises DecryptionError when these identities cannot open it.
+    """
+    from . import selectors  # selectors imports this module
+
+    data = selectors.attachment_plaintext(attachment, identities, stripped=stripped)
+    metas = selectors.report_answers(attachment.report, identities).get("attachments", [])
+    name = metas[attachment.position]["name"] if attachment.position < len(metas) else "attachment"
+    registry_services.audit_record(
+        actor=actor, action="intake.attachment_downloaded", subject_type="report", subject_id=attachment.report_id,
+        data={"position": attachment.position, "stripped": stripped},
+    )
+    return name, data
+
+
 def _active_keys() -> list[RecipientKey]:
     return list(RecipientKey.objects.filter(active=True).order_by("id"))
 
