@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-import types
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -114,20 +112,14 @@ def test_unknown_format_and_kind_are_clear_errors(db):
         _cli("csv", "--option", "novalue")
 
 
-def test_formats_are_extended_by_the_sharing_exporters(monkeypatch, db):
-    # The sharing app contributes formats through tnrwatch.sharing.exporters.FORMATS.
-    received = {}
-
-    def write_stix(stdout, options):
-        received.update(options)
-        stdout.write("stix bundle\n")
-
-    module = types.ModuleType("tnrwatch.sharing.exporters")
-    module.FORMATS = {"stix": write_stix}
-    monkeypatch.setitem(sys.modules, "tnrwatch.sharing.exporters", module)
-    assert set(export_command.formats()) >= {"csv", "geojson", "stix"}
-    assert _cli("stix", "--option", "partner=ngo-1") == "stix bundle\n"
-    assert received == {"format": "stix", "kind": None, "extra": {"partner": "ngo-1"}, "verbosity": 1}
+def test_formats_are_extended_by_the_sharing_exporters(api_record):  # noqa: F811
+    # The sharing app contributes formats through tnrwatch.sharing.exporters.FORMATS: the real
+    # module, so a change to either side of the contract (writer signature, options) fails here.
+    assert set(export_command.formats()) >= {"csv", "geojson", "stix", "ftm"}
+    bundle = json.loads(_cli("stix"))
+    assert bundle["type"] == "bundle" and bundle["objects"]
+    with pytest.raises(CommandError, match="only partner=NAME"):
+        _cli("stix", "--option", "colour=red")
 
 
 def test_tnrwatch_command_maps_to_export(api_record, capsys):  # noqa: F811
