@@ -64,14 +64,23 @@ _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
 
 
+def _gen_for(top: int) -> int:
+    chk = 0
+    for i in range(5):
+        if (top >> i) & 1:
+            chk ^= _GEN[i]
+    return chk
+
+
+# The generator's contribution for each value of the checksum's top five bits, precomputed: the
+# reporter key is derived (and bech32-encoded) on every submission and every follow-up.
+_GEN_TABLE = tuple(_gen_for(top) for top in range(32))
+
+
 def _polymod(values: Iterable[int]) -> int:
     chk = 1
     for value in values:
-        top = chk >> 25
-        chk = ((chk & 0x1FFFFFF) << 5) ^ value
-        for i in range(5):
-            if (top >> i) & 1:
-                chk ^= _GEN[i]
+        chk = ((chk & 0x1FFFFFF) << 5) ^ value ^ _GEN_TABLE[chk >> 25]
     return chk
 
 
@@ -304,7 +313,8 @@ RECEIPT_GROUP = 4
 
 def receipt_generate() -> str:
     """A new receipt: 140 random bits as 7 groups of 4 characters (e.g. 7K2Q-…)."""
-    chars = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(RECEIPT_CHARS))
+    bits = secrets.randbits(RECEIPT_CHARS * 5)
+    chars = "".join(_RECEIPT_ALPHABET[(bits >> (5 * i)) & 31] for i in range(RECEIPT_CHARS))
     return "-".join(chars[i:i + RECEIPT_GROUP] for i in range(0, RECEIPT_CHARS, RECEIPT_GROUP))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tnrwatch.registry import selectors as registry_selectors
 from tnrwatch.registry.models import Country
 from tnrwatch.registry.vocabulary import INCIDENT_TACTICS, TARGET_CATEGORIES
 
@@ -57,7 +58,7 @@ class ReportForm(forms.Form):
 
     def clean_country(self) -> str:
         code = (self.cleaned_data.get("country") or "").upper()
-        if code and not Country.objects.filter(iso2=code).exists():
+        if code and not registry_selectors.country_exists(code):
             raise forms.ValidationError(_("Choose a country from the list."))
         return code
 

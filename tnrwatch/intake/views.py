@@ -97,7 +97,7 @@ def _submit(request: HttpRequest, handler: EncryptingUploadHandler, recipients: 
     country = form.cleaned_data.get("country") or ""
     return _page(request, "receipt.html", {
         "receipt": receipt, "attachments": len(uploads),
-        "resources": list(selectors.resources_by_country(country)) if country else [],
+        "resources": selectors.resources_public(country) if country else [],
     })
 
 
@@ -132,7 +132,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def help_directory(request: HttpRequest) -> HttpResponse:
     country = (request.GET.get("country") or "")[:2]
-    resources = selectors.resources_by_country(country)
+    resources = selectors.resources_public(country)
     return _page(request, "help.html", {"resources": resources, "country": country})
 
 
