@@ -30,9 +30,10 @@ class BlobStore:
     """A flat directory of `<hex id>.age` files."""
 
     def __init__(self, root: Path, *, fsync: bool = True) -> None:
+        # The directory is made on the first write, not here: a store is built for every
+        # submission, and a mkdir per request was a measurable part of it.
         self.root = Path(root)
         self.fsync = fsync
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     def _path(self, blob_id: str, suffix: str = ".age") -> Path:
         if len(blob_id) != 32 or any(c not in "0123456789abcdef" for c in blob_id):
@@ -42,12 +43,18 @@ class BlobStore:
     def create(self) -> tuple[str, BinaryIO]:
         """A new blob id and its `.part` file open for writing."""
         blob_id = secrets.token_hex(16)
-        fd = os.open(self._path(blob_id, ".part"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        path = self._path(blob_id, ".part")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileNotFoundError:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         return blob_id, os.fdopen(fd, "wb")
 
     def commit(self, blob_id: str, handle: BinaryIO) -> int:
         """Make the blob durable and visible; returns its size in bytes."""
         handle.flush()
+        size = handle.tell()
         if self.fsync:
             os.fsync(handle.fileno())
         handle.close()
@@ -55,7 +62,7 @@ class BlobStore:
         os.replace(part, final)
         if self.fsync:
             _fsync_dir(self.root)
-        return final.stat().st_size
+        return size
 
     def discard(self, blob_id: str, handle: BinaryIO | None = None) -> None:
         if handle is not None and not handle.closed:

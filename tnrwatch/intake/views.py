@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -95,10 +96,11 @@ def _submit(request: HttpRequest, handler: EncryptingUploadHandler, recipients: 
         handler.discard_all()
         return _page(request, "unavailable.html", {}, status=503)
     country = form.cleaned_data.get("country") or ""
-    return _page(request, "receipt.html", {
-        "receipt": receipt, "attachments": len(uploads),
+    # No request context: the receipt page has no form, no user and no messages (see its template).
+    return HttpResponse(render_to_string("intake/receipt.html", {
+        "receipt": receipt, "attachments": len(uploads), "quick_exit_url": intake_config().quick_exit_url,
         "resources": selectors.resources_public(country) if country else [],
-    })
+    }))
 
 
 @login_not_required
