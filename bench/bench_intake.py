@@ -20,8 +20,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROUNDS = 3
-REQUESTS_PER_ROUND = 120
+ROUNDS = 7
+REQUESTS_PER_ROUND = 200
 CONCURRENCY = 8
 BIG_UPLOAD = 200 * 1024 * 1024
 

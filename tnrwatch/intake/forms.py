@@ -33,6 +33,27 @@ TACTICS = [
 WANTS_REPLY = [("yes", _("Yes, I will come back with my receipt")), ("no", _("No"))]
 
 
+class _SharedChoicesMixin:
+    """A choice field whose choices are the same for every form instance.
+
+    Django deep-copies each field, choices included, for every form it builds; copying these
+    lists of lazily translated labels was a third of building the report form on each submission.
+    The choices are never changed per instance, so the copies share them (Field.__deepcopy__
+    still copies the widget, error messages and validators).
+    """
+
+    def __deepcopy__(self, memo):  # noqa: ANN001, ANN204 - Django's signature
+        return forms.Field.__deepcopy__(self, memo)
+
+
+class SharedChoiceField(_SharedChoicesMixin, forms.ChoiceField):
+    pass
+
+
+class SharedMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
+    pass
+
+
 def country_choices() -> list[tuple[str, str]]:
     return [("", _("Prefer not to say"))] + list(Country.objects.order_by("name_en").values_list("iso2", "name_en"))
 
@@ -49,11 +70,11 @@ class ReportForm(forms.Form):
     country = forms.CharField(label=_("In which country do you live?"), required=False, max_length=2)
     city = forms.CharField(label=_("City (optional)"), required=False, max_length=100,
                            help_text=_("Only the city, never a street or an address."))
-    involved = forms.MultipleChoiceField(label=_("Who was involved?"), required=False, choices=INVOLVED,
+    involved = SharedMultipleChoiceField(label=_("Who was involved?"), required=False, choices=INVOLVED,
                                          widget=forms.CheckboxSelectMultiple)
-    tactics = forms.MultipleChoiceField(label=_("What did they do?"), required=False, choices=TACTICS,
+    tactics = SharedMultipleChoiceField(label=_("What did they do?"), required=False, choices=TACTICS,
                                         widget=forms.CheckboxSelectMultiple)
-    wants_reply = forms.ChoiceField(label=_("Do you want a reply from us?"), choices=WANTS_REPLY,
+    wants_reply = SharedChoiceField(label=_("Do you want a reply from us?"), choices=WANTS_REPLY,
                                     widget=forms.RadioSelect, initial="yes")
 
     def clean_country(self) -> str:

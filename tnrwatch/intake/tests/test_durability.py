@@ -38,3 +38,13 @@ def test_postgresql_commits_are_fsynced_so_blobs_are_too(settings):
         pytest.skip("PostgreSQL run only")
     settings.TNR_INTAKE = {}
     assert services.blob_store().fsync is True
+
+
+def test_blob_folder_is_made_private_on_first_write(tmp_path):
+    from tnrwatch.intake.storage import BlobStore
+
+    store = BlobStore(tmp_path / "not" / "yet", fsync=False)  # building a store touches nothing
+    assert not (tmp_path / "not").exists() and store.all_ids() == []
+    blob_id, size = store.write(b"age ciphertext stand-in")
+    assert size == len(b"age ciphertext stand-in") and store.all_ids() == [blob_id]
+    assert (store.root.stat().st_mode & 0o777) == 0o700

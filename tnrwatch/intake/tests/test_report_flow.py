@@ -140,3 +140,35 @@ def test_purge_command_deletes_only_expired_closed_reports_and_orphan_blobs(clie
     assert not store.exists(orphan)
     assert AuditEntry.objects.filter(action="intake.report_deleted", actor_label="retention").count() == 1
     assert not store.exists(old_blob)  # overwritten and unlinked once the deletion committed
+
+
+@pytest.mark.parametrize("language, heading, help_heading", [
+    ("en", "Your report was received", "Where to get help now"),
+    ("zh-hans", "您的报告已收到", "现在可以去哪里求助"),
+    ("zh-hant", "您的報告已收到", "現在可以去哪裡求助"),
+    ("en", "Your report was received", "Where to get help now"),  # after the Chinese pages were cached
+])
+def test_receipt_page_fixed_text_is_cached_per_language(client, analyst, language, heading, help_heading):
+    # The receipt page keeps its fixed text in cached fragments; each language has its own.
+    response = client.post(reverse("intake:form"), multipart_form(), HTTP_ACCEPT_LANGUAGE=language)
+    body = response.content.decode()
+    assert response.status_code == 200 and RECEIPT_RE.search(body)
+    assert heading in body and help_heading in body and f'<html lang="{language}">' in body
+    other = {"en": "您的", "zh-hans": "Your report was received", "zh-hant": "Your report was received"}[language]
+    assert other not in body
+
+
+def test_receipt_page_lists_the_help_resources_of_the_reporters_country(client, analyst):
+    from tnrwatch.intake.models import ProtectionResource
+    from tnrwatch.registry.models import Country
+
+    netherlands, germany = Country.objects.get(iso2="NL"), Country.objects.get(iso2="DE")
+    ProtectionResource.objects.create(country=netherlands, name="Zeta legal aid", kind="legal", how_to_report="Call first.\nThen write.")
+    ProtectionResource.objects.create(country=netherlands, name="Alpha helpline", kind="ngo", is_example=True)
+    ProtectionResource.objects.create(country=germany, name="Berlin line", kind="police")
+    body = submit(client)[0].content.decode()
+    assert body.index("Zeta legal aid") < body.index("Alpha helpline")  # by kind, then name
+    assert "Legal help, Netherlands" in body and "Example entry" in body and "Call first.<br>Then write." in body
+    assert "Berlin line" not in body
+    assert [r.name for r in selectors.resources_public()] == ["Berlin line", "Zeta legal aid", "Alpha helpline"]
+    assert selectors.resources_public("xx") == []
