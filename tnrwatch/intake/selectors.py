@@ -15,8 +15,8 @@ from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.models import Country
 
 from . import crypto
+from .blobs import blob_store
 from .models import Attachment, Message, Note, ProtectionResource, RecipientKey, Report
-from .services import blob_store
 
 
 def report_get(report_id: Any) -> Report:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -22,7 +22,8 @@ from tnrwatch.registry import services as registry_services
 from tnrwatch.registry import vocabulary as registry_vocabulary
 from tnrwatch.registry.models import Country, Organization, Station
 
-from . import crypto
+from . import crypto, selectors
+from .blobs import blob_store
 from .config import intake_config, receipt_key
 from .models import (
     Attachment,
@@ -36,7 +37,6 @@ from .models import (
     ReportState,
     RiskLevel,
 )
-from .storage import BlobStore
 
 REPORTER = "reporter"  # the audit actor label for anonymous reporters
 
@@ -47,37 +47,6 @@ class ReceiptThrottledError(ValidationError):
 
 class ReceiptInvalidError(NotFoundOrForbiddenError):
     """No report matches this receipt."""
-
-
-def blob_store() -> BlobStore:
-    config = intake_config()
-    fsync = config.fsync_blobs if config.fsync_blobs is not None else database_fsyncs_commits()
-    return BlobStore(config.blob_path, fsync=fsync)
-
-
-def database_fsyncs_commits(using: str = "default") -> bool:
-    """Whether a committed transaction is on stable storage before COMMIT returns.
-
-    SQLite in WAL mode with synchronous=NORMAL (or OFF) fsyncs only at checkpoints, so a power cut
-    can lose the latest commits; any other SQLite setting, and PostgreSQL, fsync at commit. Read
-    once per process and database (the pragmas come from the settings' init_command).
-    """
-    conn = connections[using]
-    if conn.vendor != "sqlite":
-        return True
-    cache_key = (using, str(conn.settings_dict.get("NAME")))
-    cached = _fsync_policy.get(cache_key)
-    if cached is None:
-        with conn.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            journal_mode = str(cursor.fetchone()[0]).lower()
-            cursor.execute("PRAGMA synchronous")
-            synchronous = int(cursor.fetchone()[0])
-        cached = _fsync_policy[cache_key] = not (journal_mode == "wal" and synchronous <= 1)
-    return cached
-
-
-_fsync_policy: dict[tuple[str, str], bool] = {}
 
 
 # --- recipient keys -------------------------------------------------------------------------------
@@ -152,8 +121,6 @@ def report_open(*, actor: Any, report: Report, identities: Sequence) -> OpenedRe
 
     Raises DecryptionError (and records nothing) when these identities cannot open the answers.
     """
-    from . import selectors  # selectors imports this module
-
     answers = selectors.report_answers(report, identities)
     attachments = list(report.attachments.all())
     for attachment, meta in zip(attachments, answers.get("attachments", []), strict=False):
@@ -171,8 +138,6 @@ def attachment_open(*, actor: Any, attachment: Attachment, identities: Sequence,
 
     Raises DecryptionError when these identities cannot open it.
     """
-    from . import selectors  # selectors imports this module
-
     data = selectors.attachment_plaintext(attachment, identities, stripped=stripped)
     metas = selectors.report_answers(attachment.report, identities).get("attachments", [])
     name = metas[attachment.position]["name"] if attachment.position < len(metas) else "attachment"
@@ -181,10 +146,6 @@ def attachment_open(*, actor: Any, attachment: Attachment, identities: Sequence,
         data={"position": attachment.position, "stripped": stripped},
     )
     return name, data
-
-
-def _active_keys() -> list[RecipientKey]:
-    return list(RecipientKey.objects.filter(active=True).order_by("id"))
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -215,7 +176,7 @@ def report_submit(
     active recipients.
     """
     if recipients is None:
-        recipients = [(k.pk, k.public_key) for k in _active_keys()]
+        recipients = selectors.recipients_active()
     if not recipients:
         raise crypto.EncryptionError("The reporting channel has no recipients yet.")
     key_ids = [key_id for key_id, _ in recipients]
@@ -246,8 +207,6 @@ def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredU
     """The submission's rows in one transaction. The hot path of the reporting channel: each row
     goes through `core.sql.insert` (the model's own columns and conversions, without the ORM
     compiling every statement; see that module for the figures)."""
-    from . import selectors  # selectors imports this module
-
     if sorted(key_id for key_id, _ in selectors.recipients_active()) != sorted(key_ids):
         raise ConflictError("The recipients changed during the submission; please send again.")
     sql.insert(report)
@@ -293,7 +252,7 @@ def receipt_check(*, receipt: str, now: float | None = None) -> tuple[Report, st
 
 
 def _thread_keys(report: Report) -> list[str]:
-    return [k.public_key for k in _active_keys()] + [report.reporter_public_key]
+    return selectors.recipient_public_keys() + [report.reporter_public_key]
 
 
 @transaction.atomic
@@ -335,7 +294,7 @@ def message_from_analyst(*, actor: Any, report: Report, body: str) -> Message:
 @transaction.atomic
 def note_add(*, actor: Any, report: Report, body: str) -> Note:
     body = _clean_text(body, "note")
-    keys = [k.public_key for k in _active_keys()]
+    keys = selectors.recipient_public_keys()
     note = Note.objects.create(report=report, author=actor, body_ct=crypto.encrypt(body.encode(), keys))
     registry_services.audit_record(actor=actor, action="intake.note_added", subject_type="report", subject_id=report.pk)
     return note
@@ -470,6 +429,20 @@ def attachment_strip_request(*, actor: Any, attachment: Attachment, identities: 
     return attachment
 
 
+def attachment_strip_record(*, attachment: Attachment, state: str, stripped_blob_id: str = "") -> Attachment:
+    """Record the outcome of a stripping job (done, unsupported, failed) with its audit row."""
+    with transaction.atomic():
+        if stripped_blob_id:
+            attachment.stripped_blob_id = stripped_blob_id
+        attachment.stripped_state = state
+        attachment.save(update_fields=["stripped_blob_id", "stripped_state"])
+        registry_services.audit_record(
+            actor=None, actor_label="intake.strip", action="intake.strip_finished", subject_type="attachment",
+            subject_id=attachment.pk, data={"state": state},
+        )
+    return attachment
+
+
 # --- protection resources -------------------------------------------------------------------------
 
 
@@ -522,10 +495,11 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
     later cannot read older ones until a colleague who can runs this. New ciphertext is written
     first; the old blobs are deleted only after the database commit.
     """
-    keys = _active_keys()
-    if not keys:
+    recipients = selectors.recipients_active()
+    if not recipients:
         raise crypto.EncryptionError("There are no active recipients.")
-    public_keys = [k.public_key for k in keys]
+    key_ids = [key_id for key_id, _ in recipients]
+    public_keys = [public_key for _, public_key in recipients]
     store = blob_store()
     answers_ct = crypto.encrypt(crypto.decrypt(bytes(report.answers_ct), identities), public_keys)
     messages = [(m, crypto.encrypt(crypto.decrypt(bytes(m.body_ct), identities), public_keys + [report.reporter_public_key]))
@@ -551,7 +525,7 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
     with transaction.atomic():
         report.answers_ct = answers_ct
         report.save(update_fields=["answers_ct"])
-        report.recipients.set(keys)
+        report.recipients.set(key_ids)
         for message, body_ct in messages:
             Message.objects.filter(pk=message.pk).update(body_ct=body_ct)
         for note, body_ct in notes:
@@ -559,6 +533,6 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
         for attachment, blob_id, size, stripped_id, _ in new_blobs:
             Attachment.objects.filter(pk=attachment.pk).update(blob_id=blob_id, ciphertext_size=size, stripped_blob_id=stripped_id)
         registry_services.audit_record(actor=actor, action="intake.rekeyed", subject_type="report", subject_id=report.pk,
-                                       data={"recipients": len(keys)})
+                                       data={"recipients": len(key_ids)})
         transaction.on_commit(lambda: [store.delete(b) for b in old_blobs])
     return report

@@ -36,9 +36,9 @@ def purge_expired_task() -> None:
 
 def attachment_strip(attachment_id: int, identities: Sequence) -> str:
     """Make the stripped copy now; returns the new state (done, unsupported, failed)."""
-    from . import crypto, metadata
-    from .models import Attachment, RecipientKey
-    from .services import blob_store
+    from . import crypto, metadata, selectors, services
+    from .blobs import blob_store
+    from .models import Attachment
 
     attachment = Attachment.objects.select_related("report").get(pk=attachment_id)
     store = blob_store()
@@ -46,16 +46,14 @@ def attachment_strip(attachment_id: int, identities: Sequence) -> str:
         with store.open(attachment.blob_id) as handle:
             original = crypto.decrypt(handle, identities)
         stripped, _kind = metadata.strip(original)
-        keys = [k.public_key for k in RecipientKey.objects.filter(active=True)]
-        blob_id, _size = store.write(crypto.encrypt(stripped, keys))
-        attachment.stripped_blob_id, state = blob_id, "done"
+        blob_id, _size = store.write(crypto.encrypt(stripped, selectors.recipient_public_keys()))
+        state = "done"
     except metadata.UnsupportedFormatError:
-        state = "unsupported"
+        blob_id, state = "", "unsupported"
     except Exception:  # noqa: BLE001 - recorded as a state the analyst sees; no content is logged
         logger.warning("metadata stripping failed for attachment %s", attachment_id)
-        state = "failed"
-    attachment.stripped_state = state
-    attachment.save(update_fields=["stripped_blob_id", "stripped_state"])
+        blob_id, state = "", "failed"
+    services.attachment_strip_record(attachment=attachment, state=state, stripped_blob_id=blob_id)
     return state
 
 

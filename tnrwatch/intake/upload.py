@@ -21,8 +21,9 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from . import crypto
+from .blobs import blob_store
 from .config import intake_config
-from .services import StoredUpload, blob_store
+from .services import StoredUpload
 from .storage import BlobStore
 
 ATTACHMENT_FIELD = "attachments"

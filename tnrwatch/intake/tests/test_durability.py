@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tnrwatch.intake import services
+from tnrwatch.intake import blobs
 
 
 def _sqlite_fsyncs_commits() -> bool:
@@ -21,15 +21,15 @@ def _sqlite_fsyncs_commits() -> bool:
 def test_blob_fsync_follows_the_database_by_default(settings):
     settings.TNR_INTAKE = {}
     expected = True if connection.vendor != "sqlite" else _sqlite_fsyncs_commits()
-    assert services.database_fsyncs_commits() is expected
-    assert services.blob_store().fsync is expected
+    assert blobs.database_fsyncs_commits() is expected
+    assert blobs.blob_store().fsync is expected
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("forced", [True, False])
 def test_blob_fsync_can_be_forced(settings, forced):
     settings.TNR_INTAKE = {"fsync_blobs": forced}
-    assert services.blob_store().fsync is forced
+    assert blobs.blob_store().fsync is forced
 
 
 @pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_postgresql_commits_are_fsynced_so_blobs_are_too(settings):
     if connection.vendor == "sqlite":
         pytest.skip("PostgreSQL run only")
     settings.TNR_INTAKE = {}
-    assert services.blob_store().fsync is True
+    assert blobs.blob_store().fsync is True
 
 
 def test_blob_folder_is_made_private_on_first_write(tmp_path):

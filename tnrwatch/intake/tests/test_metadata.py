@@ -112,3 +112,8 @@ def test_strip_request_makes_an_encrypted_copy_in_the_background(analyst):
     assert b"canary" not in copy and b"canary" not in open(services.blob_store().root / f"{attachment.stripped_blob_id}.age", "rb").read()
     # the original is kept byte for byte
     assert selectors.attachment_plaintext(attachment, [analyst.identity]) == data
+    # and the job's outcome is in the audit log, like every write
+    from tnrwatch.registry.models import AuditEntry
+
+    finished = AuditEntry.objects.get(action="intake.strip_finished", subject_id=str(attachment.pk))
+    assert finished.data == {"state": "done"} and finished.actor_label == "intake.strip"
