@@ -1,0 +1,95 @@
+"""Streams of units: one kind in keyset-paged chunks, several kinds merged in TAXII collection order,
+and the whole export for one audience (definitions, records, then their authors' identities).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from django.db.models import Q
+
+from .. import stix
+from ..models import KnownIdentity
+from ..outbound import Audience, outbound_queryset
+from .context import ALL_KINDS, KIND_MODELS, KIND_ORDER, ExportContext, Unit, instance
+from .units import BUILDERS, RELATED
+
+
+def kind_units(ctx: ExportContext, kind: str, *, after: tuple | None = None, added_after: datetime | None = None,
+               chunk: int = 1000, stop: int | None = None) -> Iterator[Unit]:
+    """Units of one kind in (updated_at, pk) order, strictly after the cursor `after`."""
+    model = KIND_MODELS[kind]
+    qs = outbound_queryset(model, ctx.audience)
+    if kind == "claim":
+        qs = qs.exclude(subject_type="figure")
+    if RELATED[kind]:
+        qs = qs.select_related(*RELATED[kind])
+    if added_after is not None:
+        qs = qs.filter(updated_at__gt=added_after)
+    rank = KIND_ORDER.index(kind)
+    cursor = None
+    if after is not None:
+        t, r, pk = after
+        if r > rank:
+            cursor = (t, None)  # same time: this kind sorts before the cursor's kind
+        elif r < rank:
+            cursor = (t, -1)
+        else:
+            cursor = (t, pk)
+    yielded = 0
+    while True:
+        page = qs
+        if cursor is not None:
+            t, pk = cursor
+            page = qs.filter(Q(updated_at__gt=t) | Q(updated_at=t, pk__gt=pk)) if pk is not None else qs.filter(updated_at__gt=t)
+        rows = list(page.order_by("updated_at", "pk")[:chunk])
+        if not rows:
+            return
+        for unit in BUILDERS[kind](ctx, rows):
+            yield unit
+            yielded += 1
+            if stop is not None and yielded >= stop:
+                return
+        cursor = (rows[-1].updated_at, rows[-1].pk)
+        if len(rows) < chunk:
+            return
+
+
+def merged_units(ctx: ExportContext, kinds: Iterable[str], *, after: tuple | None = None,
+                 added_after: datetime | None = None, chunk: int = 1000, stop: int | None = None) -> Iterator[Unit]:
+    """Units of several kinds in one (date_added, kind, pk) order: the TAXII collection order."""
+    streams = [kind_units(ctx, k, after=after, added_after=added_after, chunk=chunk, stop=stop) for k in kinds]
+    yield from heapq.merge(*streams, key=lambda u: u.key)
+
+
+def identity_objects(ctx: ExportContext, ids: Iterable[str]) -> list[dict]:
+    out = []
+    ids = set(ids)
+    if ctx.own_identity in ids:
+        inst = instance()
+        out.append({"type": "identity", "spec_version": "2.1", "id": ctx.own_identity, "created": stix.timestamp(inst.created_at),
+                    "modified": stix.timestamp(inst.created_at), "name": inst.name, "identity_class": "organization"})
+    for known in KnownIdentity.objects.filter(stix_id__in=ids - {ctx.own_identity}).order_by("stix_id"):
+        out.append(known.data)
+    return out
+
+
+def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx: ExportContext | None = None) -> Iterator[dict]:
+    """Every STIX object `audience` may receive, streamed: definitions first, then records kind by
+    kind, then the identities of their authors."""
+    ctx = ctx or ExportContext(audience)
+    yield from stix.header_objects(audience.allowed_markings())
+    seen: set[str] = set()
+    kinds = [k for k in KIND_ORDER if k in set(kinds)]
+    for kind in kinds:
+        for unit in kind_units(ctx, kind):
+            for obj in unit.objects:
+                # Only locations are shared between records; everything else is emitted once.
+                if obj["type"] == "location":
+                    if obj["id"] in seen:
+                        continue
+                    seen.add(obj["id"])
+                yield obj
+    yield from identity_objects(ctx, ctx.creators)
