@@ -6,12 +6,20 @@ HttpOnly, SameSite=Strict cookie scoped to /inbox/. Neither half alone opens any
 session table holds ciphertext, a stolen cookie is useless without the session row, and logging
 out (or locking) deletes both. This works with several gunicorn workers, unlike a per-process
 in-memory cache, and survives no restart of the browser session.
+
+Pages that only need to say whether the key is unlocked call `is_unlocked`, which decrypts nothing:
+it compares a SHA-256 digest of the cookie's K with the digest stored next to the ciphertext. The
+digest of a 256-bit random key gives a seized session table nothing to work with; K itself still
+never leaves the cookie. An unlock lives as long as its session (SESSION_COOKIE_AGE): an expired
+session loads empty, so both checks then answer "locked".
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -20,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from . import crypto
 
 SESSION_KEY = "intake_unlocked"
+SESSION_CHECK_KEY = "intake_unlocked_check"
 COOKIE_NAME = "tnr_inbox_key"
 COOKIE_PATH = "/inbox/"
 
@@ -29,6 +38,7 @@ def unlock(request: HttpRequest, response: HttpResponse, identities: list) -> No
     wrapping = crypto.identity_from_seed(key)
     payload = "\n".join(str(identity) for identity in identities).encode()
     request.session[SESSION_KEY] = base64.b64encode(crypto.encrypt(payload, [str(wrapping.to_public())])).decode()
+    request.session[SESSION_CHECK_KEY] = _check(key)
     response.set_cookie(
         COOKIE_NAME, base64.urlsafe_b64encode(key).decode(), path=COOKIE_PATH, httponly=True,
         samesite="Strict", secure=settings.SESSION_COOKIE_SECURE,
@@ -37,7 +47,24 @@ def unlock(request: HttpRequest, response: HttpResponse, identities: list) -> No
 
 def lock(request: HttpRequest, response: HttpResponse) -> None:
     request.session.pop(SESSION_KEY, None)
+    request.session.pop(SESSION_CHECK_KEY, None)
     response.delete_cookie(COOKIE_NAME, path=COOKIE_PATH, samesite="Strict")
+
+
+def _check(key: bytes) -> str:
+    return hashlib.sha256(b"tnrwatch inbox unlock check/v1\0" + key).hexdigest()
+
+
+def is_unlocked(request: HttpRequest) -> bool:
+    """Whether this session holds an unlock that this request's cookie opens, without decrypting it."""
+    check, cookie = request.session.get(SESSION_CHECK_KEY), request.COOKIES.get(COOKIE_NAME)
+    if not check or not cookie or not request.session.get(SESSION_KEY):
+        return False
+    try:
+        key = base64.urlsafe_b64decode(cookie.encode())
+    except (binascii.Error, ValueError):
+        return False
+    return hmac.compare_digest(_check(key), check)
 
 
 def unlocked_identities(request: HttpRequest) -> list:
