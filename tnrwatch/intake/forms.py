@@ -6,10 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tnrwatch.registry import selectors as registry_selectors
-from tnrwatch.registry.models import Country
-from tnrwatch.registry.vocabulary import INCIDENT_TACTICS, TARGET_CATEGORIES
+from tnrwatch.registry.models import Country, Incident
 
-from .models import ReportState, RiskLevel
+from .models import ProtectionResource, ReportState, RiskLevel
 
 INVOLVED = [
     ("station", _("An overseas \"police service station\"")),
@@ -126,41 +125,44 @@ class NewKeyForm(forms.Form):
 
 
 class OfflineKeyForm(forms.Form):
-    label = forms.CharField(max_length=150)
-    public_key = forms.CharField(max_length=100, help_text="age1…")
+    label = forms.CharField(label=_("Label"), max_length=150)
+    public_key = forms.CharField(label=_("Public key"), max_length=100, help_text="age1…")
 
 
 class StateForm(forms.Form):
-    state = forms.ChoiceField(choices=ReportState.choices)
+    state = forms.ChoiceField(label=_("State"), choices=ReportState.choices)
 
 
 class RiskForm(forms.Form):
-    risk = forms.ChoiceField(choices=RiskLevel.choices)
+    risk = forms.ChoiceField(label=_("Risk"), choices=RiskLevel.choices)
 
 
 class TextForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
 
 
 class LinkForm(forms.Form):
-    station = forms.IntegerField(required=False, min_value=1)
-    organization = forms.IntegerField(required=False, min_value=1)
+    station = forms.IntegerField(label=_("Station"), required=False, min_value=1)
+    organization = forms.IntegerField(label=_("Organisation"), required=False, min_value=1)
 
 
 class PromoteForm(forms.Form):
-    host_country = forms.CharField(max_length=2, help_text="ISO 3166 alpha-2, e.g. NL")
-    month = forms.DateField(required=False, help_text="Any day of the month (kept to the month)")
-    tactic = forms.ChoiceField(choices=list(INCIDENT_TACTICS.items()))
-    target_category = forms.ChoiceField(choices=list(TARGET_CATEGORIES.items()), initial="unknown")
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
-                              help_text="De-identified: no names, no exact places, no details that point at a person.")
+    host_country = forms.CharField(label=_("Host country"), max_length=2, help_text=_("ISO 3166 alpha-2, e.g. NL"))
+    month = forms.DateField(label=_("Month"), required=False, help_text=_("Any day of the month (kept to the month)"))
+    # The incident's own choices: the same codes, with labels translated like the rest of the record.
+    tactic = forms.ChoiceField(label=_("Tactic"), choices=Incident._meta.get_field("tactic").choices)
+    target_category = forms.ChoiceField(label=_("Target category"), choices=Incident._meta.get_field("target_category").choices,
+                                        initial="unknown")
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+                              help_text=_("De-identified: no names, no exact places, no details that point at a person."))
 
 
 class ResourceForm(forms.Form):
-    country = forms.CharField(max_length=2, help_text="ISO 3166 alpha-2")
-    name = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=[("police", "Police (non-emergency)"), ("emergency", "Emergency"), ("government", "Government reporting line"), ("ngo", "Civil-society organisation"), ("legal", "Legal help"), ("other", "Other")])
-    contact = forms.CharField(max_length=300, required=False)
-    url = forms.URLField(required=False, max_length=200, assume_scheme="https")
-    how_to_report = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
-    is_example = forms.BooleanField(required=False)
+    country = forms.CharField(label=_("Country"), max_length=2, help_text=_("ISO 3166 alpha-2"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProtectionResource._meta.get_field("kind").choices)
+    contact = forms.CharField(label=_("Contact"), max_length=300, required=False)
+    url = forms.URLField(label=_("Web address"), required=False, max_length=200, assume_scheme="https")
+    how_to_report = forms.CharField(label=_("How to report"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                    max_length=5000)
+    is_example = forms.BooleanField(label=_("Example entry (demo data)"), required=False)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tnrwatch.accounts.access import ADMINS, EDITORS, staff_view
@@ -49,7 +50,7 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/inbox_list.html", {
         "reports": reports, "states": ReportState.choices, "risks": RiskLevel.choices,
         "state": state, "risk": risk, "mine": mine,
-        "unlocked": bool(unlock.unlocked_identities(request)), "my_key": selectors.recipient_key_of(request.user),
+        "unlocked": unlock.is_unlocked(request), "my_key": selectors.recipient_key_of(request.user),
     })
 
 
@@ -63,7 +64,7 @@ def key_setup(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Your key is set up. New reports are encrypted to it.")
+            messages.success(request, _("Your key is set up. New reports are encrypted to it."))
             return redirect("inbox:list")
     status = 400 if request.method == "POST" else 200
     return render(request, "intake/inbox_key.html", {"form": form, "my_key": selectors.recipient_key_of(request.user)}, status=status)
@@ -77,12 +78,12 @@ def key_unlock(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/inbox/"):
         target = reverse("inbox:list")
     if not form.is_valid():
-        messages.error(request, "Enter your passphrase.")
+        messages.error(request, _("Enter your passphrase."))
         return redirect(target)
     try:
         identities = services.identities_unlock(user=request.user, passphrase=form.cleaned_data["passphrase"])
     except crypto.WrongPassphraseError:
-        messages.error(request, "That passphrase does not unlock your key.")
+        messages.error(request, _("That passphrase does not unlock your key."))
         return redirect(target)
     response = redirect(target)
     unlock.unlock(request, response, identities)
@@ -211,7 +212,8 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("inbox:report", pk=report.pk)
     if form is not None and not form.is_valid():
-        messages.error(request, "Check the form: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        messages.error(request, _("Check the form: %(errors)s") % {"errors": errors})
     return redirect("inbox:report", pk=report.pk)
 
 
@@ -220,14 +222,14 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def report_rekey(request: HttpRequest, pk: int) -> HttpResponse:
     identities = unlock.unlocked_identities(request)
     if not identities:
-        messages.error(request, "Unlock your key first.")
+        messages.error(request, _("Unlock your key first."))
         return redirect("inbox:report", pk=pk)
     try:
         services.report_rekey(actor=request.user, report=selectors.report_get(pk), identities=identities)
     except crypto.DecryptionError:
-        messages.error(request, "Your key cannot open every part of this report.")
+        messages.error(request, _("Your key cannot open every part of this report."))
     else:
-        messages.success(request, "The report is now encrypted to every current recipient.")
+        messages.success(request, _("The report is now encrypted to every current recipient."))
     return redirect("inbox:report", pk=pk)
 
 
@@ -235,7 +237,7 @@ def report_rekey(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.report_delete(actor=request.user, report=selectors.report_get(pk))
-    messages.success(request, "The report, its thread, notes and files were deleted.")
+    messages.success(request, _("The report, its thread, notes and files were deleted."))
     return redirect("inbox:list")
 
 
@@ -251,7 +253,7 @@ def _attachment(report_pk: int, position: int) -> Attachment:
 def attachment_download(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     identities = unlock.unlocked_identities(request)
     if not identities:
-        messages.error(request, "Unlock your key first.")
+        messages.error(request, _("Unlock your key first."))
         return redirect("inbox:report", pk=pk)
     attachment = _attachment(pk, position)
     stripped = request.GET.get("stripped") == "1"
@@ -279,11 +281,11 @@ def _disposition(name: str) -> str:
 def attachment_strip(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     identities = unlock.unlocked_identities(request)
     if not identities:
-        messages.error(request, "Unlock your key first.")
+        messages.error(request, _("Unlock your key first."))
         return redirect("inbox:report", pk=pk)
     attachment = _attachment(pk, position)
     services.attachment_strip_request(actor=request.user, attachment=attachment, identities=identities)
-    messages.success(request, "A copy without metadata is being made; reload this page in a moment.")
+    messages.success(request, _("A copy without metadata is being made; reload this page in a moment."))
     return redirect("inbox:report", pk=pk)
 
 
@@ -334,7 +336,7 @@ def resources(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             data = dict(form.cleaned_data)
             country = Country.objects.filter(iso2=data.pop("country").upper()).first()
             if country is None:
-                form.add_error("country", "Unknown country code.")
+                form.add_error("country", _("Unknown country code."))
             else:
                 try:
                     services.resource_save(actor=request.user, resource=resource, country=country, **data)
