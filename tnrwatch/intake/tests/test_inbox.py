@@ -209,3 +209,95 @@ def test_rekey_lets_a_later_analyst_read_an_older_report(inbox, make_analyst, dj
     assert [e.body for e in selectors.thread_decrypted(report, [reporter])] == ["first reply"]
     assert not services.blob_store().exists(old_blob)
     assert AuditEntry.objects.filter(action="intake.rekeyed", subject_id=str(report.pk)).exists()
+
+
+UNLOCKED_NOTE = "Your key is unlocked for this session."
+UNLOCK_BUTTON = "Unlock to read reports"
+
+
+@pytest.fixture
+def decryptions(monkeypatch):
+    """Counts every call of the real age decryption (which still runs)."""
+    calls = []
+    real = crypto.decrypt
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(crypto, "decrypt", counting)
+    return calls
+
+
+def test_list_shows_whether_the_key_is_unlocked_without_decrypting(inbox, decryptions):
+    report, _ = send_report()
+    # Given a locked session, the list offers the unlock form
+    page = inbox.get(reverse("inbox:list")).content.decode()
+    assert UNLOCK_BUTTON in page and UNLOCKED_NOTE not in page
+    # When the analyst unlocks, the list says so, and showing it decrypted nothing
+    unlocked(inbox)
+    decryptions.clear()
+    page = inbox.get(reverse("inbox:list")).content.decode()
+    assert UNLOCKED_NOTE in page and UNLOCK_BUTTON not in page
+    assert decryptions == []
+    # (the counter does see decryption: opening the report decrypts the unlock and the answers)
+    assert "Two men from the association" in inbox.get(reverse("inbox:report", args=[report.pk])).content.decode()
+    assert decryptions
+    # Then locking makes the list offer the unlock form again
+    assert inbox.post(reverse("inbox:lock")).status_code == 302
+    page = inbox.get(reverse("inbox:list")).content.decode()
+    assert UNLOCK_BUTTON in page and UNLOCKED_NOTE not in page
+    assert unlock.SESSION_KEY not in inbox.session and unlock.SESSION_CHECK_KEY not in inbox.session
+
+
+def test_list_says_locked_when_the_cookie_does_not_open_the_session(inbox):
+    report, _ = send_report()
+    unlocked(inbox)
+    stale = inbox.cookies[unlock.COOKIE_NAME].value
+    unlocked(inbox)  # a new unlock: a new key K in the cookie, a new ciphertext in the session
+    inbox.cookies[unlock.COOKIE_NAME] = stale
+    assert UNLOCK_BUTTON in inbox.get(reverse("inbox:list")).content.decode()
+    # the report page agrees: the stale cookie opens nothing
+    assert "Two men from the association" not in inbox.get(reverse("inbox:report", args=[report.pk])).content.decode()
+    for broken in ["not base64 at all!", ""]:
+        inbox.cookies[unlock.COOKIE_NAME] = broken
+        assert UNLOCK_BUTTON in inbox.get(reverse("inbox:list")).content.decode()
+    del inbox.cookies[unlock.COOKIE_NAME]
+    assert UNLOCK_BUTTON in inbox.get(reverse("inbox:list")).content.decode()
+
+
+@pytest.mark.parametrize(("language", "phrases"), [
+    ("zh-hans", {"list": ["收件箱", "解锁以阅读报告", "分配给我的"], "unlocked": "您的密钥已在本次会话中解锁。",
+                 "report": ["报告人填写的内容", "与报告人的对话", "目标类别", "转为事件"],
+                 "wrong": "该口令无法解锁您的密钥。"}),
+    ("zh-hant", {"list": ["收件匣", "解鎖以閱讀報告", "指派給我的"], "unlocked": "您的金鑰已在本次工作階段中解鎖。",
+                 "report": ["報告人填寫的內容", "與報告人的對話", "目標類別", "轉為事件"],
+                 "wrong": "該口令無法解鎖您的金鑰。"}),
+])
+def test_inbox_pages_are_in_the_chosen_chinese(inbox, language, phrases):
+    report, _ = send_report()
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    page = inbox.get(reverse("inbox:list"), **headers).content.decode()
+    assert f'<html lang="{language}">' in page
+    for phrase in phrases["list"]:
+        assert phrase in page
+    # a view message is translated too
+    wrong = inbox.post(reverse("inbox:unlock"), {"passphrase": "not my passphrase"}, follow=True, **headers)
+    assert phrases["wrong"] in wrong.content.decode()
+    inbox.post(reverse("inbox:unlock"), {"passphrase": PASSPHRASE}, **headers)
+    assert phrases["unlocked"] in inbox.get(reverse("inbox:list"), **headers).content.decode()
+    page = inbox.get(reverse("inbox:report", args=[report.pk]), **headers).content.decode()
+    for phrase in phrases["report"]:
+        assert phrase in page
+    assert "Two men from the association" in page  # the reporter's own words are shown as written
+
+
+def test_inbox_admin_pages_render_in_chinese(staff_client):
+    admin = staff_client("admin")
+    headers = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    assert "添加离线密钥" in admin.get(reverse("inbox:recipients"), **headers).content.decode()
+    resources = admin.get(reverse("inbox:resources"), **headers).content.decode()
+    assert "添加资源" in resources and f'<a href="{reverse("intake:help")}">帮助页面</a>' in resources
+    assert "创建新密钥" in admin.get(reverse("inbox:key"), **headers).content.decode()
+    refused = admin.post(reverse("inbox:resources"), {"country": "QQ", "name": "x", "kind": "ngo"}, **headers)
+    assert refused.status_code == 400 and "未知的国家代码。" in refused.content.decode()
