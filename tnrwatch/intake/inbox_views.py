@@ -108,9 +108,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report, "unlocked": bool(identities), "states": ReportState.choices, "risks": RiskLevel.choices,
         "analysts": User.objects.filter(is_active=True, role__in=EDITORS).order_by("username"),
         "promote_form": PromoteForm(), "stations": report.stations.all(), "organizations": report.organizations.all(),
-        "station_options": Station.objects.select_related("country").order_by("country__name_en", "name_en")[:1000],
-        "organization_options": Organization.objects.order_by("name_en")[:1000],
     }
+    context["link_query"] = (request.GET.get("link_q") or "").strip()[:100]
+    context["station_options"], context["organization_options"] = selectors.link_candidates(context["link_query"])
     if identities:
         try:
             opened = services.report_open(actor=request.user, report=report, identities=identities)

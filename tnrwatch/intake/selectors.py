@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
-from tnrwatch.registry.models import Country
+from tnrwatch.registry.models import Alias, Country, Organization, Station
+from tnrwatch.registry.names import normalize_name
 
 from . import crypto
 from .blobs import blob_store
@@ -112,6 +113,31 @@ def notes_decrypted(report: Report, identities: Sequence) -> list[ThreadEntry]:
             body = None
         entries.append(ThreadEntry(author="analyst", analyst=note.author.get_username() if note.author else "", body=body, created_at=note.created_at))
     return entries
+
+
+LINK_CANDIDATES = 20
+
+
+def link_candidates(query: str, limit: int = LINK_CANDIDATES) -> tuple[list[Station], list[Organization]]:
+    """Stations and organisations an analyst may link a report to, found by name in any script
+    (through their aliases) or by "#id". Bounded: the report page never lists the whole registry."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return [], []
+    if query.lstrip("#").isdigit():
+        pk = int(query.lstrip("#"))
+        wanted = {"station": Q(pk=pk), "organization": Q(pk=pk)}
+    else:
+        key = normalize_name(query)
+        if not key:
+            return [], []
+        matches = list(Alias.objects.filter(normalized__contains=key, subject_type__in=("station", "organization"))
+                       .values_list("subject_type", "subject_id").distinct()[: limit * 4])
+        by_name = Q(name_en__icontains=query) | Q(name_zh__icontains=query)
+        wanted = {kind: by_name | Q(pk__in=[pk for k, pk in matches if k == kind]) for kind in ("station", "organization")}
+    stations = list(Station.objects.filter(wanted["station"]).select_related("country").order_by("country__name_en", "name_en")[:limit])
+    organizations = list(Organization.objects.filter(wanted["organization"]).order_by("name_en")[:limit])
+    return stations, organizations
 
 
 @dataclass(frozen=True)

@@ -301,3 +301,25 @@ def test_inbox_admin_pages_render_in_chinese(staff_client):
     assert "创建新密钥" in admin.get(reverse("inbox:key"), **headers).content.decode()
     refused = admin.post(reverse("inbox:resources"), {"country": "QQ", "name": "x", "kind": "ngo"}, **headers)
     assert refused.status_code == 400 and "未知的国家代码。" in refused.content.decode()
+
+
+def test_report_page_finds_link_candidates_by_name_in_any_script_without_listing_the_registry(inbox):
+    from tnrwatch.registry import services as registry
+
+    netherlands = registry.country_get("NL")
+    fuzhou = registry.station_create(actor=None, name_en="Fuzhou police service station, Rotterdam", name_zh="福州警侨服务站",
+                                     country=netherlands, marking="clear")
+    for i in range(30):  # more than the page would ever list
+        registry.station_create(actor=None, name_en=f"Other station {i}", country=netherlands, marking="clear")
+    association = registry.organization_create(actor=None, name_en="Example Fuqing Association", kind="host_organization", marking="amber")
+    report, _ = send_report()
+    page = lambda **params: inbox.get(reverse("inbox:report", args=[report.pk]), params).content.decode()  # noqa: E731
+    assert "Other station" not in page() and "Fuzhou police" not in page()  # nothing listed until asked
+    # traditional script finds the simplified name; the result links with one POST
+    found = page(link_q="福州警僑")
+    assert f'name="station" value="{fuzhou.pk}"' in found and "Other station" not in found
+    assert f'value="{association.pk}"' in page(link_q="fuqing") and "Example Fuqing Association" in page(link_q="#" + str(association.pk))
+    assert page(link_q="other").count('name="station"') == 20  # bounded
+    assert "No station or organisation matches" in page(link_q="nowhere at all")
+    assert inbox.post(reverse("inbox:act", args=[report.pk, "link"]), {"station": fuzhou.pk}).status_code == 302
+    assert list(report.stations.all()) == [fuzhou]
