@@ -126,3 +126,40 @@ def browser():
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def submit_page():
+    """`submit_page(driver, button_selector, expect_selector=None)`: click a submit button and wait
+    for the next page (no JavaScript: a full page load), then for `expect_selector` if given.
+
+    The old page counts as gone when its root element is stale. chromedriver sometimes reports a
+    node of the unloaded page as "does not belong to the document" (a generic WebDriverException)
+    instead of a stale reference; that means the same thing here."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def gone(element):
+        def check(_driver) -> bool:
+            try:
+                element.is_enabled()
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as exc:
+                if "does not belong to the document" in str(exc):
+                    return True
+                raise
+            return False
+        return check
+
+    def submit(driver, button_selector: str, expect_selector: str | None = None):
+        old_page = driver.find_element(By.TAG_NAME, "html")
+        driver.find_element(By.CSS_SELECTOR, button_selector).click()
+        WebDriverWait(driver, 60).until(gone(old_page))
+        if expect_selector:
+            return WebDriverWait(driver, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, expect_selector)))
+        return None
+
+    return submit

@@ -16,18 +16,8 @@ from .helpers import totp_code
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _submit(driver, selector: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    old_page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 60).until(ec.staleness_of(old_page))
-
-
 @pytest.mark.django_db(transaction=True)
-def test_sign_in_with_totp_and_edit_in_a_real_browser(browser, live_server, make_staff):
+def test_sign_in_with_totp_and_edit_in_a_real_browser(browser, submit_page, live_server, make_staff):
     from selenium.webdriver.common.by import By
 
     user = make_staff("analyst", "browser-analyst")
@@ -37,20 +27,20 @@ def test_sign_in_with_totp_and_edit_in_a_real_browser(browser, live_server, make
     assert "/accounts/login/" in browser.current_url
     browser.find_element(By.NAME, "username").send_keys("browser-analyst")
     browser.find_element(By.NAME, "password").send_keys("correct horse battery staple")
-    _submit(browser, "form.ws-form button[type=submit]")
+    submit_page(browser, "form.ws-form button[type=submit]")
     # Second step: the code from the authenticator
     assert "/accounts/otp/" in browser.current_url, browser.page_source[:500]
     browser.find_element(By.NAME, "token").send_keys(totp_code(device))
-    _submit(browser, "form.ws-form button[type=submit]")
+    submit_page(browser, "form.ws-form button[type=submit]")
     # Back where they were going, they record a source
     assert browser.current_url.endswith("/workspace/sources/new/"), browser.current_url
     browser.find_element(By.NAME, "title").send_keys("International concern grows over Chinese police stations")
     browser.find_element(By.NAME, "publisher").send_keys("Radio Free Asia")
-    _submit(browser, "form.ws-form button[type=submit]")
+    submit_page(browser, "form.ws-form button[type=submit]")
     source = Source.objects.get(publisher="Radio Free Asia")
     assert f"/workspace/sources/{source.pk}/" in browser.current_url
     assert AuditEntry.objects.filter(action="source.create", actor=user, subject_id=str(source.pk)).exists()
     # And sign out
-    _submit(browser, "nav.ws-nav form button")
+    submit_page(browser, "nav.ws-nav form button")
     browser.get(live_server.url + "/workspace/")
     assert "/accounts/login/" in browser.current_url

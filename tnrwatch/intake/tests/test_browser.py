@@ -20,18 +20,6 @@ from .conftest import PASSPHRASE
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def submit_and_wait(driver, button_selector: str, expect_selector: str):
-    """Click a submit button and wait for the next page (no JavaScript: a full page load)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    old_page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, button_selector).click()
-    WebDriverWait(driver, 60).until(ec.staleness_of(old_page))
-    return WebDriverWait(driver, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, expect_selector)))
-
-
 def requested_hosts(driver) -> set[str]:
     hosts = set()
     for entry in driver.get_log("performance"):
@@ -56,7 +44,7 @@ def dom_resource_hosts(driver) -> set[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reporter_flow_without_javascript(browser, live_server, make_staff, tmp_path):
+def test_reporter_flow_without_javascript(browser, submit_page, live_server, make_staff, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -76,7 +64,7 @@ def test_reporter_flow_without_javascript(browser, live_server, make_staff, tmp_
     assert Select(browser.find_element(By.ID, "id_country")).first_selected_option.get_attribute("value") == ""
     browser.find_element(By.CSS_SELECTOR, 'input[name="tactics"][value="family_threats"]').click()
     browser.find_element(By.ID, "id_attachments").send_keys(str(evidence))
-    receipt = submit_and_wait(browser, "form.report-form button[type=submit]", "#receipt").text.strip()
+    receipt = submit_page(browser, "form.report-form button[type=submit]", "#receipt").text.strip()
     assert crypto.receipt_normalize(receipt)
     report = Report.objects.get()
     assert report.attachments.count() == 1
@@ -87,10 +75,10 @@ def test_reporter_flow_without_javascript(browser, live_server, make_staff, tmp_
     # The reporter comes back with the receipt, reads the reply and answers
     browser.get(live_server.url + "/report/follow-up/")
     browser.find_element(By.ID, "id_receipt").send_keys(receipt)
-    submit_and_wait(browser, "main form button[type=submit].primary", "ol.thread")
+    submit_page(browser, "main form button[type=submit].primary", "ol.thread")
     assert "Are your parents safe?" in browser.page_source
     browser.find_element(By.ID, "id_body").send_keys("Yes, for now. Thank you.")
-    submit_and_wait(browser, "main form button[type=submit].primary", "p.ok")
+    submit_page(browser, "main form button[type=submit].primary", "p.ok")
     assert "Your message was encrypted and sent." in browser.page_source
     reply = Message.objects.get(author="reporter")
     assert crypto.decrypt(bytes(reply.body_ct), identities) == b"Yes, for now. Thank you."
