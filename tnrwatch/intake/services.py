@@ -15,6 +15,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from tnrwatch.core import sql
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
@@ -56,7 +57,7 @@ class ReceiptInvalidError(NotFoundOrForbiddenError):
 def recipient_key_create(*, actor: Any, passphrase: str, label: str = "") -> RecipientKey:
     """A new age identity for `actor`, wrapped under `passphrase`; their older keys stop receiving."""
     if len(passphrase) < 12:
-        raise ValidationError("Choose a passphrase of at least 12 characters.")
+        raise ValidationError(gettext("Choose a passphrase of at least 12 characters."))
     identity, public_key = crypto.identity_generate()
     wrapped = crypto.identity_wrap(identity, passphrase, intake_config().kdf_cost)
     now = timezone.now()
@@ -73,7 +74,7 @@ def recipient_key_add_offline(*, actor: Any, label: str, public_key: str) -> Rec
     """An offline recipient (its private key never touches this server)."""
     crypto.recipient_parse(public_key)
     if RecipientKey.objects.filter(public_key=public_key.strip()).exists():
-        raise ConflictError("This key is already a recipient.")
+        raise ConflictError(gettext("This key is already a recipient."))
     key = RecipientKey.objects.create(label=label.strip()[:150] or "offline key", public_key=public_key.strip())
     registry_services.audit_record(actor=actor, action="intake.key_added_offline", subject_type="recipient_key", subject_id=key.pk)
     return key
@@ -178,14 +179,14 @@ def report_submit(
     if recipients is None:
         recipients = selectors.recipients_active()
     if not recipients:
-        raise crypto.EncryptionError("The reporting channel has no recipients yet.")
+        raise crypto.EncryptionError(gettext("The reporting channel has no recipients yet."))
     key_ids = [key_id for key_id, _ in recipients]
     public_keys = [public_key for _, public_key in recipients]
     for upload in uploads:
         # The handler encrypted attachments to the keys current when the upload began; if they
         # changed in between, refuse rather than store something a recipient cannot open.
         if sorted(upload.public_keys) != sorted(public_keys):
-            raise ConflictError("The recipients changed during the upload; please send again.")
+            raise ConflictError(gettext("The recipients changed during the upload; please send again."))
     receipt = crypto.receipt_generate()
     normalized = crypto.receipt_normalize(receipt)
     assert normalized is not None
@@ -208,7 +209,7 @@ def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredU
     goes through `core.sql.insert` (the model's own columns and conversions, without the ORM
     compiling every statement; see that module for the figures)."""
     if sorted(key_id for key_id, _ in selectors.recipients_active()) != sorted(key_ids):
-        raise ConflictError("The recipients changed during the submission; please send again.")
+        raise ConflictError(gettext("The recipients changed during the submission; please send again."))
     sql.insert(report)
     through = Report.recipients.through
     for key_id in key_ids:
@@ -269,14 +270,27 @@ def message_from_reporter(*, report: Report, body: str) -> Message:
     return message
 
 
+# What can be wrong with a text an analyst or a reporter wrote, per kind of text (whole sentences,
+# so each language can word them its own way).
+_TEXT_ERRORS = {
+    "message": (gettext_lazy("The message is empty."), gettext_lazy("The message contains a NUL character."),
+                gettext_lazy("The message is too long.")),
+    "note": (gettext_lazy("The note is empty."), gettext_lazy("The note contains a NUL character."),
+             gettext_lazy("The note is too long.")),
+    "summary": (gettext_lazy("The summary is empty."), gettext_lazy("The summary contains a NUL character."),
+                gettext_lazy("The summary is too long.")),
+}
+
+
 def _clean_text(text: str, what: str) -> str:
+    empty, nul, too_long = _TEXT_ERRORS[what]
     text = (text or "").strip()
     if not text:
-        raise ValidationError(f"The {what} is empty.")
+        raise ValidationError(str(empty))
     if "\x00" in text:
-        raise ValidationError(f"The {what} contains a NUL character.")
+        raise ValidationError(str(nul))
     if len(text) > intake_config().max_text_chars:
-        raise ValidationError(f"The {what} is too long.")
+        raise ValidationError(str(too_long))
     return text
 
 
@@ -303,7 +317,7 @@ def note_add(*, actor: Any, report: Report, body: str) -> Note:
 @transaction.atomic
 def report_set_state(*, actor: Any, report: Report, state: str) -> Report:
     if state not in ReportState.values:
-        raise ValidationError("Unknown state.")
+        raise ValidationError(gettext("Unknown state."))
     old = report.state
     report.state = state
     report.closed_at = timezone.now() if state == ReportState.CLOSED else None
@@ -315,7 +329,7 @@ def report_set_state(*, actor: Any, report: Report, state: str) -> Report:
 @transaction.atomic
 def report_set_risk(*, actor: Any, report: Report, risk: str) -> Report:
     if risk not in RiskLevel.values:
-        raise ValidationError("Unknown risk level.")
+        raise ValidationError(gettext("Unknown risk level."))
     old = report.risk
     report.risk = risk
     report.save(update_fields=["risk"])
@@ -337,7 +351,7 @@ def report_assign(*, actor: Any, report: Report, assignee: Any | None) -> Report
 @transaction.atomic
 def report_link(*, actor: Any, report: Report, station: Station | None = None, organization: Organization | None = None) -> Report:
     if station is None and organization is None:
-        raise ValidationError("Choose a station or an organisation.")
+        raise ValidationError(gettext("Choose a station or an organisation."))
     data: dict[str, Any] = {}
     if station is not None:
         report.stations.add(station)
@@ -360,9 +374,9 @@ def report_promote(
     is kept to the month and the place to the country, so the incident cannot point at a person.
     """
     if report.incident_id:
-        raise ConflictError("This report has already been promoted.")
+        raise ConflictError(gettext("This report has already been promoted."))
     if tactic not in registry_vocabulary.INCIDENT_TACTICS:
-        raise ValidationError("Unknown tactic.")
+        raise ValidationError(gettext("Unknown tactic."))
     summary = _clean_text(summary, "summary")[:2000]
     incident = registry_services.incident_create(
         actor=actor, date=month.replace(day=1) if month else None, date_precision="month",
@@ -454,7 +468,7 @@ def resource_save(*, actor: Any, resource: ProtectionResource | None = None, **f
     try:
         resource.full_clean()
     except Exception as exc:  # Django's ValidationError -> ours, with a readable message
-        raise ValidationError("Check the fields of this resource.") from exc
+        raise ValidationError(gettext("Check the fields of this resource.")) from exc
     created = resource.pk is None
     resource.save()
     registry_services.audit_record(
@@ -497,7 +511,7 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
     """
     recipients = selectors.recipients_active()
     if not recipients:
-        raise crypto.EncryptionError("There are no active recipients.")
+        raise crypto.EncryptionError(gettext("There are no active recipients."))
     key_ids = [key_id for key_id, _ in recipients]
     public_keys = [public_key for _, public_key in recipients]
     store = blob_store()

@@ -323,3 +323,19 @@ def test_report_page_finds_link_candidates_by_name_in_any_script_without_listing
     assert "No station or organisation matches" in page(link_q="nowhere at all")
     assert inbox.post(reverse("inbox:act", args=[report.pk, "link"]), {"station": fuzhou.pk}).status_code == 302
     assert list(report.stations.all()) == [fuzhou]
+
+
+@pytest.mark.parametrize("language, phrase", [("en", "This report has already been promoted."),
+                                              ("zh-hans", "这份报告已经转为事件。"), ("zh-hant", "這份報告已經轉為事件。")])
+def test_service_errors_reach_the_analyst_in_their_language(inbox, language, phrase):
+    from datetime import date
+
+    from tnrwatch.registry import services as registry
+
+    report, _ = send_report()
+    services.report_promote(actor=inbox.user, report=report, host_country=registry.country_get("NL"), tactic="coercion_by_proxy",
+                            summary="A relative was pressed to return.", month=date(2025, 3, 1), target_category="unknown")
+    response = inbox.post(reverse("inbox:act", args=[report.pk, "promote"]), {
+        "host_country": "NL", "tactic": "coercion_by_proxy", "target_category": "unknown", "summary": "Again.",
+    }, HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    assert phrase in response.content.decode()
