@@ -1,0 +1,80 @@
+"""Writes for the reporting channel and the inbox. Each is atomic and leaves an audit row.
+
+Audit rows never carry anything a reporter wrote: only ids, states and counts. The modules, by
+sub-topic: `keys` (recipient keys, unlock), `reports` (submission, receipts, the message thread),
+`inbox` (the analysts' actions on a report), `resources` (protection resources) and `retention`
+(purge and blob sweep). Callers import from here: `from tnrwatch.intake import services`.
+"""
+
+from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
+
+from ..blobs import blob_store
+from .inbox import (
+    OpenedReport,
+    attachment_open,
+    attachment_strip_record,
+    attachment_strip_request,
+    note_add,
+    report_assign,
+    report_delete,
+    report_link,
+    report_open,
+    report_promote,
+    report_rekey,
+    report_set_risk,
+    report_set_state,
+)
+from .keys import (
+    identities_unlock,
+    recipient_key_add_offline,
+    recipient_key_create,
+    recipient_key_retire,
+)
+from .reports import (
+    REPORTER,
+    ReceiptInvalidError,
+    ReceiptThrottledError,
+    StoredUpload,
+    message_from_analyst,
+    message_from_reporter,
+    receipt_check,
+    report_submit,
+)
+from .resources import resource_delete, resource_save
+from .retention import blobs_sweep, reports_purge_expired
+
+__all__ = [
+    "REPORTER",
+    "ConflictError",
+    "NotFoundOrForbiddenError",
+    "OpenedReport",
+    "ReceiptInvalidError",
+    "ReceiptThrottledError",
+    "StoredUpload",
+    "ValidationError",
+    "attachment_open",
+    "attachment_strip_record",
+    "attachment_strip_request",
+    "blob_store",
+    "blobs_sweep",
+    "identities_unlock",
+    "message_from_analyst",
+    "message_from_reporter",
+    "note_add",
+    "receipt_check",
+    "recipient_key_add_offline",
+    "recipient_key_create",
+    "recipient_key_retire",
+    "report_assign",
+    "report_delete",
+    "report_link",
+    "report_open",
+    "report_promote",
+    "report_rekey",
+    "report_set_risk",
+    "report_set_state",
+    "report_submit",
+    "reports_purge_expired",
+    "resource_delete",
+    "resource_save",
+]
