@@ -28,6 +28,7 @@ from django.db.models import Model
 
 from . import services
 from .models import (
+    AuditEntry,
     Claim,
     Evidence,
     Figure,
@@ -329,10 +330,11 @@ class DemoLoadResult:
     created: dict[str, int] = field(default_factory=dict)
     claims: int = 0
     evidence: int = 0
+    evidence_removed: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.claims or self.evidence or any(self.created.values()))
+        return bool(self.claims or self.evidence or self.evidence_removed or any(self.created.values()))
 
 
 class _Loader:
@@ -340,6 +342,7 @@ class _Loader:
         self.refs: dict[str, Model] = {}
         self.result = DemoLoadResult()
         self.kw = {"actor": None, "actor_label": ACTOR_LABEL}
+        self.wanted: set[tuple[str, str, str]] = set()
 
     def _place(self, spec: tuple[str, str] | None):
         if spec is None:
@@ -416,11 +419,24 @@ class _Loader:
             for stance, keys in ((Evidence.Stance.SUPPORTS, supporting), (Evidence.Stance.REFUTES, refuting)):
                 for key in keys:
                     quote = QUOTES[key]
-                    services.claim_assert(
+                    claim = services.claim_assert(
                         **self.kw, subject=subject, prop=prop, value=value, source=source, quote=quote.text,
                         stance=stance, location=f"paragraph {quote.paragraph}", start=quote.start,
                         end=quote.end, marking=MARKING,
                     )
+                    self.wanted.add((claim.key, quote.text.strip(), stance))
+
+    def superseded_quotes(self) -> None:
+        """Quotes an earlier version of this dataset loaded and this one no longer uses (they were
+        trimmed or merged) come off their claims, so a re-run converges on the current dataset.
+        Only evidence this loader added is touched (found through its audit rows); an analyst's
+        quotes from the same article stay."""
+        loaded = AuditEntry.objects.filter(actor_label=ACTOR_LABEL, action__in=("claim.create", "claim.evidence_add"))
+        evidence_ids = {entry.data.get("evidence") for entry in loaded.only("data")} - {None}
+        for evidence in Evidence.objects.filter(pk__in=evidence_ids).select_related("claim"):
+            if (evidence.claim.key, evidence.quote, evidence.stance) not in self.wanted:
+                services.evidence_remove(**self.kw, evidence=evidence, reason="demo quote superseded by a shorter one")
+                self.result.evidence_removed += 1
 
 
 def demo_load() -> DemoLoadResult:
@@ -432,8 +448,8 @@ def demo_load() -> DemoLoadResult:
         claims_before, evidence_before = Claim.objects.count(), Evidence.objects.count()
         loader = _Loader()
         for step in (loader.sources, loader.organizations, loader.stations, loader.figures,
-                     loader.responses, loader.incidents, loader.claims):
+                     loader.responses, loader.incidents, loader.claims, loader.superseded_quotes):
             step()
         loader.result.claims = Claim.objects.count() - claims_before
-        loader.result.evidence = Evidence.objects.count() - evidence_before
+        loader.result.evidence = Evidence.objects.count() - evidence_before + loader.result.evidence_removed
     return loader.result

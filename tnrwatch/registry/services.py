@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from tnrwatch.core import sql
-from tnrwatch.core.errors import ValidationError
+from tnrwatch.core.errors import ConflictError, ValidationError
 
 from . import vocabulary as v
 from .models import (
@@ -265,6 +265,26 @@ def claim_assert(
         claim.status = "disputed"
         claim.save(update_fields=["status", "updated_at"])
     return claim
+
+
+@transaction.atomic
+def evidence_remove(*, actor: Any = None, actor_label: str | None = None, evidence: Evidence, reason: str) -> None:
+    """Take one quote off its claim, with the reason in the audit row.
+
+    A claim keeps at least one quote: a fact that no source supports any more is retracted with
+    `claim_set_status`, not left without evidence.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Removing a quote needs a reason.")
+    if not Evidence.objects.filter(claim_id=evidence.claim_id).exclude(pk=evidence.pk).exists():
+        raise ConflictError("This is the claim's only quote; retract the claim instead.")
+    audit_record(
+        actor=actor, actor_label=actor_label, action="claim.evidence_remove", subject_type="claim",
+        subject_id=evidence.claim_id,
+        data={"evidence": evidence.pk, "source": evidence.source_id, "stance": evidence.stance, "reason": reason},
+    )
+    evidence.delete()
 
 
 @transaction.atomic

@@ -250,6 +250,38 @@ def test_a_second_run_changes_nothing(loaded):
     assert dict(Claim.objects.values_list("key", "status")) == statuses
 
 
+def test_a_rerun_takes_off_quotes_an_earlier_version_loaded_but_keeps_an_analysts(loaded):
+    from tnrwatch.registry import services
+
+    # Given a record loaded by an earlier version of the demo (a longer quote on a station's claim)
+    # and an analyst's own quote from the same article on the same claim
+    claim = Claim.objects.filter(subject_type="station").order_by("pk").first()
+    station, source = Station.objects.get(pk=claim.subject_id), claim.evidence.first().source
+    fact = {"subject": station, "prop": claim.prop, "value": claim.value, "source": source}
+    services.claim_assert(actor_label="load_demo", quote="an earlier, longer quote of the same fact", **fact)
+    services.claim_assert(actor_label="analyst-ana", quote="a quote an analyst added", **fact)
+    # When the current demo loads again
+    out = _load()
+    # Then the superseded demo quote is gone, with an audit row; the analyst's quote stays
+    quotes = set(claim.evidence.values_list("quote", flat=True))
+    assert "an earlier, longer quote of the same fact" not in quotes and "a quote an analyst added" in quotes
+    assert "1 superseded quotes removed" in out
+    removed = AuditEntry.objects.get(action="claim.evidence_remove")
+    assert removed.subject_id == str(claim.pk) and removed.data["reason"].startswith("demo quote superseded")
+    # and a further run changes nothing
+    assert "nothing changed" in _load()
+
+
+def test_a_claims_only_quote_cannot_be_removed(loaded):
+    from tnrwatch.core.errors import ConflictError
+    from tnrwatch.registry import services
+
+    claim = Claim.objects.annotate(n=Count("evidence")).filter(n=1).first()
+    with pytest.raises(ConflictError):
+        services.evidence_remove(actor_label="test", evidence=claim.evidence.get(), reason="testing")
+    assert claim.evidence.count() == 1
+
+
 @pytest.mark.slow
 def test_tnrwatch_load_demo_on_a_fresh_database_from_the_command_line(tmp_path):
     # Given a fresh SQLite data folder (never the test database or a developer's data)

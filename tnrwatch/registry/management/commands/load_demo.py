@@ -18,4 +18,5 @@ class Command(BaseCommand):
             return
         created = ", ".join(f"{count} {kind}" for kind, count in sorted(result.created.items())) or "no entities"
         self.stdout.write(self.style.SUCCESS(
-            f"Demo dataset loaded: {created}; {result.claims} claims, {result.evidence} evidence items."))
+            f"Demo dataset loaded: {created}; {result.claims} claims, {result.evidence} evidence items"
+            + (f", {result.evidence_removed} superseded quotes removed." if result.evidence_removed else ".")))
