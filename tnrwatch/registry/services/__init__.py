@@ -1,0 +1,65 @@
+"""Writes to the record. Every public function is keyword-only, atomic, and leaves an AuditEntry.
+
+Callers pass `actor` (a User, or None for system jobs such as the demo loader, with `actor_label`
+naming the job). Reads live in `selectors.py`. The modules, by sub-topic: `audit` (the audit row,
+claim subject types, the vocabulary check), `entities` (creating sources, organisations, stations,
+responses, incidents, figures, places, aliases), `claims` (claims and their evidence, claim status)
+and `edits` (the workspace's `*_update` edits, station status, markings). Imports run one way:
+audit <- entities <- edits, audit <- claims. Callers import from here:
+`from tnrwatch.registry import services`.
+"""
+
+from tnrwatch.core.errors import ConflictError, ValidationError
+
+from .audit import MODEL_SUBJECTS, SUBJECT_MODELS, audit_record, subject_type_of
+from .claims import claim_assert, claim_set_status, evidence_remove
+from .edits import (
+    figure_update,
+    incident_update,
+    marking_set,
+    organization_update,
+    response_update,
+    source_update,
+    station_set_status,
+    station_update,
+)
+from .entities import (
+    alias_add,
+    country_get,
+    figure_create,
+    incident_create,
+    organization_create,
+    place_get_or_create,
+    response_create,
+    source_create,
+    station_create,
+)
+
+__all__ = [
+    "MODEL_SUBJECTS",
+    "SUBJECT_MODELS",
+    "ConflictError",
+    "ValidationError",
+    "alias_add",
+    "audit_record",
+    "claim_assert",
+    "claim_set_status",
+    "country_get",
+    "evidence_remove",
+    "figure_create",
+    "figure_update",
+    "incident_create",
+    "incident_update",
+    "marking_set",
+    "organization_create",
+    "organization_update",
+    "place_get_or_create",
+    "response_create",
+    "response_update",
+    "source_create",
+    "source_update",
+    "station_create",
+    "station_set_status",
+    "station_update",
+    "subject_type_of",
+]

@@ -1,0 +1,164 @@
+"""Edits from the analyst workspace: descriptive fields (`*_update`), a station's status, markings.
+
+An edit audits exactly what changed (old and new values). Status and marking are not fields an
+edit may touch: they change only through `station_set_status`, `claim_set_status` and `marking_set`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from tnrwatch.core.errors import ValidationError
+
+from .. import vocabulary as v
+from ..models import (
+    Claim,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Source,
+    Station,
+    StationStatusChange,
+)
+from .audit import _check_choice, audit_record
+from .entities import _aliases_add, _city_to_place
+
+
+@transaction.atomic
+def station_set_status(
+    *, actor: Any, station: Station, status: str, reason: str, date: date | None = None,
+    claim: Claim | None = None, actor_label: str | None = None,
+) -> Station:
+    _check_choice(status, v.STATION_STATUSES, "station status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("A status change needs a reason.")
+    old = station.status
+    station.status = status
+    station.save(update_fields=["status", "updated_at"])
+    StationStatusChange.objects.create(
+        station=station, status=status, date=date, reason=reason, claim=claim,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, actor_label=actor_label, action="station.status", subject=station,
+                 data={"from": old, "to": status, "reason": reason, "claim": claim.pk if claim else None})
+    return station
+
+
+@transaction.atomic
+def marking_set(*, actor: Any, obj: Model, marking: str, actor_label: str | None = None) -> Model:
+    _check_choice(marking, v.MARKINGS, "marking")
+    old = obj.marking  # type: ignore[attr-defined]
+    obj.marking = marking  # type: ignore[attr-defined]
+    obj.save(update_fields=["marking", "updated_at"])
+    audit_record(actor=actor, actor_label=actor_label, action="marking.set", subject=obj,
+                 subject_type="claim" if isinstance(obj, Claim) else "", data={"from": old, "to": marking})
+    return obj
+
+
+# Fields an edit never touches: identity, provenance, and what has its own audited service
+# (status: claim_set_status / station_set_status; marking: marking_set).
+_NOT_EDITABLE = frozenset({"id", "pk", "key", "status", "marking", "created_at", "updated_at",
+                           "sha256", "captured_at", "from_report", "created_by"})
+
+
+def _audit_value(val: Any) -> Any:
+    if isinstance(val, Model):
+        return val.pk
+    if isinstance(val, date):
+        return val.isoformat()
+    return val
+
+
+def _update(obj: Any, *, actor: Any, actor_label: str | None, audit_action: str, **fields: Any) -> Any:
+    """Apply `fields` to `obj`, validate, save, and audit what changed (old and new values)."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    forbidden = set(fields) & _NOT_EDITABLE
+    if forbidden:
+        raise ValidationError(f"These fields change through their own action: {', '.join(sorted(forbidden))}")
+    if "city" in fields:
+        country_field = "host_country" if isinstance(obj, Incident) else "country"
+        city_fields = {"city": fields.pop("city"), country_field: fields.get(country_field, getattr(obj, country_field))}
+        _city_to_place(type(obj), city_fields, actor=actor, actor_label=actor_label)
+        fields["place"] = city_fields["place"]
+    stations = fields.pop("stations", None)
+    changes: dict[str, list[Any]] = {}
+    for name, new in fields.items():
+        try:
+            obj._meta.get_field(name)
+        except FieldDoesNotExist as exc:
+            raise ValidationError(f"Unknown field {name!r}") from exc
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = [_audit_value(old), _audit_value(new)]
+            setattr(obj, name, new)
+    if stations is not None:
+        old_ids = sorted(obj.stations.values_list("pk", flat=True))
+        new_ids = sorted(st.pk for st in stations)
+        if old_ids != new_ids:
+            changes["stations"] = [old_ids, new_ids]
+    if not changes:
+        return obj
+    try:
+        obj.full_clean(exclude=["stations"])
+    except DjangoValidationError as exc:
+        raise ValidationError(" ".join(exc.messages)) from exc
+    obj.save()
+    if "stations" in changes:
+        obj.stations.set(stations)
+    audit_record(actor=actor, actor_label=actor_label, action=audit_action, subject=obj, data={"changes": changes})
+    return obj
+
+
+@transaction.atomic
+def organization_update(*, actor: Any, organization: Organization, actor_label: str | None = None, **fields: Any) -> Organization:
+    """Edit an organisation; a changed name keeps the old one as an alias (search still finds it)."""
+    if "kind" in fields:
+        _check_choice(fields["kind"], v.ORGANIZATION_KINDS, "organization kind")
+    org = _update(organization, actor=actor, actor_label=actor_label, audit_action="organization.update", **fields)
+    _aliases_add(org, "organization", [(org.name_en, "en"), (org.name_zh, "zh")])
+    return org
+
+
+@transaction.atomic
+def station_update(*, actor: Any, station: Station, actor_label: str | None = None, **fields: Any) -> Station:
+    """Edit a station's descriptive fields (its status changes only through station_set_status)."""
+    station = _update(station, actor=actor, actor_label=actor_label, audit_action="station.update", **fields)
+    _aliases_add(station, "station", [(station.name_en, "en"), (station.name_zh, "zh")])
+    return station
+
+
+@transaction.atomic
+def response_update(*, actor: Any, response: GovernmentResponse, actor_label: str | None = None, **fields: Any) -> GovernmentResponse:
+    if "action" in fields:
+        _check_choice(fields["action"], v.RESPONSE_ACTIONS, "response action")
+    return _update(response, actor=actor, actor_label=actor_label, audit_action="response.update", **fields)
+
+
+@transaction.atomic
+def incident_update(*, actor: Any, incident: Incident, actor_label: str | None = None, **fields: Any) -> Incident:
+    if "tactic" in fields:
+        _check_choice(fields["tactic"], v.INCIDENT_TACTICS, "incident tactic")
+    return _update(incident, actor=actor, actor_label=actor_label, audit_action="incident.update", **fields)
+
+
+@transaction.atomic
+def source_update(*, actor: Any, source: Source, actor_label: str | None = None, **fields: Any) -> Source:
+    """Edit a source's bibliographic fields (its captured content and hash never change)."""
+    if "text" in fields:
+        raise ValidationError("The captured text of a source cannot be edited.")
+    return _update(source, actor=actor, actor_label=actor_label, audit_action="source.update", **fields)
+
+
+@transaction.atomic
+def figure_update(*, actor: Any, figure: Figure, actor_label: str | None = None, **fields: Any) -> Figure:
+    if "kind" in fields:
+        _check_choice(fields["kind"], v.FIGURE_KINDS, "figure kind")
+    return _update(figure, actor=actor, actor_label=actor_label, audit_action="figure.update", **fields)
