@@ -1,0 +1,177 @@
+"""Public claims and the records they are about: the one place that decides whether a claim,
+its quotes and its subject may be shown, and the names and links of public subjects.
+
+A claim is public when the claim, its subject and at least one of its evidence items (with a
+public source) are CLEAR: a claim about a non-public station would reveal the station, and a
+claim without a public quote could not show where it comes from. Evidence is shown only when
+both the evidence item and its source are CLEAR.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Window
+from django.urls import reverse
+
+from tnrwatch.registry.models import (
+    Claim,
+    Country,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Place,
+    Source,
+    Station,
+)
+from tnrwatch.sharing.outbound import PUBLIC
+
+from ..api_selectors import evidence_of_visible_claims, public
+
+# Subjects whose model carries a marking; countries and places are public reference data.
+_MARKED_SUBJECTS = {
+    "organization": Organization,
+    "station": Station,
+    "response": GovernmentResponse,
+    "incident": Incident,
+    "source": Source,
+    "figure": Figure,
+}
+
+
+def _public_evidence() -> QuerySet:
+    """Public evidence items whose source is public (each row carries its source); the claim's
+    own visibility is the caller's to check (`public_claims`, or a filter on `claim`)."""
+    return evidence_of_visible_claims()
+
+
+def public_claims() -> QuerySet:
+    """CLEAR claims with at least one public quote, that evidence prefetched.
+
+    The subject's visibility is NOT checked here (it would cost a pass over every claim at scale):
+    callers either ask only about subjects they got from a public queryset (`claims_for`) or check
+    the subject themselves (`claim_get`, `_with_subjects`).
+    """
+    has_public_quote = Exists(_public_evidence().filter(claim=OuterRef("pk")))
+    return (
+        Claim.objects.filter(marking__in=PUBLIC.allowed_markings())
+        .filter(has_public_quote)
+        .prefetch_related(Prefetch("evidence", queryset=_public_evidence(), to_attr="public_evidence"))
+    )
+
+
+def _subject_is_public(subject_type: str, subject_id: int) -> bool:
+    model = _MARKED_SUBJECTS.get(subject_type)
+    if model is None:
+        return True
+    return public(model).filter(pk=subject_id).exists()
+
+
+def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = None, *,
+               with_evidence: bool = True) -> dict[int, list[Claim]]:
+    """Public claims about the given subjects, grouped by subject id. The ids must come from a
+    public queryset (the caller's records are already filtered). With `per_subject`, at most that
+    many claims per subject (lists stay bounded however many claims a record gathers). Without
+    `with_evidence`, the claims come without their quotes (`public_evidence` is not loaded), for
+    lists that only link to each claim's page."""
+    from django.db.models import F
+    from django.db.models.functions import RowNumber
+
+    ids = list(ids)
+    grouped: dict[int, list[Claim]] = defaultdict(list)
+    if not ids:
+        return grouped
+    qs = public_claims().filter(subject_type=subject_type, subject_id__in=ids)
+    if per_subject is not None:
+        ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("subject_id")], order_by=[F("prop"), F("id")]))
+        keep = [row["pk"] for row in ranked.values("pk", "rank") if row["rank"] <= per_subject]
+        qs = public_claims().filter(pk__in=keep)
+    if not with_evidence:
+        qs = qs.prefetch_related(None)
+    for claim in qs.order_by("prop", "id"):
+        grouped[claim.subject_id].append(claim)
+    return grouped
+
+
+def claim_totals(subject_type: str, ids: Iterable[int]) -> dict[int, int]:
+    """How many public claims each subject has."""
+    return dict(
+        public_claims().filter(subject_type=subject_type, subject_id__in=list(ids)).order_by()
+        .values_list("subject_id").annotate(n=Count("id")).values_list("subject_id", "n")
+    )
+
+
+def subject_claims(subject_type: str, subject_id: int) -> QuerySet:
+    """All public claims about one (public) record, for a paginated list."""
+    return public_claims().filter(subject_type=subject_type, subject_id=subject_id).order_by("prop", "id")
+
+
+def _attach(objects: list, subject_type: str, per_subject: int | None = None) -> list:
+    by_id = claims_for(subject_type, [o.pk for o in objects], per_subject)
+    totals = claim_totals(subject_type, [o.pk for o in objects]) if per_subject is not None else {}
+    for obj in objects:
+        obj.claims = by_id.get(obj.pk, [])
+        obj.claim_total = totals.get(obj.pk, len(obj.claims))
+        obj.more_claims = obj.claim_total - len(obj.claims)
+    return objects
+
+
+def with_claims(objects: Iterable, subject_type: str, per_subject: int | None = None) -> list:
+    """Attach `.claims` (public, with quotes; at most `per_subject` each) and `.more_claims`."""
+    return _attach(list(objects), subject_type, per_subject)
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    label: str
+    url: str | None
+
+
+def subject_refs(pairs: Iterable[tuple[str, int]], language: str) -> dict[tuple[str, int], SubjectRef]:
+    """Name and page of each (subject_type, id) that is public; non-public ones are left out."""
+    by_type: dict[str, set[int]] = defaultdict(set)
+    for subject_type, subject_id in pairs:
+        by_type[subject_type].add(subject_id)
+    refs: dict[tuple[str, int], SubjectRef] = {}
+    for subject_type, ids in by_type.items():
+        if subject_type == "country":
+            for c in Country.objects.filter(pk__in=ids):
+                refs[(subject_type, c.pk)] = SubjectRef(c.name_for(language), reverse("atlas:country", args=[c.iso2.lower()]))
+        elif subject_type == "place":
+            for p in Place.objects.filter(pk__in=ids).select_related("country"):
+                refs[(subject_type, p.pk)] = SubjectRef(f"{p.name_en}, {p.country.name_for(language)}", reverse("atlas:country", args=[p.country.iso2.lower()]))
+        elif subject_type == "station":
+            for s in public(Station).filter(pk__in=ids):
+                refs[(subject_type, s.pk)] = SubjectRef(s.name_en, reverse("atlas:station", args=[s.pk]))
+        elif subject_type == "organization":
+            for o in public(Organization).filter(pk__in=ids):
+                refs[(subject_type, o.pk)] = SubjectRef(o.name_en, reverse("atlas:organization", args=[o.pk]))
+        elif subject_type == "source":
+            for s in public(Source).filter(pk__in=ids):
+                refs[(subject_type, s.pk)] = SubjectRef(s.title, reverse("atlas:source", args=[s.pk]))
+        elif subject_type == "response":
+            for r in public(GovernmentResponse).filter(pk__in=ids).select_related("country"):
+                label = f"{r.country.name_for(language)}: {r.get_action_display()}"
+                refs[(subject_type, r.pk)] = SubjectRef(label, reverse("atlas:response", args=[r.pk]))
+        elif subject_type == "incident":
+            for i in public(Incident).filter(pk__in=ids).select_related("host_country"):
+                label = f"{i.get_tactic_display()}, {i.host_country.name_for(language)}"
+                refs[(subject_type, i.pk)] = SubjectRef(label, reverse("atlas:incidents") + f"#incident-{i.pk}")
+        elif subject_type == "figure":
+            for f in public(Figure).filter(pk__in=ids):
+                refs[(subject_type, f.pk)] = SubjectRef(f"{f.value:,} {f.label}", reverse("atlas:home") + f"#figure-{f.pk}")
+    return refs
+
+
+def _with_subjects(claims: list[Claim], language: str) -> list[Claim]:
+    refs = subject_refs(((c.subject_type, c.subject_id) for c in claims), language)
+    kept = []
+    for claim in claims:
+        ref = refs.get((claim.subject_type, claim.subject_id))
+        if ref is not None:
+            claim.subject_ref = ref
+            kept.append(claim)
+    return kept

@@ -1,0 +1,95 @@
+"""The whole-record views: the home page's figures and counts, the world map's strongest
+responses and station points, and the comparison table of countries by response.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Window
+
+from tnrwatch.registry import vocabulary as v
+from tnrwatch.registry.models import Country, Figure, GovernmentResponse, Source, Station
+
+from ..api_selectors import public
+from .claims import _attach
+
+
+def strongest_responses() -> dict[str, str]:
+    """ISO2 -> the strongest public response action of that country."""
+    actions: dict[str, list[str]] = defaultdict(list)
+    # Distinct (country, action) pairs straight from the (country, marking, action) index, then
+    # the few countries' codes: no join and no sort over every response.
+    pairs = list(public(GovernmentResponse).order_by().values_list("country_id", "action").distinct())
+    codes = dict(Country.objects.filter(pk__in={c for c, _a in pairs}).values_list("pk", "iso2"))
+    for country_id, action in pairs:
+        actions[codes[country_id]].append(action)
+    return {iso2: v.strongest_response(acts) for iso2, acts in actions.items() if v.strongest_response(acts)}
+
+
+def station_points() -> list[tuple]:
+    """Public stations with whatever coordinates we know (city, else none), lightest rows:
+    (pk, name_en, country ISO2, city name, city latitude, city longitude)."""
+    return list(
+        public(Station)
+        .order_by("country__iso2", "name_en")
+        .values_list("pk", "name_en", "country__iso2", "place__name_en", "place__latitude", "place__longitude")
+    )
+
+
+def headline_figures() -> list[Figure]:
+    figures = list(public(Figure).select_related("country").order_by("kind", "-period_end", "id"))
+    return _attach(figures, "figure")
+
+
+def home_counts() -> dict[str, int]:
+    return {
+        "stations": public(Station).count(),
+        "countries": public(Station).values("country").distinct().count(),
+        "responses": public(GovernmentResponse).count(),
+        "sources": public(Source).count(),
+    }
+
+
+MARKS_PER_CELL = 3
+
+
+@dataclass
+class CompareRow:
+    country: Country
+    stations: int = 0
+    cells: dict[str, list[GovernmentResponse]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    strongest: str | None = None
+
+    def cell_list(self) -> list[tuple[str, list[GovernmentResponse], int]]:
+        """(action, the latest responses shown, how many more there are) per vocabulary column."""
+        return [(action, self.cells.get(action, []), self.counts.get(action, 0) - len(self.cells.get(action, [])))
+                for action in v.RESPONSE_ACTIONS]
+
+
+def compare_rows() -> list[CompareRow]:
+    """One row per country with any public response or station; each cell holds the latest
+    responses of that action (at most MARKS_PER_CELL) and the total count."""
+    from django.db.models import F
+    from django.db.models.functions import RowNumber
+
+    rows: dict[int, CompareRow] = {}
+    station_counts = dict(public(Station).order_by().values_list("country_id").annotate(n=Count("id")))
+    counts = list(public(GovernmentResponse).order_by().values_list("country_id", "action").annotate(n=Count("id")))
+    ranked = public(GovernmentResponse).annotate(
+        rank=Window(RowNumber(), partition_by=[F("country_id"), F("action")], order_by=[F("date").desc(nulls_last=True), F("id").desc()])
+    ).values("pk", "rank")
+    shown_ids = [r["pk"] for r in ranked if r["rank"] <= MARKS_PER_CELL]
+    # Each mark links to its response's page, which lists the claims and quotes behind it.
+    responses = list(public(GovernmentResponse).filter(pk__in=shown_ids).order_by("-date", "-id"))
+    for country in Country.objects.filter(pk__in=set(station_counts) | {c for c, _a, _n in counts}):
+        rows[country.pk] = CompareRow(country=country, stations=station_counts.get(country.pk, 0))
+    for country_id, action, n in counts:
+        rows[country_id].counts[action] = n
+    for response in responses:
+        rows[response.country_id].cells.setdefault(response.action, []).append(response)
+    for row in rows.values():
+        row.strongest = v.strongest_response(list(row.counts))
+    return sorted(rows.values(), key=lambda r: r.country.name_en)
