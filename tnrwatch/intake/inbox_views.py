@@ -123,18 +123,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/inbox_report.html", context)
 
 
-def _act_state(request, report):
-    form = StateForm(request.POST)
-    if form.is_valid():
-        services.report_set_state(actor=request.user, report=report, state=form.cleaned_data["state"])
-    return form
+def _one_field_action(form_class, service, field: str):
+    """An inbox action that validates one field and passes it to a service under the same name."""
+    def act(request, report):
+        form = form_class(request.POST)
+        if form.is_valid():
+            service(actor=request.user, report=report, **{field: form.cleaned_data[field]})
+        return form
+    return act
 
 
-def _act_risk(request, report):
-    form = RiskForm(request.POST)
-    if form.is_valid():
-        services.report_set_risk(actor=request.user, report=report, risk=form.cleaned_data["risk"])
-    return form
+_act_state = _one_field_action(StateForm, services.report_set_state, "state")
+_act_risk = _one_field_action(RiskForm, services.report_set_risk, "risk")
+_act_note = _one_field_action(TextForm, services.note_add, "body")
+_act_reply = _one_field_action(TextForm, services.message_from_analyst, "body")
 
 
 def _act_assign(request, report):
@@ -145,20 +147,6 @@ def _act_assign(request, report):
         if assignee is None:
             raise NotFoundOrForbiddenError("No such analyst.")
     services.report_assign(actor=request.user, report=report, assignee=assignee)
-
-
-def _act_note(request, report):
-    form = TextForm(request.POST)
-    if form.is_valid():
-        services.note_add(actor=request.user, report=report, body=form.cleaned_data["body"])
-    return form
-
-
-def _act_reply(request, report):
-    form = TextForm(request.POST)
-    if form.is_valid():
-        services.message_from_analyst(actor=request.user, report=report, body=form.cleaned_data["body"])
-    return form
 
 
 def _act_link(request, report):
