@@ -6,10 +6,12 @@ that), and answers bad input with a 400 or 404 page that says what was wrong, ne
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +24,7 @@ from tnrwatch.core.errors import NotFoundOrForbiddenError, ValidationError
 from tnrwatch.registry import vocabulary as v
 
 from . import selectors
+from .exports import MAP_CACHE_SECONDS
 from .map import CountryShape, Marker, country_point, render_svg
 
 MAX_QUERY_LENGTH = 200
@@ -117,10 +120,36 @@ def _url_pattern(name: str, placeholder: int | str) -> Callable[[int | str], str
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    language = request.LANGUAGE_CODE
+    svg, shaded = _home_map(request.LANGUAGE_CODE)
+    labels = _response_labels()
+    return render(request, "atlas/home.html", {
+        "svg": svg, "legend": [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS], "shaded": shaded,
+        "figures": selectors.headline_figures(), "counts": selectors.home_counts(),
+    })
+
+
+def _response_labels() -> dict[str, str]:
+    return {slug: str(label) for slug, label in selectors.GovernmentResponse._meta.get_field("action").choices}
+
+
+def _home_map(language: str) -> tuple[str, list]:
+    """The home page's SVG map and its table of shaded countries, cached per language under the
+    public map's fingerprint (as the map data of the API is, see `exports.map_json`): it changes as
+    soon as a station or response enters or leaves the public record or is saved, so nothing stays
+    on the page after it stops being public. Building it is linear in the public stations."""
+    fingerprint = hashlib.sha256(selectors.map_fingerprint().encode()).hexdigest()[:32]
+    key = f"tnrwatch:home:map:{fingerprint}:{language}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _home_map_build(language)
+        cache.set(key, cached, MAP_CACHE_SECONDS)
+    return cached
+
+
+def _home_map_build(language: str) -> tuple[str, list]:
     strongest = selectors.strongest_responses()
     countries = {c.iso2: c for c in selectors.Country.objects.all()}
-    labels = {slug: str(label) for slug, label in selectors.GovernmentResponse._meta.get_field("action").choices}
+    labels = _response_labels()
     # One reverse() per kind, not per country or station: the map holds every public station.
     station_url = _url_pattern("atlas:station", 0)
     country_url = _url_pattern("atlas:country", "zz")
@@ -160,15 +189,11 @@ def home(request: HttpRequest) -> HttpResponse:
         markers.append(Marker(lon=lon, lat=lat, title=title, href=country_url(iso2.lower()) + "#stations", count=count))
     svg = render_svg(shapes=shapes, markers=markers,
                      label=_("World map: countries shaded by their strongest public response, with station markers"))
-    legend = [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS]
     shaded = sorted(
         ((countries[iso2], action, labels.get(action, action)) for iso2, action in strongest.items() if iso2 in countries),
         key=lambda t: (-v.RESPONSE_STRENGTH[t[1]], t[0].name_en),
     )
-    return render(request, "atlas/home.html", {
-        "svg": svg, "legend": legend, "shaded": shaded,
-        "figures": selectors.headline_figures(), "counts": selectors.home_counts(),
-    })
+    return svg, shaded
 
 
 # --- countries and entities -------------------------------------------------------------------

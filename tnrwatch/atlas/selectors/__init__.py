@@ -12,6 +12,7 @@ and `search`. Each imports only the ones before it. Callers import from here:
 
 from tnrwatch.registry.models import Country, GovernmentResponse, Incident, Station
 
+from ..api_selectors import map_fingerprint  # the home page's map is cached under it
 from .claims import (
     SubjectRef,
     claim_totals,
@@ -56,6 +57,7 @@ from .records import (
 from .search import EntityHit, search_entities, search_sources
 
 __all__ = [
+    "map_fingerprint",
     "COUNTRY_PAGE_LIMIT",
     "MARKS_PER_CELL",
     "CompareRow",

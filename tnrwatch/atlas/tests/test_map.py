@@ -93,3 +93,20 @@ def test_stations_without_a_city_sit_at_the_country_label_point_and_merge(client
         services.station_create(actor_label="test", name_en=name, country=ie, marking="clear")
     html = client.get(reverse("atlas:home")).content.decode()
     assert '<a class="marker" href="/countries/ie/#stations"><title>2 stations: Ireland</title>' in html
+
+
+def test_home_map_follows_markings_and_language_despite_its_cache(client, atlas_record):
+    from tnrwatch.registry import services
+
+    station = atlas_record["station"]
+    marker = f'href="{reverse("atlas:station", args=[station.pk])}"'
+    assert marker in client.get(reverse("atlas:home")).content.decode()
+    # Each language has its own cached map: the country titles are in the page's language.
+    chinese = client.get(reverse("atlas:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<title>荷兰" in chinese and "<title>Netherlands" not in chinese and marker in chinese
+    # A station withdrawn from the public record leaves the next home page, cache or not.
+    services.marking_set(actor=None, obj=station, marking="amber")
+    assert marker not in client.get(reverse("atlas:home")).content.decode()
+    # and a new public station appears at once.
+    new = services.station_create(actor_label="test", name_en="Fresh station", country=station.country, marking="clear")
+    assert f'href="{reverse("atlas:station", args=[new.pk])}"' in client.get(reverse("atlas:home")).content.decode()
