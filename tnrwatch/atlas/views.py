@@ -148,7 +148,7 @@ def _home_map(language: str) -> tuple[str, list]:
 
 def _home_map_build(language: str) -> tuple[str, list]:
     strongest = selectors.strongest_responses()
-    countries = {c.iso2: c for c in selectors.Country.objects.all()}
+    countries = selectors.countries_by_iso2()
     labels = _response_labels()
     # One reverse() per kind, not per country or station: the map holds every public station.
     station_url = _url_pattern("atlas:station", 0)

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tnrwatch.accounts.access import ADMINS, EDITORS, staff_view
-from tnrwatch.accounts.models import User
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
+from tnrwatch.registry import selectors as registry_selectors
 from tnrwatch.registry import services as registry_services
-from tnrwatch.registry.models import Country, Organization, Station
 
 from . import crypto, selectors, services, unlock
 from .forms import (
@@ -34,7 +33,7 @@ from .forms import (
     StateForm,
     TextForm,
 )
-from .models import Attachment, ProtectionResource, RecipientKey, ReportState, RiskLevel
+from .models import ReportState, RiskLevel
 from .upload import clean_file_name
 
 
@@ -106,7 +105,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     identities = unlock.unlocked_identities(request)
     context: dict[str, Any] = {
         "report": report, "unlocked": bool(identities), "states": ReportState.choices, "risks": RiskLevel.choices,
-        "analysts": User.objects.filter(is_active=True, role__in=EDITORS).order_by("username"),
+        "analysts": selectors.assignable_analysts(),
         "promote_form": PromoteForm(), "stations": report.stations.all(), "organizations": report.organizations.all(),
     }
     context["link_query"] = (request.GET.get("link_q") or "").strip()[:100]
@@ -143,7 +142,7 @@ def _act_assign(request, report):
     username = (request.POST.get("assignee") or "")[:150]
     assignee = None
     if username:
-        assignee = User.objects.filter(username=username, is_active=True, role__in=EDITORS).first()
+        assignee = selectors.assignable_analysts().filter(username=username).first()
         if assignee is None:
             raise NotFoundOrForbiddenError("No such analyst.")
     services.report_assign(actor=request.user, report=report, assignee=assignee)
@@ -154,11 +153,11 @@ def _act_link(request, report):
     if form.is_valid():
         station = organization = None
         if form.cleaned_data["station"]:
-            station = Station.objects.filter(pk=form.cleaned_data["station"]).first()
+            station = registry_selectors.subject_get("station", form.cleaned_data["station"])
             if station is None:
                 raise NotFoundOrForbiddenError("No such station.")
         if form.cleaned_data["organization"]:
-            organization = Organization.objects.filter(pk=form.cleaned_data["organization"]).first()
+            organization = registry_selectors.subject_get("organization", form.cleaned_data["organization"])
             if organization is None:
                 raise NotFoundOrForbiddenError("No such organisation.")
         services.report_link(actor=request.user, report=report, station=station, organization=organization)
@@ -168,7 +167,7 @@ def _act_link(request, report):
 def _act_promote(request, report):
     form = PromoteForm(request.POST)
     if form.is_valid():
-        country = Country.objects.filter(iso2=form.cleaned_data["host_country"].upper()).first()
+        country = _country(form.cleaned_data["host_country"])
         if country is None:
             raise NotFoundOrForbiddenError("No such country.")
         services.report_promote(
@@ -229,11 +228,10 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inbox:list")
 
 
-def _attachment(report_pk: int, position: int) -> Attachment:
-    attachment = Attachment.objects.filter(report_id=selectors.report_get(report_pk).pk, position=position).first()
-    if attachment is None:
-        raise NotFoundOrForbiddenError()
-    return attachment
+def _country(iso2: str):
+    """The country with this ISO alpha-2 code, or None (a two-letter code only, not iso3)."""
+    code = (iso2 or "").strip()
+    return registry_selectors.subject_get("country", code) if len(code) == 2 and code.isalpha() else None
 
 
 @staff_view(*EDITORS)
@@ -243,7 +241,7 @@ def attachment_download(request: HttpRequest, pk: int, position: int) -> HttpRes
     if not identities:
         messages.error(request, _("Unlock your key first."))
         return redirect("inbox:report", pk=pk)
-    attachment = _attachment(pk, position)
+    attachment = selectors.attachment_get(pk, position)
     stripped = request.GET.get("stripped") == "1"
     try:
         name, data = services.attachment_open(actor=request.user, attachment=attachment, identities=identities, stripped=stripped)
@@ -271,7 +269,7 @@ def attachment_strip(request: HttpRequest, pk: int, position: int) -> HttpRespon
     if not identities:
         messages.error(request, _("Unlock your key first."))
         return redirect("inbox:report", pk=pk)
-    attachment = _attachment(pk, position)
+    attachment = selectors.attachment_get(pk, position)
     services.attachment_strip_request(actor=request.user, attachment=attachment, identities=identities)
     messages.success(request, _("A copy without metadata is being made; reload this page in a moment."))
     return redirect("inbox:report", pk=pk)
@@ -287,7 +285,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         retire = request.POST.get("retire")
         if retire:
-            key = RecipientKey.objects.filter(pk=int(retire) if retire.isdigit() else 0).first()
+            key = selectors.recipient_key_get(retire)
             if key is None:
                 raise Http404
             services.recipient_key_retire(actor=request.user, key=key)
@@ -299,7 +297,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
                 form.add_error("public_key", exc.message)
             else:
                 return redirect("inbox:recipients")
-    keys = RecipientKey.objects.select_related("user").order_by("-active", "label")
+    keys = selectors.recipient_keys_all()
     return render(request, "intake/inbox_recipients.html", {"keys": keys, "form": form}, status=400 if form.errors else 200)
 
 
@@ -308,7 +306,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
 def resources(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     resource = None
     if pk is not None:
-        resource = ProtectionResource.objects.filter(pk=pk).first()
+        resource = selectors.resource_get(pk)
         if resource is None:
             raise Http404
     initial = {}
@@ -322,7 +320,7 @@ def resources(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("inbox:resources")
         if form.is_valid():
             data = dict(form.cleaned_data)
-            country = Country.objects.filter(iso2=data.pop("country").upper()).first()
+            country = _country(data.pop("country"))
             if country is None:
                 form.add_error("country", _("Unknown country code."))
             else:

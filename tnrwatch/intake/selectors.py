@@ -11,6 +11,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from tnrwatch.accounts.access import EDITORS
+from tnrwatch.accounts.models import User
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.models import Alias, Country, Organization, Station
 from tnrwatch.registry.names import normalize_name
@@ -39,8 +41,30 @@ def report_list(*, state: str = "", risk: str = "", assigned_to: Any = None) -> 
     return qs
 
 
-def recipient_keys_active() -> list[RecipientKey]:
-    return list(RecipientKey.objects.filter(active=True).select_related("user"))
+def recipient_keys_all() -> QuerySet[RecipientKey]:
+    """Every recipient key, current ones first (the admins' recipients page)."""
+    return RecipientKey.objects.select_related("user").order_by("-active", "label")
+
+
+def recipient_key_get(key_id: Any) -> RecipientKey | None:
+    return RecipientKey.objects.filter(pk=key_id).first() if str(key_id).isdigit() else None
+
+
+def assignable_analysts() -> QuerySet[User]:
+    """Staff a report can be assigned to: active admins and analysts."""
+    return User.objects.filter(is_active=True, role__in=EDITORS).order_by("username")
+
+
+def attachment_get(report_id: Any, position: int) -> Attachment:
+    """The report's attachment at `position`, or NotFoundOrForbiddenError."""
+    attachment = Attachment.objects.filter(report_id=report_get(report_id).pk, position=position).first()
+    if attachment is None:
+        raise NotFoundOrForbiddenError()
+    return attachment
+
+
+def resource_get(resource_id: Any) -> ProtectionResource | None:
+    return ProtectionResource.objects.filter(pk=resource_id).first()
 
 
 def recipient_public_keys() -> list[str]:

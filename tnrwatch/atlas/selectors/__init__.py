@@ -38,6 +38,7 @@ from .overview import (
     MARKS_PER_CELL,
     CompareRow,
     compare_rows,
+    countries_by_iso2,
     headline_figures,
     home_counts,
     station_points,
@@ -57,6 +58,7 @@ from .records import (
 from .search import EntityHit, search_entities, search_sources
 
 __all__ = [
+    "countries_by_iso2",
     "map_fingerprint",
     "COUNTRY_PAGE_LIMIT",
     "MARKS_PER_CELL",

@@ -43,6 +43,11 @@ def headline_figures() -> list[Figure]:
     return _attach(figures, "figure")
 
 
+def countries_by_iso2() -> dict[str, Country]:
+    """Every country (reference data, all public), keyed by ISO alpha-2: the world map's shapes."""
+    return {c.iso2: c for c in Country.objects.all()}
+
+
 def home_counts() -> dict[str, int]:
     return {
         "stations": public(Station).count(),
