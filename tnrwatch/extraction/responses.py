@@ -26,12 +26,13 @@ from tnrwatch.extraction.lexicon import (
     GOVERNMENT_WORDS_ZH,
     GOVERNMENT_ZH_RE,
     LIST_GLUE_RE,
+    LOCAL_TRIGGERS,
     LOCATIVE_PREPOSITIONS,
     MODAL_RE,
-    NEGATION_RE,
     NON_ACTOR_PREPOSITIONS,
     OF_PREPOSITIONS,
     TRIGGERS,
+    negation_re,
 )
 from tnrwatch.extraction.matcher import (
     PLACEHOLDER,
@@ -81,17 +82,18 @@ def _gate_literals(pattern: str) -> list[str]:
 def _compiled():
     """An Aho-Corasick automaton of each trigger's opening literal, pointing at its regex: only
     the patterns whose literal occurs are tried, and only where it occurs."""
-    table: dict[str, list[tuple[str, re.Pattern[str], bool]]] = {}
-    for action, patterns in TRIGGERS.items():
-        for pattern in patterns:
-            compiled = re.compile(pattern, re.I)
-            for lit in _gate_literals(pattern):
-                table.setdefault(lit, []).append((action, compiled, pattern.startswith(r"\b")))
+    table: dict[str, list[tuple[str, re.Pattern[str], bool, str | None]]] = {}
+    rows = [(None, action, p) for action, patterns in TRIGGERS.items() for p in patterns]
+    for only, action, pattern in rows + LOCAL_TRIGGERS:
+        compiled = re.compile(pattern, re.I)
+        for lit in _gate_literals(pattern):
+            table.setdefault(lit, []).append((action, compiled, pattern.startswith(r"\b"), only))
     return fast_automaton({lit: (lit, rows) for lit, rows in table.items()})
 
 
-def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+def find_triggers(text: str, start: int, end: int, lang: str = "und") -> list[Trigger]:
     auto, unknown = _compiled()
+    base = lang.split("-")[0]
     low = unknown.sub(PLACEHOLDER, lower_same_length(text[start:end]))
     found: list[Trigger] = []
     for last, value in auto.iter(low):
@@ -103,8 +105,8 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
             word_start = False
         else:
             word_start = True
-        for action, compiled, needs_boundary in rows:
-            if needs_boundary and not word_start:
+        for action, compiled, needs_boundary, only in rows:
+            if needs_boundary and not word_start or only is not None and only != base:
                 continue
             m = compiled.match(text, pos, end)
             if m:
@@ -126,14 +128,15 @@ def _clause_start(text: str, s_start: int, pos: int) -> int:
     return start
 
 
-def _negated(text: str, s_start: int, trig: Trigger) -> bool:
+def _negated(text: str, s_start: int, trig: Trigger, lang: str = "und") -> bool:
     if trig.action in ("no_response", "denial"):
         return False
     lo = max(_clause_start(text, s_start, trig.start), trig.start - 40)
     window = text[lo:trig.start]
     if "," in window:
         window = window.rsplit(",", 1)[1]
-    return bool(NEGATION_RE.search(window)) or bool(NEGATION_RE.search(text[trig.start:trig.end]))
+    negation = negation_re(lang)
+    return bool(negation.search(window)) or bool(negation.search(text[trig.start:trig.end]))
 
 
 def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[Match]) -> bool:
@@ -259,11 +262,11 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
     frame = [m for m in countries if m.payload and not m.payload.adjective and m.start - s_start < 40
              and _FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
     has_actor = has_gov or any(m.payload for m in countries)
-    triggers = find_triggers(text, s_start, s_end)[:MAX_TRIGGERS] if has_actor else []
+    triggers = find_triggers(text, s_start, s_end, lang)[:MAX_TRIGGERS] if has_actor else []
     acted: list[str] = []
     dates = find_dates(text, s_start, s_end) if triggers else []
     for trig in triggers:
-        if _negated(text, s_start, trig) or _modal(text, s_start, s_end, trig, countries):
+        if _negated(text, s_start, trig, lang) or _modal(text, s_start, s_end, trig, countries):
             continue
         actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
         if not actors and cities and any(g.end <= trig.start for g in government) and not [

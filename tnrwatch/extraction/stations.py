@@ -6,33 +6,16 @@ from __future__ import annotations
 import re
 
 from tnrwatch.extraction.candidate import Candidate
-from tnrwatch.extraction.lexicon import EMBASSY_RE
+from tnrwatch.extraction.lexicon import (
+    BUREAU_RE,
+    EMBASSY_RE,
+    LANGUAGE_HOMES,
+    OTHER_STATION_RE,
+    SITE_RE,
+    STATION_RE,
+)
 from tnrwatch.extraction.matcher import Match, has_han
 
-# Words for the stations themselves, in every language read.
-STATION_RE = re.compile(
-    r"\b(?:police|service|liaison|overseas|110) (?:service )?(?:stations?|centres?|centers?|posts?|offices?)\b|"
-    r"\bstations?\b|\b110 overseas\b|\bservice cent(?:re|er)s?\b|"
-    r"\bPolizei(?:station|wache|stützpunkt|büro|posten)\w*|\bServicestation\w*|\bStation(?:en)?\b|"
-    r"\bcommissariats?\b|\bpostes? de police\b|\bantennes? de police\b|\bbureaux? de police\b|"
-    r"\bstazion[ei] di polizia\b|\bcentr[oi] (?:di )?servizi[oi]?\b|\bpost[oi] di polizia\b|"
-    r"\bstazion[ei] (?:cines[ei]|clandestin\w+|illegal\w+|segret\w+)\b|\bstazion[ei]\b|"
-    r"\bcent(?:re|er)s?\b|\bcentri\b|\bcentros?\b|\bcentres?\b|\boffices?\b|\boutposts?\b|\bpremises\b|\bStützpunkt\w*|"
-    r"\bcomisar[ií]as?\b|\bestaci(?:ón|on|ones) de polic[ií]a\b|\bcentros? de servicio\b|"
-    r"\bpolitiebureaus?\b|\bpolitieposten?\b|\bservicestations?\b|\bsteunpunt\w*|"
-    r"\besquadras?\b|\bdelegacias?\b|\bpostos? de pol[ií]cia\b|\besta(?:ção|ções|cao|coes) de pol[ií]cia\b|"
-    r"\bpolisstation\w*|\bpoliskontor\w*|"
-    r"海外110|海外警[务務]|警察站|警察局|警站|站点|站點|[警侨僑华華]*服[务務]站|服[务務]中心|[联聯]络站|[联聯]絡站|警[务務]站|派出所",
-    re.I,
-)
-# "public security bureau" and its translations; "police" only right next to a Chinese place.
-BUREAU_RE = re.compile(
-    r"\bpublic security\b|\bPSBs?\b|\bpolice (?:department|bureau)s?\b|"
-    r"\böffentliche[nr]? Sicherheit\b|\bsécurité publique\b|\bpubblica sicurezza\b|"
-    r"\bseguridad pública\b|\bopenbare veiligheid\b|\bsegurança pública\b|\ballmänna säkerhet\w*|"
-    r"公安",
-    re.I,
-)
 _POLICE_NEXT = re.compile(
     r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|公安[局厅廳]?|警察|警方)",
     re.I,
@@ -66,13 +49,7 @@ _NEW_YORK = {"New York City", "Manhattan", "Brooklyn", "Queens", "The Bronx", "S
 _STATION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:police\s+)?(?:stations?|offices?|outposts?|cent(?:re|er)s?|branch)\b", re.I)
 
 
-# "train station", "radio station": stations of another kind.
-_OTHER_STATION = re.compile(
-    r"\b(?:train|railway|rail|radio|television|tv|gas|petrol|bus|metro|subway|underground|tube|fire|space|"
-    r"power|polling|weather|charging|research|filling|service and|pumping|relay|ski|coach)\s+stations?\b|"
-    r"\b(?:Bahn|Haupt|Intensiv|Raum|Wetter|Tank|Bus|Funk)station\w*",
-    re.I,
-)
+_OTHER_STATION = OTHER_STATION_RE
 
 
 def _mentions_station(text: str, start: int, end: int) -> bool:
@@ -92,22 +69,8 @@ _POLICE_CONTEXT = re.compile(r"poli[zcs]|cines|chin|kines|110|Cina|公安|警|�
 _NEEDS_CONTEXT = re.compile(r"stazion|cent|office|outpost|premises|Stützpunkt|站点|站點", re.I)
 
 
-LANGUAGE_HOMES: dict[str, tuple[str, ...]] = {
-    "es": ("ES",), "it": ("IT",), "de": ("DE", "AT", "CH"), "fr": ("FR", "BE", "CH"),
-    "nl": ("NL", "BE"), "pt": ("PT", "BR"), "sv": ("SE",),
-}
-
-
 def city_name(ref) -> str:
     return "New York" if ref.name in _NEW_YORK else ref.name
-
-
-# Words for "sites" that point at stations in a text that is about them.
-SITE_RE = re.compile(
-    r"\b(?:sites?|locations?|addresses|premises|Standort\w*|Adresse\w*|sed[ei]|siti|sitios?|locales|"
-    r"locaux|adresses|locaties|locatie|adressen|locais|endereços|platser|adresser|lokaler)\b|地点|地點|站点|站點",
-    re.I,
-)
 
 
 def document_mentions_stations(text: str) -> bool:

@@ -1,0 +1,98 @@
+"""One module per language the extractor reads, each defining `LEXICON`, a `Lexicon`.
+
+Adding a language is one new module here (listed in `CODES`) plus development texts: nothing
+else in `tnrwatch/extraction/` names a language's words. What each field means, and how the
+pipeline reads it, is said on the field. Patterns are Python regular expressions, matched
+case-insensitively; "words" fields are literal words (regex syntax allowed), wrapped in word
+boundaries for alphabetic scripts and matched as they are for Chinese, Japanese and Korean.
+
+`triggers` run on every text (a French quote in an English article is still read);
+`local_triggers` and `local_negation` run only in sentences detected as this language, for words
+that mean something else elsewhere (French "nie", he denies, is German "nie", never).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Languages read, in the order their patterns are assembled.
+CODES = ("en", "de", "fr", "it", "es", "nl", "pt", "sv", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything the extractor knows about one language."""
+
+    code: str  # BCP 47 primary subtag ("zh" covers zh-Hans and zh-Hant, "sr" both scripts)
+    # Response actions (registry.vocabulary.RESPONSE_ACTIONS) -> patterns; each pattern must
+    # start with a literal (after an optional \b) so the trigger automaton can gate it.
+    triggers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    local_triggers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Nouns for government bodies ("ministry", "polizia"): a sentence naming none and no
+    # country has no actor; a country next to one governs.
+    government: tuple[str, ...] = ()
+    # Negation before a trigger in the same clause cancels it ("has not ordered").
+    negation: tuple[str, ...] = ()
+    local_negation: tuple[str, ...] = ()
+    # Calls for action and hedges: "urged ... to investigate", "should close".
+    modal: tuple[str, ...] = ()
+    # Verbs of asking: an act of the asking government, not of the one asked.
+    ask: tuple[str, ...] = ()
+    # Clause boundaries (regex fragments) for the negation and modality windows.
+    clause_breaks: tuple[str, ...] = ()
+    # Prepositions of place: "authorities in Chile" act, "stations in Italy" do not.
+    locative: tuple[str, ...] = ()
+    # "the government of Canada": a country after one of these and a government word acts.
+    of: tuple[str, ...] = ()
+    # Words before a country that make it an object or a place ("to", "against").
+    non_actor: tuple[str, ...] = ()
+    # What may stand between two countries of one list ("and", articles).
+    list_glue: tuple[str, ...] = ()
+    # Embassy and consulate nouns (regex fragments): their city is not a station's.
+    embassy: tuple[str, ...] = ()
+    # Station nouns (regex fragments): a sentence with one may place a station.
+    station: tuple[str, ...] = ()
+    # Stations of another kind ("train station").
+    other_station: tuple[str, ...] = ()
+    # Words for "sites" that point at stations in a text about them.
+    sites: tuple[str, ...] = ()
+    # "public security" and its translations (an operating bureau nearby).
+    bureau: tuple[str, ...] = ()
+    # Words that may stand before a station's city ("in", "including").
+    station_place: tuple[str, ...] = ()
+    # The countries a text in this language is most likely about (Valencia is in Spain).
+    homes: tuple[str, ...] = ()
+    # The acting body, by English label, for `body` on response candidates.
+    bodies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Country names and adjectives no offline package ships for this language:
+    # ISO alpha-2 -> "form|form*" ("*" marks a stem that takes an inflection).
+    names: Mapping[str, str] = field(default_factory=dict)
+    adjectives: Mapping[str, str] = field(default_factory=dict)
+    # Frequent function words for language detection (space-separated).
+    function_words: str = ""
+    # Spellings or endings that mark the language in short sentences (one regex).
+    cue: str = ""
+    notes: str = field(default="", compare=False)
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> tuple[Lexicon, ...]:
+    """Every language's lexicon, in `CODES` order."""
+    out = []
+    for code in CODES:
+        module = importlib.import_module(f"tnrwatch.extraction.languages.{code}")
+        lex = module.LEXICON
+        if lex.code != code:
+            raise ValueError(f"languages/{code}.py defines the lexicon of {lex.code!r}")
+        out.append(lex)
+    return tuple(out)
+
+
+def lexicon(code: str) -> Lexicon | None:
+    """The lexicon of a language tag ("zh-Hant" -> zh, "sr-Latn" -> sr), or None."""
+    base = (code or "").split("-")[0].lower()
+    base = {"nb": "no", "nn": "no"}.get(base, base)
+    return next((lex for lex in lexicons() if lex.code == base), None)

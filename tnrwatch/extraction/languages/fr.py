@@ -1,0 +1,43 @@
+"""French: France, Belgium, Switzerland, Canada."""
+
+from tnrwatch.extraction.languages import Lexicon
+
+_W = r"[^\W\d_]*"
+
+LEXICON = Lexicon(
+    code="fr",
+    triggers={
+        "conviction": (r"\bcondamn[ée]" + _W, r"\breconnu coupable\b"),
+        "arrest_or_charge": (r"\binterpell[ée]" + _W, r"\binculp[ée]" + _W, r"\bmis en examen\b",
+                             r"\barrestation" + _W),
+        "closure_ordered": (r"\bfermer\b", r"\bfermeture" + _W, r"\bferm[ée]e?s?\b"),
+        "legislation": (r"\bprojet de loi\b", r"\bproposition de loi\b", r"\blégislation\b"),
+        "investigation": (r"\bperquisition" + _W, r"\bvérifications?\b", r"\benquêt" + _W),
+        "diplomatic_protest": (r"\bconvoqu[ée]" + _W + r"[^.;]{0,30}ambassad",),
+        "monitoring": (),
+        "denial": (r"\btotalement faux\b", r"\baucune preuve\b", r"\bdément" + _W, r"\bdément\b", r"\bnié\b",
+                   r"\binfondé" + _W),
+        "no_response": (r"\bpas (?:encore )?(?:réagi|répondu)\b", r"\baucune réaction\b"),
+        "other": (r"\brouvr" + _W,),
+    },
+    local_triggers={"denial": (r"\bnie\b",)},
+    government=("gouvernement", "autorités", "ministère", "ministre", "parquet", "justice", "assemblée", "sénat",
+                "dgsi", "ambassade", "consulat", "ambassadeur"),
+    negation=("ne", "n'", "pas", "jamais"),
+    modal=(r"devrai\w*",),
+    ask=(r"demande\w*",),
+    clause_breaks=(r",\s+mais\b",),
+    locative=("en", "au", "aux", "dans", "à"),
+    of=("de", "des", "du"),
+    non_actor=("vers", "contre", "avec", "pour", "sur"),
+    list_glue=("et", "ainsi que", "la", "le", "les"),
+    embassy=(r"ambassad\w*",),
+    station=(r"commissariats?\b", r"postes? de police\b", r"antennes? de police\b", r"bureaux? de police\b",
+             r"centres?\b"),
+    sites=("locaux", "adresses"),
+    bureau=(r"sécurité publique\b",),
+    homes=("FR", "BE", "CH"),
+    function_words="le la les et des est une dans du pour que qui sur pas au aux par ont été cette sont il "
+                   "elle ses leur gouvernement",
+    cue=r"eau|[èêë]|\b[ldq]u?'|\bqu'|ière\b",
+)

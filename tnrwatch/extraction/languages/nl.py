@@ -1,0 +1,36 @@
+"""Dutch: the Netherlands and Flanders."""
+
+from tnrwatch.extraction.languages import Lexicon
+
+_W = r"[^\W\d_]*"
+
+LEXICON = Lexicon(
+    code="nl",
+    triggers={
+        "conviction": (r"\bveroordeeld\b",),
+        "arrest_or_charge": (r"\bgearresteerd\b", r"\baangehouden\b", r"\barrestatie" + _W, r"\baangeklaagd\b"),
+        "closure_ordered": (r"\bsluit(?:en|ing)?\b", r"\bgesloten\b", r"\bsluiting" + _W),
+        "legislation": (r"\bwetsvoorstel\b", r"\bwetgeving\b"),
+        "investigation": (r"\bonderz(?:oek|oeken|oekt|ocht|ochte)\w*",),
+        "diplomatic_protest": (r"\bontboden\b",),
+        "monitoring": (r"\bnauwlettend\b", r"\bin de gaten\b"),
+        "denial": (r"\bcompleet onwaar\b", r"\bgeen (?:bewijs|aanwijzingen)\b", r"\bontk(?:ent|end|ende|enden)\b"),
+        "no_response": (r"\bniet gereageerd\b", r"\bgeen reactie\b"),
+        "other": (r"\bheropend\b", r"\bheropen" + _W),
+    },
+    government=("regering", "kabinet", "overheid", "ministerie", "politie", "autoriteiten", "openbaar ministerie",
+                "kamer", "ambassade"),
+    negation=("niet", "geen", "nooit"),
+    modal=(r"roept\w* op", r"zou\w* moeten"),
+    ask=("vraagt", "vroeg", "gevraagd"),
+    clause_breaks=(r",\s+maar\b",),
+    of=("van",),
+    non_actor=("naar", "tegen", "met", "voor"),
+    list_glue=("en", "de", "het"),
+    station=(r"politiebureaus?\b", r"politieposten?\b", r"servicestations?\b", r"steunpunt\w*"),
+    sites=("locaties", "locatie", "adressen"),
+    bureau=(r"openbare veiligheid\b",),
+    homes=("NL", "BE"),
+    function_words="de het een van en is dat op niet zijn voor met te die er ook aan door naar heeft wordt bij regering",
+    cue=r"ij|\baa|oe[kn]|\bhet\b|\bvan\b",
+)

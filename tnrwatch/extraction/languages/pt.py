@@ -1,0 +1,37 @@
+"""Portuguese: Portugal and Brazil."""
+
+from tnrwatch.extraction.languages import Lexicon
+
+_W = r"[^\W\d_]*"
+
+LEXICON = Lexicon(
+    code="pt",
+    triggers={
+        "arrest_or_charge": (r"\bdetid[oa]s?\b", r"\bpris[ãa]o\b", r"\bindiciad[oa]s?\b"),
+        "closure_ordered": (r"\bfechar\b", r"\bfechad[oa]s?\b", r"\bfechamento\b", r"\bencerra" + _W,
+                            r"\bencerrad[oa]s?\b"),
+        "legislation": (r"\bprojeto de lei\b", r"\blegislação\b"),
+        "investigation": (r"\bpesquisa" + _W, r"\bapura" + _W, r"\binquérito" + _W),
+        "diplomatic_protest": (r"\bconvoc" + _W + r"[^.;]{0,30}embaixador",),
+        "monitoring": (r"\bmonitore" + _W, r"\bacompanh" + _W),
+        "denial": (r"\bnão encontr\w+ (?:provas|indícios)\b", r"\bnenhuma prova\b", r"\bdesmente\b",
+                   r"\bnega(?:m)?\b"),
+        "no_response": (r"\bnão (?:responderam|reagiram|respondeu|reagiu|se pronunci\w+)\b", r"\bsem resposta\b"),
+        "other": (r"\breabr" + _W,),
+    },
+    government=("autoridades", "ministério", "polícia", "procuradoria", "psp", "pj", "embaixada", "embaixador"),
+    negation=("não", r"nenhum\w*"),
+    modal=(r"deveria\w*",),
+    ask=(r"pede\w*", "pediu"),
+    clause_breaks=(r",\s+mas\b",),
+    locative=("em", "no", "na"),
+    of=("da", "do", "dos"),
+    list_glue=("e", "bem como", "o", "a", "os", "as"),
+    embassy=(r"embaixad\w*",),
+    station=(r"esquadras?\b", r"delegacias?\b", r"postos? de pol[ií]cia\b", r"esta(?:ção|ções|cao|coes) de pol[ií]cia\b"),
+    sites=("locais", "endereços"),
+    bureau=(r"segurança pública\b",),
+    homes=("PT", "BR"),
+    function_words="o os as de que e do da dos das em um uma para com não por se mais foi pelo pela ao governo são",
+    cue=r"[ãõ]|ção\b|ções\b|\blh|nh[ao]",
+)

@@ -1,0 +1,38 @@
+"""Swedish."""
+
+from tnrwatch.extraction.languages import Lexicon
+
+_W = r"[^\W\d_]*"
+
+LEXICON = Lexicon(
+    code="sv",
+    triggers={
+        "conviction": (r"\bdöm(?:d|des|ts|de)\b",),
+        "arrest_or_charge": (r"\bgrip(?:it|its|en|na)\b", r"\banhåll(?:en|na|its)\b", r"\bhäktad" + _W,
+                             r"\båtal(?:ad|at|ats|ade)?\b"),
+        "closure_ordered": (r"\bstäng(?:a|as|de|des|s|ts|d|t|ning|ningen)?\b",),
+        "legislation": (r"\blagförslag" + _W, r"\blagstiftning" + _W),
+        "investigation": (r"\butred" + _W, r"\bundersök" + _W, r"\bförundersökning" + _W),
+        "diplomatic_protest": (r"\bkallade upp\b", r"\bkallat upp\b"),
+        "monitoring": (r"\bbevakar\b", r"\bföljer\b[^.;]{0,20}\bnoga\b"),
+        "denial": (r"\bhelt felaktig\w*", r"\binga bevis\b", r"\bförneka" + _W, r"\btillbakavisa" + _W),
+        "no_response": (r"\binte (?:har )?(?:svarat|reagerat|agerat)\b", r"\bännu inte (?:svarat|reagerat|agerat)\b"),
+        "other": (r"\böppna(?:s|des)? igen\b",),
+    },
+    government=("regeringen", "myndigheter", "myndigheterna", "säpo", "säkerhetspolisen", "polisen", "polis",
+                "riksdagen", "ministern", "utrikesdepartementet", "ambassaden", "ambassadör"),
+    negation=("inte", "ej", "aldrig", "inga"),
+    modal=(r"uppmana\w*", "borde"),
+    ask=(r"begär\w*", r"kräv\w*"),
+    clause_breaks=(r",\s+men\b",),
+    locative=("i",),
+    of=("af",),
+    non_actor=("över", "mot", "med", "för"),
+    list_glue=("och", "samt", "den"),
+    station=(r"polisstation\w*", r"poliskontor\w*"),
+    sites=("platser", "adresser", "lokaler"),
+    bureau=(r"allmänna säkerhet\w*",),
+    homes=("SE",),
+    function_words="och att det som en är på för med av till den har inte om ett var från de regeringen också",
+    cue=r"å|\boch\b|ning\b|\bför\b",
+)
