@@ -48,8 +48,8 @@ check: lint test ## lint and tests
 bench: $(STAMP) ## benchmarks; figures go to docs/benchmarks.md
 	TNR_ENV=test $(PY) -m bench.run
 
-eval: $(STAMP) ## precision, recall and F1 of the extractor on the development set
-	$(PY) -m tnrwatch.extraction.evaluate
+eval: $(STAMP) ## extractor F1 on the dev and held-out sets (prints; WRITE=1 writes docs/benchmarks.md)
+	$(PY) -m tnrwatch.extraction.evaluate $(if $(WRITE),--write)
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -61,3 +61,19 @@ def test_dev_set_f1_targets():
     assert scores["operator"].f1 >= 0.7, errors
     assert scores["figure"].f1 >= 0.7, errors
     assert "| response country+action |" in report(docs, scores, notes)
+
+
+def test_make_eval_prints_without_rewriting_the_tracked_docs(capsys):
+    # Given the tracked benchmarks page, when `make eval` runs without WRITE=1, then it prints
+    # the development table (and the held-out one, or a note that it is absent) and leaves
+    # the page as it was.
+    from tnrwatch.extraction.evaluate import REPO, main
+
+    doc = REPO / "docs" / "benchmarks.md"
+    before = doc.read_bytes()
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "### Development set" in out
+    assert "### Held-out set" in out or "held-out set" in out
+    assert "| language | texts |" in out
+    assert doc.read_bytes() == before
