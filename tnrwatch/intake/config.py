@@ -26,9 +26,6 @@ class IntakeConfig:
     kdf_memory_kib: int = 64 * 1024
     # Closed reports (and their attachments) are deleted this many days after closing.
     retention_days: int = 90
-    # Wrong receipts: at most this many failures per window across the whole instance.
-    receipt_failures_per_window: int = 30
-    receipt_window_seconds: int = 60
     # The quick-exit button: a plain link, so the other site is contacted only when it is clicked.
     quick_exit_url: str = "https://www.wikipedia.org/"
     # fsync each blob (and its folder) before the report's row is committed. None (the default)

@@ -15,7 +15,9 @@ Threat model, in brief (the long form is in SECURITY.md):
   offline passphrase search per analyst, at the Argon2id cost configured.
 * A reporter has no account: they hold a receipt of >= 128 random bits. The server keeps only an
   HMAC of it (under a server-side key) for look-up, and the public half of an x25519 key derived
-  from it, so replies to the reporter are encrypted to a key only the receipt unlocks.
+  from it and the same server key, so replies to the reporter are encrypted to a key that only the
+  receipt unlocks, and a receipt found on a person cannot be matched to a copy of the database
+  without the server key.
 * Decryption never yields partial plaintext: the whole payload is authenticated first (age
   authenticates every 64 KiB chunk and the end of the stream), and on any failure the buffered
   plaintext is dropped and DecryptionError is raised.
@@ -328,11 +330,35 @@ def receipt_normalize(text: str) -> str | None:
 
 
 def receipt_hash(receipt: str, key: bytes) -> str:
-    """The look-up hash of a normalized receipt: HMAC-SHA256 under a server-side key."""
+    """The look-up hash of a normalized receipt: HMAC-SHA256 under the server's receipt key.
+
+    Without the key nobody can compute it from a receipt, so a copy of the database cannot be
+    searched for the report a receipt belongs to."""
     return hmac.new(key, b"receipt/v1:" + receipt.encode(), hashlib.sha256).hexdigest()
 
 
-def reporter_identity(receipt: str) -> x25519.Identity:
-    """The reporter's x25519 identity, derived from the (high-entropy) normalized receipt."""
+# Reporter key derivations, by the version stored on each report (Report.reporter_key_version).
+REPORTER_KEY_V1 = 1  # receipt only: reports made before the server key was mixed in (see below)
+REPORTER_KEY_V2 = 2  # receipt and server key: every report since
+
+
+def reporter_identity(receipt: str, key: bytes) -> x25519.Identity:
+    """The reporter's x25519 identity: HMAC-SHA256 of the normalized receipt under the server key.
+
+    The same server key as the look-up hash, under a different label, so the two outputs are
+    independent (HMAC is a PRF) and the stored public half reveals nothing about the look-up hash
+    or the receipt. Without the key, a receipt yields neither the private key nor a public key to
+    compare with a copy of the database: the receipt (140 bits) and the key are both needed.
+    """
+    seed = hmac.new(key, b"reporter identity/v2:" + receipt.encode(), hashlib.sha256).digest()
+    return identity_from_seed(seed)
+
+
+def reporter_identity_v1(receipt: str) -> x25519.Identity:
+    """The first derivation, from the receipt and a public constant only.
+
+    Kept solely to open reports made before version 2, which are re-encrypted to their version-2
+    key the first time their reporter comes back (services.reports.receipt_check): a receipt alone
+    opens such a report's thread until then (SECURITY.md, "Receipts")."""
     seed = hmac.new(b"tnrwatch reporter identity/v1", receipt.encode(), hashlib.sha256).digest()
     return identity_from_seed(seed)

@@ -54,6 +54,9 @@ class Report(models.Model):
 
     receipt_hash = models.CharField(max_length=64, unique=True)
     reporter_public_key = models.CharField(max_length=100)
+    # How the reporter key was derived (crypto.REPORTER_KEY_V1 / V2); reports made before the server
+    # key was mixed in are 1 until their reporter comes back and they are re-encrypted.
+    reporter_key_version = models.PositiveSmallIntegerField(default=2)
     answers_ct = models.BinaryField()
     recipients = models.ManyToManyField(RecipientKey, related_name="reports")
     state = models.CharField(max_length=16, choices=ReportState.choices, default=ReportState.NEW, db_index=True)
@@ -126,14 +129,18 @@ class Note(models.Model):
         return f"Note {self.pk} on report {self.report_id}"
 
 
-class ReceiptThrottle(models.Model):
-    """Wrong-receipt failures per time window, instance-wide (no per-client key: we keep no IPs)."""
+class IntakeBudget(models.Model):
+    """What anonymous submissions stored in one hour (`window` = Unix time // 3600), instance-wide.
+
+    Bounds how much a flood can write (IntakeConfig.budget_*). No per-client key: we keep no IPs.
+    """
 
     window = models.BigIntegerField(primary_key=True)
-    failures = models.PositiveIntegerField(default=0)
+    reports = models.PositiveIntegerField(default=0)
+    bytes = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"window {self.window}: {self.failures} failures"
+        return f"window {self.window}: {self.reports} reports, {self.bytes} bytes"
 
 
 class ProtectionResource(models.Model):

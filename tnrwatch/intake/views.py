@@ -113,16 +113,15 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, "follow_up.html", {"form": ReceiptForm(request.POST)}, status=400)
     try:
-        report, normalized = services.receipt_check(receipt=form.cleaned_data["receipt"])
-    except services.ReceiptThrottledError:
-        return _page(request, "follow_up.html", {"form": ReceiptForm(), "throttled": True}, status=429)
+        access = services.receipt_check(receipt=form.cleaned_data["receipt"])
     except services.ReceiptInvalidError:
         return _page(request, "follow_up.html", {"form": ReceiptForm(), "invalid": True}, status=403)
+    report = access.report
     sent = False
     if replying:
         services.message_from_reporter(report=report, body=form.cleaned_data["body"])
         sent = True
-    thread = selectors.thread_decrypted(report, [crypto.reporter_identity(normalized)])
+    thread = selectors.thread_decrypted(report, [access.identity])
     return _page(request, "case.html", {
         "status": REPORTER_STATUS.get(report.state, ""), "thread": thread, "sent": sent,
         "reply_form": ReplyForm(initial={"receipt": form.cleaned_data["receipt"]}),

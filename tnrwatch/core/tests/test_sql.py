@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from tnrwatch.core import sql
-from tnrwatch.intake.models import ReceiptThrottle, Report, ReportState, RiskLevel
+from tnrwatch.intake.models import IntakeBudget, Report, ReportState, RiskLevel
 from tnrwatch.registry.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,8 @@ def test_insert_matches_the_orm_for_json_and_null_foreign_keys():
 
 
 def test_insert_keeps_an_explicit_primary_key():
-    sql.insert(ReceiptThrottle(window=123456789, failures=3))
-    assert ReceiptThrottle.objects.get(window=123456789).failures == 3
+    sql.insert(IntakeBudget(window=123456789, reports=3))
+    assert IntakeBudget.objects.get(window=123456789).reports == 3
 
 
 def test_insert_takes_part_in_the_surrounding_transaction():

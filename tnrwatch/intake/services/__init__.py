@@ -33,7 +33,7 @@ from .keys import (
 from .reports import (
     REPORTER,
     ReceiptInvalidError,
-    ReceiptThrottledError,
+    ReporterAccess,
     StoredUpload,
     message_from_analyst,
     message_from_reporter,
@@ -49,7 +49,7 @@ __all__ = [
     "NotFoundOrForbiddenError",
     "OpenedReport",
     "ReceiptInvalidError",
-    "ReceiptThrottledError",
+    "ReporterAccess",
     "StoredUpload",
     "ValidationError",
     "attachment_open",

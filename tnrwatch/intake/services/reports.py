@@ -7,13 +7,11 @@ to the current recipients and to the reporter's key. Audit rows carry ids and co
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext, gettext_lazy
 
 from tnrwatch.core import sql
@@ -22,13 +20,9 @@ from tnrwatch.registry import services as registry_services
 
 from .. import crypto, selectors
 from ..config import intake_config, receipt_key
-from ..models import Attachment, Message, MessageAuthor, ReceiptThrottle, Report, ReportState
+from ..models import Attachment, Message, MessageAuthor, Report, ReportState
 
 REPORTER = "reporter"  # the audit actor label for anonymous reporters
-
-
-class ReceiptThrottledError(ValidationError):
-    """Too many wrong receipts were tried just now; wait a minute and try again."""
 
 
 class ReceiptInvalidError(NotFoundOrForbiddenError):
@@ -53,7 +47,8 @@ def report_submit(
     """Store a report encrypted to the current recipients; returns it and the receipt (shown once).
 
     The receipt itself is not stored: only its HMAC (for look-up) and the public half of the
-    reporter key derived from it (so replies can be encrypted to the reporter). The crypto work
+    reporter key derived from it (so replies can be encrypted to the reporter), both keyed with
+    the server's receipt key. The crypto work
     happens before the transaction, which then only inserts rows (SQLite holds its write lock
     for the whole transaction). `recipients` are the (id, public key) pairs the caller already read
     for its upload handler (saves a query); the transaction checks they are still exactly the
@@ -77,9 +72,10 @@ def report_submit(
     payload["attachments"] = [
         {"name": u.name, "content_type": u.content_type, "size": u.size} for u in uploads
     ]
+    key = receipt_key()
     report = Report(
-        receipt_hash=crypto.receipt_hash(normalized, receipt_key()),
-        reporter_public_key=str(crypto.reporter_identity(normalized).to_public()),
+        receipt_hash=crypto.receipt_hash(normalized, key),
+        reporter_public_key=str(crypto.reporter_identity(normalized, key).to_public()),
         answers_ct=crypto.encrypt(json.dumps(payload).encode(), public_keys),
     )
     _report_insert(report, key_ids, uploads)
@@ -105,34 +101,61 @@ def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredU
     )
 
 
-def _window(now: float, seconds: int) -> int:
-    return int(now // seconds)
+@dataclass(frozen=True)
+class ReporterAccess:
+    """A report opened with its receipt, and the reporter's identity that opens its thread."""
+
+    report: Report
+    identity: Any  # x25519.Identity
 
 
-def receipt_check(*, receipt: str, now: float | None = None) -> tuple[Report, str]:
-    """The report a receipt opens and the normalized receipt, or an error.
+def receipt_check(*, receipt: str) -> ReporterAccess:
+    """The report a receipt opens, with the reporter's identity, or ReceiptInvalidError.
 
-    Wrong receipts count against an instance-wide budget per short window (we keep no client
-    identifier to throttle by). When it is spent, every receipt check is refused until the window
-    ends, so a guessing attack stops and the real reporter waits at most one window.
+    Nothing is counted or throttled, and nothing about the client is kept: a wrong receipt costs
+    one keyed hash and one index look-up, and a right one is never refused because of what others
+    tried (a global throttle let anyone lock every reporter out; see SECURITY.md, "Receipts", for
+    why 140 random bits need no throttle). A report made before the reporter key needed the
+    server's key is re-encrypted to its new key now (`_reporter_key_upgrade`).
     """
-    config = intake_config()
-    now = time.time() if now is None else now
-    window = _window(now, config.receipt_window_seconds)
-    throttle = ReceiptThrottle.objects.filter(window=window).first()
-    if throttle and throttle.failures >= config.receipt_failures_per_window:
-        raise ReceiptThrottledError()
     normalized = crypto.receipt_normalize(receipt or "")
-    report = None
-    if normalized:
-        report = Report.objects.filter(receipt_hash=crypto.receipt_hash(normalized, receipt_key())).first()
-    if report is None or normalized is None:
-        with transaction.atomic():
-            ReceiptThrottle.objects.get_or_create(window=window)
-            ReceiptThrottle.objects.filter(window=window).update(failures=F("failures") + 1)
-            ReceiptThrottle.objects.filter(window__lt=window - 1).delete()
+    if normalized is None:
         raise ReceiptInvalidError()
-    return report, normalized
+    key = receipt_key()
+    report = Report.objects.filter(receipt_hash=crypto.receipt_hash(normalized, key)).first()
+    if report is None:
+        raise ReceiptInvalidError()
+    if report.reporter_key_version != crypto.REPORTER_KEY_V2:
+        report = _reporter_key_upgrade(report, normalized, key)
+    return ReporterAccess(report=report, identity=crypto.reporter_identity(normalized, key))
+
+
+@transaction.atomic
+def _reporter_key_upgrade(report: Report, normalized: str, key: bytes) -> Report:
+    """Move a version-1 report (reporter key from the receipt alone) to the version-2 key.
+
+    Only the reporter's visit can do this: the new key needs the receipt, which is never stored.
+    Every message (each is encrypted to the recipients and the reporter) is decrypted with the old
+    key and encrypted again to the report's recipients, the recipients active now and the new key;
+    then the old public key is replaced. Audited; the audit row has no content.
+    """
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.reporter_key_version == crypto.REPORTER_KEY_V2:
+        return report  # another request upgraded it first
+    old_identity = crypto.reporter_identity_v1(normalized)
+    new_public = str(crypto.reporter_identity(normalized, key).to_public())
+    keys = sorted(set(report.recipients.values_list("public_key", flat=True)) | set(selectors.recipient_public_keys()))
+    messages = list(report.messages.all())
+    for message in messages:
+        plaintext = crypto.decrypt(bytes(message.body_ct), [old_identity])
+        Message.objects.filter(pk=message.pk).update(body_ct=crypto.encrypt(plaintext, keys + [new_public]))
+    report.reporter_public_key, report.reporter_key_version = new_public, crypto.REPORTER_KEY_V2
+    report.save(update_fields=["reporter_public_key", "reporter_key_version"])
+    registry_services.audit_record(
+        actor=None, actor_label=REPORTER, action="intake.reporter_key_upgraded", subject_type="report",
+        subject_id=report.pk, data={"messages": len(messages)},
+    )
+    return report
 
 
 def _thread_keys(report: Report) -> list[str]:

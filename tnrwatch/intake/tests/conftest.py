@@ -58,3 +58,11 @@ def multipart_form(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def reporter_identity(receipt: str):
+    """The reporter's identity for a receipt, as the follow-up page derives it (needs the server key)."""
+    from tnrwatch.intake import crypto
+    from tnrwatch.intake.config import receipt_key
+
+    return crypto.reporter_identity(crypto.receipt_normalize(receipt), receipt_key())

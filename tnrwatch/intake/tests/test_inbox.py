@@ -15,7 +15,7 @@ from tnrwatch.intake import crypto, inbox_urls, services, unlock
 from tnrwatch.intake.models import Message, Note, Report
 from tnrwatch.registry.models import AuditEntry, Incident
 
-from .conftest import PASSPHRASE, multipart_form
+from .conftest import PASSPHRASE, multipart_form, reporter_identity
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +113,9 @@ def test_actions_change_the_case_and_each_writes_an_audit_row(inbox, make_staff)
     note = Note.objects.get(report=report)
     assert b"Fujian" not in bytes(note.body_ct)
     with pytest.raises(crypto.DecryptionError):  # notes are not for the reporter
-        crypto.decrypt(bytes(note.body_ct), [crypto.reporter_identity(crypto.receipt_normalize(receipt))])
+        crypto.decrypt(bytes(note.body_ct), [reporter_identity(receipt)])
     reply = Message.objects.get(report=report, author="analyst")
-    assert crypto.decrypt(bytes(reply.body_ct), [crypto.reporter_identity(crypto.receipt_normalize(receipt))]).startswith(b"Thank you")
+    assert crypto.decrypt(bytes(reply.body_ct), [reporter_identity(receipt)]).startswith(b"Thank you")
     actions = set(AuditEntry.objects.filter(subject_type="report", subject_id=str(report.pk)).values_list("action", flat=True))
     assert {"intake.state_set", "intake.risk_set", "intake.assigned", "intake.note_added", "intake.analyst_replied"} <= actions
     assert "intake.linked" in actions and list(report.stations.all()) == [station]
@@ -205,7 +205,7 @@ def test_rekey_lets_a_later_analyst_read_an_older_report(inbox, make_analyst, dj
     assert [e.body for e in selectors.thread_decrypted(report, [newcomer.identity])] == ["first reply"]
     assert [e.body for e in selectors.notes_decrypted(report, [newcomer.identity])] == ["first note"]
     # the reporter can still read the thread, and the old ciphertext file is gone
-    reporter = crypto.reporter_identity(crypto.receipt_normalize(receipt))
+    reporter = reporter_identity(receipt)
     assert [e.body for e in selectors.thread_decrypted(report, [reporter])] == ["first reply"]
     assert not services.blob_store().exists(old_blob)
     assert AuditEntry.objects.filter(action="intake.rekeyed", subject_id=str(report.pk)).exists()
