@@ -76,3 +76,11 @@ def test_figures_are_a_number_and_a_known_kind(texts):
             value, what = pair
             assert isinstance(value, (int, float)) and not isinstance(value, bool), item["id"]
             assert what in FIGURE_KINDS, (item["id"], what)
+
+
+def test_every_language_has_at_least_four_texts(texts):
+    per_lang = {lang: 0 for lang in LANGS}
+    for item in texts:
+        per_lang[item["lang"]] += 1
+    assert len(texts) >= 80
+    assert min(per_lang.values()) >= 4, per_lang
