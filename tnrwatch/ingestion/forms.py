@@ -21,6 +21,8 @@ class CorrectionForm(forms.Form):
     operator = forms.CharField(max_length=300, required=False, validators=[_no_nul])
     value = forms.DecimalField(required=False, min_value=0, max_value=10**12 - 1, decimal_places=2, max_digits=16)
     what = forms.CharField(max_length=300, required=False, validators=[_no_nul])
+    body = forms.CharField(max_length=300, required=False, validators=[_no_nul],
+                           help_text="The acting body of a response, e.g. Ministry of Justice")
     date = forms.RegexField(regex=r"^\d{4}(-\d{2}(-\d{2})?)?$", required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD")
 
     def corrections(self) -> dict:

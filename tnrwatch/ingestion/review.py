@@ -24,7 +24,7 @@ from tnrwatch.registry.models import Alias, Claim, Figure, GovernmentResponse, O
 from .matching import figure_kind, organization_by_name, station_by_place
 from .models import Candidate
 
-EDITABLE = ("country", "action", "city", "operator", "value", "what", "date")
+EDITABLE = ("country", "action", "city", "operator", "value", "what", "date", "body")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -63,6 +63,25 @@ def clean_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     if missing:
         raise ValidationError(f"A {kind} needs: {', '.join(missing)}.")
     return out
+
+
+_BODY_KINDS = (  # the first word found decides; a name without any of them stays "government"
+    ("police", ("police", "polizei", "politie", "polis", "polizia", "policía", "policia", "security service",
+                "intelligence", "警")),
+    ("court", ("court", "prosecut", "judge", "tribunal", "gericht", "rechtbank", "法院", "检察", "檢察")),
+    ("parliament", ("parliament", "congress", "senate", "bundestag", "tweede kamer", "assembly", "议会", "國會", "国会")),
+    ("ministry", ("ministry", "minister", "department", "ministerie", "ministerium", "ministère", "ministerio",
+                  "部")),
+)
+
+
+def body_kind(body: str) -> str:
+    """The kind of an acting body named in a text ("Ministry of Justice" -> ministry)."""
+    lowered = (body or "").lower()
+    for kind, words in _BODY_KINDS:
+        if any(word in lowered for word in words):
+            return kind
+    return "government"
 
 
 def _parse_date(text: str | None) -> tuple[date | None, str]:
@@ -166,11 +185,14 @@ def _subject_for(actor: Any, candidate: Candidate, f: dict[str, Any], *, use_mat
         response = _matched(candidate, GovernmentResponse) if use_match else None
         if response is None or response.country_id != country.pk or response.action != f["action"]:
             response = GovernmentResponse.objects.filter(country=country, action=f["action"], date=when).first()
+        body = f.get("body") or ""
         if response is None:
             response = registry.response_create(
                 actor=actor, country=country, action=f["action"], date=when, date_precision=precision,
-                summary=candidate.quote[:2000],
+                summary=candidate.quote[:2000], body=body, body_kind=body_kind(body),
             )
+        elif body and not response.body:  # the acting body fills a response that did not name one
+            registry.response_update(actor=actor, response=response, body=body, body_kind=body_kind(body))
         return response, "action", f["action"]
     if kind == "station":
         country = registry.country_get(f["country"])

@@ -33,6 +33,9 @@ BATCH = 500
 REVIEWED_KINDS = ("response", "station", "operator", "figure")  # bare country mentions are context only
 MAX_ORIGIN = 2000
 MAX_CANDIDATES = 2000  # per source: a pathological document cannot flood the review queue
+# The fields a candidate keeps. `body` (the acting body of a response, when the text names it) is
+# not part of the candidate's key, so proposals made before it existed are still recognised.
+CANDIDATE_FIELDS = ("country", "action", "city", "operator", "value", "what", "date", "body")
 
 
 @transaction.atomic
@@ -248,7 +251,7 @@ def candidates_propose(*, source: Source, document: Document | None, candidates:
             confidence = 0.0
         rows.append(Candidate(
             source=source, document=document, key=key, kind=kind,
-            fields={k: data.get(k) for k in ("country", "action", "city", "operator", "value", "what", "date")},
+            fields={k: data.get(k) for k in CANDIDATE_FIELDS},
             quote=text[start:end], start=start, end=end, lang=str(data.get("lang") or "")[:16],
             confidence=confidence, match_type=match[0] if match else "", match_id=match[1].pk if match else None,
         ))

@@ -296,3 +296,40 @@ def test_capture_form_queues_urls_and_never_local_paths(staff_client, db, http_s
     document = Document.objects.get()
     assert document.status == "extracted"  # the test queue runs at once
     assert AuditEntry.objects.filter(action="ingest.job_create", actor_label=client.user.username).exists()
+
+
+def test_accepting_a_response_fills_in_the_acting_body_the_text_names(staff_client, db):
+    # Given a response candidate naming its acting body, and one (proposed before bodies were
+    # extracted) without the key at all
+    src = services.source_create(actor_label="t", title="Bodies", sha256="b" * 64, text=TEXT, language="en")
+    quote = "the Dutch government ordered the closure of two police stations"
+    with_body = _candidate("response", quote, country="NL", action="closure_ordered", date="2022-11-01",
+                           body="Ministry of Justice and Security")
+    without = {k: val for k, val in _candidate("response", "ordered the closure", country="NL",
+                                                action="investigation").items() if k != "body"}
+    candidates_propose(source=src, document=None, candidates=[with_body, without])
+    client = staff_client("reviewer")
+    # When both are accepted
+    for candidate in Candidate.objects.filter(source=src).order_by("start"):
+        assert client.post(f"/ingestion/candidates/{candidate.pk}/accept/").status_code == 302
+    # Then the response the first created carries the body; the other names none (nothing invented)
+    named = GovernmentResponse.objects.get(action="closure_ordered")
+    assert (named.body, named.body_kind) == ("Ministry of Justice and Security", "ministry")
+    assert GovernmentResponse.objects.get(action="investigation").body == ""
+    created = AuditEntry.objects.get(action="response.create", subject_id=str(named.pk))
+    assert created.data["fields"]["body"] == "Ministry of Justice and Security"
+
+
+def test_a_corrected_body_is_used_and_a_matched_response_without_one_is_filled(staff_client, source):
+    nl = Country.objects.get(iso2="NL")
+    from datetime import date
+
+    existing = services.response_create(actor_label="t", country=nl, action="closure_ordered",
+                                        date=date(2022, 11, 1), summary="Closure ordered")
+    candidate = _cand(source, "response")
+    response = staff_client("reviewer").post(f"/ingestion/candidates/{candidate.pk}/correct/", {
+        "country": "NL", "action": "closure_ordered", "date": "2022-11-01", "body": "Rotterdam police"})
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert (existing.body, existing.body_kind) == ("Rotterdam police", "police")
+    assert AuditEntry.objects.filter(action="response.update", subject_id=str(existing.pk)).exists()
