@@ -13,14 +13,16 @@ from functools import lru_cache
 
 import pycountry
 
+from tnrwatch.extraction.languages import lexicons
 from tnrwatch.extraction.matcher import Gazetteer
 from tnrwatch.registry.countries import NAME_OVERRIDES
 
 CORE_LOCALES = ("de", "fr", "it", "es", "nl", "pt", "pt_BR", "sv", "zh_CN", "zh_TW", "zh_HK")
 # Further languages: only their longer names are used, so that short words of one language
-# are not read as countries in another.
-EXTRA_LOCALES = ("da", "nb_NO", "fi", "pl", "cs", "sk", "hu", "ro", "hr", "sl", "ca", "el", "ru",
-                 "uk", "bg", "lt", "lv", "et", "ja", "ko", "tr", "id", "vi")
+# are not read as countries in another. (The languages with a lexicon in languages/ bring
+# their own locales.)
+EXTRA_LOCALES = ("da", "fi", "pl", "ro", "hr", "sl", "ca", "ru", "uk", "bg", "lt", "lv", "et",
+                 "tr", "id", "vi")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +239,28 @@ def country_gazetteer() -> Gazetteer:
                 if name.casefold() in NOT_COUNTRY_NAMES:
                     continue
                 gaz.add(name, CountryRef(c.alpha_2, False), capital=True, genitive=True)
+    for lex in lexicons():
+        for locale in lex.locales:
+            trans = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale],
+                                        fallback=True)
+            for c in pycountry.countries:
+                for msgid in filter(None, {c.name, getattr(c, "common_name", None)}):
+                    name = trans.gettext(msgid)
+                    if name == msgid and locale not in ("ja", "ko") or "," in name or "(" in name:
+                        continue
+                    if name.casefold() in NOT_COUNTRY_NAMES or len(name) < 4 and not _non_latin(name):
+                        continue
+                    stem = name[:-1] if lex.inflects and name[-1].lower() in _VOWELS else name
+                    gaz.add(stem if len(stem) >= 4 else name, CountryRef(c.alpha_2, False),
+                            capital=True, genitive=True, stem=lex.inflects and len(stem) >= 4)
+    for table, adjective, institution in [t for lex in lexicons() for t in own_tables(lex)]:
+        for iso2, forms in table.items():
+            for form in forms.split("|"):
+                stem = form.endswith("*")
+                form = form.rstrip("*")
+                exact = form.replace(".", "").isupper() and len(form) <= 5
+                gaz.add(form, CountryRef(iso2, adjective, institution), capital=not adjective and not exact,
+                        exact=exact, stem=stem, genitive=not stem and not exact)
     for iso2, forms in NAMES.items():
         for form in forms.split("|"):
             exact = form.isupper() and len(form) <= 4
@@ -262,6 +286,14 @@ def country_gazetteer() -> Gazetteer:
                    "Georgia Tech", "Jersey City", "New Jersey", "Indiana", "Indian Ocean"):
         gaz.add(region, None, capital=True)
     return gaz
+
+
+_VOWELS = set("aeiouyáéíóúýěůαάεέηήιίοόυύωώаеиоуяюєії")
+
+
+def own_tables(lex):
+    """A lexicon's names, institutions and adjectives, with how each is read."""
+    return [(lex.names, False, False), (lex.institutions, False, True), (lex.adjectives, True, False)]
 
 
 def _non_latin(name: str) -> bool:

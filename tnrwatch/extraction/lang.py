@@ -23,10 +23,7 @@ _FUNCTION_WORDS: dict[str, str] = {
     "nl": "de het een van en is dat op niet zijn voor met te die er ook aan door naar heeft wordt bij regering",
     "pt": "o os as de que e do da dos das em um uma para com não por se mais foi pelo pela ao governo são",
     "sv": "och att det som en är på för med av till den har inte om ett var från de regeringen också",
-    "da": "og at det som en er på for med af til den har ikke om et var fra de regeringen også",
     "pl": "w na z że się nie do jest to jak po przez oraz dla są rząd",
-    "cs": "a v na se je že s z do jako o to by k pro ve vláda",
-    "hu": "a az és hogy nem is egy van meg volt de csak kormány",
     "ro": "și în care cu pe că este din nu pentru guvernul",
 }
 
@@ -44,10 +41,31 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+def _function_words() -> dict[str, str]:
+    from tnrwatch.extraction.languages import lexicons
+
+    table = dict(_FUNCTION_WORDS)
+    for lex in lexicons():
+        if lex.function_words:
+            table[lex.code] = lex.function_words
+    return table
+
+
+@lru_cache(maxsize=1)
+def _cues() -> list[tuple[str, re.Pattern[str]]]:
+    from tnrwatch.extraction.languages import lexicons
+
+    cues = {lang: cue for lang, cue in _CUES}
+    for lex in lexicons():
+        if lex.cue:
+            cues[lex.code] = re.compile(lex.cue)
+    return list(cues.items())
+
+
 @lru_cache(maxsize=1)
 def _word_lang() -> dict[str, dict[str, int]]:
     seen: dict[str, set[str]] = {}
-    for lang, words in _FUNCTION_WORDS.items():
+    for lang, words in _function_words().items():
         for w in words.split():
             seen.setdefault(w, set()).add(lang)
     table: dict[str, dict[str, int]] = {}
@@ -86,6 +104,8 @@ def detect_language(text: str, sample: int = 3000) -> str:
         changed = sum(1 for a, b in zip(han, simplified, strict=False) if a != b)
         return "zh-Hant" if changed * 50 > len(han) or changed >= 3 else "zh-Hans"
     if cyrillic * 2 >= letters:
+        if re.search(r"[ђћџљњј]", head):
+            return "sr"
         return "uk" if re.search(r"[іїєґ]", head) else "ru"
     if greek * 2 >= letters:
         return "el"
@@ -95,7 +115,7 @@ def detect_language(text: str, sample: int = 3000) -> str:
         for lang, weight in table.get(word, {}).items():
             scores[lang] = scores.get(lang, 0) + weight
     low = head.lower()
-    for lang, cue in _CUES:
+    for lang, cue in _cues():
         hits = len(cue.findall(low))
         if hits:
             scores[lang] = scores.get(lang, 0) + min(hits, 4)

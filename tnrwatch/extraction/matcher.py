@@ -47,6 +47,13 @@ def has_han(term: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in term)
 
 
+def unspaced(term: str) -> bool:
+    """Written without spaces between words, or with particles glued on: Chinese, Japanese
+    (kana), Korean (hangul). Such terms match without word boundaries."""
+    return any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+               for ch in term)
+
+
 @lru_cache(maxsize=1)
 def _converters():
     import opencc
@@ -99,7 +106,7 @@ class Gazetteer:
         terms = han_variants(term) if has_han(term) else {term}
         for t in terms:
             key = lower_same_length(t)
-            latin = not has_han(t)
+            latin = not unspaced(t)
             entry = _Entry(payload, capital and latin, exact, stem and latin, t, genitive and latin and not exact)
             bucket = self._entries.setdefault(key, [])
             if entry not in bucket:
@@ -135,7 +142,7 @@ class Gazetteer:
     @staticmethod
     def _accept(text: str, start: int, end: int, n: int, key: str, entry: _Entry) -> int | None:
         first, last = text[start], text[end - 1]
-        if not has_han(key):
+        if not unspaced(key):
             if first.isalnum() and start > 0 and text[start - 1].isalnum():
                 return None
             if entry.exact and text[start:end] != entry.form:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tnrwatch.extraction.geonames import cities
-from tnrwatch.extraction.matcher import Gazetteer, has_han
+from tnrwatch.extraction.languages import lexicons
+from tnrwatch.extraction.matcher import Gazetteer, has_han, unspaced
 
 # Capitalised words that are also city names but far more often something else.
 _NOT_CITIES = {
@@ -56,11 +57,13 @@ class ChinaPlaceRef:
 def _usable(name: str) -> bool:
     if not name or len(name) < 2:
         return False
-    if has_han(name):
-        return len(name) >= 2
+    if unspaced(name):
+        return len(name) >= 2 and all(unspaced(ch) for ch in name)
     if not name[0].isupper() or name.isupper() or len(name) < 4:
         return False
-    return name.casefold() not in _NOT_CITIES and all(ord(ch) < 0x2B0 or ch in "’'" for ch in name)
+    # Latin, Greek and Cyrillic spellings ("Praha", "Αθήνα", "Београд").
+    return name.casefold() not in _NOT_CITIES and all(
+        ord(ch) < 0x2B0 or 0x370 <= ord(ch) < 0x530 or ch in "’'" for ch in name)
 
 
 @lru_cache(maxsize=1)
@@ -89,10 +92,18 @@ def city_gazetteer() -> Gazetteer:
                 slot[cc] = pop
                 english[f"{n}|{cc}"] = city["name"]
     gaz = Gazetteer()
+    refs: dict[str, CityRef] = {}
     for n, per_country in by_name.items():
         ranked = tuple(sorted(per_country.items(), key=lambda kv: -kv[1]))
         # One English name per spelling: that of the most populous city so called.
-        gaz.add(n, CityRef(english[f"{n}|{ranked[0][0]}"], ranked), capital=True)
+        ref = CityRef(english[f"{n}|{ranked[0][0]}"], ranked)
+        gaz.add(n, ref, capital=True)
+        if n == ref.name:
+            refs.setdefault(n, ref)
+    for lex in lexicons():
+        for form, name in lex.cities.items():
+            if name in refs:
+                gaz.add(form, refs[name], capital=not unspaced(form))
     return gaz
 
 
@@ -121,4 +132,9 @@ def china_gazetteer() -> Gazetteer:
         gaz.add(name, ref, capital=True)
         for alt in alts:
             gaz.add(alt, ref)
+    for lex in lexicons():
+        for name, alts in lex.china_places.items():
+            ref = ChinaPlaceRef(name, name in CHINA_COUNTIES)
+            for alt in alts:
+                gaz.add(alt, ref, capital=not unspaced(alt), stem=not unspaced(alt))
     return gaz

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Languages read, in the order their patterns are assembled.
-CODES = ("en", "de", "fr", "it", "es", "nl", "pt", "sv", "zh")
+CODES = ("en", "de", "fr", "it", "es", "nl", "pt", "sv", "zh", "ja", "ko", "hu", "cs", "sk", "no",
+         "sr", "el")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,17 @@ class Lexicon:
     # ISO alpha-2 -> "form|form*" ("*" marks a stem that takes an inflection).
     names: Mapping[str, str] = field(default_factory=dict)
     adjectives: Mapping[str, str] = field(default_factory=dict)
+    # Government bodies whose name says their country ("PST", "BIS"): ISO alpha-2 -> "form|form".
+    institutions: Mapping[str, str] = field(default_factory=dict)
+    # pycountry locales whose country names are this language's; with `inflects`, each name
+    # is matched as a stem (a final vowel dropped) that may take an ending: "Německu", "Kínában".
+    locales: tuple[str, ...] = ()
+    inflects: bool = False
+    # City spellings geonames lacks (inflected, native script, neighbourhoods): form -> the
+    # English geonames name ("Praze" -> "Prague", "秋葉原" -> "Tokyo").
+    cities: Mapping[str, str] = field(default_factory=dict)
+    # Places in China in this language's transliteration: English name -> forms.
+    china_places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Frequent function words for language detection (space-separated).
     function_words: str = ""
     # Spellings or endings that mark the language in short sentences (one regex).

@@ -1,0 +1,89 @@
+"""Serbian, in Cyrillic and Latin script (each word is given in both).
+
+Names decline ("у Србији", "u Srbiji"): country names are stems."""
+
+from tnrwatch.extraction.languages import Lexicon
+
+_W = r"[^\W\d_]*"
+
+
+def _both(*words: str) -> tuple[str, ...]:
+    """Each Latin-script pattern also in Cyrillic."""
+    return tuple(w for word in words for w in (word, to_cyrillic(word)))
+
+
+_LAT = [("lj", "љ"), ("nj", "њ"), ("dž", "џ"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"),
+        ("đ", "ђ"), ("e", "е"), ("ž", "ж"), ("z", "з"), ("i", "и"), ("j", "ј"), ("k", "к"), ("l", "л"),
+        ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("ć", "ћ"),
+        ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("č", "ч"), ("š", "ш")]
+
+
+def to_cyrillic(pattern: str) -> str:
+    """Latin Serbian to Cyrillic, leaving regex syntax (\\b, \\w, (?:...)) alone."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if pattern.startswith("(?:", i):
+            out.append("(?:")
+            i += 3
+            continue
+        for lat, cyr in _LAT:
+            chunk = pattern[i:i + len(lat)]
+            if chunk.lower() == lat:
+                out.append(cyr.upper() if chunk[0].isupper() else cyr)
+                i += len(lat)
+                break
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+LEXICON = Lexicon(
+    code="sr",
+    triggers={
+        "conviction": _both(r"\bosuđen" + _W, r"\bpresud" + _W),
+        "arrest_or_charge": _both(r"\buhapš" + _W, r"\bhapš" + _W, r"\boptuž" + _W, r"\bkrivičn" + _W + r" prijav" + _W),
+        "closure_ordered": _both(r"\bzatvor" + _W, r"\bzatvar" + _W, r"\bzabran" + _W, r"\bprestan" + _W + r" sa radom\b"),
+        "legislation": _both(r"\bpredlog zakona\b", r"\bnacrt zakona\b"),
+        "investigation": _both(r"\bistrag" + _W, r"\bistraž" + _W, r"\bprover" + _W, r"\bispitu" + _W),
+        "diplomatic_protest": _both(r"\bprotest" + _W, r"\bpozvan" + _W + r" (?:na razgovor|u ministarstvo)" + _W,
+                                    r"\bobjašnjenj" + _W),
+        "monitoring": _both(r"\bpomno prat" + _W, r"\bprati situacij" + _W, r"\bnadzir" + _W),
+        "denial": _both(r"\bnegir" + _W, r"\bdemant" + _W, r"\bodbac" + _W, r"\bneosnovan" + _W,
+                        r"\bnema (?:nikakvih )?(?:dokaza|saznanja|informacija)\b", r"\bnisu upoznat" + _W),
+        "no_response": _both(r"\bnije odgovori" + _W, r"\bnisu odgovori" + _W, r"\bbez odgovora\b",
+                             r"\bnije (?:se )?oglasi" + _W),
+    },
+    government=_both("vlada", "vlade", "vladu", "ministarstvo", "ministarstva", "ministar", "policija", "policije",
+                     "mup", "tužilaštvo", "tužilac", "sud", "skupština", "vlasti", "ambasada", "ambasador",
+                     "bia", "portparol"),
+    negation=_both("ne", "nije", "nisu", "nikada", "nema"),
+    modal=_both("treba", "trebalo bi", r"poziva\w*", "možda"),
+    ask=_both(r"zatraž\w*", r"traž\w*"),
+    clause_breaks=_both(r",\s+ali\b"),
+    locative=_both("u", "na"),
+    non_actor=_both("protiv", "sa", "prema"),
+    list_glue=_both("i",),
+    embassy=_both(r"ambasad\w*", r"konzulat\w*"),
+    station=_both(r"policijsk\w* stanic\w*", r"stanic\w*", r"punkt\w*", r"kancelarij\w*"),
+    sites=_both(r"adres\w*", r"lokacij\w*"),
+    bureau=_both(r"javne bezbednosti\b"),
+    homes=("RS",),
+    locales=("sr", "sr@latin"),
+    inflects=True,
+    names={"RS": "|".join(_both("Srbij*")), "CN": "|".join(_both("Kina", "Kine", "Kini", "Kinu", "Kinom", "Peking*"))},
+    adjectives={"RS": "|".join(_both("srpsk*")), "CN": "|".join(_both("kinesk*"))},
+    cities={"Beogradu": "Belgrade", "Beograda": "Belgrade", "Београду": "Belgrade", "Београда": "Belgrade",
+            "Novom Sadu": "Novi Sad", "Новом Саду": "Novi Sad"},
+    function_words="i u je da se na za od su sa koji nije ali kao što ili vlada и у је да се на за од су са који "
+                   "није али као што или влада",
+    cue=r"[ђћџљњј]|đ|ć|\bje\b|\bsu\b",
+    bodies={"Ministry of Interior": _both("mup", "ministarstvo unutrašnjih poslova"),
+            "Ministry of Foreign Affairs": _both("ministarstvo spoljnih poslova"),
+            "police": _both("policija"), "prosecutor": _both("tužilaštvo", "tužilac"),
+            "parliament": _both("skupština"), "court": _both("sud")},
+)
