@@ -234,6 +234,9 @@ TNR_INGEST_ALLOW_PRIVATE_HOSTS = env_bool("TNR_INGEST_ALLOW_PRIVATE_HOSTS", Fals
 # (an HMAC); it is mandatory in production, and outside production generated once into the data
 # folder. The other parameters feed intake.config.IntakeConfig (tests inject their own).
 TNR_RECEIPT_KEY = mandatory_secret("TNR_RECEIPT_KEY") if PRODUCTION else (env("TNR_RECEIPT_KEY") or "")
+# The audit chain's MAC key (registry/audit_chain.py): kept out of the database so that whoever
+# edits it cannot re-sign the rows. Mandatory in production; elsewhere generated into the data folder.
+TNR_AUDIT_KEY = mandatory_secret("TNR_AUDIT_KEY") if PRODUCTION else (env("TNR_AUDIT_KEY") or "")
 TNR_INTAKE = {
     "retention_days": env_int("TNR_INTAKE_RETENTION_DAYS", 90),
     "max_upload_bytes": env_int("TNR_INTAKE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024),

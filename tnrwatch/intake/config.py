@@ -5,12 +5,12 @@ Tests inject their own values (cheap key derivation, small limits) with the `set
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from django.conf import settings
+
+from tnrwatch.core.keys import instance_secret
 
 from .crypto import KdfCost
 
@@ -58,28 +58,4 @@ def receipt_key() -> bytes:
 
     It is separate from SECRET_KEY so that rotating the session secret does not orphan receipts.
     """
-    configured = getattr(settings, "TNR_RECEIPT_KEY", "")
-    if configured:
-        return configured.encode()
-    path = Path(settings.DATA_DIR) / "receipt_key"
-    cached = _receipt_keys.get(path)
-    if cached is not None:
-        return cached
-    if not path.exists():
-        # Several workers may start at once: write a private temp file, then hard-link it into
-        # place (atomic, fails if another worker won), so every process reads the same key.
-        tmp = path.with_name(f"receipt_key.{secrets.token_hex(8)}")
-        tmp.write_text(secrets.token_urlsafe(48))
-        tmp.chmod(0o600)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    key = path.read_text().strip().encode()
-    _receipt_keys[path] = key
-    return key
-
-
-_receipt_keys: dict[Path, bytes] = {}  # per process: the file never changes once written
+    return instance_secret("receipt_key", getattr(settings, "TNR_RECEIPT_KEY", ""))

@@ -13,8 +13,8 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
 
-from .models import AuditEntry, Claim, Country, Evidence, Station
-from .services import SUBJECT_MODELS
+from .models import AuditCheck, AuditEntry, Claim, Country, Evidence, Station
+from .services import SUBJECT_MODELS, audit_check_valid
 
 PAGE_SIZE = 50
 
@@ -139,6 +139,20 @@ def audit_list(*, subject: str = "", actor: str = "", action: str = "") -> Query
     if action:
         queryset = queryset.filter(action__startswith=action)
     return queryset.order_by("-created_at", "-id")
+
+
+def audit_verification() -> dict[str, Any]:
+    """The latest run of `tnrwatch audit verify` and the latest that passed (runs whose MAC is not
+    this instance's are ignored: a row forged in the database cannot claim a pass)."""
+    latest = passed = None
+    for check in AuditCheck.objects.order_by("-checked_at", "-id")[:50]:
+        if not audit_check_valid(check):
+            continue
+        latest = latest or check
+        if check.ok:
+            passed = check
+            break
+    return {"latest": latest, "passed": passed}
 
 
 def workspace_overview() -> dict[str, Any]:

@@ -18,7 +18,12 @@ from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.names import normalize_name
-from tnrwatch.registry.services import audit_record, place_get_or_create
+from tnrwatch.registry.services import (
+    audit_entry,
+    audit_record,
+    audit_record_many,
+    place_get_or_create,
+)
 
 from . import stix
 from .import_checks import (
@@ -78,9 +83,9 @@ class _Writer:
         return found
 
     def _audit(self, action: str, subject_type: str, pk: int, stix_id: str) -> None:
-        self.audit.append(m.AuditEntry(actor=self.user, actor_label=self.actor_label, action=action,
-                                       subject_type=subject_type, subject_id=str(pk),
-                                       data={"stix_id": stix_id, "partner": self.partner.name if self.partner else None}))
+        self.audit.append(audit_entry(actor=self.user, actor_label=self.actor_label, action=action,
+                                      subject_type=subject_type, subject_id=pk,
+                                      data={"stix_id": stix_id, "partner": self.partner.name if self.partner else None}))
 
     def _ref(self, obj: dict, kind: str, pk: int) -> None:
         self.r.known[obj["id"]] = (kind, pk)
@@ -339,7 +344,7 @@ class _Writer:
     def finish(self) -> None:
         StixObjectRef.objects.bulk_create(self.refs, batch_size=500, ignore_conflicts=True)
         m.Alias.objects.bulk_create(self.aliases, batch_size=500, ignore_conflicts=True)
-        m.AuditEntry.objects.bulk_create(self.audit, batch_size=500)
+        audit_record_many(self.audit)  # chained, in this transaction
 
 
 @transaction.atomic

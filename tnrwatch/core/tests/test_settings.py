@@ -16,9 +16,12 @@ def _run(tmp_path, **extra):
     return subprocess.run(CHECK, env=env, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("missing", ["TNR_SECRET_KEY", "TNR_RECEIPT_KEY"])
+SECRETS = {"TNR_SECRET_KEY": "s" * 50, "TNR_RECEIPT_KEY": "r" * 50, "TNR_AUDIT_KEY": "a" * 50}
+
+
+@pytest.mark.parametrize("missing", list(SECRETS))
 def test_production_without_a_secret_stops_with_its_name(tmp_path, missing):
-    secrets = {"TNR_SECRET_KEY": "s" * 50, "TNR_RECEIPT_KEY": "r" * 50}
+    secrets = dict(SECRETS)
     secrets.pop(missing)
     result = _run(tmp_path, **secrets)
     assert result.returncode != 0
@@ -26,5 +29,5 @@ def test_production_without_a_secret_stops_with_its_name(tmp_path, missing):
 
 
 def test_production_with_its_secrets_starts(tmp_path):
-    result = _run(tmp_path, TNR_SECRET_KEY="s" * 50, TNR_RECEIPT_KEY="r" * 50)
+    result = _run(tmp_path, **SECRETS)
     assert result.returncode == 0, result.stderr

@@ -11,7 +11,17 @@ audit <- entities <- edits, audit <- claims. Callers import from here:
 
 from tnrwatch.core.errors import ConflictError, ValidationError
 
-from .audit import MODEL_SUBJECTS, SUBJECT_MODELS, audit_record, subject_type_of
+from .audit import (
+    MODEL_SUBJECTS,
+    SUBJECT_MODELS,
+    audit_chain_verify,
+    audit_check_valid,
+    audit_entry,
+    audit_key,
+    audit_record,
+    audit_record_many,
+    subject_type_of,
+)
 from .claims import claim_assert, claim_set_status, evidence_remove
 from .edits import (
     figure_update,
@@ -38,6 +48,11 @@ from .entities import (
 __all__ = [
     "MODEL_SUBJECTS",
     "SUBJECT_MODELS",
+    "audit_chain_verify",
+    "audit_check_valid",
+    "audit_entry",
+    "audit_key",
+    "audit_record_many",
     "ConflictError",
     "ValidationError",
     "alias_add",

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from tnrwatch.accounts.access import ALL_STAFF, staff_view
 
 from ..forms import AuditFilterForm
-from ..selectors import audit_list, paginate
+from ..selectors import audit_list, audit_verification, paginate
 from .common import query_without_page
 
 
@@ -19,4 +19,5 @@ def audit(request: HttpRequest) -> HttpResponse:
     page = paginate(audit_list(subject=data.get("subject", ""), actor=data.get("actor", ""),
                                action=data.get("action", "")), request.GET.get("page"))
     return render(request, "workspace/audit.html", {"filters": filters, "page": page,
-                                                    "query": query_without_page(request) if filters.is_valid() else ""})
+                                                    "query": query_without_page(request) if filters.is_valid() else "",
+                                                    "verification": audit_verification()})
