@@ -241,6 +241,10 @@ TNR_INTAKE = {
     "retention_days": env_int("TNR_INTAKE_RETENTION_DAYS", 90),
     "max_upload_bytes": env_int("TNR_INTAKE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024),
     "quick_exit_url": env("TNR_INTAKE_QUICK_EXIT_URL", "https://www.wikipedia.org/"),
+    "budget_reports_per_hour": env_int("TNR_INTAKE_BUDGET_REPORTS_PER_HOUR", 200),
+    "budget_bytes_per_hour": env_int("TNR_INTAKE_BUDGET_BYTES_PER_HOUR", 1024 * 1024 * 1024),
+    "housekeeping_seconds": env_int("TNR_INTAKE_HOUSEKEEPING_SECONDS", 300),
+    "orphan_blob_seconds": env_int("TNR_INTAKE_ORPHAN_BLOB_SECONDS", 600),
 }
 
 # Logging: no IP address, user agent or referrer is ever logged (see SECURITY.md).

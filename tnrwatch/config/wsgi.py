@@ -4,3 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tnrwatch.config.settings")
 application = get_wsgi_application()
+
+# The embedded worker: orphan-blob sweep at start-up, then the intake's periodic work (see
+# tnrwatch/intake/tasks.py; TNR_INTAKE_HOUSEKEEPING_SECONDS=0 turns it off).
+from tnrwatch.intake.tasks import housekeeping_start  # noqa: E402 - needs the app registry loaded above
+
+housekeeping_start()

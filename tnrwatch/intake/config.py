@@ -24,6 +24,18 @@ class IntakeConfig:
     # Argon2id cost of the passphrase that wraps each analyst's identity.
     kdf_time_cost: int = 3
     kdf_memory_kib: int = 64 * 1024
+    # The intake budget (services/budget.py): what anonymous submissions may store per hour,
+    # instance-wide, beyond which the form answers "busy" (503) and stores nothing. Sized for an
+    # NGO's server: far above a real channel's traffic (a few reports a day), and a flood kept up
+    # for a day stores at most ~24 GiB. Must exceed max_upload_bytes, or the largest report never fits.
+    budget_reports_per_hour: int = 200
+    budget_bytes_per_hour: int = 1024 * 1024 * 1024
+    # The embedded housekeeping thread of each server process (tasks.py): seconds between rounds
+    # (0: off). A round sweeps blobs no report points at and untouched for `orphan_blob_seconds`
+    # (longer than any upload can stall: gunicorn kills a worker stuck past its timeout), and
+    # once a day purges expired reports. The first round runs at start-up.
+    housekeeping_seconds: int = 300
+    orphan_blob_seconds: int = 600
     # Closed reports (and their attachments) are deleted this many days after closing.
     retention_days: int = 90
     # The quick-exit button: a plain link, so the other site is contacted only when it is clicked.

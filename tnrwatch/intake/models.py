@@ -130,17 +130,19 @@ class Note(models.Model):
 
 
 class IntakeBudget(models.Model):
-    """What anonymous submissions stored in one hour (`window` = Unix time // 3600), instance-wide.
+    """What anonymous submissions have stored lately, as one leaky bucket for the whole instance.
 
-    Bounds how much a flood can write (IntakeConfig.budget_*). No per-client key: we keep no IPs.
+    `reports` and `bytes` are the bucket's levels at `updated_at` (Unix seconds); they drain at the
+    hourly budget's rate (IntakeConfig.budget_*, services/budget.py). One row. No per-client key:
+    we keep no IPs.
     """
 
-    window = models.BigIntegerField(primary_key=True)
-    reports = models.PositiveIntegerField(default=0)
-    bytes = models.BigIntegerField(default=0)
+    reports = models.FloatField(default=0)
+    bytes = models.FloatField(default=0)
+    updated_at = models.FloatField(default=0)
 
     def __str__(self) -> str:
-        return f"window {self.window}: {self.reports} reports, {self.bytes} bytes"
+        return f"intake budget: {self.reports:.1f} reports, {self.bytes:.0f} bytes"
 
 
 class ProtectionResource(models.Model):

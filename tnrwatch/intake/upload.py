@@ -58,7 +58,9 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.max_files = config.max_attachments
         self.public_keys = tuple(public_keys)
         self.store = store or blob_store()
-        self.refused: str = ""  # "too_large" | "too_many_files" | "no_recipients" | "bad_file_name"
+        # "too_large" | "too_many_files" | "no_recipients" | "bad_file_name" | "interrupted"
+        self.refused: str = ""
+        self._input = None  # the request body stream, to tell a complete body from a cut-off one
         self.total = 0
         self.stored: list[StoredUpload] = []
         self._blob_id: str | None = None
@@ -66,6 +68,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         self._writer: crypto.EncryptingWriter | None = None
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self._input = input_data
         if content_length and content_length > self.limit + FORM_OVERHEAD_BYTES:
             self.refused = "too_large"
             return QueryDict(), MultiValueDict()  # the body is never read
@@ -115,7 +118,16 @@ class EncryptingUploadHandler(FileUploadHandler):
         return EncryptedUpload(stored)
 
     def upload_interrupted(self):
+        # The body ended inside a file: the client went away (or sent a truncated body).
+        self.refused = self.refused or "interrupted"
         self._abort()
+
+    def body_incomplete(self) -> bool:
+        """Whether the body ended before its announced length (a client gone mid-upload): the
+        parser then sees a short stream and would accept whatever fields arrived whole."""
+        stream = getattr(self._input, "_stream", self._input)  # the parser reads the request, which reads this
+        position, limit = getattr(stream, "_pos", None), getattr(stream, "limit", None)  # Django's LimitedStream
+        return position is not None and limit is not None and position < limit
 
     def _abort(self) -> None:
         if self._writer is not None:

@@ -49,58 +49,80 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
     config = intake_config()
     if reason == "too_many_files":
         return _page(request, "refused.html", {"reason": "too_many_files", "max_files": config.max_attachments}, status=400)
-    if reason == "bad_file_name":
-        return _page(request, "refused.html", {"reason": "bad_file_name"}, status=400)
+    if reason in ("bad_file_name", "interrupted"):
+        return _page(request, "refused.html", {"reason": reason}, status=400)
     if reason == "no_recipients":
         return _page(request, "unavailable.html", {}, status=503)
     return _page(request, "refused.html", {"reason": "too_large", "max_mb": config.max_upload_bytes // (1024 * 1024)}, status=413)
+
+
+def _busy(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The designed answer when the intake budget is spent: 503 with Retry-After, nothing stored."""
+    response = _page(request, "busy.html", {"minutes": max(1, (retry_after + 59) // 60)}, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _announced_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
 
 
 @login_not_required
 @csrf_exempt  # the CSRF check runs in _submit, after our upload handler is installed
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
+    """The report form. Whatever refuses a POST (the budget, CSRF, the form, a size limit, changed
+    recipients, a client gone mid-upload, an error), every blob it streamed is removed before the
+    response leaves: only a response marked `intake_accepted` keeps them."""
     if request.method != "POST":
         return _page(request, "form.html", {"form": ReportForm(), "config": intake_config()})
+    wait = services.budget_room(incoming_bytes=_announced_length(request))
+    if wait:
+        return _busy(request, wait)  # the body is never read
     recipients = selectors.recipients_active()
     if not recipients:
         return _page(request, "unavailable.html", {}, status=503)
     handler = EncryptingUploadHandler(request, public_keys=[public_key for _, public_key in recipients])
     request.upload_handlers = [handler]
     request.parse_file_upload = strict_multipart_parser(handler)  # path-like file names: refused
+    accepted = False
     try:
         request.POST  # noqa: B018 - parse now: attachments are encrypted as they stream in
-    except Exception:
-        handler.discard_all()
-        raise
-    if handler.refused:
-        handler.discard_all()
-        return _refused(request, handler.refused)
-    try:
-        return _submit(request, handler, recipients)
-    except Exception:
-        handler.discard_all()
-        raise
+        if handler.refused or handler.body_incomplete():
+            return _refused(request, handler.refused or "interrupted")
+        response = _submit(request, handler, recipients)
+        accepted = getattr(response, "intake_accepted", False)
+        return response
+    finally:
+        if not accepted:
+            handler.discard_all()
 
 
 @csrf_protect_after_upload_handler
 def _submit(request: HttpRequest, handler: EncryptingUploadHandler, recipients: list[tuple[int, str]]) -> HttpResponse:
     form = ReportForm(request.POST)
     if not form.is_valid():
-        handler.discard_all()
         return _page(request, "form.html", {"form": form, "config": intake_config()}, status=400)
     uploads = [f.stored for f in request.FILES.getlist(ATTACHMENT_FIELD)]
-    try:
-        report, receipt = services.report_submit(answers=form.answers(), uploads=uploads, recipients=recipients)
-    except (crypto.EncryptionError, services.ConflictError):
-        handler.discard_all()
-        return _page(request, "unavailable.html", {}, status=503)
     country = form.cleaned_data.get("country") or ""
+    receipt = crypto.receipt_generate()
+    # The page is rendered before anything is stored, so a failure in it stores nothing.
     # No request context: the receipt page has no form, no user and no messages (see its template).
-    return HttpResponse(render_to_string("intake/receipt.html", {
+    page = HttpResponse(render_to_string("intake/receipt.html", {
         "receipt": receipt, "attachments": len(uploads), "quick_exit_url": intake_config().quick_exit_url,
         "resources": selectors.resources_public(country) if country else [],
     }))
+    try:
+        services.report_submit(answers=form.answers(), uploads=uploads, recipients=recipients, receipt=receipt)
+    except services.IntakeBusyError as exc:
+        return _busy(request, exc.retry_after)
+    except (crypto.EncryptionError, services.ConflictError):
+        return _page(request, "unavailable.html", {}, status=503)
+    page.intake_accepted = True
+    return page
 
 
 @login_not_required

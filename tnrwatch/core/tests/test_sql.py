@@ -31,8 +31,8 @@ def test_insert_matches_the_orm_for_json_and_null_foreign_keys():
 
 
 def test_insert_keeps_an_explicit_primary_key():
-    sql.insert(IntakeBudget(window=123456789, reports=3))
-    assert IntakeBudget.objects.get(window=123456789).reports == 3
+    sql.insert(IntakeBudget(id=123456789, reports=3))
+    assert IntakeBudget.objects.get(id=123456789).reports == 3
 
 
 def test_insert_takes_part_in_the_surrounding_transaction():

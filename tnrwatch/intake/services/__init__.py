@@ -9,6 +9,7 @@ sub-topic: `keys` (recipient keys, unlock), `reports` (submission, receipts, the
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
 
 from ..blobs import blob_store
+from .budget import IntakeBusyError, budget_room
 from .inbox import (
     OpenedReport,
     attachment_open,
@@ -46,6 +47,7 @@ from .retention import blobs_sweep, reports_purge_expired
 __all__ = [
     "REPORTER",
     "ConflictError",
+    "IntakeBusyError",
     "NotFoundOrForbiddenError",
     "OpenedReport",
     "ReceiptInvalidError",
@@ -56,6 +58,7 @@ __all__ = [
     "attachment_strip_record",
     "attachment_strip_request",
     "blob_store",
+    "budget_room",
     "blobs_sweep",
     "identities_unlock",
     "message_from_analyst",

@@ -21,6 +21,7 @@ from tnrwatch.registry import services as registry_services
 from .. import crypto, selectors
 from ..config import intake_config, receipt_key
 from ..models import Attachment, Message, MessageAuthor, Report, ReportState
+from .budget import budget_reserve
 
 REPORTER = "reporter"  # the audit actor label for anonymous reporters
 
@@ -43,6 +44,7 @@ class StoredUpload:
 
 def report_submit(
     *, answers: dict[str, Any], uploads: Sequence[StoredUpload] = (), recipients: Sequence[tuple[int, str]] | None = None,
+    receipt: str | None = None,
 ) -> tuple[Report, str]:
     """Store a report encrypted to the current recipients; returns it and the receipt (shown once).
 
@@ -52,7 +54,9 @@ def report_submit(
     happens before the transaction, which then only inserts rows (SQLite holds its write lock
     for the whole transaction). `recipients` are the (id, public key) pairs the caller already read
     for its upload handler (saves a query); the transaction checks they are still exactly the
-    active recipients.
+    active recipients. `receipt` is a fresh one from `crypto.receipt_generate` when the caller
+    renders the receipt page before storing (so a failure there stores nothing); else one is made.
+    Raises IntakeBusyError, storing nothing, when the intake budget cannot take the report.
     """
     if recipients is None:
         recipients = selectors.recipients_active()
@@ -65,7 +69,7 @@ def report_submit(
         # changed in between, refuse rather than store something a recipient cannot open.
         if sorted(upload.public_keys) != sorted(public_keys):
             raise ConflictError(gettext("The recipients changed during the upload; please send again."))
-    receipt = crypto.receipt_generate()
+    receipt = receipt or crypto.receipt_generate()
     normalized = crypto.receipt_normalize(receipt)
     assert normalized is not None
     payload = dict(answers)
@@ -89,6 +93,7 @@ def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredU
     compiling every statement; see that module for the figures)."""
     if sorted(key_id for key_id, _ in selectors.recipients_active()) != sorted(key_ids):
         raise ConflictError(gettext("The recipients changed during the submission; please send again."))
+    budget_reserve(stored_bytes=len(report.answers_ct) + sum(u.ciphertext_size for u in uploads))
     sql.insert(report)
     through = Report.recipients.through
     for key_id in key_ids:
