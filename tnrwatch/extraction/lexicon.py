@@ -100,6 +100,10 @@ STATION_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.station
 OTHER_STATION_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.other_station), re.I)
 SITE_RE = re.compile(words_pattern(w for lex in _LEX for w in lex.sites), re.I)
 BUREAU_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.bureau), re.I)
+STATION_GENERIC_RE = re.compile("|".join(_unique(f for lex in _LEX for f in lex.station_generic)) or r"(?!x)x", re.I)
+STATION_CONTEXT_RE = re.compile("|".join(_unique(f for lex in _LEX for f in lex.context)) or r"(?!x)x", re.I)
+LOCATIVE_SUFFIX_RE = re.compile("|".join(f"(?:{lex.locative_suffix})$" for lex in _LEX if lex.locative_suffix) or r"(?!x)x", re.I)
+LOCATIVE_AFTER_RE = re.compile("|".join(f"(?:{lex.locative_after})" for lex in _LEX if lex.locative_after) or r"(?!x)x", re.I)
 STATION_PLACE_WORDS = _unique(w for lex in _LEX for w in lex.station_place)
 
 # The countries a text in a language is most likely about.

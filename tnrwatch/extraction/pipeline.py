@@ -14,7 +14,7 @@ from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
 from tnrwatch.extraction.responses import Context, government_gazetteer, sentence_responses
 from tnrwatch.extraction.sentences import sentence_spans
 from tnrwatch.extraction.stations import (
-    document_mentions_stations,
+    mentions_station,
     sentence_operators,
     sentence_stations,
 )
@@ -37,9 +37,10 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     china_places = china_gazetteer().find(text, low)
     government = government_gazetteer().find(text, low)
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
-    doc_has_station = bool(cities) and document_mentions_stations(text)
+    about = [mentions_station(text, a, b) for a, b in spans] if cities or countries else [False] * len(spans)
+    doc_has_station = any(about)
     context = Context()
-    for s_start, s_end in spans:
+    for i, (s_start, s_end) in enumerate(spans):
         s_lang = given or _sentence_language(text, s_start, s_end, lang)
         in_countries = _within(countries, s_start, s_end)
         named: set[str] = set()
@@ -54,13 +55,21 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
         in_government = _within(government, s_start, s_end)
         out.extend(sentence_responses(text, s_start, s_end, in_countries, s_lang, context,
                                       in_cities, in_government))
+        near = (i > 0 and about[i - 1]) or (i + 1 < len(spans) and about[i + 1])
         out.extend(sentence_stations(text, s_start, s_end, in_cities,
-                                     in_countries, doc_countries, s_lang, doc_has_station))
+                                     in_countries, doc_countries, s_lang, doc_has_station, near))
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
                                       s_lang))
         out.extend(sentence_figures(text, s_start, s_end, s_lang))
     out.sort(key=lambda c: (c.start, c.kind))
-    return out
+    return _one_station_level(out)
+
+
+def _one_station_level(out: list[Candidate]) -> list[Candidate]:
+    """A country-level station is dropped where the text places a station in a city of that
+    country: the city says more."""
+    with_city = {c.country for c in out if c.kind == "station" and c.city}
+    return [c for c in out if not (c.kind == "station" and c.city is None and c.country in with_city)]
 
 
 def _within(matches: list[Match], start: int, end: int) -> list[Match]:

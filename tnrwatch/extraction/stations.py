@@ -9,12 +9,18 @@ from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.lexicon import (
     BUREAU_RE,
     EMBASSY_RE,
+    GOVERNMENT_RE,
     LANGUAGE_HOMES,
+    LOCATIVE_AFTER_RE,
+    LOCATIVE_SUFFIX_RE,
     OTHER_STATION_RE,
     SITE_RE,
+    STATION_CONTEXT_RE,
+    STATION_GENERIC_RE,
+    STATION_PLACE_WORDS,
     STATION_RE,
 )
-from tnrwatch.extraction.matcher import Match, has_han
+from tnrwatch.extraction.matcher import Match, unspaced
 
 _POLICE_NEXT = re.compile(
     r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|公安[局厅廳]?|警察|警方)",
@@ -36,12 +42,17 @@ _LOCATIVE = re.compile(
     r"[在于於]|位于|位於)$",
     re.I,
 )
+# Each language's words that place a station ("in", "v", "στην", "including").
+_PLACE_WORDS = "|".join(sorted((w.replace(" ", r"\s+") for w in STATION_PLACE_WORDS), key=len, reverse=True))
+_PLACE_BEFORE = re.compile(
+    rf"\b(?:{_PLACE_WORDS})\s+(?:the\s+|der\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?"
+    r"(?:Greater\s+|Metro\s+|central\s+|downtown\s+|East\s+|West\s+|North\s+|South\s+)?$", re.I)
 _GOVERNED_PLACE = re.compile(
-    r"\b(?:procura|prefettura|questura|tribunale|court|tribunal|Staatsanwaltschaft|parquet|fiscalía|"
+    r"\b(?:prosecutors?|prosecutor's office|judges?|procura|prefettura|questura|tribunale|court|tribunal|Staatsanwaltschaft|parquet|fiscalía|"
     r"rechtbank|ministry|ministère|ministero|ministerio|ministerie|mayor|sindaco|maire|alcalde|burgemeester)\s+(?:\w+\s+)?(?:of|di|de|del|van|von|in)\s+$",
     re.I,
 )
-_GLUE = re.compile(r"^\s*(?:,|and|und|et|e|y|en|och|和|、|与|與|及)\s*$", re.I)
+_GLUE = re.compile(r"^\s*(?:,|and|und|et|e|y|en|och|og|és|a|i|και|和|、|与|與|及|や|と|와|과)\s*$", re.I)
 
 
 _NEW_YORK = {"New York City", "Manhattan", "Brooklyn", "Queens", "The Bronx", "Staten Island"}
@@ -65,8 +76,8 @@ def _mentions_station(text: str, start: int, end: int) -> bool:
     return False
 
 
-_POLICE_CONTEXT = re.compile(r"poli[zcs]|cines|chin|kines|110|Cina|公安|警|中国|中國", re.I)
-_NEEDS_CONTEXT = re.compile(r"stazion|cent|office|outpost|premises|Stützpunkt|站点|站點", re.I)
+_POLICE_CONTEXT = STATION_CONTEXT_RE
+_NEEDS_CONTEXT = STATION_GENERIC_RE
 
 
 def city_name(ref) -> str:
@@ -77,14 +88,77 @@ def document_mentions_stations(text: str) -> bool:
     return _mentions_station(text, 0, len(text))
 
 
+def mentions_station(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] speak of a station (not a train or radio station)?"""
+    return _mentions_station(text, start, end)
+
+
+def _placed(text: str, s_start: int, m: Match, *, city: bool = True) -> bool:
+    """Is the place named as where something is ("in Hungary", "v Praze", "Budapesten", 在荷兰)?
+    Cities also take the looser prepositions ("the station of Prato", "from Toronto")."""
+    head = text[max(s_start, m.start - 30):m.start]
+    if city and (_LOCATIVE.search(head) or _FROM.search(head)):
+        return True
+    return bool(_PLACE_BEFORE.search(head) or head.endswith(("在", "于", "於", "位于", "位於"))
+                or LOCATIVE_SUFFIX_RE.search(text, m.start, m.end) or LOCATIVE_AFTER_RE.match(text, m.end))
+
+
+_FROM = re.compile(r"\b(?:from|von|de|da|desde)\s+(?:the\s+)?$", re.I)
+# "no evidence of stations in Switzerland", "there are no such stations in X": none there.
+_NONE_THERE = re.compile(
+    r"\b(?:no (?:evidence|proof|indication|sign)s? (?:of|that)|there (?:are|were|is) no|not aware of any|found no|"
+    r"keine (?:Hinweise|Belege|Beweise)|aucune preuve|nessuna prova|ninguna prueba|geen (?:bewijs|aanwijzingen)|"
+    r"nenhuma prova|inga bevis|ingen (?:bevis|holdepunkter)|nincs tudomás|nemá\w* žádné|nemá\w* (?:žiadne )?informácie|"
+    r"nema (?:nikakvih )?(?:dokaza|saznanja)|δεν υπάρχουν)\b|存在しない|不存在|없다|없는", re.I)
+
+
+def _governing(head: str) -> bool:
+    """Does `head` end in a government noun and a preposition ("authorities in", "governments
+    including")?"""
+    words = re.findall(r"[^\W\d_]+", head)[-3:]
+    return len(words) >= 2 and any(GOVERNMENT_RE.fullmatch(w) for w in words[:-1]) and not STATION_RE.search(" ".join(words))
+
+
 def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
                       countries: list[Match], doc_countries: set[str], lang: str,
-                      doc_has_station: bool = False) -> list[Candidate]:
-    if not cities:
+                      doc_has_station: bool = False, near_station: bool = False) -> list[Candidate]:
+    """Stations placed in this sentence: at a city, or at country level ("two stations in
+    Hungary", "v Česku") when the sentence names no city of that country. A sentence without a
+    station word counts when it names sites in a text about stations, or when the sentence
+    before or after speaks of a station and this one of police or China."""
+    if not cities and not countries:
         return []
     if not _mentions_station(text, s_start, s_end) and not (
-            doc_has_station and SITE_RE.search(text, s_start, s_end)):
+            doc_has_station and SITE_RE.search(text, s_start, s_end)) and not (
+            near_station and _POLICE_CONTEXT.search(text, s_start, s_end)):
         return []
+    out = _city_stations(text, s_start, s_end, cities, countries, doc_countries, lang)
+    placed_cities = {c.country for c in out}
+    located: list[Match] = []
+    none_there = _NONE_THERE.search(text, s_start, s_end)
+    for m in countries:
+        if none_there and none_there.start() < m.start:
+            break
+        ref = m.payload
+        if ref is None or ref.adjective or ref.institution or ref.iso2 == "CN":
+            continue
+        head = text[max(s_start, m.start - 30):m.start]
+        chained = located and _GLUE.match(text[located[-1].end:m.start])
+        if text[m.end:m.end + 6].lower().startswith(("-based", " based")) or EMBASSY_RE.search(head):
+            continue
+        if not (chained or _placed(text, s_start, m, city=False)) or _governing(head):
+            continue  # "governments including Germany" act; they are not where stations are
+        located.append(m)
+        if ref.iso2 in placed_cities:
+            continue
+        placed_cities.add(ref.iso2)
+        out.append(Candidate(kind="station", country=ref.iso2, city=None, quote=text[s_start:s_end],
+                             start=s_start, end=s_end, lang=lang, confidence=0.6))
+    return out
+
+
+def _city_stations(text: str, s_start: int, s_end: int, cities: list[Match], countries: list[Match],
+                   doc_countries: set[str], lang: str) -> list[Candidate]:
     named = {m.payload.iso2 for m in countries if m.payload}
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
@@ -96,7 +170,8 @@ def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
             continue
         if (EMBASSY_RE.search(head) and _LOCATIVE.search(head)) or _GOVERNED_PLACE.search(head):
             continue
-        if not (_LOCATIVE.search(head) or chained or _STATION_AFTER.match(text[m.end:m.end + 30]) or has_han(m.payload.name + text[m.start:m.end])):
+        if not (_placed(text, s_start, m) or chained or _STATION_AFTER.match(text[m.end:m.end + 30])
+                or unspaced(text[m.start:m.end])):
             continue
         located.append(m)
         options = dict(m.payload.countries)

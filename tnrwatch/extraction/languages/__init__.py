@@ -56,6 +56,10 @@ class Lexicon:
     embassy: tuple[str, ...] = ()
     # Station nouns (regex fragments): a sentence with one may place a station.
     station: tuple[str, ...] = ()
+    # Generic nouns ("centre", "office", "stanice") that are a station only with police or China
+    # in sight (a word of `context` in the sentence); they must also be in `station`.
+    station_generic: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
     # Stations of another kind ("train station").
     other_station: tuple[str, ...] = ()
     # Words for "sites" that point at stations in a text about them.
@@ -64,6 +68,10 @@ class Lexicon:
     bureau: tuple[str, ...] = ()
     # Words that may stand before a station's city ("in", "including").
     station_place: tuple[str, ...] = ()
+    # Case endings that place a name ("Magyarországon", "Kínában") and what follows a name to
+    # place it in unspaced scripts ("日本に", "한국에서"): regexes, matched at the name's end.
+    locative_suffix: str = ""
+    locative_after: str = ""
     # The countries a text in this language is most likely about (Valencia is in Spain).
     homes: tuple[str, ...] = ()
     # The acting body, by English label, for `body` on response candidates.

@@ -108,6 +108,9 @@ LEXICON = Lexicon(
         r"(?:train|railway|rail|radio|television|tv|gas|petrol|bus|metro|subway|underground|tube|fire|space|"
         r"power|polling|weather|charging|research|filling|service and|pumping|relay|ski|coach)\s+stations?\b",
     ),
+    station_generic=("cent", "office", "outpost", "premises"),
+    context=("poli[zcs]", "chin", "110"),
+    station_place=("in", "at", "inside", "within", "across", "throughout", "including", "such as", "like", "near", "district of", "neighbourhood of", "neighborhood of", "area of", "suburb of", "outskirts of", "centre of", "center of"),
     sites=("sites?", "locations?", "addresses", "premises"),
     bureau=(r"public security\b", r"PSBs?\b", r"police (?:department|bureau)s?\b"),
     homes=(),

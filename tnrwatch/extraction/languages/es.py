@@ -32,6 +32,7 @@ LEXICON = Lexicon(
     list_glue=("y", "así como", "el", "los", "las", "la"),
     embassy=(r"embajad\w*",),
     station=(r"comisar[ií]as?\b", r"estaci(?:ón|on|ones) de polic[ií]a\b", r"centros? de servicio\b", r"centros?\b"),
+    station_place=("en", "incluidos", "incluidas", "como"),
     sites=(r"sitios?", "locales"),
     bureau=(r"seguridad pública\b",),
     homes=("ES",),

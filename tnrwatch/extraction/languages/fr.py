@@ -34,6 +34,7 @@ LEXICON = Lexicon(
     embassy=(r"ambassad\w*",),
     station=(r"commissariats?\b", r"postes? de police\b", r"antennes? de police\b", r"bureaux? de police\b",
              r"centres?\b"),
+    station_place=("en", "au", "aux", "à", "dans", "dont", "comme"),
     sites=("locaux", "adresses"),
     bureau=(r"sécurité publique\b",),
     homes=("FR", "BE", "CH"),

@@ -28,6 +28,7 @@ LEXICON = Lexicon(
     non_actor=("naar", "tegen", "met", "voor"),
     list_glue=("en", "de", "het"),
     station=(r"politiebureaus?\b", r"politieposten?\b", r"servicestations?\b", r"steunpunt\w*"),
+    station_place=("in", "waaronder", "zoals"),
     sites=("locaties", "locatie", "adressen"),
     bureau=(r"openbare veiligheid\b",),
     homes=("NL", "BE"),

@@ -29,6 +29,7 @@ LEXICON = Lexicon(
     list_glue=("e", "bem como", "o", "a", "os", "as"),
     embassy=(r"embaixad\w*",),
     station=(r"esquadras?\b", r"delegacias?\b", r"postos? de pol[ií]cia\b", r"esta(?:ção|ções|cao|coes) de pol[ií]cia\b"),
+    station_place=("em", "no", "na", "incluindo", "como"),
     sites=("locais", "endereços"),
     bureau=(r"segurança pública\b",),
     homes=("PT", "BR"),
