@@ -35,6 +35,12 @@ class PartnerForm(forms.Form):
         return name
 
 
+class TrustForm(forms.Form):
+    trusted = forms.BooleanField(required=False, label=_("Trusted for publication"),
+                                 help_text=_("What this partner sends as TLP:CLEAR becomes public without an analyst's review."))
+    reason = forms.CharField(max_length=500, required=False, label=_("Why"))
+
+
 class SubscriptionForm(forms.Form):
     api_root_url = forms.URLField(max_length=500, label=_("Partner's TAXII API root"), assume_scheme="https")
     collection_id = forms.CharField(max_length=64, label=_("Collection id"))

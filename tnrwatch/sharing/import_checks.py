@@ -1,6 +1,12 @@
-"""Checking a STIX 2.1 bundle before import: JSON, object shapes (the `stix2` library), known types,
-references that resolve, vocabularies. Nothing here writes; `importer.py` writes once every check
-passed, so a bundle with any error leaves the record as it was, with one error per object.
+"""Checking a STIX 2.1 bundle before import: JSON, object shapes (the `stix2` library), markings,
+vocabularies, references. Nothing here writes.
+
+Only malformed STIX refuses a bundle (not JSON, an object without type or id, a malformed id, an
+object the `stix2` library rejects): then nothing is written and every error is listed per object.
+Everything else is kept where understood and reported per object as a warning: object types the
+record does not hold (OpenCTI's and MISP's custom `x-…` types among them) are skipped, custom
+properties are noted, a record with an unknown country or vocabulary value is skipped, a marking
+that cannot be read makes the object RED (kept, never shared).
 """
 
 from __future__ import annotations
@@ -45,17 +51,35 @@ class StixImportError(ApplicationError):
         self.errors = errors or []
 
 
+MAX_WARNINGS_KEPT = 200  # in audit rows and a subscription's last result; the count is exact
+
+
 @dataclass
 class ImportResult:
     objects: int = 0
     created: Counter = field(default_factory=Counter)
     linked: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
     unchanged: int = 0
+    stale: int = 0  # an older version of an object we hold: ignored
     ignored: int = 0
+    skipped: int = 0  # objects not kept, each with a warning
+    held: int = 0  # arrived TLP:CLEAR, kept for review (not public until an analyst publishes)
+    warnings: list[dict] = field(default_factory=list)
+    skipped_ids: set[str] = field(default_factory=set)
+
+    def warn(self, obj: Any, message: str, *, skip: bool = False) -> None:
+        oid = obj.get("id") if isinstance(obj, dict) else None
+        self.warnings.append({"id": oid, "warning": message})
+        if skip and oid not in self.skipped_ids:
+            self.skipped += 1
+            self.skipped_ids.add(oid)
 
     def as_dict(self) -> dict:
         return {"objects": self.objects, "created": dict(self.created), "linked": dict(self.linked),
-                "unchanged": self.unchanged, "ignored": self.ignored}
+                "updated": dict(self.updated), "unchanged": self.unchanged, "stale": self.stale,
+                "ignored": self.ignored, "skipped": self.skipped, "held_for_review": self.held,
+                "warning_count": len(self.warnings), "warnings": self.warnings[:MAX_WARNINGS_KEPT]}
 
 
 # --- parsing and checking -------------------------------------------------------------------------
@@ -87,29 +111,39 @@ def bundle_objects(data: bytes | str | dict | list) -> list:
     raise StixImportError("Expected a STIX bundle (a JSON object with \"type\": \"bundle\").")
 
 
-def _check_object(index: int, obj: Any, strict: bool = False) -> str | None:
+def _check_object(index: int, obj: Any, strict: bool = False) -> tuple[str | None, str | None]:
+    """(error, skip warning) of one object: an error refuses the bundle, a skip warning leaves the
+    object out (a type the record does not hold)."""
     if not isinstance(obj, dict):
-        return "not a JSON object"
+        return "not a JSON object", None
     stix_type, stix_id = obj.get("type"), obj.get("id")
     if not isinstance(stix_type, str) or not isinstance(stix_id, str):
-        return "missing \"type\" or \"id\""
+        return "missing \"type\" or \"id\"", None
     if not ID_RE.match(stix_id) or stix_id.split("--")[0] != stix_type:
-        return f"malformed id {stix_id[:120]!r}"
+        return f"malformed id {stix_id[:120]!r}", None
     if stix_type not in STIX_TYPES:
-        return f"unknown object type {stix_type[:60]!r}"
+        # A custom object type (MISP's x-misp-object, OpenCTI's x-opencti-…, anything else):
+        # well-formed STIX, but nothing the record holds.
+        return None, f"object type {stix_type[:60]!r} is not kept by this instance (skipped)"
     if stix_type in LIGHT_TYPES:
         if stix_type == "relationship" and not (isinstance(obj.get("source_ref"), str) and isinstance(obj.get("target_ref"), str)):
-            return "a relationship needs source_ref and target_ref"
-        return None
+            return "a relationship needs source_ref and target_ref", None
+        return None, None
     if stix.extension_of(obj) is not None and not strict:
         # Objects in the shape tnrwatch writes: checked against that shape here (the stix2 library's
         # full parse costs ~1 ms an object, most of an import's time); `strict` parses them too.
-        return _check_own_shape(obj)
+        return _check_own_shape(obj), None
     try:
-        stix2.parse(obj, allow_custom=False)
+        # Custom properties (x_opencti_*, x_misp_*) are well-formed STIX: allowed, reported apart.
+        stix2.parse(obj, allow_custom=True)
     except Exception as exc:  # noqa: BLE001 - stix2 raises many kinds; each is a per-object error
-        return str(exc).splitlines()[0][:300]
-    return None
+        return str(exc).splitlines()[0][:300], None
+    return None, None
+
+
+def custom_properties(obj: dict) -> list[str]:
+    """The custom (x_…) top-level properties of `obj`: not kept in the record."""
+    return sorted(k for k in obj if k.startswith("x_"))
 
 
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
@@ -149,6 +183,11 @@ class _Resolver:
         self.countries = {c.iso2: c for c in m.Country.objects.all()}
         self.country_ids = {stix.country_id(iso2): c for iso2, c in self.countries.items()}
         self.known: dict[str, tuple[str, int]] = {}
+        # What we hold of each known object: its version, who sent it, whether the import made it.
+        self.versions: dict[str, StixObjectRef] = {}
+        # The bundle's own marking definitions: id -> TLP level (None: not a TLP marking).
+        self.definitions: dict[str, str | None] = {
+            oid: stix.definition_marking(o) for oid, o in objects_by_id.items() if o.get("type") == "marking-definition"}
         ids = list(objects_by_id)
         refs_by_id = refs_by_id if refs_by_id is not None else {i: stix.references(o) for i, o in objects_by_id.items()}
         refs_wanted: set[str] = set()
@@ -156,8 +195,10 @@ class _Resolver:
             refs_wanted |= refs
         wanted = list(refs_wanted | set(ids))
         for i in range(0, len(wanted), 900):
-            for sid, st, pk in StixObjectRef.objects.filter(stix_id__in=wanted[i:i + 900]).values_list("stix_id", "subject_type", "subject_id"):
-                self.known[sid] = (st, pk)
+            for ref in StixObjectRef.objects.filter(stix_id__in=wanted[i:i + 900]).only(
+                    "stix_id", "subject_type", "subject_id", "modified", "partner_id", "imported", "revoked"):
+                self.known[ref.stix_id] = (ref.subject_type, ref.subject_id)
+                self.versions[ref.stix_id] = ref
         self.identities = set(KnownIdentity.objects.filter(stix_id__in=wanted).values_list("stix_id", flat=True))
         from .selectors import instance
 
@@ -254,15 +295,24 @@ def _incident_date(ext: dict) -> tuple[date | None, str]:
         raise ValidationError("bad incident date") from exc
 
 
-def check_bundle(objects: list, resolver_factory=_Resolver, *, strict: bool = False) -> tuple[list[dict], _Resolver | None, dict[str, str]]:
-    """Every problem of the bundle, object by object; nothing is written."""
+def check_bundle(objects: list, resolver_factory=_Resolver, *, strict: bool = False,
+                 result: ImportResult | None = None) -> tuple[list[dict], _Resolver | None, dict[str, str]]:
+    """The errors that refuse the bundle (malformed STIX), object by object; nothing is written.
+    Everything else goes to `result`'s per-object warnings: skipped types and records, custom
+    properties, unreadable markings, references to objects neither in the bundle nor the record."""
+    result = result if result is not None else ImportResult()
     errors: list[dict] = []
     by_id: dict[str, dict] = {}
     kinds: dict[str, str] = {}
+    skipped: set[int] = set()
     for index, obj in enumerate(objects):
-        problem = _check_object(index, obj, strict)
+        problem, skip = _check_object(index, obj, strict)
         if problem:
             errors.append({"index": index, "id": obj.get("id") if isinstance(obj, dict) else None, "error": problem})
+            continue
+        if skip:
+            result.warn(obj, skip, skip=True)
+            skipped.add(index)
             continue
         by_id[obj["id"]] = obj
     if errors:
@@ -270,15 +320,21 @@ def check_bundle(objects: list, resolver_factory=_Resolver, *, strict: bool = Fa
     refs_by_id = {oid: stix.references(obj) for oid, obj in by_id.items()}
     resolver = resolver_factory(by_id, refs_by_id)
     for index, obj in enumerate(objects):
+        if index in skipped:
+            continue
         try:
             kind = stix.record_kind(obj)
             if kind:
-                kinds[obj["id"]] = kind
                 _check_record(kind, obj, resolver)
         except (stix.StixMappingError, ValidationError) as exc:
-            errors.append({"index": index, "id": obj["id"], "error": str(exc)})
+            result.warn(obj, f"not kept: {exc}", skip=True)
             continue
-        for ref in sorted(refs_by_id[obj["id"]]):
-            if not resolver.resolvable(ref):
-                errors.append({"index": index, "id": obj["id"], "error": f"dangling reference to {ref}"})
+        if kind:
+            kinds[obj["id"]] = kind
+            extra = custom_properties(obj)
+            if extra:
+                result.warn(obj, f"custom properties not kept: {', '.join(extra)[:300]}")
+            dangling = [ref for ref in sorted(refs_by_id[obj["id"]]) if not resolver.resolvable(ref)]
+            if dangling:
+                result.warn(obj, f"references objects neither in the bundle nor in the record: {', '.join(dangling[:5])}")
     return errors, resolver, kinds

@@ -1,10 +1,19 @@
 """Importing STIX 2.1 bundles into the record (files, TAXII pushes, federation pulls).
 
-Guarantees: a bundle is checked whole before anything is written (`import_checks.py`); any error
-gives a list of per-object errors and the record stays exactly as it was (one transaction).
-Objects already known by their STIX id are not written again, entities that already exist under
-the same name are linked (not duplicated), and every created or linked record leaves an audit row.
-Records are written in bulk (an audit row each), so 100,000 objects take a minute, not hours.
+Guarantees: a bundle is checked whole before anything is written (`import_checks.py`); malformed
+STIX gives a list of per-object errors and the record stays exactly as it was (one transaction).
+What the record does not hold is skipped and reported per object (`ImportResult.warnings`).
+Entities that already exist under the same name are linked (not duplicated), and every created,
+linked or updated record leaves an audit row. Records are written in bulk (an audit row each), so
+100,000 objects take a minute, not hours.
+
+Versions (`import_versions.py`): an object known by its STIX id is written again only when it
+arrives with a newer `modified` from whoever sent it first, and only onto a record the import made;
+an older or equal version changes nothing; `revoked: true` retracts a claim.
+
+Review: whatever arrives TLP:CLEAR is kept TLP:GREEN (shareable, never public) until an analyst
+publishes it, unless the partner is trusted for publication (`Partner.trusted_for_publication`) or
+an admin imports a file with `trusted`. The incoming marking is kept on the object's reference.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import models as m
@@ -37,6 +47,7 @@ from .import_checks import (
     bundle_objects,
     check_bundle,
 )
+from .import_versions import apply_versions, version_state
 from .models import KnownIdentity, Partner, ShareLog, StixObjectRef
 
 __all__ = ["MAX_IMPORT_BYTES", "ImportResult", "StixImportError", "bundle_objects", "check_bundle", "stix_import"]
@@ -47,14 +58,16 @@ __all__ = ["MAX_IMPORT_BYTES", "ImportResult", "StixImportError", "bundle_object
 
 class _Writer:
     def __init__(self, resolver: _Resolver, *, actor: Any, actor_label: str, partner: Partner | None,
-                 via_source: m.Source | None, default_marking: str) -> None:
+                 via_source: m.Source | None, default_marking: str, trusted: bool = False,
+                 result: ImportResult | None = None) -> None:
         self.r = resolver
+        self.trusted = trusted
         self.actor = actor
         self.actor_label = actor_label
         self.partner = partner
         self.via_source = via_source
         self.default_marking = default_marking
-        self.result = ImportResult()
+        self.result = result if result is not None else ImportResult()
         self.audit: list[m.AuditEntry] = []
         self.refs: list[StixObjectRef] = []
         self.aliases: list[m.Alias] = []
@@ -87,27 +100,45 @@ class _Writer:
                                       subject_type=subject_type, subject_id=pk,
                                       data={"stix_id": stix_id, "partner": self.partner.name if self.partner else None}))
 
-    def _ref(self, obj: dict, kind: str, pk: int) -> None:
+    def _ref(self, obj: dict, kind: str, pk: int, *, imported: bool = False) -> None:
         self.r.known[obj["id"]] = (kind, pk)
         self.refs.append(StixObjectRef(stix_id=obj["id"], subject_type=kind, subject_id=pk,
                                        created_by_ref=obj.get("created_by_ref", ""), created=obj.get("created", ""),
-                                       modified=obj.get("modified", ""), partner=self.partner))
+                                       modified=obj.get("modified", ""), partner=self.partner, imported=imported,
+                                       incoming_marking=self.incoming_marking(obj), revoked=bool(obj.get("revoked"))))
+
+    def incoming_marking(self, obj: dict) -> str:
+        return stix.object_marking(obj, self.default_marking, self.r.definitions)[0]
 
     def _marking(self, obj: dict) -> str:
-        return stix.object_marking(obj, self.default_marking)
+        """The marking a new record takes: the object's own (RED if unreadable, with a warning),
+        TLP:CLEAR held back as GREEN for review unless the sender is trusted for publication."""
+        marking, unknown = stix.object_marking(obj, self.default_marking, self.r.definitions)
+        if unknown:
+            self.result.warn(obj, f"unknown marking {', '.join(unknown[:3])}: kept as TLP:RED (never shared)")
+        return self.held(marking)
+
+    def held(self, marking: str, current: str | None = None) -> str:
+        if marking != "clear" or self.trusted or current == "clear":
+            return marking
+        self.result.held += 1
+        return "green"
 
     def write_kind(self, kind: str, objs: list[dict]) -> None:
-        new = []
+        new, newer = [], []
         for obj in objs:
-            if obj["id"] in self.r.known:
-                self.result.unchanged += 1
-                if kind == "claim":
-                    new.append(obj)  # new evidence on a known claim is still added
-                continue
-            new.append(obj)
-        if not new:
-            return
-        getattr(self, f"_write_{kind}")(new)
+            state = version_state(self, obj)
+            if state == "new":
+                if obj.get("revoked"):
+                    self.result.warn(obj, "revoked by its author and not held here: not imported", skip=True)
+                    continue
+                new.append(obj)
+            elif state == "newer":
+                newer.append(obj)
+        if new:
+            getattr(self, f"_write_{kind}")(new)
+        if newer:
+            apply_versions(self, kind, newer)
 
     def _link_or_build(self, kind: str, objs: list[dict], find, build) -> None:
         """Link each object to an existing record (find) or build a new one; bulk-create the new."""
@@ -124,7 +155,7 @@ class _Writer:
         if model is not None:
             created = model.objects.bulk_create([rec for _obj, rec in to_create], batch_size=500)
             for (obj, _rec), rec in zip(to_create, created, strict=True):
-                self._ref(obj, kind, rec.pk)
+                self._ref(obj, kind, rec.pk, imported=True)
                 self._audit(f"{kind}.create", kind, rec.pk, obj["id"])
                 self.created_ids.add(obj["id"])
                 self.result.created[kind] += 1
@@ -261,8 +292,8 @@ class _Writer:
             return m.Source(kind=ext.get("source_kind") if ext.get("source_kind") in v.SOURCE_KINDS else "other",
                             title=obj["name"][:1000], publisher=str(ext.get("publisher", ""))[:300],
                             author=str(ext.get("author", ""))[:300], url=url[:2000],
-                            published=_date(ext["date"]) if ext.get("date") else None,
-                            language=str(ext.get("language", ""))[:16], sha256=ext.get("sha256") or None,
+                            published=_published(obj, ext),
+                            language=str(ext.get("language", "") or obj.get("lang", ""))[:16], sha256=ext.get("sha256") or None,
                             marking=self._marking(obj))
 
         self._link_or_build("source", objs, find, build)
@@ -286,7 +317,11 @@ class _Writer:
             ext = stix.extension_of(obj) or {}
             subject = self._subject(ext.get("subject_ref") or obj["object_refs"][0])
             if subject is None or subject[0] not in v.SUBJECT_TYPES:
-                raise StixImportError("Import failed.", [{"id": obj["id"], "error": "the claim's subject is not a record"}])
+                self.result.warn(obj, "the claim's subject is not a record of this instance: not kept", skip=True)
+                continue
+            if self.via_source is None and not any(self.pk(ev.get("source_ref"), "source") for ev in ext["evidence"]):
+                self.result.warn(obj, "none of the claim's evidence cites a source in the bundle or the record: not kept", skip=True)
+                continue
             value = str(ext.get("value") or obj.get("content", "")).strip()
             key = m.claim_key(subject[0], subject[1], str(ext["prop"]), value)
             parsed.append((obj, ext, subject, value, key))
@@ -317,12 +352,13 @@ class _Writer:
         for obj, ext, _subject, _value, key in parsed:
             claim = existing[key]
             if obj["id"] not in self.r.known:
-                self._ref(obj, "claim", claim.pk)
+                self._ref(obj, "claim", claim.pk, imported=key in new_keys)
             for ev in ext["evidence"]:
                 original = self.pk(ev.get("source_ref"), "source")
                 source_id = self.via_source.pk if self.via_source else original
                 if source_id is None:
-                    raise StixImportError("Import failed.", [{"id": obj["id"], "error": f"evidence cites unknown source {ev.get('source_ref')}"}])
+                    self.result.warn(obj, f"an evidence item cites an unknown source {str(ev.get('source_ref'))[:100]}: not kept")
+                    continue
                 quote, stance = str(ev["quote"]).strip(), ev.get("stance") or "supports"
                 location = str(ev.get("location", ""))
                 if self.via_source and original:
@@ -332,7 +368,7 @@ class _Writer:
                 if row in have:
                     continue
                 have.add(row)
-                marking = ev.get("marking") if ev.get("marking") in v.MARKINGS else self._marking(obj)
+                marking = self.held(ev["marking"]) if ev.get("marking") in v.MARKINGS else self._marking(obj)
                 evidence.append(m.Evidence(claim=claim, source_id=source_id, quote=quote, stance=stance, location=location[:200],
                                            start=ev.get("start") if isinstance(ev.get("start"), int) else None,
                                            end=ev.get("end") if isinstance(ev.get("end"), int) else None,
@@ -342,44 +378,70 @@ class _Writer:
             self.result.created["evidence"] += len(evidence)
 
     def finish(self) -> None:
+        # The records now hold these versions: a change made here later leaves as a newer one.
+        now = timezone.now()
+        for ref in self.refs:
+            ref.synced_at = now
         StixObjectRef.objects.bulk_create(self.refs, batch_size=500, ignore_conflicts=True)
         m.Alias.objects.bulk_create(self.aliases, batch_size=500, ignore_conflicts=True)
         audit_record_many(self.audit)  # chained, in this transaction
 
 
+def _published(obj: dict, ext: dict) -> Any:
+    """A source's publication date: our extension's `date` (absent when the source is undated), or
+    a plain report's own `published` (kept, never dropped)."""
+    if ext:
+        return _date(ext["date"]) if ext.get("date") else None
+    return _date(obj["published"]) if obj.get("published") else None
+
+
 @transaction.atomic
 def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_label: str | None = None,
                 partner: Partner | None = None, via_source: m.Source | None = None,
-                channel: str = "stix", strict: bool = False) -> ImportResult:
-    """Import a STIX 2.1 bundle into the record, all or nothing.
+                channel: str = "stix", strict: bool = False, trusted: bool | None = None) -> ImportResult:
+    """Import a STIX 2.1 bundle into the record: what it understands, in one transaction.
 
     `partner` and `via_source` are set for federation and TAXII pushes: evidence then cites the
     partner's feed (keeping the partner's quote, marking and the original source's name).
     Every object is checked with the `stix2` library, except (unless `strict`) objects carrying the
-    tnrwatch extension, which are checked against the shape tnrwatch writes. Raises StixImportError with per-object errors; nothing is written then.
+    tnrwatch extension, which are checked against the shape tnrwatch writes. Malformed STIX raises
+    StixImportError with per-object errors and nothing is written; anything else not kept is in
+    the result's warnings. `trusted` (default: the partner's trust for publication; False for a
+    file) keeps TLP:CLEAR as CLEAR instead of holding it for review.
     """
     objects = bundle_objects(data)
-    errors, resolver, kinds = check_bundle(objects, strict=strict)
+    result = ImportResult()
+    errors, resolver, kinds = check_bundle(objects, strict=strict, result=result)
     if errors:
         raise StixImportError(f"The bundle was not imported: {len(errors)} object(s) have errors.", errors)
     assert resolver is not None
     label = actor_label or (actor.get_username() if getattr(actor, "is_authenticated", False) else f"import {channel}")
     writer = _Writer(resolver, actor=actor, actor_label=label, partner=partner, via_source=via_source,
-                     default_marking=getattr(settings, "TNR_DEFAULT_MARKING", "amber"))
+                     default_marking=getattr(settings, "TNR_DEFAULT_MARKING", "amber"), result=result,
+                     trusted=bool(partner.trusted_for_publication) if trusted is None and partner is not None else bool(trusted))
     writer.result.objects = len(objects)
-    # Identities that author objects: kept so re-exports name the original author.
+    # Identities that author objects: kept so re-exports name the original author. Any other plain
+    # identity (a person named in a MISP event) is not kept.
+    authors = {o.get("created_by_ref") for o in objects}
     for obj in objects:
-        if obj["type"] == "identity" and obj["id"] not in kinds and obj["id"] != resolver.own_identity \
-                and obj["id"] != stix.PROJECT_IDENTITY_ID and obj["id"] not in resolver.identities:
-            KnownIdentity.objects.update_or_create(stix_id=obj["id"], defaults={"name": str(obj.get("name", ""))[:300], "data": obj})
-            resolver.identities.add(obj["id"])
+        if obj["type"] != "identity" or obj["id"] in kinds or obj["id"] in result.skipped_ids:
+            continue
+        if obj["id"] in (resolver.own_identity, stix.PROJECT_IDENTITY_ID) or obj["id"] in resolver.identities:
+            continue
+        if obj["id"] not in authors:
+            result.warn(obj, "an identity that authors nothing in the bundle is not kept (skipped)", skip=True)
+            continue
+        KnownIdentity.objects.update_or_create(stix_id=obj["id"], defaults={"name": str(obj.get("name", ""))[:300], "data": obj})
+        resolver.identities.add(obj["id"])
     by_kind: dict[str, list[dict]] = {}
     for obj in objects:
         kind = kinds.get(obj["id"])
         if kind:
             by_kind.setdefault(kind, []).append(obj)
-        elif obj["type"] not in ("identity", "location", "relationship", "marking-definition", "extension-definition"):
+        elif obj["id"] not in result.skipped_ids and obj["type"] not in (
+                "identity", "location", "relationship", "marking-definition", "extension-definition"):
             writer.result.ignored += 1
+            result.warn(obj, f"a plain {obj['type']} is not kept by this instance (skipped)")
     try:
         for kind in ("organization", "station", "response", "incident", "source", "claim"):
             if by_kind.get(kind):

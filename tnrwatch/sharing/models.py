@@ -55,6 +55,12 @@ class Partner(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_pull_at = models.DateTimeField(null=True, blank=True)
     last_push_at = models.DateTimeField(null=True, blank=True)
+    # What this partner sends is held for an analyst's review (never public, whatever its incoming
+    # marking) unless an admin trusts the partner for publication: set with a reason, audited, shown.
+    trusted_for_publication = models.BooleanField(default=False)
+    trust_reason = models.CharField(max_length=500, blank=True)
+    trust_changed_at = models.DateTimeField(null=True, blank=True)
+    trust_changed_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -107,6 +113,14 @@ class StixObjectRef(models.Model):
     created = models.CharField(max_length=40, blank=True)
     modified = models.CharField(max_length=40, blank=True)
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # True when the import created the record (a newer version of the object may then update it);
+    # False when the object was linked to a record this instance already had (never overwritten).
+    imported = models.BooleanField(default=False)
+    incoming_marking = models.CharField(max_length=16, blank=True)  # the marking the object arrived with
+    revoked = models.BooleanField(default=False)
+    # When the record last took the object's version: a record changed here after that leaves as
+    # a newer version (its own `modified`), so federation converges after changes on either side.
+    synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
@@ -180,3 +194,15 @@ class CsvUpload(models.Model):
     def __str__(self) -> str:
         return self.filename
 
+
+
+class TaxiiStatus(models.Model):
+    """The status resource of a TAXII push (kept, so GET status/{id} answers after the request)."""
+
+    id = models.UUIDField(primary_key=True, default=_new_uuid)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -30,7 +30,7 @@ from .outbound import Audience
 
 __all__ = ["MAX_IMPORT_BYTES", "ImportResult", "StixImportError", "bundle_objects", "check_bundle", "stix_import",
            "partner_create", "partner_update", "partner_rotate_token", "partner_by_token", "subscription_create",
-           "share_log_write", "partner_source", "token_hash"]
+           "share_log_write", "partner_source", "token_hash", "partner_set_trust"]
 
 
 # --- partners -------------------------------------------------------------------------------------
@@ -81,6 +81,26 @@ def partner_update(*, actor: Any, partner: Partner, max_marking: str, read: Iter
     _grants_set(partner, read, write)
     audit_record(actor=actor, action="partner.update", subject_type="partner", subject_id=partner.pk,
                  data={"from": old, "max_marking": max_marking, "active": active, "read": sorted(read), "write": sorted(write)})
+    return partner
+
+
+@transaction.atomic
+def partner_set_trust(*, actor: Any, partner: Partner, trusted: bool, reason: str) -> Partner:
+    """Trust (or stop trusting) a partner for publication: what it sends TLP:CLEAR is then public
+    at once instead of waiting for an analyst to publish it. Needs a reason; audited; shown on the
+    partner page. Records already received keep their marking."""
+    reason = (reason or "").strip()
+    if trusted and not reason:
+        raise ValidationError("Say why this partner's TLP:CLEAR data may be published without review.")
+    if len(reason) > 500 or "\x00" in reason:
+        raise ValidationError("The reason is at most 500 characters.")
+    old = partner.trusted_for_publication
+    partner.trusted_for_publication, partner.trust_reason = trusted, reason
+    partner.trust_changed_at = timezone.now()
+    partner.trust_changed_by = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
+    partner.save(update_fields=["trusted_for_publication", "trust_reason", "trust_changed_at", "trust_changed_by"])
+    audit_record(actor=actor, action="partner.trust", subject_type="partner", subject_id=partner.pk,
+                 data={"from": old, "to": trusted, "reason": reason})
     return partner
 
 

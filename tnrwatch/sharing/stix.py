@@ -51,9 +51,25 @@ TLP1_IDS: dict[str, str] = {
     "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82": "amber",
     "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": "red",
 }
-MARKING_BY_ID = {**{i: m for m, i in TLP_IDS.items()}, **TLP1_IDS}
+# OpenCTI names TLP:CLEAR with the TLP 1.0 WHITE id above and gives TLP:AMBER+STRICT a fixed id of
+# its own (a statement-type definition carrying `x_opencti_definition`). MISP (misp-stix) writes
+# the TLP 1.0 ids for tlp:white/green/amber/red and the OASIS TLP 2.0 ids for tlp:clear and
+# tlp:amber+strict, so both are covered by the tables here.
+OPENCTI_IDS: dict[str, str] = {
+    "marking-definition--826578e1-40ad-459f-bc73-ede076f81f37": "amber_strict",
+}
+MARKING_BY_ID = {**{i: m for m, i in TLP_IDS.items()}, **TLP1_IDS, **OPENCTI_IDS}
 # Markings from the most to the least restrictive: an object with several takes the strictest.
 MARKING_ORDER = ["red", "amber_strict", "amber", "green", "clear"]
+# TLP names as other tools spell them (TLP 1.0 WHITE is TLP 2.0 CLEAR).
+_TLP_WORDS = {"clear": "clear", "white": "clear", "green": "green", "amber": "amber", "amber+strict": "amber_strict",
+              "amber_strict": "amber_strict", "amber-strict": "amber_strict", "red": "red"}
+
+
+def strictest(*markings: str) -> str:
+    """The most restrictive of `markings` (a link between two records takes the strictest of its
+    ends and its own)."""
+    return min((m for m in markings if m in MARKING_ORDER), key=MARKING_ORDER.index, default="red")
 
 KIND_TYPES = {"organization": "identity", "station": "infrastructure", "response": "grouping",
               "incident": "incident", "source": "report", "claim": "note"}
@@ -198,7 +214,7 @@ def header_objects(markings: Iterable[str]) -> list[dict]:
 
 
 def well_known_ids() -> set[str]:
-    return {PROJECT_IDENTITY_ID, EXTENSION_ID, TLP2_EXTENSION_ID, *TLP_IDS.values(), *TLP1_IDS}
+    return {PROJECT_IDENTITY_ID, EXTENSION_ID, TLP2_EXTENSION_ID, *TLP_IDS.values(), *TLP1_IDS, *OPENCTI_IDS}
 
 
 # --- records -> STIX ------------------------------------------------------------------------------
@@ -244,11 +260,13 @@ def place_location(place: dict) -> dict:
     return obj
 
 
-def relationship(source: str, rel: str, target: str, rec: dict) -> dict:
+def relationship(source: str, rel: str, target: str, rec: dict, *other_markings: str) -> dict:
+    """A relationship of `rec`'s object; its marking is the strictest of its ends (`rec`'s and
+    `other_markings`, the other end's) so a CLEAR station never reveals an AMBER operator."""
     return {"type": "relationship", "spec_version": "2.1", "id": relationship_id(source, rel, target),
             "created": timestamp(rec.get("created")), "modified": timestamp(rec.get("created")),
             "relationship_type": rel, "source_ref": source, "target_ref": target,
-            "object_marking_refs": [TLP_IDS[rec["marking"]]],
+            "object_marking_refs": [TLP_IDS[strictest(rec["marking"], *other_markings)]],
             **({"created_by_ref": rec["created_by_ref"]} if rec.get("created_by_ref") else {})}
 
 
@@ -292,9 +310,9 @@ def station_objects(rec: dict) -> list[dict]:
                              operator_ref=rec.get("operator_ref"), host_organization_ref=rec.get("host_organization_ref"))
     out = [obj, *_location_refs(rec), *_located_at(obj["id"], rec)]
     if rec.get("operator_ref"):
-        out.append(relationship(obj["id"], "operated-by", rec["operator_ref"], rec))
+        out.append(relationship(obj["id"], "operated-by", rec["operator_ref"], rec, rec.get("operator_marking", "red")))
     if rec.get("host_organization_ref"):
-        out.append(relationship(obj["id"], "hosted-by", rec["host_organization_ref"], rec))
+        out.append(relationship(obj["id"], "hosted-by", rec["host_organization_ref"], rec, rec.get("host_marking", "red")))
     return out
 
 
@@ -319,8 +337,9 @@ def incident_objects(rec: dict) -> list[dict]:
                              place=_place_ext(rec.get("place")), station_refs=rec.get("station_refs"))
     loc_rec = dict(rec, country=rec["host_country"])
     out = [obj, *_location_refs(loc_rec), *_located_at(obj["id"], loc_rec)]
+    station_markings = rec.get("station_markings") or {}
     for station_ref in rec.get("station_refs", []):
-        out.append(relationship(obj["id"], "related-to", station_ref, rec))
+        out.append(relationship(obj["id"], "related-to", station_ref, rec, station_markings.get(station_ref, "red")))
     return out
 
 
@@ -341,6 +360,8 @@ def claim_objects(rec: dict) -> list[dict]:
     evidence = [{k: val for k, val in ev.items() if val not in (None, "")} for ev in rec["evidence"]]
     obj["extensions"] = _ext("claim", subject_ref=rec["subject_ref"], prop=rec["prop"], value=rec["value"],
                              status=rec["status"], evidence=evidence)
+    if rec["status"] == "retracted":
+        obj["revoked"] = True  # a retracted claim is one its author no longer stands by
     return [obj]
 
 
@@ -379,12 +400,57 @@ def dedupe(objects: Iterable[dict], seen: set[str] | None = None) -> Iterator[di
 # --- STIX -> records ------------------------------------------------------------------------------
 
 
-def object_marking(obj: dict, default: str) -> str:
-    """The strictest TLP marking on `obj`; unknown or missing markings give `default`."""
-    found = [MARKING_BY_ID[r] for r in obj.get("object_marking_refs", []) if r in MARKING_BY_ID]
+def _tlp_word(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    word = text.strip().casefold()
+    word = word[4:] if word.startswith(("tlp:", "tlp-", "tlp_")) else (word if word in _TLP_WORDS else "")
+    return _TLP_WORDS.get(word.strip())
+
+
+def definition_marking(obj: dict) -> str | None:
+    """The TLP level a marking-definition object stands for, however its tool wrote it (TLP 2.0
+    extension, TLP 1.0 `definition`, OpenCTI's `x_opencti_definition`, a MISP tag as statement or
+    name), or None when it is no TLP marking (a statement, a copyright notice)."""
+    if obj.get("id") in MARKING_BY_ID:
+        return MARKING_BY_ID[obj["id"]]
+    ext = (obj.get("extensions") or {}).get(TLP2_EXTENSION_ID)
+    if isinstance(ext, dict) and _tlp_word(ext.get("tlp_2_0")):
+        return _tlp_word(ext.get("tlp_2_0"))
+    definition = obj.get("definition") if isinstance(obj.get("definition"), dict) else {}
+    if str(obj.get("definition_type", "")).casefold() == "tlp" and _tlp_word(definition.get("tlp")):
+        return _tlp_word(definition.get("tlp"))
+    for text in (obj.get("x_opencti_definition"), definition.get("statement"), obj.get("name")):
+        found = _tlp_word(text)
+        if found:
+            return found
+    return None
+
+
+def object_marking(obj: dict, default: str, definitions: dict[str, str | None] | None = None) -> tuple[str, list[str]]:
+    """The strictest TLP marking on `obj` (object and granular markings) and the marking ids it
+    could not read. `definitions` maps the bundle's own marking-definition ids to their level (None:
+    a definition that is no TLP marking, such as a statement). No marking at all gives `default`;
+    an unknown marking gives RED (kept, never shared): a marking we cannot read is never loosened."""
+    definitions = definitions or {}
+    refs = [r for r in obj.get("object_marking_refs") or [] if isinstance(r, str)]
+    refs += [g.get("marking_ref") for g in obj.get("granular_markings") or []
+             if isinstance(g, dict) and isinstance(g.get("marking_ref"), str)]
+    found: list[str] = []
+    unknown: list[str] = []
+    for ref in refs:
+        if ref in MARKING_BY_ID:
+            found.append(MARKING_BY_ID[ref])
+        elif ref in definitions:
+            if definitions[ref] is not None:
+                found.append(definitions[ref])  # type: ignore[arg-type]
+        else:
+            unknown.append(ref)
+    if unknown:
+        return "red", unknown
     if not found:
-        return default
-    return min(found, key=MARKING_ORDER.index)
+        return default, []
+    return strictest(*found), []
 
 
 def extension_of(obj: dict) -> dict | None:

@@ -1,5 +1,11 @@
 """The TAXII 2.1 server at /taxii2/: discovery, API root, collections, objects (GET with added_after,
-limit, next and match[id]/match[type]; POST), one object, its versions, the manifest, status.
+limit, next and match[id]/match[type]/match[version]/match[spec_version]; POST), one object, its
+versions, the manifest, status resources (kept: GET status/{id} answers after the push).
+
+Every answer, errors included, is a TAXII resource in `application/taxii+json;version=2.1`:
+401 without a valid token, 403 for a collection the partner may read but not write (and POSTs to
+it), 404 for what does not exist or may not be seen, 405 (with Allow) for a wrong method, 406 for
+an Accept the server cannot answer (a TAXII 2.0 client among them), 413, 415.
 
 Not session-authenticated: each request carries a partner token (see `access.py`) and everything it
 reads goes through the outbound filter for that partner. Views are thin: parse, check access, call
@@ -17,13 +23,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 
 from . import selectors
 from .access import access_collection_by_partner, access_partner_by_request
-from .models import Collection, PartnerGrant
+from .models import Collection, PartnerGrant, TaxiiStatus
 from .services import StixImportError, bundle_objects, partner_source, share_log_write, stix_import
 
 TAXII = "application/taxii+json;version=2.1"
@@ -47,26 +52,50 @@ def taxii_error(status: int, title: str, description: str = "") -> HttpResponse:
 
 
 def _accepts_taxii(request: HttpRequest) -> bool:
+    """Whether the Accept header admits TAXII 2.1: `application/taxii+json` without a version or
+    with version=2.1, or a wildcard; a TAXII 2.0 client (version=2.0) is answered 406."""
     accept = request.META.get("HTTP_ACCEPT", "")
-    return not accept or "taxii+json" in accept or "*/*" in accept or "application/json" in accept
+    if not accept.strip():
+        return True
+    for part in accept.split(","):
+        media, *params = [x.strip() for x in part.split(";")]
+        media = media.lower()
+        version = next((p.split("=", 1)[1].strip() for p in params if p.lower().startswith("version=")), None)
+        if media in ("application/taxii+json", "application/json") and version in (None, "2.1"):
+            return True
+        if media in ("*/*", "application/*"):
+            return True
+    return False
+
+
+class ForbiddenError(Exception):
+    """The partner may see this resource but not do this to it (a POST to a read-only collection)."""
 
 
 def taxii_view(methods: list[str]):
     """Public (no session), token-checked by the view, CSRF-exempt only for POSTs of TAXII clients."""
+    allowed = sorted(set(methods) | ({"HEAD"} if "GET" in methods else set()))
+
     def decorator(view):
         def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method not in allowed:
+                response = taxii_error(405, "Method not allowed", f"Use {', '.join(allowed)}.")
+                response["Allow"] = ", ".join(allowed)
+                return response
             if not _accepts_taxii(request):
                 return taxii_error(406, "Not acceptable", f"This server speaks {TAXII}.")
             try:
                 return view(request, *args, **kwargs)
             except NotFoundOrForbiddenError:
                 return taxii_error(404, "Not found", "No such resource, or you may not see it.")
+            except ForbiddenError as exc:
+                return taxii_error(403, "Forbidden", str(exc))
             except ValueError as exc:
                 return taxii_error(400, "Bad request", str(exc)[:300])
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
-        inner = require_http_methods(methods)(wrapped)
+        inner = wrapped
         if "POST" in methods:
             inner = csrf_exempt(inner)
         return login_not_required(inner)
@@ -225,7 +254,11 @@ def _add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:
     partner = _partner_or_401(request)
     if partner is None:
         return taxii_error(401, "Unauthorized", "Send your partner token.")
-    access_collection_by_partner(partner, collection_id, write=True)
+    grant = _grant(partner, collection_id)
+    if grant is None:
+        raise NotFoundOrForbiddenError()
+    if not grant.can_write:
+        raise ForbiddenError("This collection is read-only for you.")
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -234,29 +267,55 @@ def _add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:
         # Refused on the header, before reading the body.
         return taxii_error(413, "Too large", f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes per request.")
     content_type = request.META.get("CONTENT_TYPE", "")
-    if "taxii+json" not in content_type and "application/json" not in content_type:
+    media, *params = [x.strip() for x in content_type.split(";")]
+    version = next((p.split("=", 1)[1].strip() for p in params if p.lower().startswith("version=")), None)
+    if media.lower() not in ("application/taxii+json", "application/json") or version not in (None, "2.1"):
         return taxii_error(415, "Unsupported media type", f"Send {TAXII}.")
     requested = datetime.now(UTC)
     try:
         objs = bundle_objects(request.body)
-        stix_import(data=objs, actor=None, actor_label=f"taxii push {partner.name}",
-                    partner=partner, via_source=partner_source(partner), channel="taxii")
-        successes = [{"id": o.get("id"), "version": o.get("modified", o.get("created", ""))} for o in objs if isinstance(o, dict)]
-        failures: list[dict] = []
+        result = stix_import(data=objs, actor=None, actor_label=f"taxii push {partner.name}",
+                             partner=partner, via_source=partner_source(partner), channel="taxii")
+        skipped = {w["id"]: w["warning"] for w in result.warnings if w["id"] in result.skipped_ids}
+        successes = [{"id": o["id"], "version": _version(o)} for o in objs if o["id"] not in skipped]
+        failures = [{"id": o["id"], "version": _version(o), "message": skipped[o["id"]]} for o in objs if o["id"] in skipped]
     except StixImportError as exc:
         if not exc.errors:  # the envelope itself is unreadable (malformed JSON, not an envelope)
             return taxii_error(400, "Bad request", exc.message)
         successes = []
-        failures = [{"id": str(e.get("id") or ""), "version": "", "message": e["error"]} for e in exc.errors] or \
-            [{"id": "", "version": "", "message": exc.message}]
+        failures = [{"id": str(e.get("id") or ""), "version": "", "message": e["error"]} for e in exc.errors]
     share_log_write(partner=partner, audience=selectors.partner_audience(partner), channel="taxii", stix_ids=[], pull=False)
-    status = {"id": str(uuid.uuid4()), "status": "complete", "request_timestamp": selectors.taxii_timestamp(requested),
-              "total_count": len(successes) + len(failures), "success_count": len(successes), "successes": successes,
-              "failure_count": len(failures), "failures": failures, "pending_count": 0, "pendings": []}
-    return taxii_response(status, status=202)
+    status = TaxiiStatus.objects.create(partner=partner, data={})
+    body = {"id": str(status.id), "status": "complete", "request_timestamp": selectors.taxii_timestamp(requested),
+            "total_count": len(successes) + len(failures), "success_count": len(successes), "successes": successes,
+            "failure_count": len(failures), "failures": failures, "pending_count": 0, "pendings": []}
+    TaxiiStatus.objects.filter(pk=status.pk).update(data=body)
+    return taxii_response(body, status=202)
+
+
+def _version(obj: dict) -> str:
+    return str(obj.get("modified") or obj.get("created") or "")
+
+
+def _grant(partner, collection_id: str) -> PartnerGrant | None:
+    """The partner's grant (read or write) on the collection: none means it may not know it exists."""
+    return PartnerGrant.objects.filter(partner=partner, collection_id=_collection_uuid(collection_id)).first()
+
+
+def _collection_uuid(value: str):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @taxii_view(["GET"])
 def status(request: HttpRequest, status_id: str) -> HttpResponse:
-    # Pushes complete within the request; no status is kept afterwards.
-    return taxii_error(404, "Not found", "Status resources are not kept: every push completes in its request.")
+    """A push's status resource, to the partner that pushed (pushes complete within the request)."""
+    partner = _partner_or_401(request)
+    if partner is None:
+        return taxii_error(401, "Unauthorized", "Send your partner token.")
+    found = TaxiiStatus.objects.filter(pk=_collection_uuid(status_id), partner=partner).first()
+    if found is None:
+        raise NotFoundOrForbiddenError()
+    return taxii_response(found.data)

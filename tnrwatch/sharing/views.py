@@ -15,9 +15,15 @@ from tnrwatch.accounts.access import ADMINS, staff_view
 from tnrwatch.core.errors import ValidationError
 
 from . import stix
-from .forms import PartnerForm, SubscriptionForm
+from .forms import PartnerForm, SubscriptionForm, TrustForm
 from .models import Partner, ShareLog
-from .services import partner_create, partner_rotate_token, partner_update, subscription_create
+from .services import (
+    partner_create,
+    partner_rotate_token,
+    partner_set_trust,
+    partner_update,
+    subscription_create,
+)
 
 
 @login_not_required
@@ -64,6 +70,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "name": partner.name, "max_marking": partner.max_marking, "active": partner.active,
         "read": [g.collection.slug for g in grants if g.can_read], "write": [g.collection.slug for g in grants if g.can_write]})
     sub_form = SubscriptionForm(request.POST if request.POST.get("action") == "subscribe" else None)
+    trust_form = TrustForm(request.POST if request.POST.get("action") == "trust" else None,
+                           initial={"trusted": partner.trusted_for_publication, "reason": partner.trust_reason})
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "rotate":
@@ -74,6 +82,15 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
                            read=form.cleaned_data["read"], write=form.cleaned_data["write"], active=form.cleaned_data["active"])
             messages.success(request, "Partner updated.")
             return redirect("sharing:partner_detail", pk=partner.pk)
+        if action == "trust" and trust_form.is_valid():
+            try:
+                partner_set_trust(actor=request.user, partner=partner, trusted=trust_form.cleaned_data["trusted"],
+                                  reason=trust_form.cleaned_data["reason"])
+            except ValidationError as exc:
+                trust_form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Trust for publication saved.")
+                return redirect("sharing:partner_detail", pk=partner.pk)
         if action == "subscribe" and sub_form.is_valid():
             try:
                 subscription_create(actor=request.user, partner=partner, **sub_form.cleaned_data)
@@ -83,6 +100,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Subscribed.")
                 return redirect("sharing:partner_detail", pk=partner.pk)
     log = ShareLog.objects.filter(partner=partner)[:50]
-    status = 400 if (form.errors or sub_form.errors) else 200
+    status = 400 if (form.errors or sub_form.errors or trust_form.errors) else 200
     return render(request, "sharing/partner_detail.html", {"partner": partner, "form": form, "sub_form": sub_form,
+                                                           "trust_form": trust_form,
                                                            "log": log, "subscriptions": partner.subscriptions.all()}, status=status)

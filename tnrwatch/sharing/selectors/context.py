@@ -105,12 +105,24 @@ class ExportContext:
         refs = self.refs(kind, pks)
         return {p: refs[p].stix_id if p in refs else stix.record_id(self.instance_uuid, kind, p) for p in pks}
 
-    def meta(self, kind: str, obj: Any, ref: StixObjectRef | None) -> dict:
-        """id, author, timestamps and marking of a record; imported records keep theirs."""
+    def markings(self, kind: str, pks: Iterable[int]) -> dict[int, str]:
+        """The markings of records another record links to (a link takes the strictest of its ends)."""
+        pks = {p for p in pks if p is not None}
+        if not pks:
+            return {}
+        return dict(KIND_MODELS[kind]._default_manager.filter(pk__in=pks).values_list("pk", "marking"))
+
+    def meta(self, kind: str, obj: Any, ref: StixObjectRef | None, changed_at: datetime | None = None) -> dict:
+        """id, author, timestamps and marking of a record; imported records keep theirs until the
+        record changes here (after `synced_at`): then it leaves as a newer version of the object."""
         if ref is not None:
             creator = ref.created_by_ref or self.own_identity
+            modified: Any = ref.modified or obj.updated_at
+            changed_at = changed_at or obj.updated_at
+            if ref.synced_at is not None and changed_at > ref.synced_at and stix.timestamp(changed_at) > stix.timestamp(modified):
+                modified = changed_at
             meta = {"id": ref.stix_id, "created_by_ref": creator, "created": ref.created or obj.created_at,
-                    "modified": ref.modified or obj.updated_at}
+                    "modified": modified}
         else:
             creator = self.own_identity
             meta = {"id": stix.record_id(self.instance_uuid, kind, obj.pk), "created_by_ref": creator,

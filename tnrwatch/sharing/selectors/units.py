@@ -36,6 +36,7 @@ def _units_station(ctx: ExportContext, rows: list[m.Station]) -> Iterator[Unit]:
     aliases = ctx.aliases("station", rows)
     org_pks = visible_ids(m.Organization, ctx.audience, [s.operator_id for s in rows] + [s.host_organization_id for s in rows])
     org_ids = ctx.ids("organization", org_pks)
+    org_markings = dict(m.Organization.objects.filter(pk__in=org_pks).values_list("pk", "marking"))
     for s in rows:
         country = ctx.country(s.country_id)
         rec = ctx.meta("station", s, refs.get(s.pk)) | {
@@ -43,6 +44,8 @@ def _units_station(ctx: ExportContext, rows: list[m.Station]) -> Iterator[Unit]:
             "country": country[0], "country_name": country[1], "place": ctx.place(s.place),
             "first_reported": s.first_reported.isoformat() if s.first_reported else None,
             "operator_ref": org_ids.get(s.operator_id), "host_organization_ref": org_ids.get(s.host_organization_id),
+            "operator_marking": org_markings.get(s.operator_id, "red"),
+            "host_marking": org_markings.get(s.host_organization_id, "red"),
             "aliases": aliases.get(s.pk, []),
         }
         yield Unit(s.updated_at, 1, s.pk, stix.station_objects(rec))
@@ -78,6 +81,7 @@ def _units_incident(ctx: ExportContext, rows: list[m.Incident]) -> Iterator[Unit
         if row is None:
             continue
         station_ids = ctx.ids("station", row.station_ids)
+        station_markings = ctx.markings("station", row.station_ids)
         place = None
         if row.place_id is not None and inc.place is not None:
             place = ctx.place(inc.place)
@@ -89,6 +93,7 @@ def _units_incident(ctx: ExportContext, rows: list[m.Incident]) -> Iterator[Unit
             "country_name": _country_name(ctx, inc.host_country_id),
             "year": row.year, "month": row.month, "day": row.day, "place": place,
             "station_refs": sorted(station_ids[s] for s in row.station_ids),
+            "station_markings": {station_ids[s]: station_markings.get(s, "red") for s in row.station_ids},
         }
         if row.coarsened or inc.from_report:
             # A de-identified incident keeps no timestamps finer than its published grain.
@@ -173,8 +178,8 @@ def _units_claim(ctx: ExportContext, rows: list[m.Claim]) -> Iterator[Unit]:
         subject = subjects.get((c.subject_type, c.subject_id))
         if not evs or subject is None:
             continue  # no claim leaves without a quote the audience may read
-        rec = ctx.meta("claim", c, refs.get(c.pk))
         latest = max([c.updated_at, *(ev.updated_at for ev in evs)])
+        rec = ctx.meta("claim", c, refs.get(c.pk), changed_at=latest)
         if c.pk not in refs:
             rec["modified"] = latest
         rec |= {"subject_ref": subject, "prop": c.prop, "value": c.value, "status": c.status, "evidence": [

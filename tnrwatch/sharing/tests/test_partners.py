@@ -61,3 +61,23 @@ def test_rotating_the_token_and_updating_rights(staff_client):
 
 def test_only_admins_manage_partners(staff_client):
     assert staff_client("analyst").get("/partners/").status_code == 403
+
+
+def test_an_admin_trusts_a_partner_for_publication_with_a_reason_audited_and_shown(staff_client):
+    from tnrwatch.registry.models import AuditEntry
+
+    client = staff_client("admin")
+    client.post("/partners/", {"name": "Trusted NGO", "max_marking": "clear", "read": ["record"]})
+    partner = Partner.objects.get()
+    page = client.get(f"/partners/{partner.pk}/").content.decode()
+    assert "Held for review" in page
+    # Trust needs a reason.
+    assert client.post(f"/partners/{partner.pk}/", {"action": "trust", "trusted": "on", "reason": ""}).status_code == 400
+    response = client.post(f"/partners/{partner.pk}/", {"action": "trust", "trusted": "on", "reason": "Signed MoU, own review"})
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.trusted_for_publication and partner.trust_reason == "Signed MoU, own review"
+    entry = AuditEntry.objects.get(action="partner.trust")
+    assert entry.data == {"from": False, "to": True, "reason": "Signed MoU, own review"}
+    page = client.get(f"/partners/{partner.pk}/").content.decode()
+    assert "Trusted for publication" in page and "Signed MoU, own review" in page

@@ -160,7 +160,9 @@ def test_write_needs_a_write_grant_and_oversized_posts_are_refused_early(client)
     url = f"/taxii2/api/collections/{coll_id}/objects/"
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": "application/taxii+json;version=2.1"}
     r = client.post(url, data=b'{"objects": []}', content_type="application/taxii+json;version=2.1", **headers)
-    assert r.status_code == 404
+    # A collection the partner may read but not write: 403, as a TAXII error message.
+    assert r.status_code == 403 and r["Content-Type"] == "application/taxii+json;version=2.1"
+    assert r.json()["http_status"] == "403"
     _p, writer = partner_create(actor=None, name="Writer", max_marking="clear", read=["record"], write=["record"])
     headers["HTTP_AUTHORIZATION"] = f"Bearer {writer}"
     r = client.post(url, data=b'{"objects": []}', content_type="application/taxii+json;version=2.1",
