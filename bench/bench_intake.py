@@ -28,7 +28,9 @@ BIG_UPLOAD = 200 * 1024 * 1024
 SETTINGS = textwrap.dedent('''
     from tnrwatch.config.settings import *  # noqa: F401,F403
     ROOT_URLCONF = "tnr_bench_intake_urls"
-    TNR_INTAKE = {"max_upload_bytes": 300 * 1024 * 1024}
+    # A budget no round reaches: its statements run on every submission, as in production.
+    TNR_INTAKE = {"max_upload_bytes": 300 * 1024 * 1024, "budget_reports_per_hour": 10 ** 9,
+                  "budget_bytes_per_hour": 10 ** 15}
 ''')
 URLS = textwrap.dedent('''
     from django.contrib.auth.decorators import login_not_required
