@@ -46,7 +46,8 @@ CSV_COLUMNS: dict[str, list[str]] = {
         "claim_id", "claim_key", "subject_type", "subject_id", "prop", "value", "status", "evidence_id", "stance",
         "source_id", "source_title", "source_url", "quote", "location", "start", "end",
     ],
-    "sources": ["id", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at"],
+    "sources": ["id", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at",
+                "republish_allowed", "reuse_terms"],
     "organizations": ["id", "kind", "name_en", "name_zh", "country_iso2", "region", "description", "updated_at"],
     "incidents": [
         "id", "date", "date_precision", "origin_country_iso2", "host_country_iso2", "city", "tactic",
@@ -132,7 +133,8 @@ def _rows_claims() -> Iterator[list]:
 
 
 def _rows_sources() -> Iterator[list]:
-    fields = ("pk", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at")
+    fields = ("pk", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at",
+              "republish_allowed", "reuse_terms")
     for row in sel.source_list().values_list(*fields).iterator(chunk_size=CHUNK):
         yield list(row)
 

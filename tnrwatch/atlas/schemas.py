@@ -281,6 +281,8 @@ class SourceOut(Schema):
     language: str
     sha256: str | None
     captured_at: dt.datetime | None
+    republish_allowed: bool
+    reuse_terms: str
 
 
 class SupportedClaimOut(Schema):
@@ -293,6 +295,9 @@ class SupportedClaimOut(Schema):
 
 
 class SourceDetailOut(SourceOut):
+    captured: bool  # this instance holds the evidence copy
+    text_url: str | None  # the captured text and the copy, where the source may be republished
+    copy_url: str | None
     claims_count: int
     claims: list[SupportedClaimOut]
 

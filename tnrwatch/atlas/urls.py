@@ -43,6 +43,8 @@ urlpatterns = [
     path("incidents/", views.incidents, name="incidents"),
     path("sources/", views.sources, name="sources"),
     path("sources/<record_id:pk>/", views.source, name="source"),
+    path("sources/<record_id:pk>/text/", views.source_text, name="source_text"),
+    path("sources/<record_id:pk>/copy/", views.source_copy, name="source_copy"),
     path("claims/<record_id:pk>/", views.claim, name="claim"),
     path("search/", views.search, name="search"),
     # The language switch (POST, no JavaScript) must work for anonymous visitors too.

@@ -16,11 +16,13 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError, ValidationError
+from tnrwatch.ingestion import copies
 from tnrwatch.registry import vocabulary as v
 
 from . import selectors
@@ -264,7 +266,37 @@ def response(request: HttpRequest, pk: int) -> HttpResponse:
 
 @public_page
 def source(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "atlas/source.html", {"source": selectors.source_get(pk, request.LANGUAGE_CODE)})
+    record = selectors.source_get(pk, request.LANGUAGE_CODE)
+    return render(request, "atlas/source.html", {"source": record, "copy": copies.copy_of(record)})
+
+
+def _for_reader(response: HttpResponse, audience) -> HttpResponse:  # noqa: ANN001 - an Audience
+    """What a partner's token unlocked is never kept by a shared cache."""
+    patch_vary_headers(response, ["Authorization"])
+    if not audience.is_public:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@public_page
+def source_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The captured text, as escaped plain text: for partners granted the source, and for the
+    public where the source may be republished."""
+    audience = copies.reader_by_request(request)
+    record = copies.access_source_copy(audience=audience, pk=pk)
+    return _for_reader(render(request, "atlas/source_text.html", {
+        "source": record, "copy": copies.copy_of(record), "staff": False,
+    }), audience)
+
+
+@public_page
+def source_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence copy, byte for byte, as a download (same readers as the text)."""
+    audience = copies.reader_by_request(request)
+    copy = copies.copy_of(copies.access_source_copy(audience=audience, pk=pk))
+    if copy is None:
+        raise NotFoundOrForbiddenError(_("This source was not captured: this instance holds no copy of it."))
+    return _for_reader(copies.copy_response(copy), audience)
 
 
 @public_page

@@ -7,7 +7,7 @@ Thin views: parse, check access, call one service or selector, render. No JavaSc
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,7 @@ from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
 from tnrwatch.registry.models import AuditEntry, Source
 
-from . import review, selectors, services
+from . import copies, review, selectors, services
 from .forms import CaptureForm, CorrectionForm, MergeForm, RejectForm
 from .models import Candidate, Document
 
@@ -53,6 +53,24 @@ def capture(request: HttpRequest) -> HttpResponse:
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     obj = access_object(request.user, Source, pk)
     return render(request, "ingestion/source.html", selectors.source_review(obj))
+
+
+@require_GET
+@staff_view(*ALL_STAFF)
+def source_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The captured text as escaped plain text (every source, whatever its reuse terms)."""
+    obj = access_object(request.user, Source, pk)
+    return render(request, "atlas/source_text.html", {"source": obj, "copy": copies.copy_of(obj), "staff": True})
+
+
+@require_GET
+@staff_view(*ALL_STAFF)
+def source_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence copy, byte for byte, as a download with its hash."""
+    copy = copies.copy_of(access_object(request.user, Source, pk))
+    if copy is None:
+        raise Http404("This source was not captured: this instance holds no copy of it.")
+    return copies.copy_response(copy)
 
 
 def _back(candidate: Candidate) -> HttpResponse:

@@ -226,6 +226,14 @@ class StationStatusForm(StatusForm):
     field_order = ["status", "date", "reason"]
 
 
+class SourceReuseForm(forms.Form):
+    republish_allowed = forms.BooleanField(
+        label=_("May be republished"), required=False,
+        help_text=_("The public may read the captured text and download the copy. Off unless the terms allow it."))
+    reuse_terms = forms.CharField(label=_("Licence or reason"), max_length=500, required=False,
+                                  help_text=_("e.g. CC BY 4.0; official notice; court filing"))
+
+
 class MarkingForm(forms.Form):
     marking = forms.ChoiceField(label=_("Marking (TLP)"), choices=_marking_choices())
 

@@ -241,6 +241,17 @@ class Source(Marked):
     sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
     captured_at = models.DateTimeField(null=True, blank=True)
     text = models.TextField(blank=True, help_text="Extracted text of the captured document")
+    # The captured copy is usually someone else's copyrighted work: the public sees its text and
+    # bytes only when an analyst records that it may be republished, and on what terms (an
+    # official notice, a court filing, an openly licensed text). Off by default.
+    republish_allowed = models.BooleanField(
+        default=False, verbose_name=_("May be republished"),
+        help_text=_("The captured text and copy may be shown to the public"),
+    )
+    reuse_terms = models.CharField(
+        max_length=500, blank=True, verbose_name=_("Licence or reason"),
+        help_text=_("e.g. CC BY 4.0, or: official notice, public domain by law"),
+    )
 
     class Meta:
         ordering = ["-published", "id"]
@@ -248,6 +259,10 @@ class Source(Marked):
 
     def __str__(self) -> str:
         return self.title
+
+    def published_label(self) -> str:
+        """The publication date (YYYY-MM-DD) or "date unknown": a page never invents a date."""
+        return self.published.isoformat() if self.published else str(_("date unknown"))
 
 
 def claim_key(subject_type: str, subject_id: int, prop: str, value: str) -> str:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("claims/<int:pk>/status/", views.claim_status, name="claim_status"),
     path("claims/<int:pk>/marking/", views.claim_marking, name="claim_marking"),
     path("stations/<int:pk>/status/", views.station_status, name="station_status"),
+    path("sources/<int:pk>/reuse/", views.source_reuse, name="source_reuse"),
     path("<wskind:kind>/", views.entity_list, name="entity_list"),
     path("<wskind:kind>/new/", views.entity_create, name="entity_create"),
     path("<wskind:kind>/<int:pk>/", views.entity_detail, name="entity_detail"),

@@ -17,11 +17,13 @@ turns the selectors' rows into the JSON shapes and pages them.
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
+from tnrwatch.ingestion import copies
 
 from .. import api_selectors as sel
 from .. import exports
@@ -255,6 +257,11 @@ def source_detail(request, source_id: Path[s.Id]):
     if source is None:
         raise _missing("source")
     out = _source(source)
+    copy = copies.copy_of(source)
+    readable = copy is not None and source.republish_allowed
+    out.update(captured=copy is not None,
+               text_url=request.build_absolute_uri(reverse("atlas:source_text", args=[source.pk])) if readable else None,
+               copy_url=request.build_absolute_uri(reverse("atlas:source_copy", args=[source.pk])) if readable else None)
     evidence = sel.source_evidence(source=source)
     out["claims_count"] = evidence.count()
     out["claims"] = [

@@ -153,6 +153,7 @@ def _source(source) -> dict:
         "id": source.pk, "kind": source.kind, "title": source.title, "publisher": source.publisher,
         "author": source.author, "url": source.url, "published": source.published, "language": source.language,
         "sha256": source.sha256, "captured_at": source.captured_at,
+        "republish_allowed": source.republish_allowed, "reuse_terms": source.reuse_terms,
     }
 
 

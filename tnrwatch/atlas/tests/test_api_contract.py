@@ -31,7 +31,8 @@ INCIDENT = {"id", "date", "date_precision", "origin_country", "host_country", "p
             "summary", "stations", "coarsened"}
 EVIDENCE = {"id", "source_id", "source_title", "source_url", "quote", "stance", "location", "start", "end"}
 CLAIM = {"id", "key", "subject_type", "subject_id", "prop", "value", "status", "evidence", "updated_at"}
-SOURCE = {"id", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at"}
+SOURCE = {"id", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at",
+          "republish_allowed", "reuse_terms"}
 
 LIST_SHAPES = {
     "countries": COUNTRY, "stations": STATION, "organizations": ORGANIZATION, "responses": RESPONSE,
@@ -72,7 +73,7 @@ def test_detail_shapes(anon, api_record):  # noqa: F811
     assert set(claim) == CLAIM and set(claim["evidence"][0]) == EVIDENCE
 
     source = anon.get(f"{API}/sources/{r.source.pk}").json()
-    assert set(source) == SOURCE | {"claims_count", "claims"}
+    assert set(source) == SOURCE | {"claims_count", "claims", "captured", "text_url", "copy_url"}
     assert set(source["claims"][0]) == {"claim", "subject_type", "subject_id", "stance", "quote", "location"}
     assert set(source["claims"][0]["claim"]) == CLAIM_REF
 
@@ -103,7 +104,7 @@ CSV_HEADERS = {
                  "updated_at",
     "claims": "claim_id,claim_key,subject_type,subject_id,prop,value,status,evidence_id,stance,source_id,"
               "source_title,source_url,quote,location,start,end",
-    "sources": "id,kind,title,publisher,author,url,published,language,sha256,captured_at",
+    "sources": "id,kind,title,publisher,author,url,published,language,sha256,captured_at,republish_allowed,reuse_terms",
     "organizations": "id,kind,name_en,name_zh,country_iso2,region,description,updated_at",
     "incidents": "id,date,date_precision,origin_country_iso2,host_country_iso2,city,tactic,target_category,"
                  "station_ids,summary,coarsened",

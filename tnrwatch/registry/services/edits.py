@@ -64,7 +64,8 @@ def marking_set(*, actor: Any, obj: Model, marking: str, actor_label: str | None
 # Fields an edit never touches: identity, provenance, and what has its own audited service
 # (status: claim_set_status / station_set_status; marking: marking_set).
 _NOT_EDITABLE = frozenset({"id", "pk", "key", "status", "marking", "created_at", "updated_at",
-                           "sha256", "captured_at", "from_report", "created_by"})
+                           "sha256", "captured_at", "from_report", "created_by",
+                           "republish_allowed", "reuse_terms"})
 
 
 def _audit_value(val: Any) -> Any:
@@ -162,3 +163,31 @@ def figure_update(*, actor: Any, figure: Figure, actor_label: str | None = None,
     if "kind" in fields:
         _check_choice(fields["kind"], v.FIGURE_KINDS, "figure kind")
     return _update(figure, actor=actor, actor_label=actor_label, audit_action="figure.update", **fields)
+
+
+REUSE_TERMS_MAX = 500
+
+
+@transaction.atomic
+def source_reuse_set(*, actor: Any, source: Source, republish_allowed: bool, reuse_terms: str,
+                     actor_label: str | None = None) -> Source:
+    """Record whether the public may read a source's captured text and download its copy, and why.
+
+    Republishing needs its licence or reason (CC BY 4.0; an official notice; a court filing); the
+    terms may be kept when republishing is switched off again. Old and new values are audited.
+    """
+    terms = (reuse_terms or "").strip()
+    if "\x00" in terms or len(terms) > REUSE_TERMS_MAX:
+        raise ValidationError(f"The licence or reason must be at most {REUSE_TERMS_MAX} characters, without NUL.")
+    if republish_allowed and not terms:
+        raise ValidationError("Say under which licence, or for what reason, this source may be republished.")
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    before = {"republish_allowed": source.republish_allowed, "reuse_terms": source.reuse_terms}
+    after = {"republish_allowed": bool(republish_allowed), "reuse_terms": terms}
+    if before == after:
+        return source
+    source.republish_allowed, source.reuse_terms = after["republish_allowed"], after["reuse_terms"]
+    source.save(update_fields=["republish_allowed", "reuse_terms", "updated_at"])
+    audit_record(actor=actor, actor_label=actor_label, action="source.reuse", subject=source,
+                 data={name: [before[name], after[name]] for name in after if before[name] != after[name]})
+    return source

@@ -22,7 +22,7 @@ SIGN_IN_PAGES = {"accounts:login", "accounts:logout", "accounts:otp"}
 PK_SAMPLE = {
     "workspace:claim_detail": "claim", "workspace:claim_evidence_add": "claim",
     "workspace:claim_status": "claim", "workspace:claim_marking": "claim",
-    "workspace:station_status": "stations",
+    "workspace:station_status": "stations", "workspace:source_reuse": "sources",
     "accounts:user_detail": "user", "accounts:user_role": "user", "accounts:user_active": "user",
     "accounts:user_reset_otp": "user", "accounts:user_reset_password": "user",
 }

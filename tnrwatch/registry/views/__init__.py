@@ -19,9 +19,10 @@ from .entities import (
     station_status,
 )
 from .home import home
+from .sources import source_reuse
 
 __all__ = [
     "audit", "claim_create", "claim_detail", "claim_evidence_add", "claim_list", "claim_marking",
     "claim_status", "entity_create", "entity_detail", "entity_edit", "entity_list", "entity_marking",
-    "home", "station_status",
+    "home", "source_reuse", "station_status",
 ]

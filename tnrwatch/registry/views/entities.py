@@ -13,7 +13,7 @@ from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_objec
 
 from .. import services
 from ..forms import ListFilterForm, MarkingForm, StationStatusForm
-from ..models import Station
+from ..models import Source, Station
 from ..selectors import claims_about, entity_search, paginate, station_history
 from .common import UNSET, call_service, can, form_status, plain, posted, query_without_page
 from .kinds import KINDS, attr_path
@@ -48,6 +48,12 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "kind": k, "obj": obj, "fields": fields, "claims": claims_about(k.subject_type, obj.pk),
         "marking_form": MarkingForm(initial={"marking": obj.marking}), "can": can(request.user),
     }
+    if isinstance(obj, Source):
+        from tnrwatch.ingestion.copies import copy_of
+
+        from .sources import reuse_form_for
+
+        context.update(copy=copy_of(obj), reuse_form=reuse_form_for(obj))
     if isinstance(obj, Station):
         context["history"] = station_history(obj)
         context["status_form"] = StationStatusForm(initial={"status": obj.status})
@@ -55,6 +61,9 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def _display(obj, name: str):
+    label = getattr(obj, f"{name}_label", None)  # a model that says how a field reads (Source.published)
+    if callable(label):
+        return label()
     field = obj._meta.get_field(name)
     if field.many_to_many:
         return ", ".join(str(x) for x in getattr(obj, name).all()) or None

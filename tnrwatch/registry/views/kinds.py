@@ -56,7 +56,7 @@ KINDS: dict[str, Kind] = {
              ("summary",), ("host_country", "origin_country")),
         Kind("sources", "source", Source, _("Source"), _("Sources"), forms.SourceForm,
              services.source_create, services.source_update, "source",
-             ((_("Title"), "title"), (_("Publisher"), "publisher"), (_("Published"), "published"),
+             ((_("Title"), "title"), (_("Publisher"), "publisher"), (_("Published"), "published_label"),
               (_("Language"), "language")),
              ("title", "publisher", "author", "url"), ()),
         Kind("figures", "figure", Figure, _("Figure"), _("Figures"), forms.FigureForm,
