@@ -9,6 +9,7 @@ urlpatterns = [
     path("key/", views.key_setup, name="key"),
     path("unlock/", views.key_unlock, name="unlock"),
     path("lock/", views.key_lock, name="lock"),
+    path("delete/", views.reports_delete_bulk, name="delete_bulk"),
     path("recipients/", views.recipients, name="recipients"),
     path("resources/", views.resources, name="resources"),
     path("resources/<int:pk>/", views.resources, name="resource"),

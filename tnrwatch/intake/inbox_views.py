@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tnrwatch.accounts.access import ADMINS, EDITORS, staff_view
+from tnrwatch.accounts.access import ADMINS, EDITORS, staff_view, user_has_role
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry import selectors as registry_selectors
 from tnrwatch.registry import services as registry_services
@@ -50,7 +50,21 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
         "reports": reports, "states": ReportState.choices, "risks": RiskLevel.choices,
         "state": state, "risk": risk, "mine": mine,
         "unlocked": unlock.is_unlocked(request), "my_key": selectors.recipient_key_of(request.user),
+        "can_delete": user_has_role(request.user, *ADMINS),
     })
+
+
+@staff_view(*ADMINS)
+@require_POST
+def reports_delete_bulk(request: HttpRequest) -> HttpResponse:
+    """Triage in bulk (a flood of junk): delete the selected reports securely, audited."""
+    selected = request.POST.getlist("report")[:500]
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick “I am sure” to delete the selected reports."))
+        return redirect("inbox:list")
+    count = services.reports_delete_bulk(actor=request.user, report_ids=selected)
+    messages.success(request, _("%(count)s reports deleted, with their threads, notes and files.") % {"count": count})
+    return redirect("inbox:list")
 
 
 @staff_view(*EDITORS)

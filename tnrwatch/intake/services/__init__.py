@@ -42,7 +42,7 @@ from .reports import (
     report_submit,
 )
 from .resources import resource_delete, resource_save
-from .retention import blobs_sweep, reports_purge_expired
+from .retention import blobs_sweep, reports_delete_bulk, reports_purge_expired
 
 __all__ = [
     "REPORTER",
@@ -77,6 +77,7 @@ __all__ = [
     "report_set_risk",
     "report_set_state",
     "report_submit",
+    "reports_delete_bulk",
     "reports_purge_expired",
     "resource_delete",
     "resource_save",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+
+from tnrwatch.registry import services as registry_services
 
 from ..blobs import blob_store
 from ..config import intake_config
@@ -22,16 +26,41 @@ def reports_purge_expired(*, now: datetime | None = None) -> int:
     for report in Report.objects.filter(state=ReportState.CLOSED, closed_at__lt=cutoff):
         report_delete(actor=None, actor_label="retention", report=report)
         count += 1
-    if count and connection.vendor == "sqlite" and not connection.in_atomic_block:
-        # secure_delete zeroes the freed pages in the database file; the WAL still holds the old
-        # page images until a checkpoint, so fold it back and truncate it now (best effort: a
-        # reader holding an old snapshot makes it wait for the next run).
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except DatabaseError:
-            pass
+    if count:
+        wal_truncate()
     return count
+
+
+def reports_delete_bulk(*, actor: Any, report_ids: Sequence[Any]) -> int:
+    """Delete the selected reports securely, as `report_delete` does each (an audit row per report,
+    blobs overwritten after the commit), plus one row for the bulk action; then fold the WAL back.
+    Inbox triage of a flood of junk. Unknown ids are ignored. Returns how many were deleted."""
+    ids = sorted({int(i) for i in report_ids if str(i).isdigit()})
+    with transaction.atomic():
+        reports = list(Report.objects.filter(pk__in=ids))
+        for report in reports:
+            report_delete(actor=actor, report=report)
+        if reports:
+            registry_services.audit_record(actor=actor, action="intake.reports_deleted_bulk", subject_type="report",
+                                           data={"count": len(reports)})
+    if reports:
+        wal_truncate()
+    return len(reports)
+
+
+def wal_truncate() -> None:
+    """After a deletion: fold SQLite's WAL back into the database and truncate it.
+
+    secure_delete zeroes the freed pages in the database file; the WAL still holds the old page
+    images until a checkpoint (best effort: a reader holding an old snapshot makes it wait for the
+    next run). PostgreSQL: run VACUUM after deletions (SECURITY.md, "Retention and deletion")."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DatabaseError:
+        pass
 
 
 def blobs_sweep(*, older_than_seconds: int = 3600) -> int:

@@ -194,3 +194,32 @@ def test_housekeeping_sweeps_orphans_and_keeps_what_a_report_uses(client, analys
     assert tasks.housekeeping_round(purge=True) == {"blobs_swept": 2, "reports_purged": 0}
     assert store.exists(used) and store.exists(fresh) and not store.exists(orphan)
     assert store.stale_parts() == []
+
+
+def test_inbox_bulk_triage_deletes_selected_junk_securely_and_audited(staff_client, analyst, django_capture_on_commit_callbacks):
+    from tnrwatch.registry.models import AuditEntry
+
+    # Given a flood of junk and one real report
+    reporter = Client()
+    for i in range(5):
+        reporter.post(reverse("intake:form"), multipart_form(what_happened=f"junk {i}", attachments=[evidence(1000)]))
+    reporter.post(reverse("intake:form"), multipart_form(what_happened="A real report."))
+    *junk, real = Report.objects.order_by("id")
+    junk_blobs = [a.blob_id for a in Attachment.objects.filter(report__in=junk)]
+    # An analyst sees the list but no delete form; an admin selects the junk and confirms
+    analyst_client = staff_client("analyst", "triage-analyst")
+    assert 'name="report"' not in analyst_client.get(reverse("inbox:list")).content.decode()
+    assert analyst_client.post(reverse("inbox:delete_bulk"), {"report": [r.pk for r in junk], "confirm": "yes"}).status_code == 403
+    admin = staff_client("admin", "triage-admin")
+    page = admin.get(reverse("inbox:list")).content.decode()
+    assert f'name="report" value="{junk[0].pk}"' in page
+    assert admin.post(reverse("inbox:delete_bulk"), {"report": [r.pk for r in junk]}).status_code == 302  # not confirmed
+    assert Report.objects.count() == 6
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("inbox:delete_bulk"), {"report": [r.pk for r in junk] + ["x", "999999"], "confirm": "yes"})
+    assert response.status_code == 302
+    # Then the junk is gone (rows and overwritten blobs), the real report stays, each deletion audited
+    assert list(Report.objects.all()) == [real]
+    assert not any(services.blob_store().exists(b) for b in junk_blobs)
+    assert AuditEntry.objects.filter(action="intake.report_deleted").count() == 5
+    assert AuditEntry.objects.get(action="intake.reports_deleted_bulk").data == {"count": 5}
