@@ -26,6 +26,7 @@ class Candidate:
     value: float | int | None = None
     what: str | None = None
     date: str | None = None
+    body: str | None = None  # the acting body of a response ("police", "Ministry of Foreign Affairs")
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -43,4 +44,5 @@ class Candidate:
             "lang": data["lang"],
             "confidence": round(float(data["confidence"]), 3),
             "date": data["date"],
+            "body": data["body"],
         }

@@ -88,7 +88,7 @@ INSTITUTIONS: dict[str, str] = {
     "HU": "Orbán",
     "AU": "ASIO|Australian Federal Police",
     "NZ": "NZSIS",
-    "JP": "外務省|外务省",
+    "BR": "Itamaraty|Planalto",
     "CN": "中方|中国外交部|中國外交部|中国政府|中國政府|Chinese government|Chinese Foreign Ministry|Chinese embassy",
 }
 
@@ -259,7 +259,8 @@ def country_gazetteer() -> Gazetteer:
                 stem = form.endswith("*")
                 form = form.rstrip("*")
                 exact = form.replace(".", "").isupper() and len(form) <= 5
-                gaz.add(form, CountryRef(iso2, adjective, institution), capital=not adjective and not exact,
+                gaz.add(form, CountryRef(iso2, adjective, institution),
+                        capital=not adjective and not exact and form[:1].isupper(),
                         exact=exact, stem=stem, genitive=not stem and not exact)
     for iso2, forms in NAMES.items():
         for form in forms.split("|"):

@@ -104,6 +104,23 @@ STATION_GENERIC_RE = re.compile("|".join(_unique(f for lex in _LEX for f in lex.
 STATION_CONTEXT_RE = re.compile("|".join(_unique(f for lex in _LEX for f in lex.context)) or r"(?!x)x", re.I)
 LOCATIVE_SUFFIX_RE = re.compile("|".join(f"(?:{lex.locative_suffix})$" for lex in _LEX if lex.locative_suffix) or r"(?!x)x", re.I)
 LOCATIVE_AFTER_RE = re.compile("|".join(f"(?:{lex.locative_after})" for lex in _LEX if lex.locative_after) or r"(?!x)x", re.I)
+OBJECT_AFTER_RE = re.compile("|".join(f"(?:{lex.object_after})" for lex in _LEX if lex.object_after) or r"(?!x)x")
+NON_GOVERNMENT_RE = re.compile(r"\s*(?:" + words_pattern(w for lex in _LEX for w in lex.non_government) + ")", re.I)
+_BODY_LABELS = [label for lex in _LEX for label, words in lex.bodies.items() for _ in (0,) if words]
+_BODY_RE = re.compile("|".join(f"(?P<b{i}>{words_pattern(words)})" for i, words in enumerate(
+    words for lex in _LEX for words in lex.bodies.values() if words)) or r"(?!x)x", re.I)
+
+
+def body_of(text: str, start: int, end: int, at: int) -> str | None:
+    """The acting body a sentence names for a response at `at` (its English label): the last one
+    named before it, else the first after."""
+    found = [(m.start(), _BODY_LABELS[int(m.lastgroup[1:])]) for m in _BODY_RE.finditer(text, start, end)]
+    before = [label for pos, label in found if pos < at]
+    if before:
+        return before[-1]
+    return found[0][1] if found else None
+
+
 STATION_PLACE_WORDS = _unique(w for lex in _LEX for w in lex.station_place)
 
 # The countries a text in a language is most likely about.

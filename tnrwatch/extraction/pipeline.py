@@ -62,7 +62,21 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
                                       s_lang))
         out.extend(sentence_figures(text, s_start, s_end, s_lang))
     out.sort(key=lambda c: (c.start, c.kind))
-    return _one_station_level(out)
+    return _headline_once(text, spans, _one_station_level(out))
+
+
+def _key(c: Candidate) -> tuple:
+    return (c.kind, c.country, c.action, c.city, c.operator, c.value, c.what)
+
+
+def _headline_once(text: str, spans: list[tuple[int, int]], out: list[Candidate]) -> list[Candidate]:
+    """A headline (a first line on its own) that repeats what the body says gives one candidate:
+    the body's, whose sentence says more."""
+    if len(spans) < 2 or "\n" not in text[spans[0][1]:spans[1][0]]:
+        return out
+    head_end = spans[0][1]
+    in_body = {_key(c) for c in out if c.start >= head_end}
+    return [c for c in out if c.start >= head_end or _key(c) not in in_body]
 
 
 def _one_station_level(out: list[Candidate]) -> list[Candidate]:

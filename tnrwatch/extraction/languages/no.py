@@ -14,7 +14,7 @@ LEXICON = Lexicon(
         "legislation": (r"\blovforslag" + _W, r"\bny lov\b"),
         "investigation": (r"\betterforsk" + _W, r"\bundersøk" + _W, r"\bgransk" + _W, r"\bsjekk(?:er|et)\b",
                           r"\bser på saken\b", r"\bser nærmere på\b"),
-        "diplomatic_protest": (r"\bkalt inn\b", r"\bkalte inn\b", r"\bprotest" + _W, r"\btatt opp\b[^.;]{0,60}\bKina\b",
+        "diplomatic_protest": (r"\bkalt inn\b", r"\bkalte inn\b", r"\bprotest" + _W, r"\btatt opp\b[^.;]{0,60}\b(?:Kina|kinesisk|ambassad)" + _W,
                                r"\btok opp\b[^.;]{0,60}\b(?:Kina|kinesisk|ambassad)" + _W),
         "monitoring": (r"\bfølger\b[^.;]{0,20}\b(?:nøye|med)\b", r"\bovervåk" + _W, r"\bhar oversikt\b"),
         "denial": (r"\bavvis" + _W, r"\bbenekt" + _W, r"\bnekter\b", r"\bingen (?:bevis|holdepunkter|indikasjoner)\b",

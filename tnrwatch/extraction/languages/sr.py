@@ -82,6 +82,7 @@ LEXICON = Lexicon(
     adjectives={"RS": "|".join(_both("srpsk*")), "CN": "|".join(_both("kinesk*"))},
     cities={"Beogradu": "Belgrade", "Beograda": "Belgrade", "Београду": "Belgrade", "Београда": "Belgrade",
             "Novom Sadu": "Novi Sad", "Новом Саду": "Novi Sad"},
+    china_places={"Wenzhou": _both("Vendžou"), "Qingtian": _both("Ćingtjen", "Čingtjen"), "Fuzhou": _both("Fudžou")},
     function_words="i u je da se na za od su sa koji nije ali kao što ili vlada и у је да се на за од су са који "
                    "није али као што или влада",
     cue=r"[ђћџљњј]|đ|ć|\bje\b|\bsu\b",

@@ -36,6 +36,8 @@ LEXICON = Lexicon(
              "服[务務]中心", "[联聯]络站", "[联聯]絡站", "警[务務]站", "派出所"),
     station_generic=("站点", "站點"),
     context=("公安", "警", "中国", "中國"),
+    bodies={"Ministry of Foreign Affairs": ("外交部", "外长", "外長"), "police": ("警方", "警察", "骑警", "騎警"),
+            "prosecutor": ("检察", "檢察"), "court": ("法院",), "parliament": ("议会", "議會", "国会", "國會")},
     sites=("地点", "地點", "站点", "站點"),
     bureau=("公安",),
 )

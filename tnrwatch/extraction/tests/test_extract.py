@@ -154,7 +154,7 @@ def test_json_shape_is_stable():
     (c,) = [c for c in extract("The Dutch government ordered the closure of the station.") if c.kind == "response"]
     assert isinstance(c, Candidate)
     assert list(c.to_dict()) == ["kind", "country", "action", "city", "operator", "value", "what",
-                                 "quote", "start", "end", "lang", "confidence", "date"]
+                                 "quote", "start", "end", "lang", "confidence", "date", "body"]
     assert c.to_dict()["kind"] in ("response", "station", "operator", "figure", "country")
 
 
@@ -192,3 +192,28 @@ def test_each_candidate_has_the_language_of_its_sentence():
     langs = {(c.kind, c.country): c.lang for c in extract(text)}
     assert langs[("response", "NL")] == "en"
     assert langs[("response", "CN")] == "zh-Hans"
+
+
+def test_response_names_its_acting_body():
+    found = {(c.country, c.action): c.body for c in extract(
+        "The Dutch foreign ministry ordered the closure of the station. Irish police opened an investigation. "
+        "Prosecutors in Milan charged two men.") if c.kind == "response"}
+    assert found[("NL", "closure_ordered")] == "Ministry of Foreign Affairs"
+    assert found[("IE", "investigation")] == "police"
+    (ja,) = [c for c in extract("外務省は中国側に説明を求めた。") if c.kind == "response"]
+    assert (ja.country, ja.action, ja.body) == ("JP", "diplomatic_protest", "Ministry of Foreign Affairs")
+    assert all(c.body is None for c in extract("The Dutch government said nothing.") if c.kind != "response")
+
+
+def test_a_headline_repeating_the_first_paragraph_gives_one_candidate():
+    text = ("Dutch government orders closure of Chinese police stations\n\n"
+            "The Dutch government has ordered the closure of two Chinese police stations in Rotterdam.")
+    found = [c for c in extract(text) if c.kind in ("response", "station")]
+    assert [(c.kind, c.country, c.action) for c in found if c.kind == "response"] == [("response", "NL", "closure_ordered")]
+    assert all(c.start > text.index("\n") for c in found)
+
+
+def test_country_level_stations_and_capitals_as_governments():
+    found = extract("Safeguard Defenders says two stations operate in Hungary. Ottawa summoned China's ambassador.")
+    assert {(c.city, c.country) for c in found if c.kind == "station"} == {(None, "HU")}
+    assert {(c.country, c.action) for c in found if c.kind == "response"} == {("CA", "diplomatic_protest")}
