@@ -1,8 +1,11 @@
 """Writes for staff accounts: sign-in checks, second factor, user management.
 
 Threat model, in brief: an attacker on the network may guess passwords and TOTP codes, or hold a
-stolen password. Passwords are hashed with Argon2id (settings); failed passwords back off
-exponentially per username (FailedLogin, keyed by a hash so typos never store a password); TOTP
+stolen password. Passwords are hashed with Argon2id (settings); failed passwords from unknown
+browsers back off exponentially per username (FailedLogin, keyed by a hash so typos never store a
+password), while a browser that completed a sign-in before holds a signed device cookie and is
+counted on its own, so a stranger who knows a username cannot lock its owner out (OWASP's "device
+cookie" pattern, see `password_login_check`); TOTP
 codes are throttled by django-otp (exponential back-off per device) and a code is never accepted
 twice. A user without a confirmed device enrols one at their next sign-in, so "reset second
 factor" is an admin action that is audited. Every change of an account leaves an AuditEntry in
@@ -12,6 +15,7 @@ the same transaction; failed attempts only move the back-off counters.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from base64 import b32encode
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +41,12 @@ FREE_PASSWORD_ATTEMPTS = 5
 PASSWORD_BACKOFF_BASE_SECONDS = 30
 PASSWORD_BACKOFF_MAX_SECONDS = 15 * 60
 MAX_PASSWORD_CHARS = 1024
+# Device cookies: how long one stays valid, and how many failures it may have before it is
+# trusted no more (then it waits with the unknown browsers).
+DEVICE_COOKIE = "tnr_device"
+DEVICE_COOKIE_MAX_AGE_SECONDS = 180 * 24 * 3600
+DEVICE_FREE_ATTEMPTS = 10
+_DEVICE_SALT = "tnrwatch.accounts.device-cookie"
 
 
 class LoginThrottledError(ApplicationError):
@@ -63,23 +74,58 @@ def _password_wait_seconds(entry: FailedLogin | None, now: datetime) -> float:
     return max(0.0, required - (now - entry.last_failure_at).total_seconds())
 
 
-def password_login_check(*, request: Any, username: str, password: str, now: datetime | None = None) -> User:
+def device_token_issue(*, user: User) -> str:
+    """A new device cookie value for a browser that has just signed in as `user` (password and
+    second factor): signed with SECRET_KEY, naming the account by its throttle hash and a random
+    nonce. Nothing is stored until the cookie is used for a failed attempt."""
+    return signing.dumps({"u": _throttle_key(user.username), "n": secrets.token_urlsafe(16)}, salt=_DEVICE_SALT)
+
+
+def _device_key(token: str | None, username: str) -> str | None:
+    """The failure-counter key of a valid, unexpired device cookie for `username`, else None."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        data = signing.loads(token, salt=_DEVICE_SALT, max_age=DEVICE_COOKIE_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not hmac.compare_digest(str(data.get("u", "")), _throttle_key(username)):
+        return None
+    return hashlib.sha256(b"device:" + str(data.get("n", "")).encode()).hexdigest()
+
+
+def password_login_check(
+    *, request: Any, username: str, password: str, device_token: str | None = None, now: datetime | None = None,
+) -> User:
     """The active user with this username and password, or an error.
 
-    Raises LoginThrottledError while the username is in back-off (even for the right password)
-    and InvalidCredentialsError otherwise; the two never reveal whether the username exists.
+    OWASP's device-cookie pattern: a browser holding a valid device cookie for this username (it
+    signed in before) is checked at full speed, its failures counted under its own key; after
+    DEVICE_FREE_ATTEMPTS failures it is trusted no more. Every other attempt counts against the
+    username's counter for unknown browsers, which backs off exponentially after
+    FREE_PASSWORD_ATTEMPTS. So failures from strangers, however many, never slow the owner's known
+    browser. Raises LoginThrottledError while an unknown browser must wait (even for the right
+    password) and InvalidCredentialsError otherwise; neither reveals whether the username exists.
     """
     now = now or timezone.now()
-    key = _throttle_key(username)
-    entry = FailedLogin.objects.filter(key=key).first()
-    if _password_wait_seconds(entry, now) > 0:
-        raise LoginThrottledError()
+    key = _device_key(device_token, username)
+    if key is not None:
+        device = FailedLogin.objects.filter(key=key).first()
+        if device is not None and device.count >= DEVICE_FREE_ATTEMPTS:
+            key = None  # a device cookie with many failures may be stolen: treat it as unknown
+    trusted = key is not None
+    if not trusted:
+        key = _throttle_key(username)
+        if _password_wait_seconds(FailedLogin.objects.filter(key=key).first(), now) > 0:
+            raise LoginThrottledError()
     user = None
     if len(password) <= MAX_PASSWORD_CHARS and "\x00" not in username + password:
         user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         _password_failure_record(key, now)
         raise InvalidCredentialsError()
+    # Success resets only the counter it was checked against: a known browser signing in does
+    # not give a stranger hammering the username fresh free attempts.
     FailedLogin.objects.filter(key=key).delete()
     return user
 

@@ -5,6 +5,7 @@ Views parse forms, check access and call one service; they never write to the OR
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -51,6 +52,15 @@ def _otp_url(next_url: str) -> str:
     return f"{reverse('accounts:otp')}?{urlencode({'next': next_url})}"
 
 
+def _with_device_cookie(response: HttpResponse, user: User) -> HttpResponse:
+    """A browser that completed the sign-in keeps signing in at full speed (services.password_login_check)."""
+    response.set_cookie(
+        services.DEVICE_COOKIE, services.device_token_issue(user=user), max_age=services.DEVICE_COOKIE_MAX_AGE_SECONDS,
+        path=reverse("accounts:login"), secure=settings.SECURE_COOKIES, httponly=True, samesite="Strict",
+    )
+    return response
+
+
 @login_not_required
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
@@ -63,7 +73,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 user = services.password_login_check(
-                    request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+                    request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                    device_token=request.COOKIES.get(services.DEVICE_COOKIE),
                 )
             except services.LoginThrottledError:
                 form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
@@ -105,7 +116,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
                 if device is not None:
                     request.session.cycle_key()
                     otp_login(request, device)
-                    return redirect(next_url)
+                    return _with_device_cookie(redirect(next_url), user)
                 form.add_error("token", _("That code is not correct. Check your device's clock and try the next code."))
     context = {"form": form, "next": next_url, "enrolment": enrolment,
                "qr": mark_safe(qr_svg(enrolment.uri)) if enrolment else ""}  # noqa: S308 - segno output from our own data
