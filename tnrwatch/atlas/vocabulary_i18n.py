@@ -93,3 +93,14 @@ ERROR_PAGE_TEXTS = [
     _("Server error"),
     _("Something went wrong on our side. Nothing you sent was lost."),
 ]
+
+# Django's form punctuation (BoundField.label_tag): the suffix added after a label, and the marks
+# after which it is left out. Translated here so a Chinese label ending in "？" gets no ":" after it
+# ("发生了什么？", not "发生了什么？:"), and a Chinese label gets "：" rather than ":". Also the one
+# error message of Django's that the report form shows, for the languages Django has no catalogue
+# for (Tibetan).
+DJANGO_FORM_TEXTS = [
+    _(":"),
+    _(":?.!"),
+    _("This field is required."),
+]

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # the tnrwatch package
@@ -160,11 +161,17 @@ LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "atlas:home"
 
 LANGUAGE_CODE = "en"
+# The languages of the communities the reporting channel serves. Uyghur is written right to left
+# (Django lists it in LANGUAGES_BIDI); Django has no entry for Tibetan, added below.
 LANGUAGES = [
     ("en", "English"),
     ("zh-hans", "简体中文"),
     ("zh-hant", "繁體中文"),
+    ("ug", "ئۇيغۇرچە"),
+    ("bo", "བོད་ཡིག"),
+    ("vi", "Tiếng Việt"),
 ]
+django.conf.locale.LANG_INFO.setdefault("bo", {"bidi": False, "code": "bo", "name": "Tibetan", "name_local": "བོད་ཡིག"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -53,8 +53,11 @@ class SharedMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
     pass
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return [("", _("Prefer not to say"))] + list(Country.objects.order_by("name_en").values_list("iso2", "name_en"))
+def country_choices(language: str = "en") -> list[tuple[str, str]]:
+    """The country list of the report form, named and sorted in the reader's language."""
+    countries = Country.objects.only("iso2", "name_en", "name_zh_hans", "name_zh_hant")
+    named = sorted((c.name_for(language), c.iso2) for c in countries)
+    return [("", _("Prefer not to say"))] + [(iso2, name) for name, iso2 in named]
 
 
 class ReportForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language, gettext
 
 from tnrwatch.accounts.access import EDITORS
 from tnrwatch.accounts.models import User
@@ -193,7 +194,8 @@ def resources_public(country_iso2: str = "") -> list[PublicResource]:
     where, params = "", []
     if country_iso2:
         where, params = f" WHERE {col(country, 'iso2')} = %s", [country_iso2.upper()[:2]]
-    columns = ", ".join([col(resource, "name"), col(resource, "kind"), col(country, "name_en"), col(resource, "contact"),
+    columns = ", ".join([col(resource, "name"), col(resource, "kind"), col(country, "iso2"), col(country, "name_en"),
+                         col(country, "name_zh_hans"), col(country, "name_zh_hant"), col(resource, "contact"),
                          col(resource, "url"), col(resource, "how_to_report"), col(resource, "is_example")])
     sql = (
         f"SELECT {columns} FROM {quote(resource.db_table)} JOIN {quote(country.db_table)} "  # noqa: S608 - names from the models
@@ -201,12 +203,17 @@ def resources_public(country_iso2: str = "") -> list[PublicResource]:
         f"ORDER BY {col(country, 'name_en')}, {col(resource, 'kind')}, {col(resource, 'name')}"
     )
     kinds = dict(resource.get_field("kind").flatchoices)
+    language = get_language() or "en"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
-            PublicResource(name=name, kind_label=str(kinds.get(kind, kind)), country_name=country_name, contact=contact,
-                           url=url, how_to_report=how_to_report, is_example=bool(is_example))
-            for name, kind, country_name, contact, url, how_to_report, is_example in cursor.fetchall()
+            # Names and how-to texts are shown translated where the catalogue has them (the example
+            # entries); an organisation's own entries are shown as they were written.
+            PublicResource(name=gettext(name), kind_label=str(kinds.get(kind, kind)),
+                           country_name=Country(iso2=iso2, name_en=en, name_zh_hans=hans, name_zh_hant=hant).name_for(language),
+                           contact=contact, url=url, how_to_report=gettext(how_to_report) if how_to_report else "",
+                           is_example=bool(is_example))
+            for name, kind, iso2, en, hans, hant, contact, url, how_to_report, is_example in cursor.fetchall()
         ]
 
 

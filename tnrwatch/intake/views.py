@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.decorators import decorator_from_middleware
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -41,7 +42,7 @@ csrf_protect_after_upload_handler = decorator_from_middleware(NullOriginCsrfView
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     context.setdefault("quick_exit_url", intake_config().quick_exit_url)
     if template == "form.html":
-        context["country_choices"] = country_choices()
+        context["country_choices"] = country_choices(get_language() or "en")
     return render(request, f"intake/{template}", context, status=status)
 
 

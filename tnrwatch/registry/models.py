@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import vocabulary as v
+from .countries import localised_names
 
 
 def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
@@ -75,6 +76,8 @@ class Country(models.Model):
             return self.name_zh_hans
         if language == "zh-hant" and self.name_zh_hant:
             return self.name_zh_hant
+        if language in ("ug", "vi", "bo"):
+            return localised_names(language).get(self.iso2) or self.name_en
         return self.name_en
 
 

@@ -1,28 +1,31 @@
 """Demo data for the protection-resources directory, every entry marked as an example.
 
 The numbers are public emergency and police lines, but a deployment must check and replace them
-with its own vetted contacts: the pages label these entries "Example entry".
+with its own vetted contacts: the pages label these entries "Example entry". Names and how-to
+texts are marked for translation (the help pages show them in the reader's language); they are
+stored in English.
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop as _
 
 from tnrwatch.intake import services
 from tnrwatch.intake.models import ProtectionResource
 from tnrwatch.registry.models import Country
 
 EXAMPLES = [
-    ("NL", "emergency", "Emergency services (example)", "112", "", "In immediate danger, call 112."),
-    ("NL", "police", "Police non-emergency line (example)", "0900 8844", "https://www.politie.nl/",
-     "Report threats, intimidation or surveillance to the police; you can ask for an interpreter."),
-    ("GB", "emergency", "Emergency services (example)", "999", "", "In immediate danger, call 999."),
-    ("GB", "police", "Police non-emergency line (example)", "101", "https://www.police.uk/",
-     "Report harassment or intimidation by people acting for a foreign state to the police."),
-    ("US", "emergency", "Emergency services (example)", "911", "", "In immediate danger, call 911."),
-    ("US", "government", "FBI tips (example)", "1-800-CALL-FBI", "https://tips.fbi.gov/",
-     "The FBI takes reports of transnational repression."),
-    ("CA", "government", "RCMP National Security Information Network (example)", "1-800-420-5805", "https://www.rcmp-grc.gc.ca/",
-     "Report foreign interference and intimidation to the RCMP."),
-    ("DE", "emergency", "Emergency services (example)", "110", "", "Police emergency: 110."),
+    ("NL", "emergency", _("Emergency services (example)"), "112", "", _("In immediate danger, call 112.")),
+    ("NL", "police", _("Police non-emergency line (example)"), "0900 8844", "https://www.politie.nl/",
+     _("Report threats, intimidation or surveillance to the police; you can ask for an interpreter.")),
+    ("GB", "emergency", _("Emergency services (example)"), "999", "", _("In immediate danger, call 999.")),
+    ("GB", "police", _("Police non-emergency line (example)"), "101", "https://www.police.uk/",
+     _("Report harassment or intimidation by people acting for a foreign state to the police.")),
+    ("US", "emergency", _("Emergency services (example)"), "911", "", _("In immediate danger, call 911.")),
+    ("US", "government", _("FBI tips (example)"), "1-800-CALL-FBI", "https://tips.fbi.gov/",
+     _("The FBI takes reports of transnational repression.")),
+    ("CA", "government", _("RCMP National Security Information Network (example)"), "1-800-420-5805", "https://www.rcmp-grc.gc.ca/",
+     _("Report foreign interference and intimidation to the RCMP.")),
+    ("DE", "emergency", _("Emergency services (example)"), "110", "", _("Police emergency: 110.")),
 ]
 
 
