@@ -206,3 +206,15 @@ class TaxiiStatus(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class TaxiiListedObject(models.Model):
+    """Which record carries a relationship a TAXII page listed, so it can be fetched by id later
+    (relationship ids are name-based: they cannot be traced back to their record)."""
+
+    stix_id = models.CharField(max_length=100, unique=True)
+    subject_type = models.CharField(max_length=16)
+    subject_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.stix_id} in {self.subject_type}:{self.subject_id}"

@@ -25,12 +25,12 @@ from .importer import (
     check_bundle,
     stix_import,
 )
-from .models import Collection, Partner, PartnerGrant, ShareLog, Subscription
+from .models import Collection, Partner, PartnerGrant, ShareLog, Subscription, TaxiiListedObject
 from .outbound import Audience
 
 __all__ = ["MAX_IMPORT_BYTES", "ImportResult", "StixImportError", "bundle_objects", "check_bundle", "stix_import",
            "partner_create", "partner_update", "partner_rotate_token", "partner_by_token", "subscription_create",
-           "share_log_write", "partner_source", "token_hash", "partner_set_trust"]
+           "share_log_write", "partner_source", "token_hash", "partner_set_trust", "taxii_listed_remember"]
 
 
 # --- partners -------------------------------------------------------------------------------------
@@ -138,6 +138,13 @@ def share_log_write(*, partner: Partner | None, audience: Audience, channel: str
                                            stix_id=sid) for sid in stix_ids], batch_size=1000)
     now = timezone.now()
     Partner.objects.filter(pk=partner.pk).update(**({"last_pull_at": now} if pull else {"last_push_at": now}))
+
+
+def taxii_listed_remember(carriers: dict[str, tuple[str, int]]) -> None:
+    """Remember which record carries each relationship a TAXII page listed, so a client can fetch it
+    by id later (a lookup table, not part of the record: no audit row)."""
+    rows = [TaxiiListedObject(stix_id=sid, subject_type=kind, subject_id=pk) for sid, (kind, pk) in carriers.items()]
+    TaxiiListedObject.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
 
 
 def partner_source(partner: Partner, url: str = "") -> m.Source:

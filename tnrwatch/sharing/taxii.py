@@ -29,7 +29,14 @@ from tnrwatch.core.errors import NotFoundOrForbiddenError
 from . import selectors
 from .access import access_collection_by_partner, access_partner_by_request
 from .models import Collection, PartnerGrant, TaxiiStatus
-from .services import StixImportError, bundle_objects, partner_source, share_log_write, stix_import
+from .services import (
+    StixImportError,
+    bundle_objects,
+    partner_source,
+    share_log_write,
+    stix_import,
+    taxii_listed_remember,
+)
 
 TAXII = "application/taxii+json;version=2.1"
 STIX_MEDIA = "application/stix+json;version=2.1"
@@ -160,12 +167,21 @@ def _limit(request: HttpRequest) -> int:
     return min(int(raw), MAX_LIMIT)
 
 
-def _filters(request: HttpRequest) -> dict:
+def _csv(request: HttpRequest, name: str) -> frozenset[str] | None:
+    values = frozenset(x.strip() for x in request.GET.get(name, "").split(",") if x.strip())
+    return values or None
+
+
+def _filters(request: HttpRequest, *, ids: bool = True) -> tuple[datetime | None, selectors.TaxiiFilters]:
+    """added_after and the match[...] filters of a request (ValueError on a malformed one)."""
     added_after = request.GET.get("added_after")
-    ids = {x for x in request.GET.get("match[id]", "").split(",") if x}
-    types = {x for x in request.GET.get("match[type]", "").split(",") if x}
-    return {"added_after": selectors.parse_taxii_timestamp(added_after) if added_after else None,
-            "match_ids": ids or None, "match_types": types or None}
+    versions = _csv(request, "match[version]")
+    wanted_versions = None
+    if versions and not versions & {"all", "first", "last"}:
+        wanted_versions = frozenset(selectors.parse_taxii_timestamp(x) for x in versions)
+    filters = selectors.TaxiiFilters(ids=_csv(request, "match[id]") if ids else None, types=_csv(request, "match[type]") if ids else None,
+                                     versions=wanted_versions, spec_versions=_csv(request, "match[spec_version]"))
+    return (selectors.parse_taxii_timestamp(added_after) if added_after else None), filters
 
 
 def _page(request: HttpRequest, collection_id: str):
@@ -176,18 +192,21 @@ def _page(request: HttpRequest, collection_id: str):
     audience = selectors.partner_audience(partner)
     ctx = selectors.ExportContext(audience)
     try:
+        added_after, filters = _filters(request)
         page = selectors.taxii_page(ctx, selectors.collection_kinds(coll), limit=_limit(request),
-                                    next_token=request.GET.get("next") or None, **_filters(request))
+                                    next_token=request.GET.get("next") or None, added_after=added_after, filters=filters)
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        raise ValueError("Bad next, added_after or limit.") from exc
+        raise ValueError("Bad next, added_after, limit or match[...] filter.") from exc
+    taxii_listed_remember(page.carriers)
     return partner, audience, page
 
 
-def _range_headers(page) -> dict:
-    if not page.objects:
+def _range_headers(page_or_found) -> dict:
+    objs = page_or_found.objects if hasattr(page_or_found, "objects") else page_or_found
+    if not objs:
         return {}
-    return {"X-TAXII-Date-Added-First": selectors.taxii_timestamp(page.objects[0][0]),
-            "X-TAXII-Date-Added-Last": selectors.taxii_timestamp(page.objects[-1][0])}
+    return {"X-TAXII-Date-Added-First": selectors.taxii_timestamp(objs[0][0]),
+            "X-TAXII-Date-Added-Last": selectors.taxii_timestamp(objs[-1][0])}
 
 
 @taxii_view(["GET", "POST"])
@@ -209,7 +228,7 @@ def manifest(request: HttpRequest, collection_id: str) -> HttpResponse:
     partner, _audience, page = _page(request, collection_id)
     if partner is None:
         return taxii_error(401, "Unauthorized", "Send your partner token.")
-    entries = [{"id": o["id"], "date_added": selectors.taxii_timestamp(t), "version": o.get("modified", o.get("created", "")),
+    entries = [{"id": o["id"], "date_added": selectors.taxii_timestamp(t), "version": selectors.object_version(o),
                 "media_type": STIX_MEDIA} for t, o in page.objects]
     body: dict = {"more": page.more, "objects": entries}
     if page.next:
@@ -228,6 +247,15 @@ def _one_object(request: HttpRequest, collection_id: str, object_id: str):
     found = selectors.find_object_units(ctx, selectors.collection_kinds(coll), object_id)
     if not found:
         raise NotFoundOrForbiddenError()
+    try:
+        added_after, filters = _filters(request, ids=False)
+        _limit(request)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("Bad added_after, limit or match[...] filter.") from exc
+    # One version of each object is held: the filters either keep it or leave nothing (then 404).
+    found = [(t, o) for t, o in found if filters.matches(o) and (added_after is None or t > added_after)]
+    if not found:
+        raise NotFoundOrForbiddenError()
     return partner, found
 
 
@@ -237,9 +265,7 @@ def object_detail(request: HttpRequest, collection_id: str, object_id: str) -> H
     if partner is None:
         return taxii_error(401, "Unauthorized", "Send your partner token.")
     share_log_write(partner=partner, audience=selectors.partner_audience(partner), channel="taxii", stix_ids=[object_id])
-    return taxii_response({"more": False, "objects": [o for _t, o in found]},
-                         headers={"X-TAXII-Date-Added-First": selectors.taxii_timestamp(found[0][0]),
-                                  "X-TAXII-Date-Added-Last": selectors.taxii_timestamp(found[-1][0])})
+    return taxii_response({"more": False, "objects": [o for _t, o in found]}, headers=_range_headers(found))
 
 
 @taxii_view(["GET"])
@@ -247,7 +273,8 @@ def object_versions(request: HttpRequest, collection_id: str, object_id: str) ->
     partner, found = _one_object(request, collection_id, object_id)
     if partner is None:
         return taxii_error(401, "Unauthorized", "Send your partner token.")
-    return taxii_response({"more": False, "versions": [o.get("modified", o.get("created")) for _t, o in found]})
+    return taxii_response({"more": False, "versions": [selectors.object_version(o) for _t, o in found]},
+                         headers=_range_headers(found))
 
 
 def _add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:

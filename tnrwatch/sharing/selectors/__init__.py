@@ -8,7 +8,8 @@ This package is the import surface; the code lives by sub-topic:
 - `context`: record kinds, this instance, audiences, `Unit` and `ExportContext` (per-run caches);
 - `units`: one builder per record kind, model rows -> units;
 - `export`: unit streams (one kind, several kinds merged) and the whole export of an audience;
-- `taxii_paging`: TAXII timestamps, `next` cursors, one page of a collection, one object by id.
+- `taxii_paging`: TAXII timestamps, `next` cursors, filters, one page of a collection, one object by id;
+- `locations`: which record of a collection carries each shared location (each object once).
 """
 
 from .context import (
@@ -24,12 +25,17 @@ from .context import (
     partner_audience,
 )
 from .export import export_objects, identity_objects, kind_units, merged_units
+from .locations import location_owners
 from .taxii_paging import (
     EPOCH_DT,
+    TaxiiFilters,
     TaxiiPage,
+    collection_units,
     decode_cursor,
     encode_cursor,
     find_object_units,
+    header_unit,
+    object_version,
     parse_taxii_timestamp,
     taxii_page,
     taxii_timestamp,
@@ -38,7 +44,8 @@ from .units import BUILDERS, EXPORTED_SUBJECTS, RELATED
 
 __all__ = [
     "ALL_KINDS", "BUILDERS", "EPOCH_DT", "EXPORTED_SUBJECTS", "KIND_MODELS", "KIND_ORDER", "RELATED",
-    "ExportContext", "TaxiiPage", "Unit", "audience_for", "collection_kinds", "decode_cursor",
+    "ExportContext", "TaxiiFilters", "TaxiiPage", "Unit", "collection_units", "header_unit", "location_owners",
+    "object_version", "audience_for", "collection_kinds", "decode_cursor",
     "encode_cursor", "export_objects", "find_object_units", "identity_objects", "instance", "kind_units",
     "kinds_for", "merged_units", "parse_taxii_timestamp", "partner_audience", "taxii_page", "taxii_timestamp",
 ]

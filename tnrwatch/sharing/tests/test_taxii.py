@@ -88,27 +88,109 @@ def test_bearer_and_token_auth_and_refusals(live_server, partner_token):
         assert r.status_code == 400, bad
 
 
-def _many_stations(n: int) -> None:
-    nl = country("NL")
-    m.Station.objects.bulk_create([m.Station(name_en=f"Station {i}", country=nl, marking="clear") for i in range(n)], batch_size=1000)
-
-
-def test_paging_through_10000_objects_with_next(live_server, partner_token):
+def test_paging_10000_objects_50_at_a_time_gives_each_once_and_each_is_fetchable(live_server, partner_token):
     _partner, token = partner_token
-    _many_stations(3400)  # each station: infrastructure, its located-at relationship, its country
+    # 5,000 stations in ten countries: each an infrastructure and its located-at relationship; the
+    # ten countries are shared, so each must still come exactly once, with the first station there.
+    countries = list(m.Country.objects.filter(iso2__in=["NL", "DE", "FR", "IT", "ES", "GB", "IE", "CZ", "CA", "US"]))
+    m.Station.objects.bulk_create([m.Station(name_en=f"Station {i}", country=countries[i % 10], marking="clear")
+                                   for i in range(5000)], batch_size=1000)
     coll_id = CollectionModel.objects.get(slug="record").id
     coll = Collection(f"{_url(live_server)}api/collections/{coll_id}/", auth=BearerAuth(token))
-    seen: list[str] = []
+    seen: list[dict] = []
     pages = 0
-    for envelope in as_pages(coll.get_objects, per_request=1000):
+    for envelope in as_pages(coll.get_objects, per_request=50):
         pages += 1
-        seen += [o["id"] for o in envelope.get("objects", [])]
-    stations = [s for s in seen if s.startswith("infrastructure--")]
-    assert len(seen) >= 10000 and pages >= 10
-    assert len(set(stations)) == len(stations) == 3400  # every station exactly once across pages
-    # added_after: nothing newer than the last object
-    last = coll.get_objects(limit=1)
-    assert last["objects"]
+        assert len(envelope.get("objects", [])) <= 50
+        seen += envelope.get("objects", [])
+    ids = [o["id"] for o in seen]
+    assert len(ids) >= 10000 and pages >= 200
+    assert len(set(ids)) == len(ids), "an object appeared twice in the collection"
+    assert sum(1 for o in seen if o["type"] == "location") == 10
+    # The manifest lists the same objects, once each, with their versions.
+    manifest_ids: list[str] = []
+    for page in as_pages(coll.get_manifest, per_request=1000):
+        manifest_ids += [e["id"] for e in page.get("objects", [])]
+    assert manifest_ids == ids
+    # Every kind of listed object (a sample of each) is fetchable by id and by its version.
+    by_type: dict[str, list[dict]] = {}
+    for obj in seen:
+        by_type.setdefault(obj["type"], []).append(obj)
+    for objs in by_type.values():
+        for obj in objs[:3] + objs[-2:]:
+            version = obj.get("modified") or obj["created"]
+            assert coll.get_object(obj["id"])["objects"] == [obj]
+            assert coll.get_object(obj["id"], version=version)["objects"] == [obj]
+            assert coll.object_versions(obj["id"])["versions"] == [version]
+    # match[id] of a shared location gives it once.
+    location = by_type["location"][0]["id"]
+    assert [o["id"] for o in coll.get_objects(id=location)["objects"]] == [location]
+
+
+def test_every_status_code_and_filter_answers_as_taxii_says(client):
+    partner, token = partner_create(actor=None, name="Strict reader", max_marking="amber", read=["record"])
+    build_record()
+    coll_id = CollectionModel.objects.get(slug="record").id
+    base = f"/taxii2/api/collections/{coll_id}/"
+    taxii = "application/taxii+json;version=2.1"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": taxii}
+
+    def is_error(r, status: int) -> None:
+        assert r.status_code == status and r["Content-Type"] == taxii, (r.status_code, r.content[:200])
+        assert r.json()["http_status"] == str(status) and r.json()["title"]
+
+    # 406: a TAXII 2.0 client, or an Accept the server cannot answer.
+    is_error(client.get(base + "objects/", HTTP_AUTHORIZATION=f"Bearer {token}",
+                        HTTP_ACCEPT="application/taxii+json;version=2.0"), 406)
+    is_error(client.get(base + "objects/", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT="text/html"), 406)
+    # 405 with Allow, as a TAXII error.
+    r = client.delete(base + "objects/", **auth)
+    is_error(r, 405)
+    assert "GET" in r["Allow"] and "POST" in r["Allow"]
+    is_error(client.post(base + "manifest/", data=b"{}", content_type=taxii, **auth), 405)
+    # 403: a collection this partner may read but not write.
+    is_error(client.post(base + "objects/", data=b'{"objects": []}', content_type=taxii, **auth), 403)
+    # 404: an object it may not see, a status that is not its own.
+    is_error(client.get(base + f"objects/infrastructure--{uuid.uuid4()}/", **auth), 404)
+    is_error(client.get(f"/taxii2/api/status/{uuid.uuid4()}/", **auth), 404)
+    # 401 without a token.
+    is_error(client.get(base + "objects/", HTTP_ACCEPT=taxii), 401)
+    # match[spec_version]: only 2.1 is served; match[version]: first, last, all, or a timestamp.
+    assert client.get(base + "objects/", {"match[spec_version]": "2.0"}, **auth).json()["objects"] == []
+    every = client.get(base + "objects/", **auth).json()["objects"]
+    for word in ("first", "last", "all"):
+        assert client.get(base + "objects/", {"match[version]": word}, **auth).json()["objects"] == every
+    station = next(o for o in every if o["type"] == "infrastructure")
+    only = client.get(base + "objects/", {"match[version]": station["modified"], "match[type]": "infrastructure"}, **auth).json()
+    assert station in only["objects"] and all(o["modified"] == station["modified"] for o in only["objects"])
+    is_error(client.get(base + f"objects/{station['id']}/", {"match[version]": "2001-01-01T00:00:00.000Z"}, **auth), 404)
+    is_error(client.get(base + "objects/", {"match[version]": "yesterday"}, **auth), 400)
+    ids = [o["id"] for o in every]
+    assert len(ids) == len(set(ids))
+    del partner
+
+
+def test_a_push_status_is_kept_for_the_partner_that_pushed(client):
+    _p, token = partner_create(actor=None, name="Pusher", max_marking="amber", read=["record"], write=["record"])
+    coll_id = CollectionModel.objects.get(slug="record").id
+    taxii = "application/taxii+json;version=2.1"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": taxii}
+    station = {"type": "infrastructure", "spec_version": "2.1", "id": f"infrastructure--{uuid.uuid4()}",
+               "created": "2024-01-02T03:04:05.000Z", "modified": "2024-01-02T03:04:05.000Z", "name": "Pushed station",
+               "extensions": {stix.EXTENSION_ID: {"extension_type": "property-extension", "kind": "station", "country": "CZ"}}}
+    custom = {"type": "x-misp-object", "spec_version": "2.1", "id": f"x-misp-object--{uuid.uuid4()}",
+              "created": "2024-01-02T03:04:05.000Z", "modified": "2024-01-02T03:04:05.000Z"}
+    r = client.post(f"/taxii2/api/collections/{coll_id}/objects/", data=json.dumps({"objects": [station, custom]}),
+                    content_type=taxii, **auth)
+    assert r.status_code == 202 and r["Content-Type"] == taxii
+    status = r.json()
+    assert status["total_count"] == 2 and status["success_count"] == 1 and status["failure_count"] == 1
+    assert status["failures"][0]["id"] == custom["id"] and "not kept" in status["failures"][0]["message"]
+    kept = client.get(f"/taxii2/api/status/{status['id']}/", **auth)
+    assert kept.status_code == 200 and kept.json() == status
+    _o, other = partner_create(actor=None, name="Other", max_marking="clear", read=["record"])
+    assert client.get(f"/taxii2/api/status/{status['id']}/", HTTP_AUTHORIZATION=f"Bearer {other}",
+                      HTTP_ACCEPT=taxii).status_code == 404
 
 
 def test_posting_a_bundle_imports_it_as_claims_citing_the_partner(live_server, partner_token):
