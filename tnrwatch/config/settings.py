@@ -244,6 +244,10 @@ TNR_RECEIPT_KEY = mandatory_secret("TNR_RECEIPT_KEY") if PRODUCTION else (env("T
 # The audit chain's MAC key (registry/audit_chain.py): kept out of the database so that whoever
 # edits it cannot re-sign the rows. Mandatory in production; elsewhere generated into the data folder.
 TNR_AUDIT_KEY = mandatory_secret("TNR_AUDIT_KEY") if PRODUCTION else (env("TNR_AUDIT_KEY") or "")
+# Backups (`tnrwatch backup`): age public keys the archives are encrypted to, and how long dated
+# archives are kept in a backup folder.
+TNR_BACKUP_RECIPIENTS = [r.strip() for r in (env("TNR_BACKUP_RECIPIENTS", "") or "").split(",") if r.strip()]
+TNR_BACKUP_KEEP_DAYS = env_int("TNR_BACKUP_KEEP_DAYS", 14)
 TNR_INTAKE = {
     "retention_days": env_int("TNR_INTAKE_RETENTION_DAYS", 90),
     "max_upload_bytes": env_int("TNR_INTAKE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024),
