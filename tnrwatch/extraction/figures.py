@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from tnrwatch.extraction.candidate import Candidate
+from tnrwatch.extraction.languages import lexicons
+from tnrwatch.extraction.matcher import unspaced
 
 _WORD_NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -22,6 +24,8 @@ _WORD_NUMBERS = {
     "dois": 2, "duas": 2, "três": 3, "quatro": 4, "dez": 10,
     "två": 2, "fyra": 4, "fem": 5, "tio": 10,
 }
+for _lex in lexicons():
+    _WORD_NUMBERS.update({w.lower(): n for w, n in _lex.number_words.items()})
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUM = (r"(?P<num>\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?(?:\s*(?:million|millions|Millionen|milioni|millones|miljoen|milhões|miljoner))?"
         r"|" + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True)) + r")")
@@ -43,6 +47,14 @@ _WHAT_ZH: dict[str, str] = {
     "continents": r"(?:个|個)?(?:大洲|洲)",
     "provinces": r"(?:个|個)?(?:省份|省)",
 }
+for _lex in lexicons():
+    for _what, _nouns in _lex.counted.items():
+        _spaced = [n for n in _nouns if not unspaced(n)]
+        _bare = [n for n in _nouns if unspaced(n)]
+        if _spaced:
+            _WHAT[_what] = _WHAT[_what][:-1] + "|" + "|".join(_spaced) + ")"
+        if _bare:
+            _WHAT_ZH[_what] = "(?:" + _WHAT_ZH[_what] + "|" + "|".join(_bare) + ")"
 # Numbers are found first, then what follows each one is read, so that a rejected long match
 # ("30 countries across five continents") does not hide a shorter one ("five continents").
 _NUMBERS = re.compile(rf"\b{_NUM}\b", re.I)

@@ -56,7 +56,7 @@ if _unknown:
     raise ValueError(f"unknown response actions in a lexicon: {sorted(_unknown)}")
 
 # Actions in which China itself may be the actor (elsewhere "Chinese" qualifies the stations).
-CHINA_MAY_ACT = {"denial", "diplomatic_protest"}
+CHINA_MAY_ACT = {"denial", "diplomatic_protest", "no_response"}
 
 GOVERNMENT_WORDS = _unique(w for lex in _LEX for w in lex.government if not nospace(w))
 GOVERNMENT_WORDS_ZH = _unique(w for lex in _LEX for w in lex.government if nospace(w))

@@ -34,6 +34,7 @@ from tnrwatch.extraction.lexicon import (
     NON_GOVERNMENT_RE,
     OBJECT_AFTER_RE,
     OF_PREPOSITIONS,
+    STATION_RE,
     TRIGGERS,
     body_of,
     negation_re,
@@ -191,6 +192,17 @@ def _governed(text: str, m: Match, s_end: int) -> bool:
     return bool(g) and len(joined[:g.start()].split()) <= 4
 
 
+_RELATIVE = re.compile(r",\s+(?:which|who|where|whose|die|der|das|wo|qui|où|che|dove|que|donde|som|dat|waar|ahol|amely\w*|který\w*|která|které)\b", re.I)
+
+
+def _in_relative_clause(text: str, s_start: int, m: Match, trig: Trigger) -> bool:
+    """Is the mention inside a relative clause closed by a comma before the trigger?"""
+    opening = None
+    for r in _RELATIVE.finditer(text, max(s_start, m.start - 120), m.start):
+        opening = r
+    return bool(opening) and "," in text[m.end:trig.start]
+
+
 def _glued(between: str, lang: str) -> bool:
     # Dutch "en" is "and"; French and Spanish "en" is "in" ("l'ambassade de Chine en France").
     if not lang.startswith("nl") and re.search(r"\ben\b", between, re.I):
@@ -201,8 +213,8 @@ def _glued(between: str, lang: str) -> bool:
 def _chinese_subject(text: str, m: Match, trig: Trigger) -> bool:
     """"Chinese police arrested", "China's security ministry has detained", 中国警方逮捕."""
     gap = text[m.end:trig.start]
-    if len(gap) > 40 or "," in gap or "，" in gap or _THAT.search(gap):
-        return False
+    if len(gap) > 40 or "," in gap or "，" in gap or _THAT.search(gap) or STATION_RE.match(gap.lstrip()):
+        return False  # 中國警察站展開調查: the stations, not China's police
     if ASK_RE.search(text, max(0, m.start - 12), m.start) or re.search(
             r"\b(?:ordered|told|urged)\s+(?:the\s+)?$|[令责責]$", text[max(0, m.start - 20):m.start]):
         return False  # "asked China to close", 要求中方关闭: China is the one asked
@@ -367,6 +379,8 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
             i for i in before if mentions[i].payload.iso2 != "CN"]
     for i in reversed(before):
         m = mentions[i]
+        if _in_relative_clause(text, s_start, m, trig):
+            continue  # "Serbia and Hungary, which host patrols with Chinese police, have not acted"
         if m.payload.iso2 == "CN" and trig.action not in CHINA_MAY_ACT and _chinese_subject(text, m, trig):
             # "Chinese police arrested ...": China's own authorities act, which is not a
             # response to them.

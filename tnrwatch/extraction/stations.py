@@ -184,7 +184,7 @@ def _city_stations(text: str, s_start: int, s_end: int, cities: list[Match], cou
             and _station_noun_follows(text, cities[j + 1].end))
         if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
             continue
-        if (EMBASSY_RE.search(head) and _LOCATIVE.search(head)) or _GOVERNED_PLACE.search(head):
+        if (EMBASSY_RE.search(head) and (_LOCATIVE.search(head) or _PLACE_BEFORE.search(head))) or _GOVERNED_PLACE.search(head):
             continue
         if not (_placed(text, s_start, m) or chained or _STATION_AFTER.match(text[m.end:m.end + 30])
                 or _station_noun_follows(text, m.end)

@@ -95,6 +95,10 @@ class Lexicon:
     cities: Mapping[str, str] = field(default_factory=dict)
     # Places in China in this language's transliteration: English name -> forms.
     china_places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Numbers in words ("két": 2) and the nouns of what headline figures count, by FIGURE_KINDS
+    # slug ("stations", "countries", "continents", "provinces"): regex fragments.
+    number_words: Mapping[str, int] = field(default_factory=dict)
+    counted: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Frequent function words for language detection (space-separated).
     function_words: str = ""
     # Spellings or endings that mark the language in short sentences (one regex).

@@ -10,11 +10,11 @@ LEXICON = Lexicon(
         "conviction": (
             r"\bconvicted\b", r"\bfound guilty\b", r"\bsentenced\b", r"\bpleaded guilty\b", r"\bconviction\b",
         ),
-        "arrest_or_charge": (
+        "arrest_or_charge": (r"\bcharg(?:es|ing)\b", r"\bdetention\b", r"\bextradit" + _W,
             r"\barrest(?:ed|s|ing)?\b", r"\bcharged\b", r"\bdetain(?:ed|s|ing)?\b", r"\bprosecut(?:ed|ing)\b",
             r"\bcharges against\b", r"\bindict" + _W,
         ),
-        "closure_ordered": (
+        "closure_ordered": (r"\b(?:ordered|told|instructed|asked) (?:\w+ ){0,4}to (?:close|shut|cease|stop|end)\b", r"\bbanned\b",
             r"\border(?:ed|s|ing)?\b[^.;]{0,60}?\b(?:to )?(?:shut|clos)" + _W,
             r"\bclosure" + _W, r"\bshut(?:ting)? (?:it |them |the \w+ )?down\b", r"\bshut down\b",
             r"\bceas(?:e|es|ed|ing) (?:all |their |its )?(?:operations|operating|activities|activity)\b",
@@ -34,7 +34,7 @@ LEXICON = Lexicon(
             r"\bforeign (?:agents?|influence) (?:law|bill|registry|registration|transparency)" + _W,
             r"\bnew law\b", r"\blegislation\b",
         ),
-        "investigation": (
+        "investigation": (r"\bscrutin" + _W, r"\bassess(?:ing|ed|es)?\b[^.;]{0,20}\b(?:reports?|claims|allegations|information)\b", r"\breview(?:ing|ed)?\b[^.;]{0,20}\b(?:reports?|claims|allegations|information)\b", r"\bopened a (?:criminal )?(?:case|file)\b", r"\bsearch(?:ed|es)? (?:of )?(?:the )?(?:premises|offices?|building)\b",
             r"\binvestigat" + _W + r"(?<!bureau of investigation)", r"\bprob(?:e|es|ed|ing)\b",
             r"\braid(?:ed|s)?\b", r"\bsearched\b[^.;]{0,30}\b(?:premises|offices?|building|station)",
             r"\bcheck(?:ing|ed)?\b (?:the |these |those )?(?:information|reports?|claims|allegations|whether)\b",
@@ -64,7 +64,7 @@ LEXICON = Lexicon(
             r"\bclosely following\b", r"\bvigilan(?:t|ce)\b", r"\bin (?:its|their) sights\b",
             r"\bwatching (?:the (?:matter|situation))\b",
         ),
-        "denial": (
+        "denial": (r"\bno (?:signs?|trace) of\b", r"\bnot (?:been )?able to confirm\b", r"\bcould not confirm\b", r"\bpurely administrative\b",
             r"\bden(?:y|ies|ied|ying)\b", r"\bdismiss(?:ed|es)\b",
             r"\brejected\b[^.;]{0,30}\b(?:report|allegation|claim|accusation)s?\b",
             r"\bnonsense\b", r"\bbaseless\b", r"\bgroundless\b", r"\buntrue\b",
@@ -75,7 +75,8 @@ LEXICON = Lexicon(
             r"\b(?:not|never) (?:found|seen) any (?:evidence|proof|indication)s?\b",
             r"\b(?:saw|see|sees|seeing|found|finds) no (?:reason|need|grounds?|cause) to\b",
             r"\bfound no (?:evidence|proof|indication)s?\b",
-            r"\bdenials?\b", r"\b(?:was|were|is|are) not aware of\b", r"\bnot aware of any\b",
+            r"\bdenials?\b", r"\b(?:run|staffed|operated|manned) by volunteers\b",
+            r"\bvolunteer(?:-run)? (?:centres?|centers?|stations?|service)\b", r"\b(?:was|were|is|are) not aware of\b", r"\bnot aware of any\b",
             r"\bno (?:knowledge|information) (?:of|about) any\b", r"\bno such (?:stations?|police|activit(?:y|ies)|offices?)\b",
         ),
         "no_response": (
@@ -148,6 +149,7 @@ LEXICON = Lexicon(
             "parliament": ("parliament", "house of commons", "congress", "senate", "lawmakers", "legislators", "mps",
                            "bundestag", "dáil", "riksdag")},
     cities={"Croydon": "London"},
+    names={"CA": "Quebec|Québec|Ontario|British Columbia", "US": "California|Texas|Florida", "GB": "Scotland Yard"},
     sites=("sites?", "locations?", "addresses", "premises"),
     bureau=(r"public security\b", r"PSBs?\b", r"police (?:department|bureau)s?\b"),
     homes=(),

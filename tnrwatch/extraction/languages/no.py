@@ -47,6 +47,8 @@ LEXICON = Lexicon(
     function_words="og i det som en er på for med av til den har ikke om et var fra de regjeringen også ikke "
                    "hadde blir etter",
     cue=r"ø|æ|\bikke\b|\bhar\b",
+    number_words={"tre": 3, "fire": 4, "seks": 6, "sju": 7, "åtte": 8, "elleve": 11, "tolv": 12, "tjue": 20, "tretti": 30, "hundre": 100},
+    counted={"stations": (r"(?:politi)?stasjon\w*", r"kontor\w*"), "countries": (r"land",), "continents": (r"kontinent\w*",), "provinces": (r"provins\w*",)},
     bodies={"Ministry of Foreign Affairs": ("utenriksdepartementet", "utenriksministeren"),
             "Ministry of Justice": ("justisdepartementet", "justisministeren"),
             "police": ("politiet", "pst", "kripos"), "prosecutor": ("påtalemyndigheten",),

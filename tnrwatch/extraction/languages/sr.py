@@ -86,6 +86,8 @@ LEXICON = Lexicon(
     function_words="i u je da se na za od su sa koji nije ali kao što ili vlada и у је да се на за од су са који "
                    "није али као што или влада",
     cue=r"[ђћџљњј]|đ|ć|\bje\b|\bsu\b",
+    number_words={"dve": 2, "dva": 2, "tri": 3, "četiri": 4, "pet": 5, "šest": 6, "sedam": 7, "osam": 8, "devet": 9, "deset": 10, "dvadeset": 20, "sto": 100, "две": 2, "два": 2, "три": 3, "четири": 4, "пет": 5, "десет": 10, "сто": 100},
+    counted={"stations": _both(r"(?:policijsk\w* )?stanic\w*"), "countries": _both(r"zemal\w*", r"zemlj\w*", r"držav\w*"), "continents": _both(r"kontinent\w*"), "provinces": _both(r"provincij\w*")},
     bodies={"Ministry of Interior": _both("mup", "ministarstvo unutrašnjih poslova"),
             "Ministry of Foreign Affairs": _both("ministarstvo spoljnih poslova"),
             "police": _both("policija"), "prosecutor": _both("tužilaštvo", "tužilac"),
