@@ -73,7 +73,9 @@ def audit_record(
 ) -> AuditEntry:
     """Write one audit row, chained. Call it inside the transaction of the change it records."""
     if subject is not None:
-        subject_type = MODEL_SUBJECTS.get(type(subject).__name__, type(subject).__name__.lower())
+        # The model's own class, not type(): request.user is a SimpleLazyObject around the User.
+        model_name = subject._meta.model.__name__
+        subject_type = MODEL_SUBJECTS.get(model_name, model_name.lower())
         subject_id = subject.pk
     entry = audit_entry(actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
                         data=data, actor_label=actor_label)

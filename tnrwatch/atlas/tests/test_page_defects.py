@@ -1,0 +1,42 @@
+# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
+"""Small defects a reader notices: page titles, plural forms, undated marks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tnrwatch.registry import services
+from tnrwatch.registry.models import Country
+
+from .atlas_fixtures import atlas_record  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def test_incidents_title_is_text_only(client, atlas_record):
+    html = client.get(reverse("atlas:incidents")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and title.startswith("Incidents")
+
+
+def test_home_counts_use_plural_forms(client, atlas_record):
+    html = client.get(reverse("atlas:home")).content.decode()
+    # one public station, in one country: singular
+    assert "<strong>1</strong> station on record" in html
+    assert "<strong>1</strong> country with a station on record" in html
+    assert "<strong>2</strong> government responses" in html
+    assert "1 stations" not in html and "1 countries" not in html
+
+
+def test_comparison_marks_show_their_date_or_say_it_is_unknown(client, atlas_record):
+    services.response_create(actor_label="test", country=Country.objects.get(iso2="GB"), action="monitoring",
+                             body="Home Office", summary="Watching.", marking="clear")
+    html = client.get(reverse("atlas:compare")).content.decode()
+    marks = re.findall(r'<a href="/responses/\d+/"[^>]*>✓ ([^<]*)</a>', html)
+    assert len(marks) == 3
+    assert "date unknown" in marks
+    assert any(date(2022, 11, 1).isoformat() in m or "2022" in m for m in marks)
