@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tnrwatch.extraction import actor_model
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.dates import find_dates
 from tnrwatch.extraction.lexicon import (
@@ -343,10 +344,17 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
                 m for m in countries if m.payload and m.payload.iso2 != "CN"]:
             # "la Procura di Firenze ha aperto un'inchiesta": the city says which country.
             actors, confidence = [cities[0].payload.countries[0][0]], 0.5
+        pairs = _pairs(text, s_start, s_end, countries, trig, frame, context, lang, actors)
+        if actor_model.COLLECT is not None:
+            actor_model.COLLECT.extend(pairs)
+        else:
+            actors, confidences = actor_model.decide(pairs, actors, confidence)
         if not actors:
             continue
         date = min(dates, key=lambda d: abs(d[0] - trig.start))[2] if dates else None
         for iso2 in actors:
+            if actor_model.COLLECT is None:
+                confidence = confidences.get(iso2, confidence)
             if (iso2, trig.action) in seen:
                 continue
             seen.add((iso2, trig.action))
@@ -364,6 +372,61 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
                  and m.payload.iso2 != "CN" and _governed(text, m, s_end)]
         if named:  # sentences that name countries only as places keep the actor before them
             context.actors = tuple(dict.fromkeys(named))
+    return out
+
+
+def _prev_kind(text: str, s_start: int, m: Match) -> str:
+    prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
+    word = prev.group(1).lower() if prev else ""
+    if word in OF_PREPOSITIONS:
+        return "of"
+    if word in LOCATIVE_PREPOSITIONS:
+        return "locative"
+    return "non_actor" if word in NON_ACTOR_PREPOSITIONS else ""
+
+
+def _pairs(text: str, s_start: int, s_end: int, countries: list[Match], trig: Trigger, frame: list[Match],
+           context: Context, lang: str, rule_actors: list[str]) -> list[actor_model.Pair]:
+    """Every country that could be the trigger's actor, described for the actor model."""
+    mentions = [m for m in countries if m.payload is not None]
+    out: list[actor_model.Pair] = []
+    before = [m for m in mentions if m.end <= trig.start]
+    nearest = before[-1] if before else None
+    china_may = trig.action in CHINA_MAY_ACT
+    seen: set[str] = set()
+    rule = set(rule_actors)
+    for m in sorted(mentions, key=lambda m: abs(m.start - trig.start)):
+        iso2 = m.payload.iso2
+        if iso2 in seen:
+            continue
+        seen.add(iso2)
+        is_before = m.end <= trig.start
+        lo, hi = (m.end, trig.start) if is_before else (trig.end, m.start)
+        between = text[lo:hi]
+        listed = any(g is not m and g.payload.iso2 in rule for g in _group(text, mentions, mentions.index(m), lang))
+        f = actor_model.features(
+            before=is_before, distance=max(0, hi - lo), clause_break=bool(CLAUSE_BREAK_RE.search(between)),
+            relative=is_before and _in_relative_clause(text, s_start, m, trig), governed=_governed(text, m, s_end),
+            institution=m.payload.institution, adjective=m.payload.adjective, china=iso2 == "CN",
+            china_may_act=china_may, prev=_prev_kind(text, s_start, m),
+            object_after=bool(OBJECT_AFTER_RE.match(text, m.end) or NON_GOVERNMENT_RE.match(text, m.end)),
+            by_from=not is_before and bool(_FROM_BEFORE.search(text[max(trig.end, m.start - 20):m.start])),
+            between=between, quoted=actor_model.quoted(text, s_start, trig.start), context=False, home=False,
+            seat=m.payload.institution and iso2 not in {c.payload.iso2 for c in mentions if not c.payload.institution},
+            nearest_before=m is nearest, listed=listed, frame=m in frame,
+            chinese_subject=iso2 == "CN" and is_before and _chinese_subject(text, m, trig))
+        out.append(actor_model.Pair(iso2, f, iso2 in rule))
+    extra = [(cc, True, False) for cc in context.actors if cc not in seen]
+    home = LANGUAGE_HOMES.get(lang.split("-")[0].lower())
+    if home and home[0] not in seen and home[0] not in context.actors:
+        extra.append((home[0], False, True))
+    for cc, is_context, is_home in extra:
+        f = actor_model.features(
+            before=False, distance=-1, clause_break=False, relative=False, governed=False, institution=False,
+            adjective=False, china=cc == "CN", china_may_act=china_may, prev="", object_after=False, by_from=False,
+            between="", quoted=actor_model.quoted(text, s_start, trig.start), context=is_context, home=is_home,
+            seat=False, nearest_before=False, listed=False, frame=False, chinese_subject=False)
+        out.append(actor_model.Pair(cc, f, cc in rule))
     return out
 
 

@@ -217,3 +217,28 @@ def test_country_level_stations_and_capitals_as_governments():
     found = extract("Safeguard Defenders says two stations operate in Hungary. Ottawa summoned China's ambassador.")
     assert {(c.city, c.country) for c in found if c.kind == "station"} == {(None, "HU")}
     assert {(c.country, c.action) for c in found if c.kind == "response"} == {("CA", "diplomatic_protest")}
+
+
+def test_actor_model_ships_with_the_package_and_trains_deterministically():
+    from tnrwatch.extraction import actor_model
+
+    # Given the shipped weights, they match the feature set the extractor computes.
+    assert actor_model.weights() is not None
+    assert len(actor_model.weights()) == len(actor_model.FEATURES)
+    # When the same weak labels are fitted twice, the weights are the same.
+    rows = [actor_model.features(
+        before=b, distance=10, clause_break=False, relative=False, governed=b, institution=False,
+        adjective=False, china=not b, china_may_act=False, prev="", object_after=False, by_from=False,
+        between="", quoted=False, context=False, home=False, seat=False, nearest_before=b, listed=False,
+        frame=False, chinese_subject=False) for b in (True, False) * 20]
+    labels = [1, -1] * 20
+    assert actor_model.train(rows, labels) == actor_model.train(rows, labels)
+    # Then a governed country before the verb scores above China as an object.
+    w = tuple(actor_model.train(rows, labels))
+    assert actor_model.probability(rows[0], w) > 0.5 > actor_model.probability(rows[1], w)
+
+
+def test_confidence_is_between_zero_and_one_and_orders_carried_actors_lower():
+    text = "The Dutch government ordered the closure. The ministry said it was also investigating."
+    found = {c.action: c.confidence for c in extract(text) if c.kind == "response"}
+    assert 0 < found["investigation"] < found["closure_ordered"] <= 1
