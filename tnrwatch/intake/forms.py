@@ -109,7 +109,8 @@ class ReceiptForm(forms.Form):
 
 
 class ReplyForm(ReceiptForm):
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    # Optional: a reporter may add only files (the service refuses an addition with neither).
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000, required=False)
 
 
 class PassphraseForm(forms.Form):

@@ -58,6 +58,9 @@ class Report(models.Model):
     # key was mixed in are 1 until their reporter comes back and they are re-encrypted.
     reporter_key_version = models.PositiveSmallIntegerField(default=2)
     answers_ct = models.BinaryField()
+    # What the reporter sent (answers and file names), encrypted to the reporter's key only, so the
+    # follow-up page can show it with the receipt. Empty for reports made before this copy existed.
+    reporter_copy_ct = models.BinaryField(blank=True, default=b"")
     recipients = models.ManyToManyField(RecipientKey, related_name="reports")
     state = models.CharField(max_length=16, choices=ReportState.choices, default=ReportState.NEW, db_index=True)
     risk = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.UNKNOWN, db_index=True)
@@ -67,6 +70,8 @@ class Report(models.Model):
     incident = models.ForeignKey("registry.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When an analyst first opened it (the reporter's "read").
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -85,6 +90,9 @@ class Attachment(models.Model):
     # The metadata-stripped copy made on an analyst's request (also encrypted).
     stripped_blob_id = models.CharField(max_length=32, blank=True)
     stripped_state = models.CharField(max_length=16, blank=True)  # "", queued, done, failed, unsupported
+    # For files the reporter added later: their name, type and size, encrypted to the recipients and
+    # the reporter (the first submission's are inside the report's answers). Empty otherwise.
+    meta_ct = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         ordering = ["report", "position"]
@@ -143,6 +151,16 @@ class IntakeBudget(models.Model):
 
     def __str__(self) -> str:
         return f"intake budget: {self.reports:.1f} reports, {self.bytes:.0f} bytes"
+
+
+class AnalystNotice(models.Model):
+    """When an analyst was last told by email that there are new reports or replies (notices.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"notice to {self.user_id} at {self.last_sent_at:%Y-%m-%d %H:%M}"
 
 
 class ProtectionResource(models.Model):

@@ -99,6 +99,53 @@ def report_answers(report: Report, identities: Sequence) -> dict[str, Any]:
     return json.loads(crypto.decrypt(bytes(report.answers_ct), identities))
 
 
+def attachment_meta(attachment: Attachment, answers: dict[str, Any], identities: Sequence) -> dict[str, Any]:
+    """An attachment's name, type and size: from its own encrypted record if the reporter added it
+    later, else from the answers of the first submission (by position)."""
+    if attachment.meta_ct:
+        try:
+            return json.loads(crypto.decrypt(bytes(attachment.meta_ct), identities))
+        except crypto.DecryptionError:
+            return {"name": "attachment", "content_type": "", "size": None}
+    metas = answers.get("attachments", [])
+    return metas[attachment.position] if attachment.position < len(metas) else {"name": "attachment", "content_type": "", "size": None}
+
+
+REPORTER_STATES = ("received", "read", "replied", "closed")
+
+
+def reporter_status(report: Report) -> str:
+    """What the reporter is told, truthfully: closed; else replied (an analyst wrote to them);
+    else read (an analyst opened it); else received."""
+    if report.state == "closed":
+        return "closed"
+    if Message.objects.filter(report=report, author="analyst").exists():
+        return "replied"
+    return "read" if report.read_at else "received"
+
+
+@dataclass(frozen=True)
+class ReporterCopy:
+    """What a reporter sent, as they see it with their receipt."""
+
+    answers: dict[str, Any] | None  # None for reports made before the reporter's copy existed
+    files: list[dict[str, Any]]  # every file: the first submission's, then those added later
+
+
+def reporter_copy(report: Report, identity: Any) -> ReporterCopy:
+    answers = None
+    files: list[dict[str, Any]] = []
+    if report.reporter_copy_ct:
+        answers = json.loads(crypto.decrypt(bytes(report.reporter_copy_ct), [identity]))
+        files = list(answers.pop("attachments", []))
+    for attachment in report.attachments.exclude(meta_ct=b""):
+        try:
+            files.append(json.loads(crypto.decrypt(bytes(attachment.meta_ct), [identity])))
+        except crypto.DecryptionError:
+            continue
+    return ReporterCopy(answers=answers, files=files)
+
+
 def attachment_plaintext(attachment: Attachment, identities: Sequence, *, stripped: bool = False) -> bytes:
     blob_id = attachment.stripped_blob_id if stripped else attachment.blob_id
     if not blob_id:

@@ -24,13 +24,17 @@ from .forms import ReceiptForm, ReplyForm, ReportForm, country_choices
 from .models import ReportState
 from .upload import ATTACHMENT_FIELD, EncryptingUploadHandler, strict_multipart_parser
 
-# What the reporter sees of the workflow state (plainer than the analysts' names).
+# What the reporter is told: the true state (selectors.reporter_status), and what the team is
+# doing when it says more than that.
 REPORTER_STATUS = {
-    ReportState.NEW: _("Received, not yet read"),
-    ReportState.TRIAGED: _("Read by our team"),
+    "received": _("Received, not yet read"),
+    "read": _("Read by our team"),
+    "replied": _("Our team has replied"),
+    "closed": _("Closed"),
+}
+REPORTER_WORK = {
     ReportState.IN_PROGRESS: _("We are working on it"),
     ReportState.REFERRED: _("Referred to a partner who can help"),
-    ReportState.CLOSED: _("Closed"),
 }
 
 
@@ -71,6 +75,31 @@ def _announced_length(request: HttpRequest) -> int:
         return 0
 
 
+def _streaming_handler(request: HttpRequest, recipients: list[tuple[int, str]]) -> EncryptingUploadHandler:
+    """Install the encrypting upload handler before the body is read (files stream in encrypted)."""
+    handler = EncryptingUploadHandler(request, public_keys=[public_key for _, public_key in recipients])
+    request.upload_handlers = [handler]
+    request.parse_file_upload = strict_multipart_parser(handler)  # path-like file names: refused
+    return handler
+
+
+def _kept_only_if_accepted(request: HttpRequest, handler: EncryptingUploadHandler, respond) -> HttpResponse:
+    """Parse the body (files stream in encrypted), then answer with `respond()`. Whatever refuses
+    the request — a limit, a body cut off, CSRF, the form, an error — every blob it streamed is
+    removed before the response leaves, unless the response is marked `intake_accepted`."""
+    accepted = False
+    try:
+        request.POST  # noqa: B018 - parse now: attachments are encrypted as they stream in
+        if handler.refused or handler.body_incomplete():
+            return _refused(request, handler.refused or "interrupted")
+        response = respond()
+        accepted = getattr(response, "intake_accepted", False)
+        return response
+    finally:
+        if not accepted:
+            handler.discard_all()
+
+
 @login_not_required
 @csrf_exempt  # the CSRF check runs in _submit, after our upload handler is installed
 @require_http_methods(["GET", "POST"])
@@ -86,20 +115,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
     recipients = selectors.recipients_active()
     if not recipients:
         return _page(request, "unavailable.html", {}, status=503)
-    handler = EncryptingUploadHandler(request, public_keys=[public_key for _, public_key in recipients])
-    request.upload_handlers = [handler]
-    request.parse_file_upload = strict_multipart_parser(handler)  # path-like file names: refused
-    accepted = False
-    try:
-        request.POST  # noqa: B018 - parse now: attachments are encrypted as they stream in
-        if handler.refused or handler.body_incomplete():
-            return _refused(request, handler.refused or "interrupted")
-        response = _submit(request, handler, recipients)
-        accepted = getattr(response, "intake_accepted", False)
-        return response
-    finally:
-        if not accepted:
-            handler.discard_all()
+    handler = _streaming_handler(request, recipients)
+    return _kept_only_if_accepted(request, handler, lambda: _submit(request, handler, recipients))
 
 
 @csrf_protect_after_upload_handler
@@ -127,11 +144,27 @@ def _submit(request: HttpRequest, handler: EncryptingUploadHandler, recipients: 
 
 
 @login_not_required
+@csrf_exempt  # the CSRF check runs in _follow_up_post, after our upload handler is installed
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest) -> HttpResponse:
+    """The reporter's page: status, the thread, what they sent, and adding messages and files.
+
+    Files added here stream in encrypted exactly as on the form, with the same limits, and are kept
+    only when the addition is accepted (the response is marked `intake_accepted`)."""
     if request.method != "POST":
         return _page(request, "follow_up.html", {"form": ReceiptForm()})
-    replying = request.POST.get("action") == "reply"
+    if request.content_type == "multipart/form-data":
+        wait = services.budget_room(incoming_bytes=_announced_length(request), reports=0)
+        if wait:
+            return _busy(request, wait)
+    handler = _streaming_handler(request, selectors.recipients_active())
+    return _kept_only_if_accepted(request, handler, lambda: _follow_up_post(request))
+
+
+@csrf_protect_after_upload_handler
+def _follow_up_post(request: HttpRequest) -> HttpResponse:
+    action = request.POST.get("action")
+    replying = action == "reply"
     form = (ReplyForm if replying else ReceiptForm)(request.POST)
     if not form.is_valid():
         return _page(request, "follow_up.html", {"form": ReceiptForm(request.POST)}, status=400)
@@ -140,16 +173,29 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     except services.ReceiptInvalidError:
         return _page(request, "follow_up.html", {"form": ReceiptForm(), "invalid": True}, status=403)
     report = access.report
-    sent = False
+    sent, error = False, ""
     if replying:
-        services.message_from_reporter(report=report, body=form.cleaned_data["body"])
-        sent = True
-    thread = selectors.thread_decrypted(report, [access.identity])
-    return _page(request, "case.html", {
-        "status": REPORTER_STATUS.get(report.state, ""), "thread": thread, "sent": sent,
-        "reply_form": ReplyForm(initial={"receipt": form.cleaned_data["receipt"]}),
+        uploads = [f.stored for f in request.FILES.getlist(ATTACHMENT_FIELD)]
+        try:
+            services.reporter_add(report=report, body=form.cleaned_data["body"], uploads=uploads)
+        except services.IntakeBusyError as exc:
+            return _busy(request, exc.retry_after)
+        except services.ConflictError:
+            return _page(request, "unavailable.html", {}, status=503)
+        except services.ValidationError as exc:
+            error = exc.message
+        else:
+            sent = True
+            report.refresh_from_db()
+    response = _page(request, "case.html", {
+        "status": REPORTER_STATUS[selectors.reporter_status(report)], "work": REPORTER_WORK.get(report.state, ""),
+        "thread": selectors.thread_decrypted(report, [access.identity]), "sent": sent, "error": error,
+        "copy": selectors.reporter_copy(report, access.identity) if action == "sent" else None,
+        "reply_form": ReplyForm(initial={"receipt": form.cleaned_data["receipt"]}), "config": intake_config(),
         "receipt": form.cleaned_data["receipt"], "created_at": report.created_at,
-    })
+    }, status=400 if error else 200)
+    response.intake_accepted = sent
+    return response
 
 
 @login_not_required

@@ -40,6 +40,7 @@ from .reports import (
     message_from_reporter,
     receipt_check,
     report_submit,
+    reporter_add,
 )
 from .resources import resource_delete, resource_save
 from .retention import blobs_sweep, reports_delete_bulk, reports_purge_expired
@@ -77,6 +78,7 @@ __all__ = [
     "report_set_risk",
     "report_set_state",
     "report_submit",
+    "reporter_add",
     "reports_delete_bulk",
     "reports_purge_expired",
     "resource_delete",

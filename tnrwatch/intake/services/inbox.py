@@ -42,8 +42,11 @@ def report_open(*, actor: Any, report: Report, identities: Sequence) -> OpenedRe
     """
     answers = selectors.report_answers(report, identities)
     attachments = list(report.attachments.all())
-    for attachment, meta in zip(attachments, answers.get("attachments", []), strict=False):
-        attachment.meta = meta
+    for attachment in attachments:
+        attachment.meta = selectors.attachment_meta(attachment, answers, identities)
+    if report.read_at is None:
+        report.read_at = timezone.now()
+        Report.objects.filter(pk=report.pk, read_at__isnull=True).update(read_at=report.read_at)
     opened = OpenedReport(
         answers=answers, attachments=attachments,
         thread=selectors.thread_decrypted(report, identities), notes=selectors.notes_decrypted(report, identities),
@@ -58,8 +61,7 @@ def attachment_open(*, actor: Any, attachment: Attachment, identities: Sequence,
     Raises DecryptionError when these identities cannot open it.
     """
     data = selectors.attachment_plaintext(attachment, identities, stripped=stripped)
-    metas = selectors.report_answers(attachment.report, identities).get("attachments", [])
-    name = metas[attachment.position]["name"] if attachment.position < len(metas) else "attachment"
+    name = selectors.attachment_meta(attachment, selectors.report_answers(attachment.report, identities), identities)["name"]
     registry_services.audit_record(
         actor=actor, action="intake.attachment_downloaded", subject_type="report", subject_id=attachment.report_id,
         data={"position": attachment.position, "stripped": stripped},
@@ -213,6 +215,8 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
     messages = [(m, crypto.encrypt(crypto.decrypt(bytes(m.body_ct), identities), public_keys + [report.reporter_public_key]))
                 for m in report.messages.all()]
     notes = [(n, crypto.encrypt(crypto.decrypt(bytes(n.body_ct), identities), public_keys)) for n in report.notes.all()]
+    metas = [(a.pk, crypto.encrypt(crypto.decrypt(bytes(a.meta_ct), identities), public_keys + [report.reporter_public_key]))
+             for a in report.attachments.exclude(meta_ct=b"")]
     new_blobs: list[tuple[Attachment, str, int, str, str]] = []
     try:
         for attachment in report.attachments.all():
@@ -238,6 +242,8 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
             Message.objects.filter(pk=message.pk).update(body_ct=body_ct)
         for note, body_ct in notes:
             Note.objects.filter(pk=note.pk).update(body_ct=body_ct)
+        for attachment_id, meta_ct in metas:
+            Attachment.objects.filter(pk=attachment_id).update(meta_ct=meta_ct)
         for attachment, blob_id, size, stripped_id, _ in new_blobs:
             Attachment.objects.filter(pk=attachment.pk).update(blob_id=blob_id, ciphertext_size=size, stripped_blob_id=stripped_id)
         registry_services.audit_record(actor=actor, action="intake.rekeyed", subject_type="report", subject_id=report.pk,

@@ -77,10 +77,14 @@ def report_submit(
         {"name": u.name, "content_type": u.content_type, "size": u.size} for u in uploads
     ]
     key = receipt_key()
+    reporter_public_key = str(crypto.reporter_identity(normalized, key).to_public())
+    plaintext = json.dumps(payload).encode()
     report = Report(
         receipt_hash=crypto.receipt_hash(normalized, key),
-        reporter_public_key=str(crypto.reporter_identity(normalized, key).to_public()),
-        answers_ct=crypto.encrypt(json.dumps(payload).encode(), public_keys),
+        reporter_public_key=reporter_public_key,
+        answers_ct=crypto.encrypt(plaintext, public_keys),
+        # the reporter's own copy of what they sent, for the follow-up page (their key only)
+        reporter_copy_ct=crypto.encrypt(plaintext, [reporter_public_key]),
     )
     _report_insert(report, key_ids, uploads)
     return report, receipt
@@ -93,7 +97,7 @@ def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredU
     compiling every statement; see that module for the figures)."""
     if sorted(key_id for key_id, _ in selectors.recipients_active()) != sorted(key_ids):
         raise ConflictError(gettext("The recipients changed during the submission; please send again."))
-    budget_reserve(stored_bytes=len(report.answers_ct) + sum(u.ciphertext_size for u in uploads))
+    budget_reserve(stored_bytes=len(report.answers_ct) + len(report.reporter_copy_ct) + sum(u.ciphertext_size for u in uploads))
     sql.insert(report)
     through = Report.recipients.through
     for key_id in key_ids:
@@ -167,17 +171,45 @@ def _thread_keys(report: Report) -> list[str]:
     return selectors.recipient_public_keys() + [report.reporter_public_key]
 
 
-@transaction.atomic
 def message_from_reporter(*, report: Report, body: str) -> Message:
-    body = _clean_text(body, "message")
-    message = Message.objects.create(
-        report=report, author=MessageAuthor.REPORTER,
-        body_ct=crypto.encrypt(body.encode(), _thread_keys(report)),
-    )
+    """A message from the reporter (no files); see `reporter_add`."""
+    message = reporter_add(report=report, body=body)
+    assert message is not None
+    return message
+
+
+@transaction.atomic
+def reporter_add(*, report: Report, body: str = "", uploads: Sequence[StoredUpload] = ()) -> Message | None:
+    """What a reporter adds later with their receipt: a message, files (already streamed and
+    encrypted to the recipients by the upload handler), or both. Returns the message, if any.
+
+    The message is encrypted to the recipients and the reporter; each file's name, type and size to
+    the same keys (Attachment.meta_ct), so the reporter sees what they added. Counted against the
+    intake budget (IntakeBusyError, nothing stored). A closed report is reopened. Audited.
+    """
+    body = (body or "").strip()
+    if not body and not uploads:
+        raise ValidationError(gettext("Write a message or choose a file."))
+    keys = selectors.recipient_public_keys()
+    for upload in uploads:
+        if sorted(upload.public_keys) != sorted(keys):
+            raise ConflictError(gettext("The recipients changed during the upload; please send again."))
+    thread_keys = keys + [report.reporter_public_key]
+    body_ct = crypto.encrypt(_clean_text(body, "message").encode(), thread_keys) if body else b""
+    metas = [crypto.encrypt(json.dumps({"name": u.name, "content_type": u.content_type, "size": u.size}).encode(), thread_keys)
+             for u in uploads]
+    budget_reserve(stored_bytes=len(body_ct) + sum(len(m) for m in metas) + sum(u.ciphertext_size for u in uploads), reports=0)
+    message = Message.objects.create(report=report, author=MessageAuthor.REPORTER, body_ct=body_ct) if body else None
+    last = report.attachments.order_by("-position").values_list("position", flat=True).first()
+    position = 0 if last is None else last + 1
+    for offset, (upload, meta_ct) in enumerate(zip(uploads, metas, strict=True)):
+        Attachment.objects.create(report=report, position=position + offset, blob_id=upload.blob_id,
+                                  ciphertext_size=upload.ciphertext_size, meta_ct=meta_ct)
     if report.state == ReportState.CLOSED:
         report.state, report.closed_at = ReportState.IN_PROGRESS, None
         report.save(update_fields=["state", "closed_at"])
-    registry_services.audit_record(actor=None, actor_label=REPORTER, action="intake.reporter_replied", subject_type="report", subject_id=report.pk)
+    registry_services.audit_record(actor=None, actor_label=REPORTER, action="intake.reporter_replied", subject_type="report",
+                                   subject_id=report.pk, data={"message": bool(body), "files": len(uploads)})
     return message
 
 

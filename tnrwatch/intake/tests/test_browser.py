@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tnrwatch.intake import crypto, services
+from tnrwatch.intake import crypto, selectors, services
 from tnrwatch.intake.models import Message, Report
 
 from .conftest import PASSPHRASE
@@ -77,11 +77,21 @@ def test_reporter_flow_without_javascript(browser, submit_page, live_server, mak
     browser.find_element(By.ID, "id_receipt").send_keys(receipt)
     submit_page(browser, "main form button[type=submit].primary", "ol.thread")
     assert "Are your parents safe?" in browser.page_source
+    assert browser.find_element(By.ID, "status").text == "Our team has replied"  # the true state
+    # They ask to see what they sent (decrypted with the receipt), then answer with a second file
+    copy = submit_page(browser, "#show-sent", "#copy")
+    assert "A man from the association visited my parents." in copy.text
+    assert browser.find_element(By.ID, "copy-files").text.startswith("evidence.txt")
     browser.find_element(By.ID, "id_body").send_keys("Yes, for now. Thank you.")
-    submit_page(browser, "main form button[type=submit].primary", "p.ok")
-    assert "Your message was encrypted and sent." in browser.page_source
+    second = tmp_path / "second letter.txt"
+    second.write_bytes(b"the second letter\n" * 50)
+    browser.find_element(By.ID, "id_attachments").send_keys(str(second))
+    submit_page(browser, "main form.reply-form button[type=submit].primary", "p.ok")
+    assert "What you added was encrypted and sent." in browser.page_source
     reply = Message.objects.get(author="reporter")
     assert crypto.decrypt(bytes(reply.body_ct), identities) == b"Yes, for now. Thank you."
+    added = report.attachments.get(position=1)
+    assert selectors.attachment_plaintext(added, identities) == second.read_bytes()
 
     # JavaScript really was off, and nothing was requested from another host
     browser.get(live_server.url + "/report/")
