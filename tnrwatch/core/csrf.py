@@ -21,3 +21,11 @@ class NullOriginCsrfViewMiddleware(CsrfViewMiddleware):
         if request.META.get("HTTP_ORIGIN") == "null":
             return True
         return super()._origin_verified(request)
+
+
+def csrf_protect_after_upload_handler(view):  # noqa: ANN001, ANN201 - a view in, a view out
+    """The site's CSRF check run inside a view (mark the view `csrf_exempt` for the middleware):
+    for views that must install an upload handler before anything reads the request body."""
+    from django.utils.decorators import decorator_from_middleware
+
+    return decorator_from_middleware(NullOriginCsrfViewMiddleware)(view)

@@ -27,6 +27,11 @@ class DocumentTooLargeError(ApplicationError):
     """The document is larger than the configured limit."""
 
 
+def file_too_large(size: int, max_bytes: int) -> str:
+    """The error of a file over the limit (the command line's and the web upload's)."""
+    return f"The file has {size:,} bytes, more than the limit of {max_bytes:,}; it was not kept."
+
+
 @dataclass(frozen=True)
 class StoredBlob:
     sha256: str
@@ -49,47 +54,32 @@ class BlobStore:
     def open(self, sha256: str):
         return self.path_for(sha256).open("rb")
 
+    def writer(self, *, max_bytes: int) -> BlobWriter:
+        """A push-style writer (for upload handlers): write() chunks, then commit() or discard()."""
+        return BlobWriter(self, max_bytes=max_bytes)
+
     def put_chunks(self, chunks: Iterable[bytes], *, max_bytes: int) -> StoredBlob:
         """Store the bytes from `chunks`; at most `max_bytes`, else DocumentTooLargeError."""
-        tmp_dir = self.root / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="blob-")
+        writer = self.writer(max_bytes=max_bytes)
         try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in chunks:
-                    if not chunk:
-                        continue
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise DocumentTooLargeError(
-                            f"The document is larger than the limit of {max_bytes:,} bytes; it was not kept."
-                        )
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            final = self.path_for(sha)
-            if final.exists():
-                os.unlink(tmp_name)  # the same bytes are already kept; the first copy stays
-            else:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.chmod(tmp_name, stat.S_IRUSR | stat.S_IRGRP)
-                os.replace(tmp_name, final)
-            return StoredBlob(sha256=sha, size=size, path=final)
-        except BaseException:
-            if os.path.exists(tmp_name):
-                os.unlink(tmp_name)
-            raise
+            for chunk in chunks:
+                writer.write(chunk)
+            return writer.commit()
+        finally:
+            writer.discard()
+
+    def remove(self, sha256: str) -> bool:
+        """Delete a stored blob (only for bytes nothing refers to: a refused document's); whether it was there."""
+        try:
+            os.unlink(self.path_for(sha256))
+        except FileNotFoundError:
+            return False
+        return True
 
     def put_file(self, path: Path, *, max_bytes: int) -> StoredBlob:
         size = path.stat().st_size
         if size > max_bytes:
-            raise DocumentTooLargeError(
-                f"The file has {size:,} bytes, more than the limit of {max_bytes:,}; it was not kept."
-            )
+            raise DocumentTooLargeError(file_too_large(size, max_bytes))
         with path.open("rb") as handle:
             return self.put_chunks(iter(lambda: handle.read(CHUNK), b""), max_bytes=max_bytes)
 
@@ -101,3 +91,58 @@ def default_store() -> BlobStore:
     from django.conf import settings
 
     return BlobStore(Path(settings.DATA_DIR) / "blobs")
+
+
+class BlobWriter:
+    """Bytes on their way into the store: a private temporary file in the store, hashed as written.
+
+    `commit()` moves it into place under its hash (keeping the first copy when the same bytes are
+    already stored) and says whether it was new; `discard()` removes whatever is left, and is safe
+    to call at any time, as often as needed. Past `max_bytes`, `write` removes the temporary file
+    and raises DocumentTooLargeError: nothing of a refused document stays on disk."""
+
+    def __init__(self, store: BlobStore, *, max_bytes: int) -> None:
+        tmp_dir = store.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        self.store = store
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.created = False  # set by commit(): these bytes were not stored before
+        self._digest = hashlib.sha256()
+        fd, self._tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="blob-")
+        self._out = os.fdopen(fd, "wb")
+
+    def write(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            self.discard()
+            raise DocumentTooLargeError(
+                f"The document is larger than the limit of {self.max_bytes:,} bytes; it was not kept."
+            )
+        self._digest.update(chunk)
+        self._out.write(chunk)
+
+    def commit(self) -> StoredBlob:
+        self._out.flush()
+        os.fsync(self._out.fileno())
+        self._out.close()
+        sha = self._digest.hexdigest()
+        final = self.store.path_for(sha)
+        if final.exists():
+            os.unlink(self._tmp_name)  # the same bytes are already kept; the first copy stays
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self._tmp_name, stat.S_IRUSR | stat.S_IRGRP)
+            os.replace(self._tmp_name, final)
+            self.created = True
+        self._tmp_name = ""
+        return StoredBlob(sha256=sha, size=self.size, path=final)
+
+    def discard(self) -> None:
+        if not self._out.closed:
+            self._out.close()
+        if self._tmp_name and os.path.exists(self._tmp_name):
+            os.unlink(self._tmp_name)
+        self._tmp_name = ""

@@ -34,7 +34,7 @@ from typing import Protocol
 
 from tnrwatch.core.errors import ApplicationError
 
-from .blobs import CHUNK, BlobStore, DocumentTooLargeError, StoredBlob
+from .blobs import CHUNK, BlobStore, DocumentTooLargeError, StoredBlob, file_too_large
 from .limits import CaptureLimits
 
 
@@ -86,6 +86,31 @@ class FileFetcher:
             raise CaptureError(f"The file could not be read: {exc.strerror or exc}") from exc
         return Capture(origin=origin, blob=blob, captured_at=captured_at, filename=path.name,
                        content_type=_content_type_of(path.name))
+
+
+class UploadFetcher:
+    """A file uploaded on the web, already in the blob store: `upload://<sha256>/<name>`.
+
+    The web capture page stores the bytes while they stream in (ingestion/upload.py); this adapter
+    only finds them again, so an upload goes through the same reading and errors as any file."""
+
+    prefix = "upload://"
+
+    def can_fetch(self, origin: str) -> bool:
+        return origin.startswith(self.prefix)
+
+    def fetch(self, origin: str, *, store: BlobStore, limits: CaptureLimits) -> Capture:
+        sha, _sep, quoted = origin[len(self.prefix):].partition("/")
+        name = urllib.parse.unquote(quoted)
+        try:
+            path = store.path_for(sha)
+            size = path.stat().st_size
+        except (ValueError, OSError) as exc:
+            raise CaptureError("The uploaded file is no longer in the store; upload it again.") from exc
+        if size > limits.max_bytes:
+            raise DocumentTooLargeError(file_too_large(size, limits.max_bytes))
+        return Capture(origin=origin, blob=StoredBlob(sha256=sha, size=size, path=path), captured_at=datetime.now(UTC),
+                       filename=name, content_type=_content_type_of(name))
 
 
 def _check_host(url: str, limits: CaptureLimits) -> None:
@@ -187,7 +212,7 @@ def _read_chunks(response) -> Iterator[bytes]:  # noqa: ANN001 - an http.client 
         yield chunk
 
 
-FETCHERS: list[Fetcher] = [HttpFetcher(), FileFetcher()]
+FETCHERS: list[Fetcher] = [HttpFetcher(), UploadFetcher(), FileFetcher()]
 
 
 def fetcher_for(origin: str) -> Fetcher:

@@ -44,9 +44,34 @@ class MergeForm(forms.Form):
     reason = forms.CharField(max_length=1000, required=False, validators=[_no_nul])
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class UploadedFilesField(forms.Field):
+    """Every file of the field, as the upload handler left them. No check here: an empty, junk or
+    too large file is that document's failure (as on the command line), not the form's."""
+
+    widget = MultipleFileInput
+
+    def clean(self, value):  # noqa: ANN001, ANN201 - Django's signature
+        return [f for f in (value or []) if f]
+
+
 class CaptureForm(forms.Form):
     urls = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), max_length=200 * 2000,
-                           validators=[_no_nul], help_text="One http(s) URL per line.")
+                           required=False, validators=[_no_nul], help_text="One http(s) URL per line.")
+    files = UploadedFilesField(required=False, help_text="HTML, PDF or text files; several at once.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs.update(accept=".html,.htm,.xhtml,.pdf,.txt,.text,text/html,application/pdf,text/plain")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.url_list() and not data.get("files"):
+            raise forms.ValidationError("Give at least one http(s) URL or one file.")
+        return data
 
     def url_list(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
+        return [line.strip() for line in self.cleaned_data.get("urls", "").splitlines() if line.strip()]

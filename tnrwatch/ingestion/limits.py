@@ -17,6 +17,9 @@ class CaptureLimits:
     max_pdf_pages: int = 2_000
     timeout_seconds: float = 30.0
     max_redirects: int = 5
+    # One web submission of uploaded files, all files together (each is also held to max_bytes).
+    max_upload_bytes: int = 1024 * 1024 * 1024
+    max_upload_files: int = 20  # Django's DATA_UPLOAD_MAX_NUMBER_FILES of this project
     # Off by default: a server-side fetch of an address on the local network is a classic SSRF.
     # Tests (and installations that capture from an intranet) switch it on.
     allow_private_hosts: bool = False
@@ -33,5 +36,7 @@ def limits_from_settings() -> CaptureLimits:
         max_html_bytes=getattr(settings, "TNR_INGEST_MAX_HTML_BYTES", base.max_html_bytes),
         max_pdf_pages=getattr(settings, "TNR_INGEST_MAX_PDF_PAGES", base.max_pdf_pages),
         timeout_seconds=float(getattr(settings, "TNR_INGEST_TIMEOUT", base.timeout_seconds)),
+        max_upload_bytes=getattr(settings, "TNR_INGEST_MAX_UPLOAD_BYTES", base.max_upload_bytes),
+        max_upload_files=getattr(settings, "DATA_UPLOAD_MAX_NUMBER_FILES", None) or base.max_upload_files,
         allow_private_hosts=bool(getattr(settings, "TNR_INGEST_ALLOW_PRIVATE_HOSTS", base.allow_private_hosts)),
     )

@@ -6,7 +6,33 @@ tenth of the way, so a batch of 10,000 documents does not write 10,000 lines.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TextIO
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Where a batch stands: the same figures on the command line and on the Documents page."""
+
+    job_id: int
+    total: int
+    done: int  # extracted or failed
+    failed: int
+    captured: int
+    duplicates: int  # captured, but the same bytes were already a Source
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+    @property
+    def bar(self) -> str:
+        return render(self.done, self.total, failed=self.failed)
+
+    @property
+    def summary(self) -> str:
+        return (f"Job {self.job_id}: {self.total} documents, {self.captured} captured "
+                f"({self.duplicates} already known), {self.failed} failed.")
 
 
 def render(done: int, total: int, *, width: int = 30, failed: int = 0) -> str:

@@ -14,6 +14,7 @@ from tnrwatch.registry.selectors import paginate
 
 from .highlight import Segment, segments
 from .models import Candidate, Document, IngestJob
+from .progress import BatchProgress
 
 
 def review_queue(*, page: Any = 1) -> Page:
@@ -57,6 +58,21 @@ def status_counts(*, job: Any = None) -> dict[str, int]:
             return {}
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {status: counts.get(status, 0) for status in Document.Status.values}
+
+
+def job_progress(*, job: Any) -> BatchProgress | None:
+    """The progress of batch `job` (an id), or None when there is no such batch."""
+    try:
+        row = IngestJob.objects.filter(pk=int(job)).values_list("pk", "total").first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if row is None:
+        return None
+    S = Document.Status
+    counts = Document.objects.filter(job_id=row[0]).aggregate(
+        failed=Count("id", filter=Q(status=S.FAILED)), captured=Count("id", filter=Q(status=S.EXTRACTED)),
+        duplicates=Count("id", filter=Q(status=S.EXTRACTED, duplicate=True)))
+    return BatchProgress(job_id=row[0], total=row[1], done=counts["failed"] + counts["captured"], **counts)
 
 
 def recent_jobs(limit: int = 10) -> list[IngestJob]:

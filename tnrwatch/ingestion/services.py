@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from django.db import transaction
 
-from tnrwatch.core.errors import ApplicationError
+from tnrwatch.core.errors import ApplicationError, ValidationError
 from tnrwatch.registry.models import Source
 from tnrwatch.registry.names import normalize_name
 from tnrwatch.registry.services import audit_record, source_create
 
-from .blobs import BlobStore, default_store
+from .blobs import BlobStore, StoredBlob, default_store
 from .capture import Capture, expand_origins, fetcher_for
 from .limits import CaptureLimits, limits_from_settings
 from .models import Candidate, Document, IngestJob
@@ -40,15 +41,17 @@ CANDIDATE_FIELDS = ("country", "action", "city", "operator", "value", "what", "d
 
 @transaction.atomic
 def job_create(*, actor: Any = None, actor_label: str | None = None, origins: Iterable[str],
-               enqueue: bool = True) -> IngestJob:
-    """A batch with one queued Document per file (folders expanded lazily) or URL.
+               uploads: Sequence[Upload] = (), enqueue: bool = True) -> IngestJob:
+    """A batch with one queued Document per file (folders expanded lazily) or URL, and per file
+    uploaded on the web (`uploads`, already in the blob store: see `job_create_from_web`).
 
     Documents are written in batches so a folder of 10,000 files is never a list in memory.
     With `enqueue`, one task per document is queued once the batch is committed."""
     origins = list(origins)
     user = actor if getattr(actor, "is_authenticated", False) else None
+    named = origins[:3] + [u.name for u in uploads[:max(0, 3 - len(origins))]]
     job = IngestJob.objects.create(created_by=user, created_label=actor_label or "",
-                                   label=", ".join(o[:200] for o in origins[:3])[:500])
+                                   label=", ".join(o[:200] for o in named)[:500])
     total = 0
     expanded = expand_origins(origins)
     while True:
@@ -57,24 +60,83 @@ def job_create(*, actor: Any = None, actor_label: str | None = None, origins: It
             break
         Document.objects.bulk_create(batch)
         total += len(batch)
+    Document.objects.bulk_create([_uploaded_document(job, u) for u in uploads], batch_size=BATCH)
+    total += len(uploads)
     job.total = total
     job.save(update_fields=["total"])
+    data: dict[str, Any] = {"origins": [o[:300] for o in origins[:20]], "documents": total}
+    if uploads:
+        data["uploads"] = [{"name": u.name[:200], "sha256": u.blob.sha256 if u.blob else None, "size": u.size}
+                           for u in uploads[:100]]
     audit_record(actor=actor, actor_label=actor_label, action="ingest.job_create",
-                 subject_type="ingest_job", subject_id=job.pk, data={"origins": [o[:300] for o in origins[:20]], "documents": total})
+                 subject_type="ingest_job", subject_id=job.pk, data=data)
     if enqueue:
         transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
     return job
 
 
 MAX_WEB_URLS = 200
+UPLOAD_SCHEME = "upload://"  # origin of an uploaded file: upload://<sha256>/<name>; never a path
 
 
-def job_create_from_urls(*, actor: Any, urls: list[str]) -> IngestJob:
-    """A batch of http(s) URLs submitted on the web. Never a local path: a web user must not make the
+@dataclass(frozen=True)
+class Upload:
+    """A file uploaded on the web: in the blob store already (`blob`), or refused (`error`)."""
+
+    name: str
+    size: int
+    blob: StoredBlob | None = None
+    error: str = ""
+
+
+def _uploaded_document(job: IngestJob, upload: Upload) -> Document:
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    if upload.blob is None:  # refused while it streamed in: the same error as `tnrwatch ingest`
+        return Document(job=job, origin=f"{UPLOAD_SCHEME}refused/{quote(upload.name)}"[:MAX_ORIGIN],
+                        filename=upload.name, size=upload.size, status=Document.Status.FAILED,
+                        error=upload.error[:2000])
+    return Document(job=job, origin=f"{UPLOAD_SCHEME}{upload.blob.sha256}/{quote(upload.name)}"[:MAX_ORIGIN],
+                    filename=upload.name, sha256=upload.blob.sha256, size=upload.blob.size,
+                    captured_at=timezone.now())
+
+
+def job_create_from_web(*, actor: Any, urls: list[str], files: Sequence[Any] = (),
+                        store: BlobStore | None = None) -> IngestJob:
+    """A batch from the web capture page: http(s) URLs and uploaded files (`UploadedDocument`s of
+    `ingestion.upload`, waiting in the store's temporary folder).
+
+    The files enter the blob store only here, and if the batch cannot be recorded the bytes this
+    call added are removed again: a refused submission leaves nothing behind."""
+    urls = web_urls(urls)
+    if not urls and not files:
+        raise ValidationError("Give at least one http(s) URL or one file.")
+    store = store or default_store()
+    added: list[str] = []
+    try:
+        with transaction.atomic():
+            uploads = []
+            for file in files:
+                if file.error:
+                    uploads.append(Upload(name=file.name, size=file.size, error=file.error))
+                    continue
+                blob = file.commit()
+                if file.writer.created:
+                    added.append(blob.sha256)
+                uploads.append(Upload(name=file.name, size=blob.size, blob=blob))
+            return job_create(actor=actor, origins=urls, uploads=uploads)
+    except BaseException:
+        for sha in added:
+            _remove_unreferenced(store, sha)
+        raise
+
+
+def web_urls(urls: list[str]) -> list[str]:
+    """The http(s) URLs submitted on the web. Never a local path: a web user must not make the
     server read its own files, so anything but an absolute http(s) URL is refused."""
     from urllib.parse import urlsplit
-
-    from tnrwatch.core.errors import ValidationError
 
     cleaned = []
     for url in urls:
@@ -85,11 +147,16 @@ def job_create_from_urls(*, actor: Any, urls: list[str]) -> IngestJob:
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname or len(url) > MAX_ORIGIN or "\x00" in url:
             raise ValidationError(f"Not an http(s) URL: {url[:100]!r}")
         cleaned.append(url)
-    if not cleaned:
-        raise ValidationError("Give at least one http(s) URL.")
     if len(cleaned) > MAX_WEB_URLS:
         raise ValidationError(f"At most {MAX_WEB_URLS} URLs at once; use `tnrwatch ingest` for more.")
-    return job_create(actor=actor, origins=cleaned)
+    return cleaned
+
+
+def job_create_from_urls(*, actor: Any, urls: list[str]) -> IngestJob:
+    """A batch of http(s) URLs submitted on the web (see `web_urls`)."""
+    if not web_urls(urls):
+        raise ValidationError("Give at least one http(s) URL.")
+    return job_create(actor=actor, origins=web_urls(urls))
 
 
 def _new_document(job: IngestJob, origin: str) -> Document:
@@ -122,16 +189,18 @@ def document_process(*, document_id: int, store: BlobStore | None = None, limits
     limits = limits or limits_from_settings()
     try:
         capture = fetcher_for(document.origin).fetch(document.origin, store=store, limits=limits)
+        if document.captured_at is not None:  # an upload: captured when the server received it
+            capture.captured_at = document.captured_at
         _record_capture(document, capture)
         extracted = extract_document(capture.blob.path, limits=limits, content_type=capture.content_type,
                                      charset=capture.charset, filename=capture.filename, url=capture.url)
         _record_source(document, capture, extracted, actor_label=actor_label)
     except ApplicationError as exc:
-        _record_failure(document, exc.message, actor_label=actor_label)
+        _record_failure(document, exc.message, actor_label=actor_label, store=store)
     except Exception as exc:  # a bug, not bad input: still one document's failure, logged in full
         logger.exception("ingestion of document %s failed", document.pk)
         _record_failure(document, f"Internal error while processing this document ({type(exc).__name__}).",
-                        actor_label=actor_label)
+                        actor_label=actor_label, store=store)
     return document
 
 
@@ -182,13 +251,25 @@ def _record_source(document: Document, capture: Capture, extracted: ExtractedTex
                                                "candidates": found, "format": extracted.format})
 
 
-def _record_failure(document: Document, message: str, *, actor_label: str) -> None:
+def _record_failure(document: Document, message: str, *, actor_label: str, store: BlobStore) -> None:
     with transaction.atomic():
         document.status = Document.Status.FAILED
         document.error = message[:2000]
         document.save(update_fields=["status", "error", "updated_at"])
         audit_record(actor=None, actor_label=actor_label, action="document.fail", subject_type="ingest_document",
                      subject_id=document.pk, data={"error": message[:500], "origin": document.origin[:500]})
+    if document.sha256:
+        _remove_unreferenced(store, document.sha256)
+
+
+def _remove_unreferenced(store: BlobStore, sha256: str) -> None:
+    """Delete the bytes of a refused document unless a Source or another document still needs
+    them (the same bytes captured elsewhere, or waiting for a worker)."""
+    if Source.objects.filter(sha256=sha256).exists():
+        return
+    if Document.objects.filter(sha256=sha256).exclude(status=Document.Status.FAILED).exists():
+        return
+    store.remove(sha256)
 
 
 def _host(url: str) -> str:

@@ -7,19 +7,27 @@ Thin views: parse, check access, call one service or selector, render. No JavaSc
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
+from tnrwatch.core.csrf import csrf_protect_after_upload_handler
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
 from tnrwatch.registry.models import AuditEntry, Source
 
 from . import copies, review, selectors, services
+from .blobs import default_store
 from .forms import CaptureForm, CorrectionForm, MergeForm, RejectForm
+from .limits import limits_from_settings
 from .models import Candidate, Document
+from .upload import CaptureUploadHandler
 
 
 @require_GET
@@ -32,20 +40,52 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _capture_page(request: HttpRequest, form: CaptureForm, status: int = 200, refused: str = "") -> HttpResponse:
+    return render(request, "ingestion/capture.html", {"form": form, "limits": limits_from_settings(),
+                                                      "refused": refused}, status=status)
+
+
+@csrf_exempt  # the CSRF check runs in _capture_submit, once the upload handler is installed
 @require_http_methods(["GET", "POST"])
 @staff_view(*EDITORS)
 def capture(request: HttpRequest) -> HttpResponse:
-    form = CaptureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """URLs and uploaded files (HTML, PDF, text; several at once) into one batch."""
+    if request.method != "POST":
+        return _capture_page(request, CaptureForm())
+    handler = CaptureUploadHandler(request, store=default_store(), limits=limits_from_settings())
+    request.upload_handlers = [handler]
+    try:
         try:
-            job = services.job_create_from_urls(actor=request.user, urls=form.url_list())
+            request.POST  # noqa: B018 - parse now: the files stream into the store's temporary folder
+        except (MultiPartParserError, TooManyFilesSent, RequestDataTooBig, UnreadablePostError) as exc:
+            handler.refused = handler.refused or _unreadable(exc)
+        if handler.refused:
+            return _capture_page(request, CaptureForm(), status=413, refused=handler.refused)
+        return _capture_submit(request)
+    finally:
+        handler.discard_all()  # whatever the capture did not take into the store goes
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, TooManyFilesSent):
+        return (f"At most {limits_from_settings().max_upload_files} files at once; nothing was kept. "
+                "Use `tnrwatch ingest` for more.")
+    return "The upload could not be read (interrupted or malformed); nothing was kept. Try again."
+
+
+@csrf_protect_after_upload_handler
+def _capture_submit(request: HttpRequest) -> HttpResponse:
+    form = CaptureForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            job = services.job_create_from_web(actor=request.user, urls=form.url_list(),
+                                               files=form.cleaned_data["files"])
         except ApplicationError as exc:
-            form.add_error("urls", exc.message)
+            form.add_error(None, exc.message)
         else:
-            messages.success(request, f"{job.total} URLs queued as batch {job.pk}.")
+            messages.success(request, f"{job.total} documents queued as batch {job.pk}.")
             return redirect(reverse("ingestion:documents") + f"?job={job.pk}")
-    status = 400 if form.errors else 200
-    return render(request, "ingestion/capture.html", {"form": form}, status=status)
+    return _capture_page(request, form, status=400)
 
 
 @require_GET
@@ -136,6 +176,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     return render(request, "ingestion/documents.html", {
         "page": selectors.document_list(status=status, job=job, page=request.GET.get("page")),
         "counts": selectors.status_counts(job=job),
+        "progress": selectors.job_progress(job=job) if job else None,
         "status": status if status in Document.Status.values else "",
         "job": job if job.isdigit() else "",
         "statuses": Document.Status.values,

@@ -15,6 +15,7 @@ from huey.storage import RedisStorage
 
 from tnrwatch.ingestion.models import Document
 from tnrwatch.ingestion.progress import ProgressBar
+from tnrwatch.ingestion.selectors import job_progress
 from tnrwatch.ingestion.services import job_create
 from tnrwatch.ingestion.tasks import QUEUE_NAME, build_queue, drain, huey, task_on
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         for pk in _ids_in_batches(documents):
             task(pk)  # immediate mode runs it here
             if queue.immediate and bar and time.monotonic() - last > 0.5:
-                self._progress(bar, documents)
+                self._progress(bar, job)
                 last = time.monotonic()
         if options["no_wait"] and not queue.immediate:
             self.stdout.write(f"Queued {job.total} documents as job {job.pk}.")
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         while True:
             ran = drain(queue, limit=1) if embedded else 0
             if bar and time.monotonic() - last > 0.5:
-                self._progress(bar, documents)
+                self._progress(bar, job)
                 last = time.monotonic()
             if ran:
                 continue  # the embedded worker keeps going while there is work
@@ -71,24 +72,18 @@ class Command(BaseCommand):
                 break
             time.sleep(0.2)  # waiting for other workers
         if bar:
-            self._progress(bar, documents)
+            self._progress(bar, job)
             bar.close()
         self._summary(job, documents)
 
-    def _progress(self, bar, documents):
-        failed = documents.filter(status=Document.Status.FAILED).count()
-        done = documents.exclude(status__in=[Document.Status.QUEUED, Document.Status.FETCHED]).count()
-        bar.update(done, failed=failed)
-        return done
+    def _progress(self, bar, job):
+        progress = job_progress(job=job.pk)
+        bar.update(progress.done, failed=progress.failed)
+        return progress.done
 
     def _summary(self, job, documents):
-        extracted = documents.filter(status=Document.Status.EXTRACTED)
         failed = documents.filter(status=Document.Status.FAILED).order_by("pk")
-        duplicates = extracted.filter(duplicate=True).count()
-        self.stdout.write(
-            f"Job {job.pk}: {job.total} documents, {extracted.count()} captured "
-            f"({duplicates} already known), {failed.count()} failed."
-        )
+        self.stdout.write(job_progress(job=job.pk).summary)
         for document in failed[:100]:
             self.stderr.write(f"  failed: {document.origin[:200]}: {document.error}")
         if failed.count() > 100:
