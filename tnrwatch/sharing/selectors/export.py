@@ -70,7 +70,8 @@ def identity_objects(ctx: ExportContext, ids: Iterable[str]) -> list[dict]:
     if ctx.own_identity in ids:
         inst = instance()
         out.append({"type": "identity", "spec_version": "2.1", "id": ctx.own_identity, "created": stix.timestamp(inst.created_at),
-                    "modified": stix.timestamp(inst.created_at), "name": inst.name, "identity_class": "organization"})
+                    "modified": stix.timestamp(inst.created_at), "name": inst.name, "identity_class": "organization",
+                    "created_by_ref": ctx.own_identity})
     for known in KnownIdentity.objects.filter(stix_id__in=ids - {ctx.own_identity}).order_by("stix_id"):
         out.append(known.data)
     return out
@@ -80,7 +81,11 @@ def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx:
     """Every STIX object `audience` may receive, streamed: definitions first, then records kind by
     kind, then the identities of their authors."""
     ctx = ctx or ExportContext(audience)
-    yield from stix.header_objects(audience.allowed_markings())
+    # The definitions first; the TLP marking definitions last, only those the bundle uses (a MISP
+    # event made from the bundle then carries exactly the TLP tags its objects carry).
+    head = stix.header_objects([])
+    yield from head
+    used: set[str] = {ref for obj in head for ref in obj.get("object_marking_refs", [])}
     seen: set[str] = set()
     kinds = [k for k in KIND_ORDER if k in set(kinds)]
     for kind in kinds:
@@ -91,5 +96,7 @@ def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx:
                     if obj["id"] in seen:
                         continue
                     seen.add(obj["id"])
+                used.update(obj.get("object_marking_refs", ()))
                 yield obj
     yield from identity_objects(ctx, ctx.creators)
+    yield from (stix.tlp_marking(mk) for mk in audience.allowed_markings() if stix.TLP_IDS[mk] in used)

@@ -95,10 +95,17 @@ def _units_incident(ctx: ExportContext, rows: list[m.Incident]) -> Iterator[Unit
             "station_refs": sorted(station_ids[s] for s in row.station_ids),
             "station_markings": {station_ids[s]: station_markings.get(s, "red") for s in row.station_ids},
         }
-        if row.coarsened or inc.from_report:
-            # A de-identified incident keeps no timestamps finer than its published grain.
-            rec["created"] = rec["modified"] = datetime(row.year or 2000, 1, 1, tzinfo=UTC)
+        if inc.from_report:
+            # An incident promoted from a report: the record's own timestamps, to the first day of
+            # their year (when an analyst promoted it could point at when someone reported), the
+            # same for every audience. Never an invented date; other incidents keep their real ones.
+            rec["created"] = _year_start(inc.created_at)
+            rec["modified"] = max(rec["created"], _year_start(inc.updated_at))
         yield Unit(inc.updated_at, 3, inc.pk, stix.incident_objects(rec))
+
+
+def _year_start(value: datetime) -> datetime:
+    return datetime(value.astimezone(UTC).year, 1, 1, tzinfo=UTC)
 
 
 def _country_name(ctx: ExportContext, pk: int) -> str:

@@ -60,7 +60,9 @@ def test_the_sub_threshold_incident_leaves_only_at_country_and_year(planted):
     sub = next(o for o in incidents if o["extensions"][stix.EXTENSION_ID]["host_country"] == "FR")
     ext = sub["extensions"][stix.EXTENSION_ID]
     assert ext.get("month") is None and ext.get("place") is None and "description" not in sub
-    assert sub["created"].startswith("2023-01-01")  # no timestamp finer than the year either
+    # No timestamp finer than a year either: the record's own year, not the incident's, never invented.
+    assert sub["created"].endswith("-01-01T00:00:00.000Z") and sub["modified"].endswith("-01-01T00:00:00.000Z")
+    assert sub["created"][:4] == str(planted["subthreshold_incident"].created_at.year)
 
 
 def test_taxii_objects_manifest_and_single_objects(planted, client):

@@ -28,9 +28,19 @@ def export(partner: str | None = None) -> dict:
 
 
 def assert_valid(bundle: dict) -> None:
-    result = validate_string(json.dumps(bundle), ValidationOptions(version="2.1"))
-    errors = [str(e) for e in result.errors] if hasattr(result, "errors") else []
-    assert result.is_valid, errors
+    """stix2-validator's default profile passes; its interop profile flags only OASIS's own TLP 2.0
+    marking definitions (they have no `modified` or `created_by_ref`, and must stay byte-identical
+    to OASIS's); its strict profile only the UUIDv4 rule (our ids are deterministic UUIDv5) and a
+    source URL without a hash (a source this instance cites but holds no copy of)."""
+    text = json.dumps(bundle)
+    result = validate_string(text, ValidationOptions(version="2.1"))
+    assert result.is_valid, [str(e) for e in result.errors]
+    interop = validate_string(text, ValidationOptions(version="2.1", interop=True))
+    flagged = {str(e).split(":")[0] for e in interop.errors}
+    assert flagged <= set(stix.TLP_IDS.values()), [str(e) for e in interop.errors]
+    strict = validate_string(text, ValidationOptions(version="2.1", strict=True))
+    allowed = ("{103}", "{302}")
+    assert all(any(code in str(e) for code in allowed) for e in strict.errors), [str(e) for e in strict.errors]
 
 
 @pytest.fixture
@@ -242,3 +252,27 @@ def test_a_partner_export_holds_only_the_kinds_of_its_collections():
     types = {o["type"] for o in export("Stations only")["objects"]}
     assert "infrastructure" in types and "grouping" in types
     assert not types & {"note", "report", "incident"}
+
+
+def test_no_invented_dates_undated_sources_and_incidents_keep_their_own():
+    from tnrwatch.registry import services as rs
+
+    record = build_record()
+    undated = rs.source_create(actor_label="t", kind="news", title="An undated leaflet", marking="clear")
+    rs.claim_assert(actor_label="t", subject=record["station"], prop="note", value="leaflet", source=undated,
+                    quote="a leaflet about the station", marking="clear")
+    bundle = export()
+    reports = {o["name"]: o for o in bundle["objects"] if o["type"] == "report"}
+    leaflet = reports["An undated leaflet"]
+    ext = leaflet["extensions"][stix.EXTENSION_ID]
+    # An undated source: `published` is the report object's own creation, the source's date absent.
+    assert leaflet["published"] == leaflet["created"] and ext["date_unknown"] is True and "date" not in ext
+    dated = reports["International concern grows over Chinese police service stations"]
+    assert dated["published"] == "2022-11-03T00:00:00.000Z" and "date_unknown" not in dated["extensions"][stix.EXTENSION_ID]
+    incident = next(o for o in bundle["objects"] if o["type"] == "incident")
+    assert incident["created"] == stix.timestamp(record["incident"].created_at)
+    assert not any(o.get("published", "").startswith("2022-10-01") for o in bundle["objects"])
+    # Imported again, the undated source stays undated.
+    _empty_the_record()
+    stix_import(data=bundle, actor_label="test")
+    assert m.Source.objects.get(title="An undated leaflet").published is None
