@@ -17,6 +17,7 @@ from functools import lru_cache
 from tnrwatch.extraction import actor_model
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.dates import find_dates
+from tnrwatch.extraction.forms import forms
 from tnrwatch.extraction.lexicon import (
     ASK_RE,
     CHINA_MAY_ACT,
@@ -103,6 +104,10 @@ def _compiled():
         compiled = re.compile(pattern, re.I)
         for lit in _gate_literals(pattern):
             table.setdefault(lit, []).append((action, compiled, pattern.startswith(r"\b"), only))
+    # Inflected forms of the lexicons' lemmas (forms.py): whole words, in their own language.
+    for code, words in forms().items():
+        for form, action in words.items():
+            table.setdefault(form, []).append((action, None, True, code))
     return fast_automaton({lit: (lit, rows) for lit, rows in table.items()})
 
 
@@ -122,6 +127,11 @@ def find_triggers(text: str, start: int, end: int, lang: str = "und") -> list[Tr
             word_start = True
         for action, compiled, needs_boundary, only in rows:
             if needs_boundary and not word_start or only is not None and only != base:
+                continue
+            if compiled is None:
+                stop = pos + len(lit)
+                if stop >= end or not text[stop].isalnum():
+                    found.append(Trigger(action, pos, stop))
                 continue
             m = compiled.match(text, pos, end)
             if m:

@@ -95,6 +95,11 @@ class Lexicon:
     cities: Mapping[str, str] = field(default_factory=dict)
     # Places in China in this language's transliteration: English name -> forms.
     china_places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Dictionary forms (lemmas) of trigger words, by action: every inflected form simplemma
+    # knows for them is matched, in sentences of this language (see forms.py: the forms are
+    # computed once, offline, into data/forms.json). `lemma_lang` is simplemma's code.
+    lemmas: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lemma_lang: str = ""
     # Numbers in words ("két": 2) and the nouns of what headline figures count, by FIGURE_KINDS
     # slug ("stations", "countries", "continents", "provinces"): regex fragments.
     number_words: Mapping[str, int] = field(default_factory=dict)

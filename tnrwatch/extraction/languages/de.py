@@ -47,6 +47,8 @@ LEXICON = Lexicon(
     station_generic=("Stützpunkt",),
     other_station=(r"(?:Bahn|Haupt|Intensiv|Raum|Wetter|Tank|Bus|Funk)station\w*",),
     station_place=("in", "im", "darunter", "wie", "aus"),
+    lemmas={"closure_ordered": ("schließen",), "investigation": ("ermitteln", "untersuchen", "prüfen", "durchsuchen"), "arrest_or_charge": ("festnehmen", "verhaften", "anklagen"), "conviction": ("verurteilen",), "denial": ("bestreiten", "dementieren", "zurückweisen"), "monitoring": ("beobachten",), "diplomatic_protest": ("einbestellen",)},
+    lemma_lang="de",
     bodies={"Ministry of Foreign Affairs": ("auswärtige amt", "auswärtiges amt", "außenministerium", "außenministerin", "außenminister"),
             "Ministry of Interior": ("innenministerium", "bundesinnenministerium", "innenministerin", "innenminister"),
             "security service": ("verfassungsschutz", "bundesamt für verfassungsschutz", "nachrichtendienst"),

@@ -135,6 +135,8 @@ LEXICON = Lexicon(
                     "rights groups?", "activists?", "dissidents?", "diaspora", "communit(?:y|ies)", "nationals",
                     "citizens", "residents", "businessm[ae]n", "compan(?:y|ies)", "firms?", "restaurants?",
                     "associations?", "opposition", "students?"),
+    lemmas={"closure_ordered": ("shut",), "investigation": ("investigate", "probe"), "arrest_or_charge": ("arrest", "detain", "indict"), "conviction": ("convict",), "denial": ("deny",), "monitoring": ("monitor",)},
+    lemma_lang="en",
     bodies={"Ministry of Foreign Affairs": ("foreign ministry", "foreign office", "state department", "global affairs canada",
                                         "department of foreign affairs", "foreign minister", "foreign secretary",
                                         "ministry of foreign affairs", "foreign affairs ministry", "dfat"),

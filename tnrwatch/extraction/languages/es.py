@@ -37,6 +37,8 @@ LEXICON = Lexicon(
     station_place=("en", "incluidos", "incluidas", "como", "barrio de", "distrito de"),
     cities={"Usera": "Madrid", "Fuenlabrada": "Madrid"},
     institutions={"CN": "embajada china|Embajada china|Embajada de China|embajada de China"},
+    lemmas={"closure_ordered": ("cerrar", "clausurar"), "investigation": ("investigar", "indagar"), "arrest_or_charge": ("detener", "arrestar", "imputar"), "conviction": ("condenar",), "denial": ("negar", "desmentir", "rechazar"), "monitoring": ("vigilar",)},
+    lemma_lang="es",
     bodies={"Ministry of Foreign Affairs": ("ministerio de asuntos exteriores", "exteriores", "cancillería"),
             "Ministry of Interior": ("ministerio del interior", "interior"), "police": ("policía", "guardia civil", "carabineros", "pdi"),
             "prosecutor": ("fiscalía", "fiscal"), "court": ("audiencia nacional", "juzgado", "tribunal"),

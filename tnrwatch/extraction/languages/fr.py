@@ -37,6 +37,8 @@ LEXICON = Lexicon(
     station=(r"commissariats?\b", r"postes? de (?:la )?police\b", r"antennes? de (?:la )?police\b", r"bureaux? de police\b",
              r"centres?\b"),
     station_place=("en", "au", "aux", "à", "dans", "dont", "comme", "arrondissement de", "quartier de", "banlieue de"),
+    lemmas={"closure_ordered": ("fermer",), "investigation": ("enquêter", "perquisitionner"), "arrest_or_charge": ("interpeller", "inculper"), "conviction": ("condamner",), "denial": ("démentir", "nier", "réfuter"), "monitoring": ("surveiller",), "diplomatic_protest": ("convoquer",)},
+    lemma_lang="fr",
     bodies={"Ministry of Foreign Affairs": ("quai d'orsay", "ministère des affaires étrangères", "affaires étrangères"),
             "Ministry of Interior": ("ministère de l'intérieur", "place beauvau", "ministre de l'intérieur"),
             "security service": ("dgsi",), "police": ("police", "gendarmerie"), "prosecutor": ("parquet", "procureur"),

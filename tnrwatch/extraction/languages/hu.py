@@ -58,6 +58,8 @@ LEXICON = Lexicon(
     cue=r"ő|ű|\bhogy\b|\bnem\b|ság\b|ség\b",
     number_words={"két": 2, "kettő": 2, "három": 3, "négy": 4, "öt": 5, "hat": 6, "hét": 7, "nyolc": 8, "kilenc": 9, "tíz": 10, "tizenegy": 11, "tizenkét": 12, "húsz": 20, "harminc": 30, "száz": 100},
     counted={"stations": (r"(?:rendőr)?őrs\w*", r"állomás\w*", r"irod\w*"), "countries": (r"ország\w*",), "continents": (r"kontinens\w*",), "provinces": (r"tartomány\w*",)},
+    lemmas={"closure_ordered": ("bezár", "bezárat", "megszüntet", "bezárás"), "investigation": ("vizsgál", "kivizsgál", "nyomoz", "vizsgálat", "nyomozás", "ellenőriz"), "arrest_or_charge": ("letartóztat", "vádol", "őrizetbe"), "conviction": ("elítél",), "denial": ("tagad", "cáfol"), "monitoring": ("megfigyel",), "diplomatic_protest": ("tiltakozik", "bekéret")},
+    lemma_lang="hu",
     bodies={"Ministry of Interior": ("belügyminisztérium", "belügy"),
             "Ministry of Foreign Affairs": ("külügyminisztérium",), "police": ("rendőrség",),
             "prosecutor": ("ügyészség",), "parliament": ("országgyűlés", "parlament")},

@@ -41,6 +41,8 @@ LEXICON = Lexicon(
     station_generic=("stazion",),
     context=("cines", "Cina"),
     station_place=("in", "a", "nel", "nella", "tra cui", "come", "anche", "quartiere di", "periferia di"),
+    lemmas={"closure_ordered": ("chiudere",), "investigation": ("indagare", "verificare", "perquisire"), "arrest_or_charge": ("arrestare", "denunciare"), "conviction": ("condannare",), "denial": ("smentire", "negare", "respingere"), "monitoring": ("monitorare", "sorvegliare")},
+    lemma_lang="it",
     bodies={"Ministry of Foreign Affairs": ("farnesina", "ministero degli esteri", "ministro degli esteri"),
             "Ministry of Interior": ("viminale", "ministero dell'interno", "ministro dell'interno"),
             "police": ("polizia", "carabinieri", "digos", "questura", "forze dell'ordine"),

@@ -30,6 +30,8 @@ LEXICON = Lexicon(
     list_glue=("en", "de", "het"),
     station=(r"politiebureaus?\b", r"politieposten?\b", r"servicestations?\b", r"steunpunt\w*"),
     station_place=("in", "waaronder", "zoals"),
+    lemmas={"closure_ordered": ("sluiten",), "investigation": ("onderzoeken",), "arrest_or_charge": ("arresteren", "aanhouden"), "conviction": ("veroordelen",), "denial": ("ontkennen",)},
+    lemma_lang="nl",
     bodies={"Ministry of Foreign Affairs": ("buitenlandse zaken", "minister van buitenlandse zaken"),
             "Ministry of Justice": ("justitie en veiligheid", "ministerie van justitie"), "security service": ("aivd",),
             "police": ("politie",), "prosecutor": ("openbaar ministerie", "om"), "court": ("rechtbank",),

@@ -49,6 +49,8 @@ LEXICON = Lexicon(
     cue=r"ø|æ|\bikke\b|\bhar\b",
     number_words={"tre": 3, "fire": 4, "seks": 6, "sju": 7, "åtte": 8, "elleve": 11, "tolv": 12, "tjue": 20, "tretti": 30, "hundre": 100},
     counted={"stations": (r"(?:politi)?stasjon\w*", r"kontor\w*"), "countries": (r"land",), "continents": (r"kontinent\w*",), "provinces": (r"provins\w*",)},
+    lemmas={"closure_ordered": ("stenge", "nedlegge"), "investigation": ("etterforske", "undersøke", "granske", "etterforskning"), "arrest_or_charge": ("pågripe", "tiltale", "arrestere"), "conviction": ("dømme",), "denial": ("avvise", "benekte"), "monitoring": ("overvåke",), "diplomatic_protest": ("protestere",)},
+    lemma_lang="nb",
     bodies={"Ministry of Foreign Affairs": ("utenriksdepartementet", "utenriksministeren"),
             "Ministry of Justice": ("justisdepartementet", "justisministeren"),
             "police": ("politiet", "pst", "kripos"), "prosecutor": ("påtalemyndigheten",),

@@ -31,6 +31,8 @@ LEXICON = Lexicon(
     embassy=(r"embaixad\w*",),
     station=(r"esquadras?\b", r"delegacias?\b", r"postos? de pol[ií]cia\b", r"esta(?:ção|ções|cao|coes) de pol[ií]cia\b"),
     station_place=("em", "no", "na", "incluindo", "como"),
+    lemmas={"closure_ordered": ("fechar", "encerrar"), "investigation": ("investigar", "averiguar"), "arrest_or_charge": ("deter", "prender"), "conviction": ("condenar",), "denial": ("negar", "desmentir", "rejeitar"), "monitoring": ("acompanhar", "vigiar")},
+    lemma_lang="pt",
     bodies={"Ministry of Foreign Affairs": ("ministério dos negócios estrangeiros", "itamaraty", "mne"),
             "Ministry of Interior": ("ministério da administração interna", "mai"), "police": ("psp", "polícia", "pj", "polícia judiciária"),
             "prosecutor": ("ministério público", "procuradoria"), "court": ("tribunal",), "parliament": ("assembleia da república", "parlamento")},

@@ -47,6 +47,8 @@ LEXICON = Lexicon(
     cue=r"[ľĺŕô]|ä|\bsa\b|\baj\b",
     number_words={"dva": 2, "dve": 2, "tri": 3, "štyri": 4, "päť": 5, "šesť": 6, "sedem": 7, "osem": 8, "deväť": 9, "desať": 10, "dvadsať": 20, "tridsať": 30, "sto": 100},
     counted={"stations": (r"(?:policajn\w* )?stanic\w*", r"centier", r"centr\w*"), "countries": (r"krajin\w*", r"štát\w*"), "continents": (r"kontinent\w*",), "provinces": (r"provinci\w*",)},
+    lemmas={"closure_ordered": ("uzavrieť", "zatvoriť", "zatvárať", "uzatvoriť"), "investigation": ("vyšetrovať", "vyšetriť", "preverovať", "preveriť", "vyšetrovanie"), "arrest_or_charge": ("zadržať", "obviniť", "obžalovať"), "conviction": ("odsúdiť",), "denial": ("poprieť", "popierať", "odmietnuť"), "monitoring": ("sledovať", "monitorovať"), "diplomatic_protest": ("predvolať", "protestovať")},
+    lemma_lang="sk",
     bodies={"Ministry of Foreign Affairs": ("ministerstvo zahraničných vecí", "rezort diplomacie"),
             "Ministry of Interior": ("ministerstvo vnútra",), "police": ("polícia", "naka"),
             "prosecutor": ("prokuratúra", "prokurátor"), "parliament": ("parlament", "národná rada"),

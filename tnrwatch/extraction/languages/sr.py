@@ -88,6 +88,8 @@ LEXICON = Lexicon(
     cue=r"[ђћџљњј]|đ|ć|\bje\b|\bsu\b",
     number_words={"dve": 2, "dva": 2, "tri": 3, "četiri": 4, "pet": 5, "šest": 6, "sedam": 7, "osam": 8, "devet": 9, "deset": 10, "dvadeset": 20, "sto": 100, "две": 2, "два": 2, "три": 3, "четири": 4, "пет": 5, "десет": 10, "сто": 100},
     counted={"stations": _both(r"(?:policijsk\w* )?stanic\w*"), "countries": _both(r"zemal\w*", r"zemlj\w*", r"držav\w*"), "continents": _both(r"kontinent\w*"), "provinces": _both(r"provincij\w*")},
+    lemmas={"closure_ordered": ("zatvoriti", "zatvarati", "zabraniti"), "investigation": ("istražiti", "istraživati", "proveriti", "provjeriti", "istraga"), "arrest_or_charge": ("uhapsiti", "hapsiti", "optužiti"), "conviction": ("osuditi",), "denial": ("negirati", "demantovati", "odbaciti"), "diplomatic_protest": ("protestovati",)},
+    lemma_lang="hbs",
     bodies={"Ministry of Interior": _both("mup", "ministarstvo unutrašnjih poslova"),
             "Ministry of Foreign Affairs": _both("ministarstvo spoljnih poslova"),
             "police": _both("policija"), "prosecutor": _both("tužilaštvo", "tužilac"),

@@ -34,6 +34,8 @@ LEXICON = Lexicon(
     station=(r"polisstation\w*", r"poliskontor\w*"),
     context=("kines",),
     station_place=("i", "bland annat"),
+    lemmas={"closure_ordered": ("stänga",), "investigation": ("utreda", "undersöka", "granska"), "arrest_or_charge": ("gripa", "anhålla", "åtala"), "conviction": ("döma",), "denial": ("förneka", "avvisa"), "monitoring": ("bevaka",)},
+    lemma_lang="sv",
     bodies={"Ministry of Foreign Affairs": ("utrikesdepartementet", "ud", "utrikesminister"), "security service": ("säpo", "säkerhetspolisen"),
             "police": ("polisen",), "prosecutor": ("åklagare", "åklagarmyndigheten"), "court": ("tingsrätt", "domstol"),
             "parliament": ("riksdagen",)},

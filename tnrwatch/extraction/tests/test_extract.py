@@ -242,3 +242,15 @@ def test_confidence_is_between_zero_and_one_and_orders_carried_actors_lower():
     text = "The Dutch government ordered the closure. The ministry said it was also investigating."
     found = {c.action: c.confidence for c in extract(text) if c.kind == "response"}
     assert 0 < found["investigation"] < found["closure_ordered"] <= 1
+
+
+def test_inflected_forms_from_dictionary_forms_are_triggers():
+    from tnrwatch.extraction.forms import forms
+
+    table = forms()
+    # Given the shipped table, the lemmas' inflections are there and negated forms are not.
+    assert table["cs"].get("uzavřela") == "closure_ordered"
+    assert "neuzavřela" not in table["cs"]
+    assert table["hu"].get("bezárták") == "closure_ordered"
+    # When a sentence uses such a form, it is read as the action of its government.
+    assert responses("Maďarská policie případ vyšetřovala.") == {("HU", "investigation")}
