@@ -257,7 +257,29 @@ TNR_INTAKE = {
     "budget_bytes_per_hour": env_int("TNR_INTAKE_BUDGET_BYTES_PER_HOUR", 1024 * 1024 * 1024),
     "housekeeping_seconds": env_int("TNR_INTAKE_HOUSEKEEPING_SECONDS", 300),
     "orphan_blob_seconds": env_int("TNR_INTAKE_ORPHAN_BLOB_SECONDS", 600),
+    "notice_interval_minutes": env_int("TNR_INTAKE_NOTICE_MINUTES", 60),
 }
+
+# Analysts' email notice of new reports and replies (tnrwatch/intake/services/notices.py): off
+# unless TNR_SMTP_URL is set, e.g. smtp://user:password@mail.example.org:587 (STARTTLS),
+# smtps://…:465 (TLS from the start), or smtp://127.0.0.1:25 (plain, for a local relay).
+TNR_SMTP_URL = env("TNR_SMTP_URL", "") or ""
+if TNR_SMTP_URL:
+    from urllib.parse import unquote, urlsplit
+
+    _smtp = urlsplit(TNR_SMTP_URL)
+    if _smtp.scheme not in {"smtp", "smtps"} or not _smtp.hostname:
+        raise ImproperlyConfigured(f"TNR_SMTP_URL must look like smtp://user:password@host:port or smtps://…, got scheme {_smtp.scheme!r}")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname
+    EMAIL_PORT = _smtp.port or (465 if _smtp.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+    # STARTTLS on the submission port; a plain local relay (port 25, loopback) needs none
+    EMAIL_USE_TLS = _smtp.scheme == "smtp" and EMAIL_PORT == 587
+    EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("TNR_SMTP_FROM", "tnrwatch@localhost") or "tnrwatch@localhost"
 
 # Logging: no IP address, user agent or referrer is ever logged (see SECURITY.md).
 # Django's request logger would print the request line on errors; the filter strips request objects.

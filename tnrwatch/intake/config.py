@@ -36,6 +36,8 @@ class IntakeConfig:
     # once a day purges expired reports. The first round runs at start-up.
     housekeeping_seconds: int = 300
     orphan_blob_seconds: int = 600
+    # Analysts' email notice (TNR_SMTP_URL; off without it): at most one per analyst per interval.
+    notice_interval_minutes: int = 60
     # Closed reports (and their attachments) are deleted this many days after closing.
     retention_days: int = 90
     # The quick-exit button: a plain link, so the other site is contacted only when it is clicked.

@@ -44,13 +44,15 @@ _housekeeping: dict[str, object] = {}
 
 
 def housekeeping_round(*, purge: bool) -> dict[str, int]:
-    """One round: sweep orphaned blobs (and the expired reports when `purge`). Returns the counts."""
+    """One round: sweep orphaned blobs, send analysts' email notices (when SMTP is set up), and
+    purge expired reports when `purge`. Returns the counts."""
     from .config import intake_config
-    from .services import blobs_sweep, reports_purge_expired
+    from .services import blobs_sweep, notices_send, reports_purge_expired
 
     close_old_connections()
     try:
-        done = {"blobs_swept": blobs_sweep(older_than_seconds=intake_config().orphan_blob_seconds)}
+        done = {"blobs_swept": blobs_sweep(older_than_seconds=intake_config().orphan_blob_seconds),
+                "notices_sent": notices_send()}
         if purge:
             done["reports_purged"] = reports_purge_expired()
         return done

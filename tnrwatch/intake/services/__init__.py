@@ -31,6 +31,7 @@ from .keys import (
     recipient_key_create,
     recipient_key_retire,
 )
+from .notices import notices_send
 from .reports import (
     REPORTER,
     ReceiptInvalidError,
@@ -65,6 +66,7 @@ __all__ = [
     "message_from_analyst",
     "message_from_reporter",
     "note_add",
+    "notices_send",
     "receipt_check",
     "recipient_key_add_offline",
     "recipient_key_create",

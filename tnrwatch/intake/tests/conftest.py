@@ -66,3 +66,31 @@ def reporter_identity(receipt: str):
     from tnrwatch.intake.config import receipt_key
 
     return crypto.reporter_identity(crypto.receipt_normalize(receipt), receipt_key())
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on loopback, with the settings pointing at it; yields the list
+    of messages it received (as bytes)."""
+    from aiosmtpd.controller import Controller
+
+    from .live import free_port
+
+    received: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802 - aiosmtpd's hook
+            received.append(envelope.original_content or envelope.content)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.TNR_SMTP_URL = f"smtp://127.0.0.1:{port}"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield received
+    finally:
+        controller.stop()

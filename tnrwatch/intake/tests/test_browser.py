@@ -44,11 +44,13 @@ def dom_resource_hosts(driver) -> set[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reporter_flow_without_javascript(browser, submit_page, live_server, make_staff, tmp_path):
+def test_reporter_flow_without_javascript(browser, submit_page, live_server, make_staff, tmp_path, smtp_server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     analyst = make_staff("analyst", "browser-analyst")
+    analyst.email = "browser-analyst@example.org"
+    analyst.save()
     services.recipient_key_create(actor=analyst, passphrase=PASSPHRASE)
     identities = services.identities_unlock(user=analyst, passphrase=PASSPHRASE)
     own_host = urlsplit(live_server.url).netloc
@@ -68,6 +70,11 @@ def test_reporter_flow_without_javascript(browser, submit_page, live_server, mak
     assert crypto.receipt_normalize(receipt)
     report = Report.objects.get()
     assert report.attachments.count() == 1
+
+    # The analyst hears of it by email (a real SMTP server on loopback): news, and nothing of it
+    assert services.notices_send() == 1
+    assert b"new reports or replies" in smtp_server[0]
+    assert not any(part in smtp_server[0] for part in (b"association", b"parents", b"May 2025", b"evidence"))
 
     # An analyst replies
     services.message_from_analyst(actor=analyst, report=report, body="We received your file. Are your parents safe?")

@@ -191,7 +191,7 @@ def test_housekeeping_sweeps_orphans_and_keeps_what_a_report_uses(client, analys
     fresh, _ = store.write(b"an upload committing right now")
     for path in (store.root / f"{orphan}.age", store.root / f"{part_id}.part", store.root / f"{used}.age"):
         os.utime(path, (old, old))
-    assert tasks.housekeeping_round(purge=True) == {"blobs_swept": 2, "reports_purged": 0}
+    assert tasks.housekeeping_round(purge=True) == {"blobs_swept": 2, "notices_sent": 0, "reports_purged": 0}
     assert store.exists(used) and store.exists(fresh) and not store.exists(orphan)
     assert store.stale_parts() == []
 
