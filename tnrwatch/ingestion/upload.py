@@ -63,6 +63,7 @@ class CaptureUploadHandler(FileUploadHandler):
         self.store = store
         self.limits = limits
         self.refused = ""  # a message when the whole request is refused
+        self.refused_status = 413  # too large or too many; 400 for a broken body
         self.documents: list[UploadedDocument] = []
         self._writer: BlobWriter | None = None
         self._error = ""
@@ -104,12 +105,19 @@ class CaptureUploadHandler(FileUploadHandler):
         return document
 
     def upload_interrupted(self):
+        # The body ended inside a file (the client went away, or a truncated request): the whole
+        # submission is refused, so a batch is never recorded with some of its files missing.
+        if not self.refused:
+            self.refused, self.refused_status = "The upload was interrupted before it ended; nothing was kept. Try again.", 400
+        self._drop_current()
+
+    def _drop_current(self) -> None:
         if self._writer is not None:
             self._writer.discard()
             self._writer = None
 
     def discard_all(self) -> None:
         """Remove every temporary file of this request that the service did not take."""
-        self.upload_interrupted()
+        self._drop_current()
         for document in self.documents:
             document.discard()

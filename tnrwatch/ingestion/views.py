@@ -58,19 +58,22 @@ def capture(request: HttpRequest) -> HttpResponse:
         try:
             request.POST  # noqa: B018 - parse now: the files stream into the store's temporary folder
         except (MultiPartParserError, TooManyFilesSent, RequestDataTooBig, UnreadablePostError) as exc:
-            handler.refused = handler.refused or _unreadable(exc)
+            if not handler.refused:
+                handler.refused, handler.refused_status = _unreadable(exc)
         if handler.refused:
-            return _capture_page(request, CaptureForm(), status=413, refused=handler.refused)
+            return _capture_page(request, CaptureForm(), status=handler.refused_status, refused=handler.refused)
         return _capture_submit(request)
     finally:
         handler.discard_all()  # whatever the capture did not take into the store goes
 
 
-def _unreadable(exc: Exception) -> str:
+def _unreadable(exc: Exception) -> tuple[str, int]:
     if isinstance(exc, TooManyFilesSent):
         return (f"At most {limits_from_settings().max_upload_files} files at once; nothing was kept. "
-                "Use `tnrwatch ingest` for more.")
-    return "The upload could not be read (interrupted or malformed); nothing was kept. Try again."
+                "Use `tnrwatch ingest` for more."), 413
+    if isinstance(exc, RequestDataTooBig):
+        return "The list of URLs is too long; nothing was kept. Use `tnrwatch ingest` for more.", 413
+    return "The upload could not be read (interrupted or malformed); nothing was kept. Try again.", 400
 
 
 @csrf_protect_after_upload_handler

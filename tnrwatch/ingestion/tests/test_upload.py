@@ -174,3 +174,21 @@ def test_the_same_file_twice_is_one_source_and_kept_once(analyst, tmp_path, djan
     assert Source.objects.count() == 1
     assert Document.objects.filter(duplicate=True).count() == 1
     assert _on_disk() == {"blobs": [hashlib.sha256(TEXT).hexdigest()], "tmp": []}
+
+
+@pytest.mark.parametrize("cut", ["inside the only file", "inside the second file"])
+def test_a_truncated_upload_is_refused_whole_and_keeps_nothing(analyst, cut):
+    # Given a multipart body that ends inside a file (the client went away mid-upload)
+    boundary = "tnrboundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="urls"\r\n\r\n\r\n'.encode()]
+    if cut == "inside the second file":
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n'
+                     f"Content-Type: text/plain\r\n\r\n".encode() + TEXT + b"\r\n")
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="b.txt"\r\n'
+                 f"Content-Type: text/plain\r\n\r\n".encode() + b"The Italian police" * 5000)
+    response = analyst.generic("POST", "/ingestion/capture/", b"".join(parts),
+                               content_type=f"multipart/form-data; boundary={boundary}")
+    # Then the whole submission is refused with a clear page, and nothing is kept
+    assert response.status_code == 400
+    assert "interrupted" in response.content.decode()
+    assert not Document.objects.exists() and _on_disk() == {"blobs": [], "tmp": []}
