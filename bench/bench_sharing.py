@@ -5,8 +5,8 @@ Each step runs in a fresh child process (`python -m bench.bench_sharing --child 
 the record, a second exports and pages it (so its peak RSS growth is the export's own), a third
 imports the large bundle into an empty data folder and SQLite database. The record is synthetic: stations (each one infrastructure
 object and its located-at relationship), one claim per station (a note with its evidence quote),
-and 100 sources, all TLP:CLEAR, exported for a partner granted AMBER. A TAXII collection repeats a
-shared location in each record's group, so paging returns more objects than the bundle holds. TAXII paging runs through
+and 100 sources, all TLP:CLEAR, exported for a partner granted AMBER. A TAXII collection holds each
+object once (a shared location rides with its first record), as the bundle does. TAXII paging runs through
 the real views in-process (Django's test client, `limit=1000`, following `next`), so it measures
 the server, not the network. Memory: the peak RSS of the child grows by the same amount for 10x
 the objects when the export is streamed; both are reported.

@@ -155,6 +155,25 @@ def export_ftm(out: IO[str], *, partner: str | None = None) -> int:
     return count
 
 
+def export_misp(out: IO[str], *, partner: str | None = None) -> int:
+    """MISP core format: one event per TLP marking (see `misp.py`), as `{"response": [events]}`,
+    the shape MISP's own search API returns and its import reads."""
+    from django.utils import timezone
+
+    from .misp import misp_events
+
+    audience = audience_for(partner)
+    ctx = ExportContext(audience)
+    objects = list(export_objects(audience, kinds_for(audience), ctx=ctx))
+    events = misp_events(objects, title=f"tnrwatch record for {audience.name}", date=timezone.now().date().isoformat())
+    json.dump({"response": events}, out, ensure_ascii=False, sort_keys=True)
+    out.write("\n")
+    if partner:
+        share_log_write(partner=Partner.objects.get(name=partner), audience=audience, channel="misp",
+                        stix_ids=[o["id"] for o in objects])
+    return sum(len(e["Event"]["Object"]) for e in events)
+
+
 def _partner_option(options: dict[str, Any]) -> str | None:
     """`--partner NAME` (when the export command has it) or `--option partner=NAME`."""
     name = options.get("partner") or (options.get("extra") or {}).get("partner")
@@ -175,5 +194,9 @@ def write_ftm(stdout: IO[str], options: dict[str, Any]) -> None:
     export_ftm(stdout, partner=_partner_option(options))
 
 
+def write_misp(stdout: IO[str], options: dict[str, Any]) -> None:
+    export_misp(stdout, partner=_partner_option(options))
+
+
 # format name -> writer(stdout, options) -> None, merged into `tnrwatch export` (atlas owns the command).
-FORMATS: dict[str, Callable[[IO[str], dict[str, Any]], None]] = {"stix": write_stix, "ftm": write_ftm}
+FORMATS: dict[str, Callable[[IO[str], dict[str, Any]], None]] = {"stix": write_stix, "ftm": write_ftm, "misp": write_misp}

@@ -44,7 +44,7 @@ def test_ftm_export_entities_validate_and_link():
 
 def test_formats_registry_for_the_export_command():
     # format name -> writer(stdout, options) -> None, the signature of atlas's export command
-    assert set(FORMATS) == {"stix", "ftm"}
+    assert set(FORMATS) == {"stix", "ftm", "misp"}
 
 
 def test_export_command_writes_stix_and_ftm_for_the_public_or_a_partner(capsys):
@@ -65,6 +65,9 @@ def test_export_command_writes_stix_and_ftm_for_the_public_or_a_partner(capsys):
     call_command("export", "ftm")
     lines = capsys.readouterr().out.splitlines()
     assert lines and all(json.loads(line)["schema"] for line in lines)
+    call_command("export", "misp", "--partner", "P")
+    events = json.loads(capsys.readouterr().out)["response"]
+    assert events and all(len(e["Event"]["Tag"]) == 1 for e in events)
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
