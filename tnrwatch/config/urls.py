@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from tnrwatch.core.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("tnrwatch.atlas.urls")),
     path("api/v1/", include("tnrwatch.atlas.api_urls")),
     path("accounts/", include("tnrwatch.accounts.urls")),

@@ -1,7 +1,11 @@
-"""Error pages: plain, translated, with no request details echoed back."""
+"""Error pages: plain, translated, with no request details echoed back; and `/healthz`."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .health import health_report
 
 
 def _error(request, status: int, title: str, message: str):
@@ -28,3 +32,13 @@ def page_not_found(request, exception=None):
 @login_not_required
 def server_error(request):
     return _error(request, 500, "Server error", "Something went wrong on our side. Nothing you sent was lost.")
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """For the proxy and monitoring: 200 when every check passes, else 503. Never cached."""
+    report = health_report()
+    response = JsonResponse(report, status=200 if report["ok"] else 503)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -290,6 +290,9 @@ def test_security_headers_on_every_kind_of_response(stack):
     # 200: a page, the reporting form, a static file (served by nginx)
     check("200 home", *stack.request("GET", "/")[:2], 200)
     check("200 report form", *stack.request("GET", "/report/")[:2], 200)
+    status, headers, body = stack.request("GET", "/healthz")
+    check("200 healthz", status, headers, 200)
+    assert headers["Cache-Control"] == "no-store" and b'"ok": true' in body
     status, headers, body = stack.request("GET", "/static/css/tnrwatch.css")
     check("200 static", status, headers, 200)
     assert b"{" in body and headers.get("Content-Type", "").startswith("text/css")
@@ -314,7 +317,7 @@ def test_security_headers_on_every_kind_of_response(stack):
     seen["414 gunicorn request line"] = _missing_headers(_raw_headers(response))
     # Then no response lacks a header, repeats one, or names a server version
     assert {label: problems for label, problems in seen.items() if problems} == {}
-    assert len(seen) == 12
+    assert len(seen) == 13
 
 
 def test_the_reporting_flow_without_javascript_through_the_proxy(stack):
