@@ -40,3 +40,22 @@ def test_comparison_marks_show_their_date_or_say_it_is_unknown(client, atlas_rec
     assert len(marks) == 3
     assert "date unknown" in marks
     assert any(date(2022, 11, 1).isoformat() in m or "2022" in m for m in marks)
+
+
+def test_list_pages_link_to_exports_of_what_is_on_screen(client, atlas_record):
+    import html as htmllib
+    import json
+
+    pages = {
+        reverse("atlas:stations") + "?country=NL": ("/api/v1/stations?country=NL&limit=50&offset=0", True),
+        reverse("atlas:incidents") + "?tactic=rendition": ("/api/v1/incidents?tactic=rendition&limit=50&offset=0", True),
+        reverse("atlas:sources"): ("/api/v1/sources?limit=50&offset=0", False),
+        reverse("atlas:country", args=["nl"]): ("/api/v1/responses?country=NL&limit=", True),
+    }
+    for url, (json_url, geojson) in pages.items():
+        page = htmllib.unescape(client.get(url).content.decode())
+        assert json_url in page, url
+        assert "/api/v1/export/" in page and (("/api/v1/export/record.geojson" in page) == geojson), url
+    # and the JSON link returns the rows of the page, filtered
+    rows = json.loads(client.get("/api/v1/stations?country=NL&limit=50&offset=0").content)
+    assert [s["name_en"] for s in rows["results"]] == ["Fuzhou police service station Rotterdam"]
