@@ -109,6 +109,10 @@ def test_reporting_pages_show_no_english(in_language, language, analyst):
     pages["follow_up_invalid"] = client.post(reverse("intake:follow_up"), {"action": "open", "receipt": "NOPE"}).content.decode()
     # and the receipt of a report sent from the Netherlands
     pages["receipt"] = client.post(reverse("intake:form"), multipart_form()).content.decode()
+    # and the reporter's own page, opened with that receipt
+    receipt = re.search(r'id="receipt">([0-9A-Z-]+)<', pages["receipt"]).group(1)
+    pages["case"] = client.post(reverse("intake:follow_up"), {"action": "open", "receipt": receipt}).content.decode()
+    assert 'id="status"' in pages["case"]
     for name, html in pages.items():
         assert f'lang="{language}"' in html, name
         assert english_left(html, language) == [], (language, name)
