@@ -356,3 +356,24 @@ def demo_analyst_ensure(*, username: str = "demo-analyst") -> DemoLogin:
     audit_record(actor=None, actor_label="demo_analyst", action="account.password_reset", subject=user)
     return DemoLogin(user=user, password=password, secret=totp_secret(device), uri=otpauth_uri(device))
 
+
+
+@transaction.atomic
+def admin_create(*, username: str, actor_label: str = "create_admin") -> DemoLogin:
+    """A new admin with a random password and a confirmed TOTP device, for a fresh instance.
+
+    The password and the TOTP secret are returned once, to be shown once; nothing keeps them but
+    the password hash and the device. Refuses an existing username (no silent takeover)."""
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError("A username is needed.")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"An account named {username!r} exists; choose another name.")
+    password = password_generate()
+    user = User(username=username, role=Role.ADMIN)
+    user.set_password(password)
+    user.save()
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    audit_record(actor=None, actor_label=actor_label, action="account.create", subject=user,
+                 data={"username": username, "role": Role.ADMIN})
+    return DemoLogin(user=user, password=password, secret=totp_secret(device), uri=otpauth_uri(device))
