@@ -235,7 +235,9 @@ TNR_REDIS_URL = env("TNR_REDIS_URL", "redis://127.0.0.1:6379/0")
 TNR_INGEST_MAX_BYTES = env_int("TNR_INGEST_MAX_BYTES", 256 * 1024 * 1024)
 TNR_INGEST_MAX_TEXT_CHARS = env_int("TNR_INGEST_MAX_TEXT_CHARS", 2_000_000)
 TNR_INGEST_TIMEOUT = env_int("TNR_INGEST_TIMEOUT", 30)
-TNR_INGEST_MAX_UPLOAD_BYTES = env_int("TNR_INGEST_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024)  # one web submission, all files
+# One web capture submission, all files together; nginx's client_max_body_size (101m, deploy/) is
+# this plus 1 MiB of form fields: change both together.
+TNR_INGEST_MAX_UPLOAD_BYTES = env_int("TNR_INGEST_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 TNR_INGEST_ALLOW_PRIVATE_HOSTS = env_bool("TNR_INGEST_ALLOW_PRIVATE_HOSTS", False)
 
 # Intake (the reporting channel). The receipt key is the server secret behind receipt look-ups

@@ -17,8 +17,9 @@ class CaptureLimits:
     max_pdf_pages: int = 2_000
     timeout_seconds: float = 30.0
     max_redirects: int = 5
-    # One web submission of uploaded files, all files together (each is also held to max_bytes).
-    max_upload_bytes: int = 1024 * 1024 * 1024
+    # One web submission of uploaded files, all files together (each is also held to max_bytes); as
+    # nginx's body limit in deploy/ (less 1 MiB for the form fields). Larger files: `tnrwatch ingest`.
+    max_upload_bytes: int = 100 * 1024 * 1024
     max_upload_files: int = 20  # Django's DATA_UPLOAD_MAX_NUMBER_FILES of this project
     # Off by default: a server-side fetch of an address on the local network is a classic SSRF.
     # Tests (and installations that capture from an intranet) switch it on.

@@ -38,3 +38,18 @@ def test_ingested_article_is_reviewed_into_a_claim(tmp_path, staff_client):
     client.post(f"/ingestion/candidates/{response.pk}/accept/")
     claim = Claim.objects.get(subject_type="response")
     assert claim.evidence.get().quote == response.quote
+
+
+@pytest.mark.django_db
+def test_the_acting_body_the_extractor_finds_reaches_the_response(tmp_path, staff_client):
+    pytest.importorskip("tnrwatch.extraction")
+    from tnrwatch.registry.models import GovernmentResponse
+
+    path = tmp_path / "ie.txt"
+    path.write_text("The Irish police investigated the Chinese police station in Dublin in November 2022.")
+    call_command("ingest", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    candidate = Candidate.objects.get(kind="response", fields__country="IE")
+    body = candidate.fields.get("body")
+    assert body, candidate.fields  # the extractor names the acting body here
+    staff_client("reviewer").post(f"/ingestion/candidates/{candidate.pk}/accept/")
+    assert GovernmentResponse.objects.get(country__iso2="IE").body == body
