@@ -29,7 +29,13 @@ from tnrwatch.registry.models import (
     Station,
     StationStatusChange,
 )
-from tnrwatch.sharing.outbound import PUBLIC, IncidentRow, incident_rows, outbound_queryset
+from tnrwatch.sharing.outbound import (
+    PUBLIC,
+    IncidentRow,
+    incident_rows,
+    outbound_queryset,
+    readable_evidence,
+)
 
 SUBJECT_MODELS = {
     "country": Country,
@@ -64,14 +70,9 @@ def evidence_of_visible_claims() -> QuerySet:
     without outbound's `claim IN (visible claims)` condition: the parent claims satisfy it
     already, and SQLite rebuilds that subquery (every visible claim) for each prefetch chunk,
     which made the claims export quadratic. The evidence's own marking comes from the same
-    Audience, and the source check is a correlated EXISTS through outbound_queryset(Source).
+    Audience, and the source check is a correlated EXISTS (`outbound.readable_evidence`).
     """
-    return (
-        Evidence.objects.filter(marking__in=PUBLIC.allowed_markings())
-        .filter(Exists(public(Source).filter(pk=OuterRef("source_id"))))
-        .select_related("source")
-        .order_by("id")
-    )
+    return readable_evidence(PUBLIC).select_related("source").order_by("id")
 
 
 # -- countries --------------------------------------------------------------------------------
@@ -125,14 +126,10 @@ def station_list(
     *, country: str | None = None, status: str | None = None, operator: int | None = None,
     host_organization: int | None = None, q: str | None = None,
 ) -> QuerySet:
-    public_orgs = public(Organization)
+    # outbound annotates each station with its public status and whether its links may be shown.
     qs = (
         public(Station)
         .select_related("country", "place", "operator", "host_organization")
-        .annotate(
-            operator_public=Exists(public_orgs.filter(pk=OuterRef("operator_id"))),
-            host_public=Exists(public_orgs.filter(pk=OuterRef("host_organization_id"))),
-        )
         # By id: SQLite walks the primary key and stops at the page; sorting by country name
         # would sort every public station on every page (the atlas pages sort by name).
         .order_by("id")
@@ -140,11 +137,11 @@ def station_list(
     if country:
         qs = qs.filter(country__iso2=country.upper())
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(public_status=status)
     if operator is not None:
-        qs = qs.filter(operator_id=operator, operator__in=public_orgs.values("pk"))
+        qs = qs.filter(operator_id=operator, operator_visible=True)
     if host_organization is not None:
-        qs = qs.filter(host_organization_id=host_organization, host_organization__in=public_orgs.values("pk"))
+        qs = qs.filter(host_organization_id=host_organization, host_organization_visible=True)
     if q:
         qs = qs.filter(Q(name_en__icontains=q) | Q(name_zh__icontains=q))
     return qs
@@ -307,7 +304,7 @@ def map_stations() -> QuerySet:
         public(Station)
         .order_by("id")
         .values(
-            "id", "name_en", "name_zh", "status", "country__iso2",
+            "id", "name_en", "name_zh", "public_status", "country__iso2",
             "place__name_en", "place__latitude", "place__longitude",
             "country__latitude", "country__longitude",
         )

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
-from tnrwatch.sharing.outbound import incident_row_date
+from tnrwatch.sharing.outbound import incident_row_date, station_host, station_operator
 
 from . import api_selectors as sel
 
@@ -77,11 +77,10 @@ class _Line:
 
 def _rows_stations() -> Iterator[list]:
     for st in sel.station_list().iterator(chunk_size=CHUNK):
-        op = st.operator if st.operator_public else None
-        host = st.host_organization if st.host_public else None
+        op, host = station_operator(st), station_host(st)
         place = st.place
         yield [
-            st.pk, st.name_en, st.name_zh, st.status, st.country.iso2, st.country.name_en,
+            st.pk, st.name_en, st.name_zh, st.public_status, st.country.iso2, st.country.name_en,
             place.name_en if place else "", place.latitude if place else None, place.longitude if place else None,
             op.pk if op else None, op.name_en if op else "", host.pk if host else None, host.name_en if host else "",
             st.first_reported, st.description, st.updated_at,
@@ -201,9 +200,9 @@ def _feature(kind: str, pk: int | str, geometry: dict | None, located: str | Non
 def _features() -> Iterator[dict]:
     for st in sel.station_list().iterator(chunk_size=CHUNK):
         geometry, located = _point(st.place, st.country)
-        op = st.operator if st.operator_public else None
+        op = station_operator(st)
         yield _feature("station", st.pk, geometry, located, {
-            "name_en": st.name_en, "name_zh": st.name_zh, "status": st.status, "country": st.country.iso2,
+            "name_en": st.name_en, "name_zh": st.name_zh, "status": st.public_status, "country": st.country.iso2,
             "city": st.place.name_en if st.place else None, "operator_id": op.pk if op else None,
             "first_reported": st.first_reported,
         })
@@ -285,7 +284,7 @@ def map_collection() -> dict:
         else:
             geometry, located = None, None
         features.append(_feature("station", row["id"], geometry, located, {
-            "name_en": row["name_en"], "name_zh": row["name_zh"], "status": row["status"],
+            "name_en": row["name_en"], "name_zh": row["name_zh"], "status": row["public_status"],
             "country": row["country__iso2"], "city": row["place__name_en"],
         }))
     for c in sel.map_countries():

@@ -28,25 +28,12 @@ def default_marking() -> str:
     return getattr(settings, "TNR_DEFAULT_MARKING", "amber")
 
 
-class MarkedQuerySet(models.QuerySet):
-    def public(self):
-        """Only what may be shown to anyone (TLP:CLEAR)."""
-        return self.filter(marking="clear")
-
-    def visible_at(self, max_marking: str):
-        """Records whose marking is at most `max_marking` (e.g. a partner granted AMBER)."""
-        allowed = [m for m, lvl in v.MARKING_LEVEL.items() if lvl <= v.MARKING_LEVEL[max_marking]]
-        return self.filter(marking__in=allowed)
-
-
 class Marked(models.Model):
     marking = models.CharField(
         max_length=16, choices=_choices(v.MARKINGS), default=default_marking, db_index=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    objects = MarkedQuerySet.as_manager()
 
     class Meta:
         abstract = True

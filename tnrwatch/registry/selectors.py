@@ -1,6 +1,6 @@
 """Reads of the record for the analyst workspace (staff only: every marking is visible here).
 
-Public reads for the atlas and the API filter on `.public()` and live with the atlas.
+Public reads for the atlas and the API start from `sharing.outbound` and live with the atlas.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
+
+from tnrwatch.sharing.outbound import with_marking
 
 from .models import AuditCheck, AuditEntry, Claim, Country, Evidence, Station
 from .services import SUBJECT_MODELS, audit_check_valid
@@ -67,7 +69,7 @@ def entity_search(queryset: QuerySet, *, q: str = "", text_fields: tuple[str, ..
             cond |= Q(**{f"{field}__icontains": q})
         queryset = queryset.filter(cond)
     if marking:
-        queryset = queryset.filter(marking=marking)
+        queryset = with_marking(queryset, marking)
     return queryset
 
 
@@ -93,7 +95,7 @@ def claim_list(*, status: str = "", subject_type: str = "", q: str = "", marking
     if subject_type:
         queryset = queryset.filter(subject_type=subject_type)
     if marking:
-        queryset = queryset.filter(marking=marking)
+        queryset = with_marking(queryset, marking)
     q = (q or "").strip()
     if q:
         queryset = queryset.filter(Q(prop__icontains=q) | Q(value__icontains=q))

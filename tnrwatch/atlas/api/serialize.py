@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.sharing.outbound import incident_row_date
+from tnrwatch.sharing.outbound import incident_row_date, station_host, station_operator
 
 from .. import api_selectors as sel
 from .. import exports
@@ -56,7 +56,7 @@ def _org_ref(org) -> dict | None:
 
 def _station_ref(station) -> dict:
     return {"id": station.pk, "name_en": station.name_en, "name_zh": station.name_zh,
-            "status": station.status, "country": station.country.iso2}
+            "status": station.public_status, "country": station.country.iso2}
 
 
 def _claim_ref(claim) -> dict:
@@ -76,10 +76,10 @@ def _country(country, stats: dict) -> dict:
 
 def _station(station) -> dict:
     return {
-        "id": station.pk, "name_en": station.name_en, "name_zh": station.name_zh, "status": station.status,
+        "id": station.pk, "name_en": station.name_en, "name_zh": station.name_zh, "status": station.public_status,
         "country": _country_ref(station.country), "place": _place(station.place),
-        "operator": _org_ref(station.operator) if station.operator_public else None,
-        "host_organization": _org_ref(station.host_organization) if station.host_public else None,
+        "operator": _org_ref(station_operator(station)),
+        "host_organization": _org_ref(station_host(station)),
         "first_reported": station.first_reported, "description": station.description,
         "updated_at": station.updated_at,
     }

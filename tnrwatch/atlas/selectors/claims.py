@@ -1,10 +1,8 @@
-"""Public claims and the records they are about: the one place that decides whether a claim,
-its quotes and its subject may be shown, and the names and links of public subjects.
+"""Public claims and the records they are about, as the atlas pages show them: claims with their
+public quotes, grouped and bounded per subject, and the names and links of public subjects.
 
-A claim is public when the claim, its subject and at least one of its evidence items (with a
-public source) are CLEAR: a claim about a non-public station would reveal the station, and a
-claim without a public quote could not show where it comes from. Evidence is shown only when
-both the evidence item and its source are CLEAR.
+Which claims, quotes and subjects are public is decided by `sharing.outbound` (the publication
+rule); this module only shapes what it returns for the pages.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.urls import reverse
 
 from tnrwatch.registry.models import (
@@ -27,19 +25,9 @@ from tnrwatch.registry.models import (
     Source,
     Station,
 )
-from tnrwatch.sharing.outbound import PUBLIC
+from tnrwatch.sharing.outbound import PUBLIC, claims_about
 
 from ..api_selectors import evidence_of_visible_claims, public
-
-# Subjects whose model carries a marking; countries and places are public reference data.
-_MARKED_SUBJECTS = {
-    "organization": Organization,
-    "station": Station,
-    "response": GovernmentResponse,
-    "incident": Incident,
-    "source": Source,
-    "figure": Figure,
-}
 
 
 def _public_evidence() -> QuerySet:
@@ -48,26 +36,17 @@ def _public_evidence() -> QuerySet:
     return evidence_of_visible_claims()
 
 
-def public_claims() -> QuerySet:
-    """CLEAR claims with at least one public quote, that evidence prefetched.
-
-    The subject's visibility is NOT checked here (it would cost a pass over every claim at scale):
-    callers either ask only about subjects they got from a public queryset (`claims_for`) or check
-    the subject themselves (`claim_get`, `_with_subjects`).
-    """
-    has_public_quote = Exists(_public_evidence().filter(claim=OuterRef("pk")))
-    return (
-        Claim.objects.filter(marking__in=PUBLIC.allowed_markings())
-        .filter(has_public_quote)
-        .prefetch_related(Prefetch("evidence", queryset=_public_evidence(), to_attr="public_evidence"))
-    )
+def _with_quotes(qs: QuerySet) -> QuerySet:
+    return qs.prefetch_related(Prefetch("evidence", queryset=_public_evidence(), to_attr="public_evidence"))
 
 
-def _subject_is_public(subject_type: str, subject_id: int) -> bool:
-    model = _MARKED_SUBJECTS.get(subject_type)
-    if model is None:
-        return True
-    return public(model).filter(pk=subject_id).exists()
+def public_claims(subject_type: str | None = None) -> QuerySet:
+    """Public claims (the outbound rule: CLEAR, subject public, at least one public quote), their
+    public evidence prefetched; only about subjects of `subject_type` if given (a narrower,
+    faster subject check)."""
+    if subject_type is None:
+        return _with_quotes(public(Claim))
+    return _with_quotes(claims_about(PUBLIC, subject_type))
 
 
 def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = None, *,
@@ -84,11 +63,11 @@ def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = 
     grouped: dict[int, list[Claim]] = defaultdict(list)
     if not ids:
         return grouped
-    qs = public_claims().filter(subject_type=subject_type, subject_id__in=ids)
+    qs = public_claims(subject_type).filter(subject_id__in=ids)
     if per_subject is not None:
         ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("subject_id")], order_by=[F("prop"), F("id")]))
         keep = [row["pk"] for row in ranked.values("pk", "rank") if row["rank"] <= per_subject]
-        qs = public_claims().filter(pk__in=keep)
+        qs = public_claims(subject_type).filter(pk__in=keep)
     if not with_evidence:
         qs = qs.prefetch_related(None)
     for claim in qs.order_by("prop", "id"):
@@ -99,14 +78,14 @@ def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = 
 def claim_totals(subject_type: str, ids: Iterable[int]) -> dict[int, int]:
     """How many public claims each subject has."""
     return dict(
-        public_claims().filter(subject_type=subject_type, subject_id__in=list(ids)).order_by()
+        public_claims(subject_type).filter(subject_id__in=list(ids)).order_by()
         .values_list("subject_id").annotate(n=Count("id")).values_list("subject_id", "n")
     )
 
 
 def subject_claims(subject_type: str, subject_id: int) -> QuerySet:
     """All public claims about one (public) record, for a paginated list."""
-    return public_claims().filter(subject_type=subject_type, subject_id=subject_id).order_by("prop", "id")
+    return public_claims(subject_type).filter(subject_id=subject_id).order_by("prop", "id")
 
 
 def _attach(objects: list, subject_type: str, per_subject: int | None = None) -> list:

@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.models import Claim, Country, GovernmentResponse, Incident, Source, Station
-from tnrwatch.sharing.outbound import PUBLIC
+from tnrwatch.registry.models import (
+    Claim,
+    Country,
+    Evidence,
+    GovernmentResponse,
+    Incident,
+    Source,
+    Station,
+)
 
 from ..api_selectors import public
-from .claims import _public_evidence, subject_claims
+from .claims import subject_claims
 from .incidents import IncidentView, _incident_views
 from .records import _hide_private_organizations
 
@@ -29,11 +37,18 @@ def country_get(iso2: str) -> Country:
     return country
 
 
+def _public_station_links() -> QuerySet:
+    """How many public stations the outer response names (a link shows only if both ends do)."""
+    links = GovernmentResponse.stations.through.objects.filter(governmentresponse_id=OuterRef("pk"))
+    return (links.filter(Exists(public(Station).filter(pk=OuterRef("station_id")))).order_by()
+            .values("governmentresponse_id").annotate(n=Count("pk")).values("n"))
+
+
 def country_responses(country: Country) -> QuerySet:
     """The country's public responses, newest first (paginate, then `with_claims`)."""
     return (
         public(GovernmentResponse).filter(country=country).select_related("place")
-        .annotate(station_count=Count("stations", filter=Q(stations__marking__in=PUBLIC.allowed_markings())))
+        .annotate(station_count=Coalesce(Subquery(_public_station_links()), 0))
         .order_by("-date", "-id")
     )
 
@@ -85,7 +100,7 @@ def country_source_list(country: Country) -> QuerySet:
         | Q(claim__subject_type="incident",
             claim__subject_id__in=public(Incident).filter(host_country=country).values("pk"))
     )
-    evidence = _public_evidence().filter(claim__marking__in=PUBLIC.allowed_markings()).filter(cond)
+    evidence = public(Evidence).filter(cond)
     return public(Source).filter(pk__in=evidence.values("source_id")).order_by("-published", "id")
 
 

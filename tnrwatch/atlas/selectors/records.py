@@ -19,13 +19,13 @@ from tnrwatch.registry.models import (
     Organization,
     Source,
     Station,
+    StationStatusChange,
 )
-from tnrwatch.sharing.outbound import PUBLIC
+from tnrwatch.sharing.outbound import station_host, station_operator
 
 from ..api_selectors import public
 from .claims import (
     _public_evidence,
-    _subject_is_public,
     _with_subjects,
     public_claims,
     subject_claims,
@@ -34,11 +34,10 @@ from .incidents import _incident_views
 
 
 def _hide_private_organizations(station: Station) -> Station:
-    """Drop the station's links to its operator and host unless those are public too."""
-    for attr in ("operator", "host_organization"):
-        org = getattr(station, attr)
-        if org is not None and org.marking not in PUBLIC.allowed_markings():
-            setattr(station, attr, None)
+    """Drop the station's links to its operator and host unless the outbound rule lets them show,
+    and show the status the public may see (`public_status`, backed by a public claim)."""
+    station.operator, station.host_organization = station_operator(station), station_host(station)
+    station.status = station.public_status
     return station
 
 
@@ -54,7 +53,7 @@ def station_get(pk: int) -> Station:
     claim_ids = set(subject_claims("station", station.pk).filter(
         pk__in=station.status_history.exclude(claim=None).values("claim_id")).values_list("pk", flat=True))
     history = []
-    for change in station.status_history.select_related("claim").order_by("-date", "-created_at"):
+    for change in public(StationStatusChange).filter(station=station).select_related("claim").order_by("-date", "-created_at"):
         # A status change cites its claim only when that claim is itself public.
         change.public_claim = change.claim if change.claim_id in claim_ids else None
         history.append(change)
@@ -93,7 +92,7 @@ def source_get(pk: int, language: str) -> Source:
 
 def claim_get(pk: int, language: str) -> Claim:
     claim = public_claims().filter(pk=pk).first()
-    if claim is None or not _subject_is_public(claim.subject_type, claim.subject_id):
+    if claim is None:
         raise NotFoundOrForbiddenError("There is no public claim with this number.")
     [claim] = _with_subjects([claim], language)
     claim.supporting = [e for e in claim.public_evidence if e.stance == Evidence.Stance.SUPPORTS]
@@ -108,11 +107,12 @@ def claim_get(pk: int, language: str) -> Claim:
 
 
 def station_list(*, country: Country | None = None, status: str | None = None) -> QuerySet:
+    """Public stations; each row's `public_status` is the status the public may see."""
     qs = public(Station).select_related("country", "place", "operator")
     if country is not None:
         qs = qs.filter(country=country)
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(public_status=status)
     return qs.order_by("country__name_en", "name_en", "id")
 
 

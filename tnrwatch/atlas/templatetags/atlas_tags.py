@@ -28,6 +28,14 @@ def precise_date(obj, field: str = "date") -> str:  # noqa: ANN001 - a record wi
 
 
 @register.filter
+def station_status(slug: str) -> str:
+    """The label of a station status slug (for `public_status`, the status the public may see)."""
+    from tnrwatch.registry.models import Station
+
+    return str(dict(Station._meta.get_field("status").choices).get(slug, slug))
+
+
+@register.filter
 def country_name(country, language: str) -> str:  # noqa: ANN001 - a Country
     return country.name_for(language) if country is not None else ""
 

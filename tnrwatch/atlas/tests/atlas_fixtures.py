@@ -1,7 +1,7 @@
 """The smallest public record the atlas pages need, built through registry.services.
 
 Fixture strategy: one public source; a station in Rotterdam (with a traditional-Chinese alias)
-operated by a public bureau; a Dutch closure order and a disputed claim with evidence for and
+operated by a public bureau; every public record with a public quote (the publication rule); a Dutch closure order and a disputed claim with evidence for and
 against; a headline figure; an incident. Beside it, one record of each kind marked AMBER, whose
 names must never appear on a public page.
 """
@@ -47,6 +47,8 @@ def atlas_record(db):
                                    quote="a police service station", marking="clear")
     denied = services.claim_assert(**label, subject=station, prop="operates_as", value="police station", source=src,
                                    quote="it is only a volunteer centre", stance="refutes", marking="clear")
+    services.claim_assert(**label, subject=bureau, prop="role", value="operates overseas police stations", source=src,
+                          quote="run by the Fuzhou police", marking="clear")
     figure = services.figure_create(**label, kind="stations", value=54, label="overseas police stations",
                                     marking="clear")
     figure_claim = services.claim_assert(**label, subject=figure, prop="value", value="54", source=src,

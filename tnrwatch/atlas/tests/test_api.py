@@ -72,6 +72,14 @@ def api_record(db):
                                                  source=source, quote="a station in secret", marking="clear")
     amber_claim = services.claim_assert(subject=station, prop="address", value="Somewhere", source=source,
                                         quote="at an address", marking="amber")
+    # Every public record states its fact with a public quote (the publication rule).
+    ie_response = GovernmentResponse.objects.get(country=ie, action="investigation")
+    fact_claims = [services.claim_assert(subject=subject, prop="recorded", value="yes", source=source,
+                                         quote=f"a quote about {type(subject).__name__} {subject.pk}", marking="clear")
+                   for subject in (bureau, response, incident, ie_response)]
+    # The Dublin station's status is public only with a public claim behind it.
+    fact_claims.append(services.claim_assert(subject=ie_station, prop="status", value="closure_ordered", source=source,
+                                             quote="Dublin was told to close it", marking="clear"))
     return SimpleNamespace(**locals())
 
 
@@ -129,7 +137,7 @@ def test_lists_hold_only_public_records(anon, api_record):
     # The incident from a report never appears one by one in public output.
     assert _ids(get(anon, f"{API}/incidents").json()) == {r.incident.pk}
     # No AMBER claim, and no CLEAR claim about an AMBER station (it would reveal the station).
-    assert _ids(get(anon, f"{API}/claims").json()) == {r.claim.pk, r.disputed.pk}
+    assert _ids(get(anon, f"{API}/claims").json()) == {r.claim.pk, r.disputed.pk, *(c.pk for c in r.fact_claims)}
 
 
 def test_non_public_details_are_404(anon, api_record):
@@ -153,7 +161,7 @@ def test_links_to_non_public_records_are_hidden(anon, api_record):
     claim = get(anon, f"{API}/claims/{r.claim.pk}").json()
     assert [e["source_id"] for e in claim["evidence"]] == [r.source.pk]  # not the AMBER source's quote
     source = get(anon, f"{API}/sources/{r.source.pk}").json()
-    assert {c["claim"]["id"] for c in source["claims"]} == {r.claim.pk, r.disputed.pk}
+    assert {c["claim"]["id"] for c in source["claims"]} == {r.claim.pk, r.disputed.pk, *(c.pk for c in r.fact_claims)}
     country = get(anon, f"{API}/countries/NL").json()
     assert [s["id"] for s in country["stations"]] == [r.station.pk]
 
@@ -193,7 +201,7 @@ def test_response_incident_claim_source_filters(anon, api_record):
     assert _ids(get(anon, f"{API}/incidents", year=2021).json()) == set()
     claims = get(anon, f"{API}/claims", subject_type="station", subject_id=r.station.pk, status="disputed", prop="operator").json()
     assert _ids(claims) == {r.disputed.pk}
-    assert _ids(get(anon, f"{API}/claims", source=r.source.pk, prop="status").json()) == {r.claim.pk}
+    assert _ids(get(anon, f"{API}/claims", source=r.source.pk, prop="status", subject_id=r.station.pk).json()) == {r.claim.pk}
     assert _ids(get(anon, f"{API}/sources", q="concern").json()) == {r.source.pk}
     assert _ids(get(anon, f"{API}/sources", q="memo").json()) == set()
     countries = get(anon, f"{API}/countries", has_stations="true").json()
@@ -237,15 +245,20 @@ def test_map_follows_markings_at_once_despite_its_cache(anon, api_record):
     # A station withdrawn from the public record disappears from the next map, cache or not.
     services.marking_set(actor=None, obj=r.station, marking="amber")
     assert f"station/{r.station.pk}" not in anon.get(f"{API}/map").content.decode()
-    # A new public station appears at once.
+    # A new CLEAR station stays off the map until a public quote backs it, then appears at once.
     new = services.station_create(name_en="Fresh station", country=r.ie, marking="clear")
+    assert f"station/{new.pk}" not in anon.get(f"{API}/map").content.decode()
+    services.claim_assert(subject=new, prop="location", value="IE", source=r.source, quote="a new one", marking="clear")
     assert f"station/{new.pk}" in anon.get(f"{API}/map").content.decode()
 
 
 def test_map_etag_revalidation(anon, api_record):
     etag = anon.get(f"{API}/map")["ETag"]
     assert anon.get(f"{API}/map", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    services.response_create(country=api_record.ie, action="conviction", summary="x", marking="clear")
+    conviction = services.response_create(country=api_record.ie, action="conviction", summary="x", marking="clear")
+    assert anon.get(f"{API}/map", HTTP_IF_NONE_MATCH=etag).status_code == 304  # no public quote yet
+    services.claim_assert(subject=conviction, prop="action", value="conviction", source=api_record.source,
+                          quote="convicted", marking="clear")
     assert anon.get(f"{API}/map", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
@@ -260,11 +273,13 @@ def many(api_record):
         src = services.source_create(title=f"Source {i}", marking="clear")
         st = services.station_create(name_en=f"Station {i}", country=r.nl, place=r.rotterdam, operator=r.bureau,
                                      host_organization=r.hidden_org, marking="clear")
-        services.response_create(country=r.ie, action="monitoring", summary=f"r{i}", stations=[st, r.station],
-                                 marking="clear")
-        services.organization_create(kind="ngo", name_en=f"NGO {i}", country=r.nl, marking="clear")
-        services.incident_create(date=dt.date(2023, 1, 1), origin_country=r.cn, host_country=r.ie, tactic="threats",
-                                 summary=f"i{i}", stations=[st], marking="clear")
+        resp = services.response_create(country=r.ie, action="monitoring", summary=f"r{i}", stations=[st, r.station],
+                                        marking="clear")
+        ngo = services.organization_create(kind="ngo", name_en=f"NGO {i}", country=r.nl, marking="clear")
+        inc = services.incident_create(date=dt.date(2023, 1, 1), origin_country=r.cn, host_country=r.ie, tactic="threats",
+                                       summary=f"i{i}", stations=[st], marking="clear")
+        for subject in (resp, ngo, inc):
+            services.claim_assert(subject=subject, prop="recorded", value="yes", source=src, quote=f"r{i}", marking="clear")
         services.claim_assert(subject=st, prop="name", value=f"S{i}", source=src, quote=f"q{i}", marking="clear")
         services.claim_assert(subject=st, prop="name", value=f"S{i}", source=r.source, quote=f"p{i}", marking="clear")
     return r
@@ -290,7 +305,9 @@ def test_map_queries_do_not_grow_with_stations(anon, api_record):
 
     before = queries()
     for i in range(20):
-        services.station_create(name_en=f"More {i}", country=api_record.ie, marking="clear")
+        more = services.station_create(name_en=f"More {i}", country=api_record.ie, marking="clear")
+        services.claim_assert(subject=more, prop="name", value=f"More {i}", source=api_record.source, quote=f"m{i}",
+                              marking="clear")
     assert queries() == before
 
 

@@ -16,6 +16,7 @@ from tnrwatch.atlas import exports
 from tnrwatch.atlas.management.commands import export as export_command
 from tnrwatch.atlas.tests.test_api import anon, api_record  # noqa: F401 - fixtures
 from tnrwatch.registry import services
+from tnrwatch.sharing.tests.factories import cite
 
 API = "/api/v1"
 
@@ -49,7 +50,7 @@ def test_csv_holds_only_public_records(anon, api_record):  # noqa: F811
     rotterdam = next(s for s in stations if int(s["id"]) == r.station.pk)
     assert rotterdam["operator_name"] == r.bureau.name_en and rotterdam["host_organization_name"] == ""
     claims = _rows(_cli("csv", "--kind", "claims"))
-    assert {int(c["claim_id"]) for c in claims} == {r.claim.pk, r.disputed.pk}
+    assert {int(c["claim_id"]) for c in claims} == {r.claim.pk, r.disputed.pk, *(c.pk for c in r.fact_claims)}
     assert "a secret quote" not in {c["quote"] for c in claims}
     # The contested claim has one row per side, with its quote.
     disputed = [c for c in claims if int(c["claim_id"]) == r.disputed.pk]
@@ -75,7 +76,7 @@ def test_geojson_holds_only_public_records(api_record):  # noqa: F811
 
 @pytest.mark.parametrize("payload", ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_formula_cells_are_escaped(api_record, payload):  # noqa: F811
-    services.station_create(name_en=payload, country=api_record.nl, marking="clear")
+    cite(services.station_create(name_en=payload, country=api_record.nl, marking="clear"))
     names = [s["name_en"] for s in _rows(_cli("csv", "--kind", "stations"))]
     assert "'" + payload in names
     assert payload not in names

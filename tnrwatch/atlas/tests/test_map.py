@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tnrwatch.atlas import geometry
 from tnrwatch.atlas.map import country_point, world
+from tnrwatch.sharing.tests.factories import cite
 
 from .atlas_fixtures import atlas_record  # noqa: F401 - a fixture
 
@@ -90,7 +91,7 @@ def test_stations_without_a_city_sit_at_the_country_label_point_and_merge(client
 
     ie = Country.objects.get(iso2="IE")
     for name in ("Dublin station A", "Dublin station B"):
-        services.station_create(actor_label="test", name_en=name, country=ie, marking="clear")
+        cite(services.station_create(actor_label="test", name_en=name, country=ie, marking="clear"))
     html = client.get(reverse("atlas:home")).content.decode()
     assert '<a class="marker" href="/countries/ie/#stations"><title>2 stations: Ireland</title>' in html
 
@@ -108,5 +109,7 @@ def test_home_map_follows_markings_and_language_despite_its_cache(client, atlas_
     services.marking_set(actor=None, obj=station, marking="amber")
     assert marker not in client.get(reverse("atlas:home")).content.decode()
     # and a new public station appears at once.
-    new = services.station_create(actor_label="test", name_en="Fresh station", country=station.country, marking="clear")
+    new = cite(services.station_create(actor_label="test", name_en="Fresh station", country=station.country,
+                                       marking="clear")).subject_id
+    new = type(station).objects.get(pk=new)
     assert f'href="{reverse("atlas:station", args=[new.pk])}"' in client.get(reverse("atlas:home")).content.decode()

@@ -205,8 +205,11 @@ def test_list_pages_paginate(client, atlas_record):
     from tnrwatch.registry.models import Country
 
     fr = Country.objects.get(iso2="FR")
+    from tnrwatch.sharing.tests.factories import cite
+
     for i in range(55):
-        services.station_create(actor_label="test", name_en=f"Paginated station {i:02d}", country=fr, marking="clear")
+        cite(services.station_create(actor_label="test", name_en=f"Paginated station {i:02d}", country=fr, marking="clear"),
+             source=atlas_record["source"])
     first = client.get(reverse("atlas:stations") + "?country=FR").content.decode()
     second = client.get(reverse("atlas:stations") + "?country=FR&page=2").content.decode()
     assert "Page 1 of 2" in first and 'rel="next"' in first and "country=FR&amp;page=2" in first
@@ -300,7 +303,9 @@ def test_country_page_stays_bounded_and_links_to_all_its_claims(client, atlas_re
     for i in range(COUNTRY_CLAIMS_SHOWN + 5):
         services.claim_assert(actor_label="t", subject=nl, prop="note", value=f"fact number {i:02d}",
                               source=atlas_record["source"], quote=f"quote number {i:02d}", marking="clear")
-    total = Claim.objects.public().filter(subject_type="country", subject_id=nl.pk).count()
+    from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
+
+    total = outbound_queryset(Claim, PUBLIC).filter(subject_type="country", subject_id=nl.pk).count()
     # When the country page is read, it shows at most COUNTRY_CLAIMS_SHOWN of them and says how many more
     page = client.get(reverse("atlas:country", args=["nl"])).content.decode()
     assert page.count("quote number") <= COUNTRY_CLAIMS_SHOWN

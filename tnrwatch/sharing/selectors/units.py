@@ -40,7 +40,7 @@ def _units_station(ctx: ExportContext, rows: list[m.Station]) -> Iterator[Unit]:
     for s in rows:
         country = ctx.country(s.country_id)
         rec = ctx.meta("station", s, refs.get(s.pk)) | {
-            "name": s.name_en, "name_zh": s.name_zh, "description": s.description, "status": s.status,
+            "name": s.name_en, "name_zh": s.name_zh, "description": s.description, "status": s.public_status,
             "country": country[0], "country_name": country[1], "place": ctx.place(s.place),
             "first_reported": s.first_reported.isoformat() if s.first_reported else None,
             "operator_ref": org_ids.get(s.operator_id), "host_organization_ref": org_ids.get(s.host_organization_id),

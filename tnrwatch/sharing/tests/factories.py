@@ -52,6 +52,14 @@ def build_record(marking: str = "clear") -> dict:
                             marking=marking)
     rs.claim_assert(actor_label=label, subject=response, prop="summary", value="closure ordered", source=source,
                     quote="ordered China to shut down", marking=marking)
+    # Every record that states a fact has a quote behind it (the publication rule).
+    for subject, prop, value, quote, mark in (
+        (bureau, "role", "operates overseas police stations", "the Fuzhou police run stations abroad", marking),
+        (host, "role", "hosts a station", "the association hosts the station in Rotterdam", marking),
+        (incident, "tactic", "coercion_by_proxy", "relatives in China were pressed", marking),
+        (amber_station, "location", "Berlin, DE", "a station in Berlin", "amber"),
+    ):
+        rs.claim_assert(actor_label=label, subject=subject, prop=prop, value=value, source=source, quote=quote, marking=mark)
     return {"station": station, "amber_station": amber_station, "bureau": bureau, "host": host, "response": response,
             "incident": incident, "source": source, "claim": claim, "place": rotterdam}
 
@@ -71,6 +79,8 @@ def plant_canaries() -> dict:
     rs.claim_assert(actor_label=label, subject=nl, prop="note", value=f"cites red {CANARY_RED}", source=red_source,
                     quote=f"red quote {CANARY_RED}", marking="clear")
     station = rs.station_create(actor_label=label, name_en="Noted station", country=nl, marking="clear")
+    rs.claim_assert(actor_label=label, subject=station, prop="location", value="NL", source=clear_source,
+                    quote="a station in the Netherlands", marking="clear")
     PrivateNote.objects.create(subject_type="station", subject_id=station.pk, text=f"note {CANARY_NOTE}")
     city = rs.place_get_or_create(actor_label=label, name_en=CANARY_SUBTHRESHOLD, country=fr, latitude=45.0, longitude=2.0)
     sub = rs.incident_create(actor_label=label, date=date(2023, 4, 5), origin_country=cn, host_country=fr, place=city,
@@ -107,3 +117,12 @@ def _plant_report(incident=None, station=None) -> None:
                 model.objects.create(**fields)
     except Exception:  # noqa: BLE001 - the intake schema is not ours
         return
+
+
+def cite(subject, *, source=None, marking: str = "clear", quote: str | None = None):  # noqa: ANN001, ANN201
+    """A claim with a quote about `subject`, so that the record passes the publication rule
+    (a station, organisation, response, incident or figure is public only with a public quote)."""
+    if source is None:
+        source = rs.source_create(actor_label="test", title=f"Source about {subject}", marking=marking)
+    return rs.claim_assert(actor_label="test", subject=subject, prop="recorded", value="yes", source=source,
+                           quote=quote or f"a quote about {type(subject).__name__} {subject.pk}", marking=marking)

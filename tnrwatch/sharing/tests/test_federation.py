@@ -35,7 +35,9 @@ print(json.dumps({"token": token, "collection": str(Collection.objects.get(slug=
 NEW_STATION = """
 from tnrwatch.registry import services as rs
 from tnrwatch.registry.models import Country
-rs.station_create(actor_label="peer", name_en="Lishui station Milan", country=Country.objects.get(iso2="IT"), marking="green")
+st = rs.station_create(actor_label="peer", name_en="Lishui station Milan", country=Country.objects.get(iso2="IT"), marking="green")
+src = rs.source_create(actor_label="peer", title="Milan report", marking="green")
+rs.claim_assert(actor_label="peer", subject=st, prop="location", value="Milan, IT", source=src, quote="a station in Milan", marking="green")
 """
 
 
@@ -117,7 +119,7 @@ def test_two_instances_converge_and_a_second_pull_changes_nothing(peer):
     subprocess.run([*peer["manage"], "shell", "-c", NEW_STATION], env=peer["env"], check=True, cwd=ROOT,  # noqa: S603 - fixed argv
                    capture_output=True, timeout=600)
     latest = sync_partners()
-    assert latest[0]["created"] == {"station": 1}, latest
+    assert latest[0]["created"].get("station") == 1 and latest[0]["created"].get("claim") == 1, latest
     assert latest[0]["objects"] < 10
     assert m.Station.objects.filter(name_en="Lishui station Milan", country__iso2="IT").exists()
 

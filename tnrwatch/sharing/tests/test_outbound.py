@@ -17,7 +17,7 @@ from tnrwatch.sharing.outbound import (
     outbound_queryset,
 )
 
-from .factories import build_record, country, plant_canaries
+from .factories import build_record, cite, country, plant_canaries
 
 pytestmark = pytest.mark.django_db
 AMBER_PARTNER = Audience(name="partner:x", max_marking="amber", collections=frozenset({"record"}))
@@ -78,9 +78,13 @@ def test_incidents_from_reports_leave_only_de_identified():
 
 
 def _incidents(n: int, place, month: int, **kw):
-    return [rs.incident_create(actor_label="t", date=date(2023, month, 1 + i), origin_country=country("CN"),
+    made = [rs.incident_create(actor_label="t", date=date(2023, month, 1 + i), origin_country=country("CN"),
                                host_country=place.country, place=place, tactic="threats", summary=f"s{i}",
                                marking="clear", **kw) for i in range(n)]
+    for incident in made:
+        if not incident.from_report:  # a report's incident is counted without a quote (outbound.incidents)
+            cite(incident)
+    return made
 
 
 def test_public_counts_below_threshold_are_shown_only_by_country_and_year(settings):

@@ -16,7 +16,7 @@ from tnrwatch.sharing.models import Collection as CollectionModel
 from tnrwatch.sharing.models import ShareLog
 from tnrwatch.sharing.services import partner_create
 
-from .factories import build_record, country
+from .factories import build_record, cite, country
 
 
 class BearerAuth(requests.auth.AuthBase):
@@ -88,13 +88,23 @@ def test_bearer_and_token_auth_and_refusals(live_server, partner_token):
         assert r.status_code == 400, bad
 
 
+def _cite_all(stations: list) -> None:
+    """A public quote for each station, or the publication rule keeps it in."""
+    source = m.Source.objects.create(title="Bulk source", marking="clear")
+    claims = m.Claim.objects.bulk_create([m.Claim(key=m.claim_key("station", s.pk, "name", s.name_en), subject_type="station",
+                                                  subject_id=s.pk, prop="name", value=s.name_en, marking="clear")
+                                          for s in stations], batch_size=1000)
+    m.Evidence.objects.bulk_create([m.Evidence(claim=c, source=source, quote=c.value, marking="clear") for c in claims],
+                                   batch_size=1000)
+
+
 def test_paging_10000_objects_50_at_a_time_gives_each_once_and_each_is_fetchable(live_server, partner_token):
     _partner, token = partner_token
     # 5,000 stations in ten countries: each an infrastructure and its located-at relationship; the
     # ten countries are shared, so each must still come exactly once, with the first station there.
     countries = list(m.Country.objects.filter(iso2__in=["NL", "DE", "FR", "IT", "ES", "GB", "IE", "CZ", "CA", "US"]))
-    m.Station.objects.bulk_create([m.Station(name_en=f"Station {i}", country=countries[i % 10], marking="clear")
-                                   for i in range(5000)], batch_size=1000)
+    _cite_all(m.Station.objects.bulk_create([m.Station(name_en=f"Station {i}", country=countries[i % 10], marking="clear")
+                                             for i in range(5000)], batch_size=1000))
     coll_id = CollectionModel.objects.get(slug="record").id
     coll = Collection(f"{_url(live_server)}api/collections/{coll_id}/", auth=BearerAuth(token))
     seen: list[dict] = []
@@ -281,10 +291,12 @@ def test_added_after_returns_only_what_changed_since(client):
     url = f"/taxii2/api/collections/{coll_id}/objects/"
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": "application/taxii+json;version=2.1"}
     first = m.Station.objects.create(name_en="First", country=country("NL"), marking="clear")
+    cite(first)
     page = client.get(url, **headers)
     last = page["X-TAXII-Date-Added-Last"]
     assert any(o.get("name") == "First" for o in page.json()["objects"])
     second = m.Station.objects.create(name_en="Second", country=country("NL"), marking="clear")
+    cite(second)
     newer = client.get(url, {"added_after": last}, **headers).json()["objects"]
     names = {o.get("name") for o in newer if o["type"] == "infrastructure"}
     assert names == {"Second"}

@@ -1,0 +1,216 @@
+"""The publication rule for records: which claims, evidence, entities and sources an audience
+may receive, as querysets that stay fast at a million claims (correlated EXISTS on indexed
+columns, never a Python pass over the record).
+
+The rule, for an `Audience`:
+
+- a **source** is visible when its own marking allows the audience (a document states no fact by
+  itself; what it says reaches the audience only through quotes);
+- an **evidence item** is *readable* when its own marking allows the audience, its quote is not
+  empty, and its source is visible; it is *visible* when, in addition, its claim is visible;
+- a **claim** is visible when its own marking allows the audience, its subject is visible, and it
+  has at least one readable evidence item;
+- an **entity that states a fact** (station, organisation, government response, incident, figure)
+  is visible when its own marking allows the audience and at least one claim about it has its own
+  marking allowed and a readable evidence item. Its subject (the country, a public reference
+  record) is always visible. An incident from the reporting channel never has a public quote (its
+  evidence is the report, which never leaves): it reaches the public only as a count, and a partner
+  only as a de-identified row (see `incidents.py`);
+- a **link** between two records (a station's operator or host, a response's stations, an
+  incident's stations, a status change's claim) is visible only where both ends are, and carries
+  the strictest of its ends' markings and its own (`strictest`);
+- a station's **status** as an audience sees it (`public_status`) is that of its latest status
+  change backed by a claim the audience may see (the change's own claim, or a claim about the
+  station whose property is "status" and whose value is that status), else "reported": being
+  reported is what the station's own quotes show.
+
+Derived views (a country's strongest response, station counts, map shading, headline figures,
+comparison marks) are computed by their callers from these querysets only, so they count only
+what passes the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .audience import NEVER_OUTBOUND_APPS, NEVER_OUTBOUND_MODELS, PUBLIC, Audience
+
+# Records that state a fact, with the subject type claims about them carry.
+FACT_SUBJECTS = {
+    "registry.organization": "organization", "registry.station": "station",
+    "registry.governmentresponse": "response", "registry.incident": "incident", "registry.figure": "figure",
+}
+REFERENCE_SUBJECTS = ("country", "place")  # public reference data, always visible
+
+
+def _label(model: type[Model]) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _marked(qs: QuerySet, audience: Audience) -> QuerySet:
+    return qs.filter(marking__in=audience.allowed_markings())
+
+
+def readable_evidence(audience: Audience, qs: QuerySet | None = None) -> QuerySet:
+    """Evidence whose own marking and cited source the audience may see, with a quote, whatever
+    claim it supports.
+
+    For callers that already hold claims from `outbound_queryset(Claim)`; everyone else uses
+    `outbound_queryset(Evidence)`, which also checks the claim.
+    """
+    from tnrwatch.registry.models import Evidence, Source
+
+    qs = Evidence.objects.all() if qs is None else qs
+    # The source check is a correlated EXISTS on the source's primary key: an `IN (subquery)`
+    # here would be rebuilt for every claim on SQLite.
+    return _marked(qs, audience).exclude(quote="").filter(
+        Exists(_marked(Source.objects.filter(pk=OuterRef("source_id")), audience)))
+
+
+def quoted_claims(audience: Audience, subject_type: str | None = None) -> QuerySet:
+    """Claims whose own marking the audience may see and that have a readable quote; their
+    subject's visibility is NOT checked (use `outbound_queryset(Claim)` for that)."""
+    from tnrwatch.registry.models import Claim
+
+    qs = _marked(Claim.objects.all(), audience)
+    if subject_type is not None:
+        qs = qs.filter(subject_type=subject_type)
+    return qs.filter(Exists(readable_evidence(audience).filter(claim=OuterRef("pk"))))
+
+
+def _has_quoted_claim(audience: Audience, subject_type: str) -> Exists:
+    return Exists(quoted_claims(audience, subject_type).filter(subject_id=OuterRef("pk")))
+
+
+def _subject_model(subject_type: str) -> type[Model] | None:
+    from tnrwatch.registry import models as m
+
+    return {"organization": m.Organization, "station": m.Station, "response": m.GovernmentResponse,
+            "incident": m.Incident, "source": m.Source, "figure": m.Figure}.get(subject_type)
+
+
+def visible_subject_q(audience: Audience, *, types: Iterable[str] | None = None,
+                      include_incidents: bool = True) -> Q:
+    """Rows (with subject_type/subject_id) whose subject the audience may see. Claims about an
+    incident from a report never leave: their values and quotes are not de-identified."""
+    from tnrwatch.registry import vocabulary as v
+
+    wanted = list(v.SUBJECT_TYPES if types is None else types)
+    q = Q(subject_type__in=[t for t in wanted if t in REFERENCE_SUBJECTS])
+    for subject_type in wanted:
+        model = _subject_model(subject_type)
+        if model is None or (subject_type == "incident" and not include_incidents):
+            continue
+        visible = outbound_queryset(model, audience)
+        if subject_type == "incident":
+            visible = visible.filter(from_report=False)
+        q |= Q(subject_type=subject_type) & Q(Exists(visible.filter(pk=OuterRef("subject_id"))))
+    return q
+
+
+def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: QuerySet | None = None) -> QuerySet:
+    """The records of `model` that `audience` may receive, by the rule in this module's docstring.
+
+    Stations come annotated with `public_status` (their status as the audience may see it) and
+    `operator_visible` / `host_organization_visible` (whether those links may be shown).
+    Incidents from reports are excluded for the public (they reach it only through
+    `incident_counts`). Models that never leave give an empty queryset.
+    """
+    qs = model._default_manager.all() if qs is None else qs
+    name = _label(model)
+    if model._meta.app_label in NEVER_OUTBOUND_APPS or name in NEVER_OUTBOUND_MODELS:
+        return qs.none()
+    if hasattr(model, "marking"):
+        qs = _marked(qs, audience)
+    if name in FACT_SUBJECTS:
+        backed = _has_quoted_claim(audience, FACT_SUBJECTS[name])
+        if name == "registry.incident":
+            qs = qs.filter(from_report=False).filter(backed) if audience.is_public else qs.filter(Q(from_report=True) | Q(backed))
+        else:
+            qs = qs.filter(backed)
+        if name == "registry.station":
+            qs = _station_annotations(qs, audience)
+    elif name == "registry.claim":
+        qs = qs.filter(Exists(readable_evidence(audience).filter(claim=OuterRef("pk")))).filter(visible_subject_q(audience))
+    elif name == "registry.evidence":
+        from tnrwatch.registry.models import Claim
+
+        qs = readable_evidence(audience, qs).filter(Exists(outbound_queryset(Claim, audience).filter(pk=OuterRef("claim_id"))))
+    elif name == "registry.alias":
+        qs = qs.filter(visible_subject_q(audience, include_incidents=False))
+    elif name == "registry.stationstatuschange":
+        from tnrwatch.registry.models import Station
+
+        qs = qs.filter(Exists(outbound_queryset(Station, audience).filter(pk=OuterRef("station_id"))))
+        qs = qs.filter(_status_backed_q(audience))
+    return qs
+
+
+def claims_about(audience: Audience, subject_type: str, ids: Iterable[int] | None = None) -> QuerySet:
+    """The visible claims about subjects of one type (all of them, or those with the given ids):
+    `outbound_queryset(Claim)` with the subject check narrowed to that type, which keeps the
+    query to one correlated EXISTS per claim."""
+    qs = quoted_claims(audience, subject_type)
+    if ids is not None:
+        qs = qs.filter(subject_id__in=list(ids))
+    return qs.filter(visible_subject_q(audience, types=[subject_type]))
+
+
+# -- stations: the status the audience may see, and links to organisations ------------------
+
+
+def _status_backed_q(audience: Audience) -> Q:
+    """Status changes (rows of StationStatusChange) backed by a claim the audience may see."""
+    own_claim = Exists(quoted_claims(audience, "station").filter(pk=OuterRef("claim_id"), subject_id=OuterRef("station_id")))
+    status_claim = Exists(quoted_claims(audience, "station").filter(
+        subject_id=OuterRef("station_id"), prop="status", value=OuterRef("status")))
+    return Q(status="reported") | Q(own_claim) | Q(status_claim)
+
+
+def _station_annotations(qs: QuerySet, audience: Audience) -> QuerySet:
+    from tnrwatch.registry.models import Organization, StationStatusChange
+
+    latest = (StationStatusChange.objects.filter(station=OuterRef("pk")).filter(_status_backed_q(audience))
+              .order_by("-created_at", "-id").values("status")[:1])
+    orgs = outbound_queryset(Organization, audience)
+    return qs.annotate(
+        public_status=Coalesce(Subquery(latest), Value("reported")),
+        operator_visible=Exists(orgs.filter(pk=OuterRef("operator_id"))),
+        host_organization_visible=Exists(orgs.filter(pk=OuterRef("host_organization_id"))),
+    )
+
+
+def station_operator(station: Model) -> Model | None:
+    """The station's operator if the link may be shown (the station came from outbound_queryset)."""
+    return station.operator if getattr(station, "operator_visible", False) else None  # type: ignore[attr-defined]
+
+
+def station_host(station: Model) -> Model | None:
+    """The station's host organisation if the link may be shown."""
+    return station.host_organization if getattr(station, "host_organization_visible", False) else None  # type: ignore[attr-defined]
+
+
+def with_marking(qs: QuerySet, marking: str) -> QuerySet:
+    """Records carrying exactly `marking`: the workspace's "show me the AMBER ones" filter, for
+    staff, who see every marking. Not an audience decision; kept here so that every lookup on a
+    marking lives in one package."""
+    return qs.filter(marking=marking)
+
+
+def visible_ids(model: type[Model], audience: Audience, ids: Iterable[int]) -> set[int]:
+    """Which of `ids` the audience may see (for references from one exported object to another)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return set()
+    return set(outbound_queryset(model, audience).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def visible_markings(model: type[Model], audience: Audience, ids: Iterable[int]) -> dict[int, str]:
+    """{id: marking} of those of `ids` the audience may see: what a link to them may carry."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(outbound_queryset(model, audience).filter(pk__in=ids).values_list("pk", "marking"))
