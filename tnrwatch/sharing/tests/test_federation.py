@@ -145,9 +145,12 @@ def test_the_pull_is_a_periodic_task_on_the_ingestion_queue():
 
 CHANGE_ON_A = """
 from tnrwatch.registry import services as rs
-from tnrwatch.registry.models import Claim, Organization, Station
+from tnrwatch.registry.models import Claim, Organization, Source, Station
 station = Station.objects.get(name_en="Fuzhou police service station Rotterdam")
-rs.station_set_status(actor=None, actor_label="peer", station=station, status="closed", reason="Closed in 2023")
+closed = rs.claim_assert(actor_label="peer", subject=station, prop="status", value="closed", source=Source.objects.first(),
+                         quote="the Rotterdam station closed in 2023", marking="clear")
+# A status leaves only with a claim behind it (the publication rule).
+rs.station_set_status(actor=None, actor_label="peer", station=station, status="closed", reason="Closed in 2023", claim=closed)
 host = Organization.objects.get(name_en="Rotterdam Fujian Association")
 rs.marking_set(actor=None, actor_label="peer", obj=host, marking="amber")
 claim = Claim.objects.get(prop="status", value="closure_ordered")

@@ -44,8 +44,12 @@ def offences(source: str, filename: str) -> list[str]:
             if name in LOOKUPS and any(_is_marking_lookup(kw.arg) for kw in node.keywords):
                 found.append(f"{filename}:{node.lineno}: {name}(marking...)")
         elif isinstance(node, ast.Compare):
+            # `x.marking in allowed`, `x.marking == "clear"`: a visibility decision. Comparing two
+            # markings (`target != record.marking`, is a change needed?) is a write's business.
             sides = [node.left, *node.comparators]
-            if any(isinstance(s, ast.Attribute) and s.attr == "marking" for s in sides):
+            decides = any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops) or any(
+                isinstance(s, ast.Constant) and isinstance(s.value, str) for s in sides)
+            if decides and any(isinstance(s, ast.Attribute) and s.attr == "marking" for s in sides):
                 found.append(f"{filename}:{node.lineno}: compares .marking")
     return found
 
@@ -70,7 +74,7 @@ def test_the_checker_sees_the_shapes_it_must_refuse_and_allows_writes():
     allowed = [
         "Station.objects.create(name_en='a', marking='amber')", "obj.marking = 'clear'",
         "qs.update(marking='clear')", "Evidence(marking=m)", "services.station_create(marking=MARKING)",
-        "rec['marking'] = obj.marking",
+        "rec['marking'] = obj.marking", "changed = target != record.marking",
     ]
     for line in allowed:
         assert not offences(line, "x.py"), line
