@@ -423,7 +423,7 @@ def restore(archive: Path, identities: Sequence, *, dry_run: bool = False) -> Re
         raise BackupError(f"{archive} is not a file")
     vendor, db = _database()
     stores = _stores()
-    problems = _target_problems(vendor, db, stores)
+    problems = [] if dry_run else _target_problems(vendor, db, stores)
     if problems:
         raise BackupError("restore needs an empty data folder and an empty database: " + "; ".join(problems))
     data_dir = Path(settings.DATA_DIR)

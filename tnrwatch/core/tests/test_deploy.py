@@ -59,6 +59,14 @@ def test_env_template_names_every_production_setting():
     assert "TNR_ENV=production" in template and "TNR_QUEUE=redis" in template
 
 
+def test_admin_wrapper_is_valid_shell_and_loads_the_env_file():
+    wrapper = DEPLOY / "tnrwatch-admin"
+    assert os.access(wrapper, os.X_OK)
+    assert subprocess.run(["sh", "-n", str(wrapper)], check=False).returncode == 0  # noqa: S607
+    text = wrapper.read_text()
+    assert ". /etc/tnrwatch/tnrwatch.env" in text and "runuser -u tnrwatch" in text
+
+
 def test_torrc_parses_and_runs_a_v3_onion_with_pow(tmp_path):
     tor = _tool("tor")
     torrc = (DEPLOY / "tor" / "torrc").read_text()
