@@ -43,6 +43,13 @@ def user_has_role(user: Any, *roles: str) -> bool:
     return user_is_verified(user) and user.role in roles
 
 
+def may_see_intake_audit(user: Any) -> bool:
+    """Whether the audit trail shown to `user` includes the intake's rows (who opened, answered or
+    deleted which report): only for the roles that work the inbox. Read-only staff and reviewers
+    see the registry's trail without them."""
+    return user_has_role(user, *EDITORS)
+
+
 def require_role(user: Any, *roles: str) -> None:
     if not user_has_role(user, *roles):
         raise PermissionDeniedError("Your role does not allow this.")

@@ -54,19 +54,46 @@ TNR_ENV = env("TNR_ENV", "demo")  # demo | test | production
 PRODUCTION = TNR_ENV == "production"
 
 DATA_DIR = Path(env("TNR_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only its owner may enter (0700 when we create it, whatever the umask)."""
+    if not path.exists():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """`path` as a file only its owner may read (created empty 0600 if missing, else set to 0600).
+
+    For SQLite this is what keeps its journal private too: SQLite creates the -wal and -shm files
+    with the database file's own permissions."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path
+
+
+private_dir(DATA_DIR)
 
 if PRODUCTION:
     SECRET_KEY = mandatory_secret("TNR_SECRET_KEY")
 else:
     # Outside production, a per-data-folder key is generated once and kept beside the data.
     _key_file = DATA_DIR / "secret_key"
-    if not _key_file.exists():
-        _key_file.write_text(secrets.token_urlsafe(50))
-        _key_file.chmod(0o600)
+    if not _key_file.exists() or not _key_file.stat().st_size:
+        private_file(_key_file).write_text(secrets.token_urlsafe(50))
     SECRET_KEY = env("TNR_SECRET_KEY") or _key_file.read_text().strip()
 
 DEBUG = env_bool("TNR_DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured(
+        "TNR_DEBUG=true is refused with TNR_ENV=production: Django's debug pages show settings, "
+        "the code and the request (the client's IP address, user agent and referrer) to whoever "
+        "causes an error. Unset TNR_DEBUG, or use TNR_ENV=demo on a machine of your own."
+    )
 ALLOWED_HOSTS = [h.strip() for h in (env("TNR_ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("TNR_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()]
 
@@ -144,6 +171,8 @@ else:
             },
         }
     }
+    # Created 0600 before SQLite opens it, so its WAL and shared-memory files are 0600 too.
+    private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, opted into now
 
@@ -231,6 +260,8 @@ TNR_QUEUE = (env("TNR_QUEUE", "sqlite") or "sqlite").strip().lower()
 if TNR_QUEUE not in {"sqlite", "redis", "immediate"}:
     raise ImproperlyConfigured(f"TNR_QUEUE must be sqlite, redis or immediate, got {TNR_QUEUE!r}")
 TNR_REDIS_URL = env("TNR_REDIS_URL", "redis://127.0.0.1:6379/0")
+if TNR_QUEUE == "sqlite":
+    private_file(DATA_DIR / "queue.sqlite3")
 # Capture limits (see tnrwatch/ingestion/limits.py). Private-network hosts are refused by default.
 TNR_INGEST_MAX_BYTES = env_int("TNR_INGEST_MAX_BYTES", 256 * 1024 * 1024)
 TNR_INGEST_MAX_TEXT_CHARS = env_int("TNR_INGEST_MAX_TEXT_CHARS", 2_000_000)
@@ -300,3 +331,14 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Optionally also to a file (created 0600, whatever the umask), e.g. <TNR_DATA_DIR>/logs/tnrwatch.log.
+TNR_LOG_FILE = env("TNR_LOG_FILE", "") or ""
+if TNR_LOG_FILE:
+    _log_file = Path(TNR_LOG_FILE)
+    private_dir(_log_file.parent)
+    private_file(_log_file)
+    LOGGING["handlers"]["file"] = {"class": "logging.FileHandler", "filename": str(_log_file), "formatter": "plain",
+                                   "filters": ["no_request"]}
+    for _logger in [LOGGING["root"], *LOGGING["loggers"].values()]:
+        if _logger["handlers"]:
+            _logger["handlers"].append("file")

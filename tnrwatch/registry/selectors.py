@@ -125,9 +125,15 @@ def station_history(station: Station) -> QuerySet:
     return station.status_history.select_related("created_by", "claim").order_by("-created_at", "-id")
 
 
-def audit_list(*, subject: str = "", actor: str = "", action: str = "") -> QuerySet[AuditEntry]:
-    """Audit entries, newest first. `subject` is "type" or "type:id"; `actor` a username or label."""
+INTAKE_AUDIT_PREFIX = "intake."
+
+
+def audit_list(*, subject: str = "", actor: str = "", action: str = "", include_intake: bool = True) -> QuerySet[AuditEntry]:
+    """Audit entries, newest first. `subject` is "type" or "type:id"; `actor` a username or label.
+    `include_intake=False` leaves out the intake's rows (accounts.access.may_see_intake_audit)."""
     queryset = AuditEntry.objects.select_related("actor")
+    if not include_intake:
+        queryset = queryset.exclude(action__startswith=INTAKE_AUDIT_PREFIX)
     subject = (subject or "").strip()
     if subject:
         subject_type, _sep, subject_id = subject.partition(":")
@@ -157,11 +163,12 @@ def audit_verification() -> dict[str, Any]:
     return {"latest": latest, "passed": passed}
 
 
-def workspace_overview() -> dict[str, Any]:
-    """Counts for the workspace home page."""
+def workspace_overview(*, include_intake: bool = True) -> dict[str, Any]:
+    """Counts for the workspace home page (its latest changes without the intake's rows unless
+    `include_intake`)."""
     by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by())
     return {
         "claims_by_status": by_status,
         "disputed": Claim.objects.filter(status="disputed").order_by("-updated_at")[:10],
-        "recent": AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")[:15],
+        "recent": audit_list(include_intake=include_intake)[:15],
     }
