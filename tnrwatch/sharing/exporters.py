@@ -49,13 +49,46 @@ def _ftm_id(stix_id: str) -> str:
     return f"tnrwatch-{kind}-{rest}"
 
 
+FTM_DATASET_PREFIX = "tnrwatch_tlp_"
+# FtM topics (its own vocabulary) for what the record holds: a public security bureau and the
+# stations it is reported to run are security services of a state.
+FTM_TOPICS = {"operating_bureau": "gov.security", "station": "gov.security", "government_body": "gov"}
+
+
+def ftm_dataset(marking: str) -> str:
+    """The FtM dataset of one marking: each entity is in exactly one, so the marking survives
+    `ftm aggregate` (which keeps datasets) and Aleph can hold each marking as its own collection."""
+    return FTM_DATASET_PREFIX + marking
+
+
+def _marked(entity: Any, marking: str) -> dict:
+    data = entity.to_dict()
+    data["datasets"] = [ftm_dataset(marking)]
+    if "keywords" in entity.schema.properties:
+        data.setdefault("properties", {}).setdefault("keywords", []).append(stix.TLP_NAMES[marking])
+    return data
+
+
 def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
-    """FollowTheMoney entities (as dicts) from the STIX objects of an export."""
+    """FollowTheMoney entities (as dicts) from the STIX objects of an export, each carrying its
+    marking as its dataset (links take the strictest marking of their ends, as in STIX)."""
     ext_id = stix.EXTENSION_ID
     for obj in objects:
         ext = (obj.get("extensions") or {}).get(ext_id) or {}
         kind = ext.get("kind")
-        if kind == "organization":
+        refs = obj.get("object_marking_refs") or []
+        if not refs or refs[0] not in stix.MARKING_BY_ID:
+            continue  # definitions and authors: not part of the record
+        marking = stix.MARKING_BY_ID[refs[0]]
+        if obj["type"] == "relationship" and obj.get("description") in ("operated by", "hosted by"):
+            role = "operates" if obj["description"] == "operated by" else "hosts"
+            link = ftm_model.make_entity("UnknownLink")
+            link.id = _ftm_id(stix.relationship_id(obj["target_ref"], role, obj["source_ref"]))
+            link.add("subject", _ftm_id(obj["target_ref"]))
+            link.add("object", _ftm_id(obj["source_ref"]))
+            link.add("role", role)
+            yield _marked(link, marking)
+        elif kind == "organization":
             schema = "PublicBody" if ext.get("organization_kind") in ("operating_bureau", "government_body") else "Organization"
             e = ftm_model.make_entity(schema)
             e.id = _ftm_id(obj["id"])
@@ -64,9 +97,10 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
             e.add("country", ext.get("country"))
             e.add("description", obj.get("description"))
             e.add("classification", v.ORGANIZATION_KINDS.get(ext.get("organization_kind", ""), ""))
+            e.add("topics", FTM_TOPICS.get(ext.get("organization_kind", "")))
             if ext.get("place"):
                 e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
-            yield e.to_dict()
+            yield _marked(e, marking)
         elif kind == "station":
             e = ftm_model.make_entity("Organization")
             e.id = _ftm_id(obj["id"])
@@ -76,17 +110,11 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
             e.add("classification", "Overseas police service station")
             e.add("status", v.STATION_STATUSES.get(ext.get("status", ""), ""))
             e.add("description", obj.get("description"))
+            e.add("topics", FTM_TOPICS["station"])
+            e.add("incorporationDate", ext.get("first_reported"))
             if ext.get("place"):
                 e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
-            yield e.to_dict()
-            for role, ref in (("operates", ext.get("operator_ref")), ("hosts", ext.get("host_organization_ref"))):
-                if ref:
-                    link = ftm_model.make_entity("UnknownLink")
-                    link.id = _ftm_id(stix.relationship_id(ref, role, obj["id"]))
-                    link.add("subject", _ftm_id(ref))
-                    link.add("object", e.id)
-                    link.add("role", role)
-                    yield link.to_dict()
+            yield _marked(e, marking)
         elif kind == "government-response":
             e = ftm_model.make_entity("Event")
             e.id = _ftm_id(obj["id"])
@@ -96,7 +124,16 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
             e.add("date", ext.get("date"))
             e.add("keywords", [ext.get("action"), ext.get("body")])
             e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
-            yield e.to_dict()
+            if ext.get("body"):
+                # The acting body (a ministry, a court, the police) as the event's organiser.
+                body = ftm_model.make_entity("PublicBody")
+                body.id = f"tnrwatch-body-{stix.name_id('identity', 'body', ext['country'], ext['body'].casefold()).partition('--')[2]}"
+                body.add("name", ext["body"])
+                body.add("country", ext.get("country"))
+                body.add("topics", "gov")
+                yield _marked(body, marking)
+                e.add("organizer", body.id)
+            yield _marked(e, marking)
         elif kind == "incident":
             e = ftm_model.make_entity("Event")
             e.id = _ftm_id(obj["id"])
@@ -107,7 +144,7 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
             e.add("date", when or None)
             e.add("keywords", [ext.get("tactic"), ext.get("target_category")])
             e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
-            yield e.to_dict()
+            yield _marked(e, marking)
         elif kind == "source":
             e = ftm_model.make_entity("Article" if ext.get("source_kind") == "news" else "Document")
             e.id = _ftm_id(obj["id"])
@@ -118,7 +155,7 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
             e.add("language", ext.get("language"))
             for ref in obj.get("external_references", []):
                 e.add("sourceUrl", ref.get("url"))
-            yield e.to_dict()
+            yield _marked(e, marking)
         elif kind == "claim" and ext.get("subject_ref", "").split("--")[0] in ("identity", "infrastructure"):
             for i, ev in enumerate(ext.get("evidence", [])):
                 d = ftm_model.make_entity("Documentation")
@@ -128,14 +165,14 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
                 d.add("role", f"{ext['prop']}: {ext['value']}"[:500])
                 d.add("summary", ev["quote"])
                 d.add("status", ext.get("status"))
-                yield d.to_dict()
+                yield _marked(d, stix.strictest(marking, ev.get("marking") or marking))
 
 
 def ftm_validate(entity: dict) -> None:
     """Raise followthemoney's InvalidData if the entity does not fit its schema."""
     schema = ftm_model.get(entity["schema"])
-    schema.validate(entity)
-    ftm_model.get_proxy(entity, cleaned=False)
+    schema.validate({k: val for k, val in entity.items() if k != "datasets"})
+    ftm_model.get_proxy({k: val for k, val in entity.items() if k != "datasets"}, cleaned=False)
 
 
 def export_ftm(out: IO[str], *, partner: str | None = None) -> int:

@@ -76,3 +76,48 @@ def test_export_command_writes_stix_and_ftm_for_the_public_or_a_partner(capsys):
         call_command("export", "stix", "--option", "colour=red")
     with pytest.raises(CommandError):
         call_command("export", "csv", "--partner", "P")
+
+
+def test_each_entity_carries_its_marking_which_survives_ftm_aggregate_and_nomenklatura_xref_runs(tmp_path):
+    """followthemoney's and nomenklatura's own command-line tools, on the partner export."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tnrwatch.registry import models as m
+    from tnrwatch.sharing.exporters import export_ftm, ftm_dataset
+    from tnrwatch.sharing.services import partner_create
+
+    build_record()
+    partner_create(actor=None, name="Aleph partner", max_marking="amber", read=["record"])
+    out = io.StringIO()
+    export_ftm(out, partner="Aleph partner")
+    entities = [json.loads(line) for line in out.getvalue().splitlines()]
+    # Every entity in exactly one dataset, its marking's; the AMBER station told apart from CLEAR ones.
+    assert all(len(e["datasets"]) == 1 and e["datasets"][0].startswith("tnrwatch_tlp_") for e in entities)
+    by_name = {e["properties"].get("name", [""])[0]: e for e in entities}
+    assert by_name["Qingtian service station Berlin"]["datasets"] == [ftm_dataset("amber")]
+    assert by_name["Fuzhou police service station Rotterdam"]["datasets"] == [ftm_dataset("clear")]
+    assert "TLP:AMBER" in by_name["Qingtian service station Berlin"]["properties"]["keywords"]
+    assert "gov.security" in by_name["Fuzhou Public Security Bureau"]["properties"]["topics"]
+    # Events have dates and, where the text names it, an organiser.
+    response = next(e for e in entities if e["schema"] == "Event" and e["properties"].get("organizer"))
+    assert response["properties"]["date"] == ["2022-11-01"]
+    organiser = next(e for e in entities if e["id"] == response["properties"]["organizer"][0])
+    assert organiser["properties"]["name"] == ["Dutch Ministry of Foreign Affairs"]
+    path = tmp_path / "export.ftm.json"
+    path.write_text(out.getvalue())
+    bin_dir = Path(sys.executable).parent
+    # ftm validate and ftm aggregate (fragments merged by id) keep every entity's dataset.
+    subprocess.run([str(bin_dir / "ftm"), "validate", "-i", str(path), "-o", str(tmp_path / "valid.json")],  # noqa: S603 - fixed argv
+                   check=True, timeout=300, cwd=tmp_path)
+    aggregated = subprocess.run([str(bin_dir / "ftm"), "aggregate", "-i", str(path)],  # noqa: S603 - fixed argv
+                                check=True, capture_output=True, text=True, timeout=300, cwd=tmp_path).stdout
+    after = {e["id"]: e["datasets"] for e in map(json.loads, aggregated.splitlines())}
+    assert after == {e["id"]: e["datasets"] for e in entities}
+    # nomenklatura's xref runs on the export (its resolver database in the test's folder).
+    xref = subprocess.run([str(bin_dir / "nk"), "xref", "-p", str(tmp_path / "index"), str(path)],  # noqa: S603 - fixed argv
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert xref.returncode == 0, xref.stderr[-2000:]
+    assert "Xref complete" in xref.stderr
+    del m
