@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from huey import crontab
 
 from tnrwatch.ingestion.tasks import huey
@@ -49,7 +49,11 @@ def housekeeping_round(*, purge: bool) -> dict[str, int]:
     from .config import intake_config
     from .services import blobs_sweep, notices_send, reports_purge_expired
 
-    close_old_connections()
+    # A round on the housekeeping thread or a worker starts and ends with fresh connections; one
+    # called inside a transaction (a test, or a caller's atomic block) must not close it under them.
+    fresh = not connection.in_atomic_block
+    if fresh:
+        close_old_connections()
     try:
         done = {"blobs_swept": blobs_sweep(older_than_seconds=intake_config().orphan_blob_seconds),
                 "notices_sent": notices_send()}
@@ -57,7 +61,8 @@ def housekeeping_round(*, purge: bool) -> dict[str, int]:
             done["reports_purged"] = reports_purge_expired()
         return done
     finally:
-        close_old_connections()
+        if fresh:
+            close_old_connections()
 
 
 def _locked_round(lock_path: Path, *, purge: bool) -> dict[str, int] | None:
