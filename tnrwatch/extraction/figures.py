@@ -114,9 +114,14 @@ def _zh_number(s: str) -> int | None:
 _ANY_NUMBER = re.compile(r"\d|[一二两兩三四五六七八九十百千万萬]|\b(?:" + "|".join(re.escape(w) for w in _WORD_NUMBERS) + r")\b", re.I)
 
 
+_DIGITS = re.compile(r"[\d一二两兩三四五六七八九十百千万萬]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def sentence_figures(text: str, s_start: int, s_end: int, lang: str) -> list[Candidate]:
     out: list[Candidate] = []
-    if not _ANY_NUMBER.search(text, s_start, s_end):
+    if not _DIGITS.search(text, s_start, s_end) and not any(
+            w.lower() in _WORD_NUMBERS for w in _LETTERS.findall(text, s_start, s_end)):
         return out
     seen: set[tuple[str, float]] = set()
 

@@ -97,6 +97,7 @@ LIST_GLUE_RE = re.compile(
 
 # Stations, sites and operating bureaus.
 STATION_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.station), re.I)
+STATION_PATTERNS = [f if nospace(f) else r"\b" + f for f in _unique(f for lex in _LEX for f in lex.station)]
 OTHER_STATION_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.other_station), re.I)
 SITE_RE = re.compile(words_pattern(w for lex in _LEX for w in lex.sites), re.I)
 BUREAU_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.bureau), re.I)
@@ -106,15 +107,28 @@ LOCATIVE_SUFFIX_RE = re.compile("|".join(f"(?:{lex.locative_suffix})$" for lex i
 LOCATIVE_AFTER_RE = re.compile("|".join(f"(?:{lex.locative_after})" for lex in _LEX if lex.locative_after) or r"(?!x)x", re.I)
 OBJECT_AFTER_RE = re.compile("|".join(f"(?:{lex.object_after})" for lex in _LEX if lex.object_after) or r"(?!x)x")
 NON_GOVERNMENT_RE = re.compile(r"\s*(?:" + words_pattern(w for lex in _LEX for w in lex.non_government) + ")", re.I)
-_BODY_LABELS = [label for lex in _LEX for label, words in lex.bodies.items() for _ in (0,) if words]
-_BODY_RE = re.compile("|".join(f"(?P<b{i}>{words_pattern(words)})" for i, words in enumerate(
-    words for lex in _LEX for words in lex.bodies.values() if words)) or r"(?!x)x", re.I)
+@lru_cache(maxsize=1)
+def _bodies():
+    from tnrwatch.extraction.matcher import Gazetteer
+
+    gaz = Gazetteer()
+    for lex in _LEX:
+        for label, words in lex.bodies.items():
+            for word in words:
+                for form in ((word[:-2], word[:-2] + "s") if word.endswith("s?") else (word,)):
+                    gaz.add(form, label)
+    return gaz
 
 
-def body_of(text: str, start: int, end: int, at: int) -> str | None:
-    """The acting body a sentence names for a response at `at` (its English label): the last one
-    named before it, else the first after."""
-    found = [(m.start(), _BODY_LABELS[int(m.lastgroup[1:])]) for m in _BODY_RE.finditer(text, start, end)]
+def body_matches(text: str, low: str | None = None) -> list:
+    """Where the text names an acting body (once per document)."""
+    return _bodies().find(text, low)
+
+
+def body_of(found: list, at: int) -> str | None:
+    """The acting body a sentence names for a response at `at` (its English label), from that
+    sentence's `body_matches`: the last one named before it, else the first after."""
+    found = [(m.start, m.payload) for m in found]
     before = [label for pos, label in found if pos < at]
     if before:
         return before[-1]

@@ -163,6 +163,70 @@ class Gazetteer:
         return end
 
 
+_PLAIN = re.compile(r"[^\\()\[\]?*+{}|.^$]+")
+
+
+def gate_literals(pattern: str) -> list[str] | None:
+    """Literals one of which starts every match of `pattern` (after its leading \\b), or None
+    when the pattern starts with something else (a character class)."""
+    body = pattern[2:] if pattern.startswith(r"\b") else pattern
+    group = re.match(r"\(\?:([^()]+)\)(?![?*])", body)
+    if group and all(_PLAIN.fullmatch(alt) for alt in group.group(1).split("|")):
+        return [alt.lower() for alt in group.group(1).split("|")]
+    lit = _PLAIN.match(body)
+    text = lit.group() if lit else ""
+    if body[len(text):len(text) + 1] in ("?", "*", "{"):
+        text = text[:-1]
+    return [text.lower()] if len(text) >= 2 else None
+
+
+class GatedPatterns:
+    """Many regular expressions found together: an Aho-Corasick automaton of their opening
+    literals says where each may match, so only those are tried there (one big alternation
+    tries every branch at every position). Patterns without a literal start are searched
+    as one alternation."""
+
+    def __init__(self, patterns: list[str], flags: int = re.I) -> None:
+        table: dict[str, list[re.Pattern[str]]] = {}
+        rest: list[str] = []
+        for pattern in patterns:
+            lits = gate_literals(pattern)
+            if lits is None:
+                rest.append(pattern)
+                continue
+            compiled = re.compile(pattern, flags)
+            for lit in lits:
+                table.setdefault(lit, []).append(compiled)
+        self._auto, self._unknown = fast_automaton({lit: (lit, rows) for lit, rows in table.items()})
+        self._rest = re.compile("|".join(rest), flags) if rest else None
+
+    def finditer(self, text: str, low: str | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, matched text) of every match, leftmost first, at most one per start."""
+        if low is None:
+            low = lower_same_length(text)
+        low = self._unknown.sub(PLACEHOLDER, low)
+        found: dict[int, int] = {}
+        # The automaton reports where literals end; each pattern is matched from its start.
+        for _last, value in self._iter(low):
+            start, rows = value
+            for compiled in rows:
+                m = compiled.match(text, start)
+                if m and m.end() > found.get(m.start(), -1):
+                    found[m.start()] = m.end()
+        if self._rest is not None:
+            for m in self._rest.finditer(text):
+                if m.end() > found.get(m.start(), -1):
+                    found[m.start()] = m.end()
+        return [(a, b, text[a:b]) for a, b in sorted(found.items())]
+
+    def _iter(self, low: str):
+        for last, value in self._auto.iter(low):
+            if value is None:
+                continue
+            lit, rows = value
+            yield last, (last - len(lit) + 1, rows)
+
+
 def _longest_first(matches: list[Match]) -> list[Match]:
     """Leftmost-longest, non-overlapping."""
     matches.sort(key=lambda m: (m.start, -(m.end - m.start)))

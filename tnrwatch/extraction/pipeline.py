@@ -9,14 +9,15 @@ from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.countries import country_gazetteer
 from tnrwatch.extraction.figures import sentence_figures
 from tnrwatch.extraction.lang import detect_language
+from tnrwatch.extraction.lexicon import body_matches
 from tnrwatch.extraction.matcher import Match, lower_same_length
 from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
 from tnrwatch.extraction.responses import Context, government_gazetteer, sentence_responses
 from tnrwatch.extraction.sentences import sentence_spans
 from tnrwatch.extraction.stations import (
-    mentions_station,
     sentence_operators,
     sentence_stations,
+    sentences_about_stations,
 )
 
 MAX_CHARS = 2_000_000  # longer texts are read up to here; a news article is ~5,000
@@ -36,8 +37,9 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     cities = city_gazetteer().find(text, low)
     china_places = china_gazetteer().find(text, low)
     government = government_gazetteer().find(text, low)
+    bodies = body_matches(text, low)
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
-    about = [mentions_station(text, a, b) for a, b in spans] if cities or countries else [False] * len(spans)
+    about = sentences_about_stations(text, spans, low) if cities or countries else [False] * len(spans)
     doc_has_station = any(about)
     context = Context()
     for i, (s_start, s_end) in enumerate(spans):
@@ -54,10 +56,10 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
         in_cities = _within(cities, s_start, s_end)
         in_government = _within(government, s_start, s_end)
         out.extend(sentence_responses(text, s_start, s_end, in_countries, s_lang, context,
-                                      in_cities, in_government))
+                                      in_cities, in_government, _within(bodies, s_start, s_end)))
         near = (i > 0 and about[i - 1]) or (i + 1 < len(spans) and about[i + 1])
         out.extend(sentence_stations(text, s_start, s_end, in_cities,
-                                     in_countries, doc_countries, s_lang, doc_has_station, near))
+                                     in_countries, doc_countries, s_lang, doc_has_station, near, about[i]))
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
                                       s_lang))
         out.extend(sentence_figures(text, s_start, s_end, s_lang))

@@ -38,6 +38,7 @@ from tnrwatch.extraction.lexicon import (
     OF_PREPOSITIONS,
     STATION_RE,
     TRIGGERS,
+    body_matches,
     body_of,
     negation_re,
 )
@@ -181,6 +182,7 @@ def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[M
                    for m in countries)
 
 
+@lru_cache(maxsize=4096)
 def _governed(text: str, m: Match, s_end: int) -> bool:
     """Is the mention next to a government word ("Dutch ... government", "governo italiano")?"""
     if m.payload.institution:
@@ -331,9 +333,12 @@ def government_gazetteer() -> Gazetteer:
 
 def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Match], lang: str,
                        context: Context, cities: list[Match] | None = None,
-                       government: list[Match] | None = None) -> list[Candidate]:
+                       government: list[Match] | None = None,
+                       bodies: list[Match] | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
+    if bodies is None:
+        bodies = [m for m in body_matches(text[:s_end]) if m.start >= s_start]
     seats = _seats(text, s_start, cities or [])
     if seats:
         countries = sorted(countries + seats, key=lambda m: m.start)
@@ -372,7 +377,7 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
             out.append(Candidate(kind="response", country=iso2, action=trig.action,
                                  quote=text[s_start:s_end], start=s_start, end=s_end, lang=lang,
                                  confidence=confidence, date=date,
-                                 body=body_of(text, s_start, s_end, trig.start)))
+                                 body=body_of(bodies or [], trig.start)))
     if acted:
         context.actors = tuple(dict.fromkeys(acted))
     elif frame:
@@ -386,13 +391,20 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
 
 
 def _prev_kind(text: str, s_start: int, m: Match) -> str:
-    prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
-    word = prev.group(1).lower() if prev else ""
+    words = _WORDS.findall(text, max(s_start, m.start - 24), m.start)
+    if len(words) > 1 and words[-1].lower() in _ARTICLES:
+        words.pop()
+    word = words[-1].lower() if words else ""
     if word in OF_PREPOSITIONS:
         return "of"
     if word in LOCATIVE_PREPOSITIONS:
         return "locative"
     return "non_actor" if word in NON_ACTOR_PREPOSITIONS else ""
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_ARTICLES = {"the", "a", "an", "la", "le", "les", "il", "lo", "el", "los", "las", "die", "der", "das", "den", "dem",
+             "het", "o", "os", "as"}
 
 
 def _pairs(text: str, s_start: int, s_end: int, countries: list[Match], trig: Trigger, frame: list[Match],

@@ -4,6 +4,7 @@ public security bureau said to run it), sentence by sentence."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.lexicon import (
@@ -17,10 +18,11 @@ from tnrwatch.extraction.lexicon import (
     SITE_RE,
     STATION_CONTEXT_RE,
     STATION_GENERIC_RE,
+    STATION_PATTERNS,
     STATION_PLACE_WORDS,
     STATION_RE,
 )
-from tnrwatch.extraction.matcher import Match, unspaced
+from tnrwatch.extraction.matcher import GatedPatterns, Match, unspaced
 
 _POLICE_NEXT = re.compile(
     r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|rendőr\w*|policie|polícia|"
@@ -102,9 +104,29 @@ def document_mentions_stations(text: str) -> bool:
     return _mentions_station(text, 0, len(text))
 
 
-def mentions_station(text: str, start: int, end: int) -> bool:
-    """Does text[start:end] speak of a station (not a train or radio station)?"""
-    return _mentions_station(text, start, end)
+def sentences_about_stations(text: str, spans: list[tuple[int, int]], low: str | None = None) -> list[bool]:
+    """For each sentence, does it speak of a station (not a train or radio station)? One pass
+    of the station patterns over the text, not one per sentence."""
+    from bisect import bisect_right
+
+    starts = [a for a, _ in spans]
+    out = [False] * len(spans)
+    others = [(m.start(), m.end()) for m in _OTHER_STATION.finditer(text)]
+    for start, end, word in _station_gate().finditer(text, low):
+        i = bisect_right(starts, start) - 1
+        if i < 0 or out[i] or end > spans[i][1]:
+            continue
+        if others and any(a <= start < b for a, b in others):
+            continue
+        if " " not in word and _NEEDS_CONTEXT.match(word) and not _POLICE_CONTEXT.search(text, *spans[i]):
+            continue
+        out[i] = True
+    return out
+
+
+@lru_cache(maxsize=1)
+def _station_gate() -> GatedPatterns:
+    return GatedPatterns(STATION_PATTERNS)
 
 
 def _placed(text: str, s_start: int, m: Match, *, city: bool = True) -> bool:
@@ -135,14 +157,17 @@ def _governing(head: str) -> bool:
 
 def sentence_stations(text: str, s_start: int, s_end: int, cities: list[Match],
                       countries: list[Match], doc_countries: set[str], lang: str,
-                      doc_has_station: bool = False, near_station: bool = False) -> list[Candidate]:
+                      doc_has_station: bool = False, near_station: bool = False,
+                      about: bool | None = None) -> list[Candidate]:
     """Stations placed in this sentence: at a city, or at country level ("two stations in
     Hungary", "v Česku") when the sentence names no city of that country. A sentence without a
     station word counts when it names sites in a text about stations, or when the sentence
     before or after speaks of a station and this one of police or China."""
     if not cities and not countries:
         return []
-    if not _mentions_station(text, s_start, s_end) and not (
+    if about is None:
+        about = _mentions_station(text, s_start, s_end)
+    if not about and not (
             doc_has_station and SITE_RE.search(text, s_start, s_end)) and not (
             near_station and _POLICE_CONTEXT.search(text, s_start, s_end)):
         return []
