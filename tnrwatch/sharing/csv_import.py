@@ -23,7 +23,10 @@ FIELDS: dict[str, list[tuple[str, bool, str]]] = {
         ("city", False, "City"),
         ("status", False, "Status: " + ", ".join(v.STATION_STATUSES)),
         ("first_reported", False, "First reported (YYYY-MM-DD)"),
-        ("operator", False, "Operating bureau"),
+        ("operator", False, "Operating bureau (linked to the organisation of that name when there is one)"),
+        ("source_url", False, "URL of the source the row comes from"),
+        ("source_title", False, "Title of that source"),
+        ("quote", False, "Verbatim quote from that source"),
     ],
     "response": [
         ("country", True, "Country (ISO code or English name)"),
@@ -31,7 +34,22 @@ FIELDS: dict[str, list[tuple[str, bool, str]]] = {
         ("date", False, "Date (YYYY-MM-DD, YYYY-MM or YYYY)"),
         ("body", False, "Acting body"),
         ("summary", True, "What was done"),
+        ("source_url", False, "URL of the source the row comes from"),
+        ("source_title", False, "Title of that source"),
+        ("quote", False, "Verbatim quote from that source"),
     ],
+}
+# Common names of countries that are neither their ISO code nor their English name in the register
+# (the register's Chinese names, simplified and traditional, are looked up too).
+COUNTRY_ALIASES = {
+    "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "united kingdom": "GB",
+    "holland": "NL", "the netherlands": "NL", "netherlands": "NL",
+    "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US", "united states of america": "US", "america": "US",
+    "south korea": "KR", "korea": "KR", "czechia": "CZ", "czech republic": "CZ", "russia": "RU", "taiwan": "TW",
+    "英国": "GB", "英國": "GB", "荷兰": "NL", "荷蘭": "NL", "美国": "US", "美國": "US", "德国": "DE", "德國": "DE",
+    "法国": "FR", "法國": "FR", "意大利": "IT", "義大利": "IT", "西班牙": "ES", "爱尔兰": "IE", "愛爾蘭": "IE",
+    "加拿大": "CA", "日本": "JP", "韩国": "KR", "韓國": "KR", "捷克": "CZ", "匈牙利": "HU", "塞尔维亚": "RS", "塞爾維亞": "RS",
 }
 SYNONYMS = {
     "name_en": ["name", "station", "station name", "name_en", "english name"],
@@ -45,6 +63,9 @@ SYNONYMS = {
     "date": ["date", "when"],
     "body": ["body", "authority", "agency", "ministry"],
     "summary": ["summary", "description", "details", "notes"],
+    "source_url": ["source url", "source_url", "url", "link", "source link"],
+    "source_title": ["source title", "source_title", "source", "title", "article"],
+    "quote": ["quote", "excerpt", "verbatim", "citation"],
 }
 MAX_ROWS = 20000
 MAX_CELL = 5000
@@ -56,6 +77,7 @@ class Row:
     raw: str  # the row's text, verbatim: the quote that evidence cites
     values: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # shown in the preview: mappings made, duplicates
 
     @property
     def ok(self) -> bool:
@@ -184,10 +206,18 @@ def _slug(text: str, vocabulary: dict[str, str]) -> str | None:
     return None
 
 
+def country_code(text: str, countries: dict[str, str]) -> str | None:
+    """ISO alpha-2 of a country as a table may write it: a code, the register's English or Chinese
+    name, or a common alias (UK, Holland, USA, 英国, 英國...)."""
+    t = " ".join(text.split())
+    return countries.get(t.upper()) or countries.get(t.casefold()) or COUNTRY_ALIASES.get(t.casefold())
+
+
 def map_rows(kind: str, table: Table, mapping: dict[str, str], countries: dict[str, str]) -> list[Row]:
-    """Each row as field values for `kind`, with per-row errors. `countries` maps ISO codes and
-    lower-cased English names to ISO alpha-2."""
+    """Each row as field values for `kind`, with per-row errors and notes (country names mapped,
+    rows repeating an earlier one). `countries` maps ISO codes and lower-cased names to ISO alpha-2."""
     out = []
+    seen: dict[tuple, int] = {}
     for row in table.rows:
         mapped = Row(number=row.number, raw=row.raw, errors=list(row.errors))
         if not row.errors:
@@ -196,11 +226,17 @@ def map_rows(kind: str, table: Table, mapping: dict[str, str], countries: dict[s
                 if required and not values.get(name):
                     mapped.errors.append(f"{name} is empty")
             if values.get("country"):
-                iso2 = countries.get(values["country"].strip().upper()) or countries.get(values["country"].strip().casefold())
+                iso2 = country_code(values["country"], countries)
                 if iso2 is None:
                     mapped.errors.append(f"unknown country {values['country'][:40]!r}")
                 else:
+                    if iso2 != values["country"].strip().upper():
+                        mapped.notes.append(f"country {values['country'][:40]!r} read as {iso2}")
                     values["country"] = iso2
+            if values.get("source_url") and not re.match(r"^https?://\S+$", values["source_url"]):
+                mapped.errors.append(f"source URL {values['source_url'][:60]!r} is not an http(s) URL")
+            if values.get("quote") and not (values.get("source_url") or values.get("source_title")):
+                mapped.errors.append("a quote needs the source it comes from (source URL or title)")
             vocabulary_field, vocabulary = VOCABULARY_FIELDS.get(kind, ("", {}))
             if vocabulary_field and values.get(vocabulary_field):
                 slug = _slug(values[vocabulary_field], vocabulary)
@@ -215,5 +251,12 @@ def map_rows(kind: str, table: Table, mapping: dict[str, str], countries: dict[s
                     except ValueError as exc:
                         mapped.errors.append(str(exc))
             mapped.values = values
+            key = ((values.get("name_en") or "").casefold(), values.get("country")) if kind == "station" else \
+                (values.get("country"), values.get("action"), values.get("date"), (values.get("body") or "").casefold())
+            if mapped.ok and any(key):
+                if key in seen:
+                    mapped.notes.append(f"duplicate of row {seen[key]}")
+                else:
+                    seen[key] = row.number
         out.append(mapped)
     return out

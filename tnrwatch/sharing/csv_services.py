@@ -26,11 +26,55 @@ MAX_CSV_BYTES = 10 * 1024 * 1024
 
 def country_lookup() -> dict[str, str]:
     out: dict[str, str] = {}
-    for iso2, iso3, name in m.Country.objects.values_list("iso2", "iso3", "name_en"):
+    for iso2, iso3, name, hans, hant in m.Country.objects.values_list("iso2", "iso3", "name_en", "name_zh_hans", "name_zh_hant"):
         out[iso2.upper()] = iso2
         out[iso3.upper()] = iso2
-        out[name.casefold()] = iso2
+        for n in (name, hans, hant):
+            if n:
+                out[n.casefold()] = iso2
     return out
+
+
+def _organization_by_name(name: str) -> m.Organization | None:
+    hit = m.Alias.objects.filter(subject_type="organization", normalized=normalize_name(name)).values_list("subject_id", flat=True)
+    return m.Organization.objects.filter(pk__in=list(hit[:5])).order_by("pk").first()
+
+
+def _cited_source(vals: dict) -> m.Source | None:
+    """The source a row names (by URL, else by title), if it is in the record."""
+    if vals.get("source_url"):
+        return m.Source.objects.filter(url=vals["source_url"][:2000]).order_by("pk").first()
+    if vals.get("source_title"):
+        return m.Source.objects.filter(title=vals["source_title"][:1000]).order_by("pk").first()
+    return None
+
+
+def _quote_found(quote: str, text: str) -> bool:
+    return " ".join(quote.split()).casefold() in " ".join(text.split()).casefold()
+
+
+def _annotate(kind: str, rows: list[csv_import.Row]) -> None:
+    """Notes and errors that need the record: operators linked, existing stations, quotes checked
+    against the captured text of their source."""
+    for row in rows:
+        if not row.ok:
+            continue
+        vals = row.values
+        if kind == "station" and vals.get("operator"):
+            org = _organization_by_name(vals["operator"])
+            row.notes.append(f"operator linked to organisation #{org.pk} {org.name_en}" if org else
+                             f"operator {vals['operator'][:60]!r} matches no organisation: kept as a claim only")
+        if vals.get("quote"):
+            source = _cited_source(vals)
+            if source is not None and source.text:
+                if not _quote_found(vals["quote"], source.text):
+                    row.errors.append(f"the quote is not in the captured text of source #{source.pk}")
+                else:
+                    row.notes.append(f"quote found in the captured text of source #{source.pk}")
+            elif source is not None:
+                row.notes.append(f"source #{source.pk} has no captured copy: the quote cannot be checked")
+            else:
+                row.notes.append("the source is new to the record: it will be added (not captured)")
 
 
 @transaction.atomic
@@ -58,12 +102,16 @@ def csv_preview(upload: CsvUpload, mapping: dict[str, str]) -> tuple[csv_import.
     table = csv_import.read_table(bytes(upload.content))
     mapping_errors = csv_import.check_mapping(upload.kind, table.header, mapping)
     rows = [] if mapping_errors else csv_import.map_rows(upload.kind, table, mapping, country_lookup())
+    _annotate(upload.kind, rows)
     return table, mapping_errors, rows
 
 
 @transaction.atomic
 def csv_commit(*, actor: Any, upload: CsvUpload, mapping: dict[str, str], marking: str = "amber") -> dict:
     """Commit the accepted preview: one Source for the file, claims for each valid row."""
+    if marking == "clear":
+        # Imported data waits for review: it becomes public through publishing, never at import.
+        raise ValidationError("Imported rows are not public until an analyst publishes them: choose TLP:GREEN or stricter.")
     upload = CsvUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status == CsvUpload.Status.COMMITTED:
         raise ValidationError("This table was already imported.")
@@ -87,11 +135,16 @@ def csv_commit(*, actor: Any, upload: CsvUpload, mapping: dict[str, str], markin
             station, was_new = _station_for(actor, vals, country, marking)
             created += was_new
             linked += not was_new
+            if was_new and vals.get("operator") and station.operator_id is None:
+                org = _organization_by_name(vals["operator"])
+                if org is not None:
+                    rs.station_update(actor=actor, station=station, operator=org)
             for prop in ("name_en", "name_zh", "status", "city", "first_reported", "operator"):
                 if vals.get(prop):
                     rs.claim_assert(actor=actor, subject=station, prop=prop, value=vals[prop], source=source,
                                     quote=quote, location=location, marking=marking)
                     claims += 1
+                    _cite_row_source(actor, station, prop, vals, marking)
         else:
             when, precision = csv_import.parse_date(vals["date"]) if vals.get("date") else (None, "day")
             response = m.GovernmentResponse.objects.filter(country=country, action=vals["action"], date=when,
@@ -108,12 +161,26 @@ def csv_commit(*, actor: Any, upload: CsvUpload, mapping: dict[str, str], markin
                     rs.claim_assert(actor=actor, subject=response, prop=prop, value=vals[prop], source=source,
                                     quote=quote, location=location, marking=marking)
                     claims += 1
+                    _cite_row_source(actor, response, prop, vals, marking)
     upload.status, upload.source, upload.mapping = CsvUpload.Status.COMMITTED, source, mapping
     upload.save(update_fields=["status", "source", "mapping"])
     result = {"source": source.pk, "rows": len(good), "skipped": len(rows) - len(good), "created": created,
               "linked": linked, "claims": claims}
     rs.audit_record(actor=actor, action="csv.commit", subject=source, data=result)
     return result
+
+
+def _cite_row_source(actor: Any, subject: Any, prop: str, vals: dict, marking: str) -> None:
+    """Evidence from the source the row names, with the row's quote (checked in the preview against
+    the source's captured text when there is one); the source is added when new (not captured)."""
+    if not vals.get("quote") or prop in ("name_en", "name_zh"):
+        return
+    source = _cited_source(vals)
+    if source is None:
+        source = rs.source_create(actor=actor, kind="news", title=(vals.get("source_title") or vals["source_url"])[:1000],
+                                  url=vals.get("source_url", "")[:2000], marking=marking)
+    rs.claim_assert(actor=actor, subject=subject, prop=prop, value=vals[prop], source=source, quote=vals["quote"],
+                    location="cited in an uploaded table", marking=marking)
 
 
 def _station_for(actor: Any, vals: dict, country: m.Country, marking: str) -> tuple[m.Station, bool]:

@@ -102,5 +102,6 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sharing/csv_preview.html", {
         "upload": staged, "table": table, "fields": fields, "mapping_errors": mapping_errors, "rows": rows[:500],
         "more_rows": max(0, len(rows) - 500), "good": sum(1 for r in rows if r.ok), "bad": sum(1 for r in rows if not r.ok),
-        "commit_error": commit_error, "markings": v.MARKINGS, "marking": marking,
+        "commit_error": commit_error, "markings": {k: label for k, label in v.MARKINGS.items() if k != "clear"},
+        "marking": marking,
     }, status=status)

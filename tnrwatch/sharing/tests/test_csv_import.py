@@ -86,7 +86,7 @@ def test_mapping_errors_and_responses(staff_client):
     assert "summary: choose the column that holds it" in preview.content.decode()
     preview = client.get(f"/partners/import/{upload.pk}/?map_country=Country&map_action=Measure&map_date=Date&map_summary=Details")
     assert "row 3: unknown action" in preview.content.decode()
-    client.post(f"/partners/import/{upload.pk}/", {"action": "commit", "marking": "clear", "map_country": "Country",
+    client.post(f"/partners/import/{upload.pk}/", {"action": "commit", "marking": "green", "map_country": "Country",
                                                    "map_action": "Measure", "map_date": "Date", "map_summary": "Details"})
     response = m.GovernmentResponse.objects.get()
     assert response.country.iso2 == "DE" and response.date_precision == "month"
@@ -119,3 +119,54 @@ def test_read_table_joins_quoted_multiline_cells():
     table = read_table(b'a,b\n"one\ntwo",3\n4,5\n')
     assert [r.values for r in table.rows] == [{"a": "one\ntwo", "b": "3"}, {"a": "4", "b": "5"}]
     assert [r.number for r in table.rows] == [2, 4]
+
+
+PROVENANCE_TABLE = (
+    "Station,Country,Run by,Source URL,Source title,Quote\n"
+    "Qingtian station London,UK,Qingtian County Public Security Bureau,https://example.org/captured,Captured report,"
+    "\"a station run from Qingtian operates in London\"\n"
+    "Station Amsterdam,Holland,Unknown bureau,https://example.org/new,A new report,\"said to operate in Amsterdam\"\n"
+    "Station New York,USA,,,,\n"
+    "Station Glasgow,英国,,,,\n"
+    "Station Edinburgh,英國,,,,\n"
+    "Station New York,USA,,,,\n"
+    "Station Leeds,UK,,https://example.org/captured,Captured report,\"a sentence the report does not hold\"\n"
+).encode()
+
+
+def test_provenance_columns_operators_country_aliases_and_duplicates(staff_client):
+    from tnrwatch.registry import services as rs
+
+    # Given a bureau in the record and a captured source,
+    bureau = rs.organization_create(actor_label="t", kind="operating_bureau", name_en="Qingtian County Public Security Bureau",
+                                    country=m.Country.objects.get(iso2="CN"), marking="green")
+    captured = rs.source_create(actor_label="t", kind="news", title="Captured report", url="https://example.org/captured",
+                                text="Reporters found that a station run from Qingtian operates in London, near...",
+                                marking="green")
+    client = staff_client("analyst")
+    response = _upload(client, PROVENANCE_TABLE)
+    upload = CsvUpload.objects.get()
+    html = client.get(response["Location"]).content.decode()
+    # Then the preview shows each mapping made, the operator link, the quote check and the duplicate.
+    assert "country &#x27;UK&#x27; read as GB" in html and "country &#x27;Holland&#x27; read as NL" in html
+    assert "read as US" in html and "country &#x27;英国&#x27; read as GB" in html and "country &#x27;英國&#x27; read as GB" in html
+    assert f"operator linked to organisation #{bureau.pk}" in html
+    assert f"quote found in the captured text of source #{captured.pk}" in html
+    assert f"row 8: the quote is not in the captured text of source #{captured.pk}" in html
+    assert "duplicate of row 4" in html
+    # Imported rows are never public at import.
+    mapping = {f"map_{k}": col for k, col in {"name_en": "Station", "country": "Country", "operator": "Run by",
+                                              "source_url": "Source URL", "source_title": "Source title",
+                                              "quote": "Quote"}.items()}
+    refused = client.post(f"/partners/import/{upload.pk}/", {"action": "commit", "marking": "clear", **mapping})
+    assert refused.status_code == 400 and not m.Station.objects.filter(name_en="Station Amsterdam").exists()
+    assert client.post(f"/partners/import/{upload.pk}/", {"action": "commit", "marking": "green", **mapping}).status_code == 302
+    london = m.Station.objects.get(name_en="Qingtian station London")
+    assert london.country.iso2 == "GB" and london.operator_id == bureau.pk
+    quotes = set(m.Evidence.objects.filter(claim__subject_type="station", claim__subject_id=london.pk)
+                 .values_list("source_id", "quote"))
+    assert (captured.pk, "a station run from Qingtian operates in London") in quotes
+    new_source = m.Source.objects.get(url="https://example.org/new")
+    assert new_source.title == "A new report"
+    assert m.Station.objects.filter(name_en="Station New York").count() == 1
+    assert not m.Station.objects.filter(name_en="Station Leeds").exists()
