@@ -99,12 +99,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
-@pytest.fixture
-def browser():
+def chromium_driver(*extra_args: str):
     """Debian's headless Chromium with JavaScript disabled (like Tor Browser at "Safest"),
     driven by Selenium, with its performance log on so tests can list every request it made.
-    Skips with a clear message when chromium or chromedriver is missing; fails under CI,
-    where .ci/run installs them."""
+    `extra_args` are more command-line switches (e.g. a host-resolver rule). Skips with a clear
+    message when chromium or chromedriver is missing; fails under CI, where .ci/run installs them."""
     if not (CHROMIUM and CHROMEDRIVER):
         message = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -118,12 +117,19 @@ def browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--disable-default-apps", "--disable-extensions", "--no-first-run",
-                     "--disable-domain-reliability", "--metrics-recording-only", "--no-pings"):
+                     "--disable-domain-reliability", "--metrics-recording-only", "--no-pings", *extra_args):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    """A `chromium_driver()` for the test, closed after it."""
+    driver = chromium_driver()
     yield driver
     driver.quit()
 

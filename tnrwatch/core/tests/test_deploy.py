@@ -352,6 +352,36 @@ def test_the_reporting_flow_without_javascript_through_the_proxy(stack):
         assert b'name="receipt"' in page
 
 
+@pytest.mark.browser
+def test_a_browser_without_javascript_reports_through_the_proxy(stack, tmp_path, submit_page):
+    from selenium.webdriver.common.by import By
+
+    from tnrwatch.conftest import chromium_driver
+
+    # Given Chromium with JavaScript off, resolving the site's name to the loopback nginx (HTTPS,
+    # the test certificate)
+    driver = chromium_driver(f"--host-resolver-rules=MAP {HOST} 127.0.0.1", "--ignore-certificate-errors")
+    base = f"https://{HOST}:{stack.ports['https']}"
+    try:
+        evidence = tmp_path / "letter.txt"
+        evidence.write_bytes(b"the letter they left\n" * 200)
+        # When a reporter fills in the form with a file and sends it
+        driver.get(base + "/report/")
+        driver.find_element(By.ID, "id_what_happened").send_keys("Two men waited outside my flat.")
+        driver.find_element(By.ID, "id_attachments").send_keys(str(evidence))
+        receipt = submit_page(driver, "form.report-form button[type=submit]", "#receipt").text.strip()
+        # Then the receipt brings them back to their report
+        driver.get(base + "/report/follow-up/")
+        driver.find_element(By.ID, "id_receipt").send_keys(receipt)
+        assert submit_page(driver, "main form button[type=submit].primary", "#status").text
+        # and every request went to the site itself
+        hosts = {entry["message"].split('"url":"', 1)[1].split("/")[2]
+                 for entry in driver.get_log("performance") if '"Network.requestWillBeSent"' in entry["message"]}
+        assert hosts == {f"{HOST}:{stack.ports['https']}"}, hosts
+    finally:
+        driver.quit()
+
+
 def test_an_upload_over_the_limit_is_refused_before_it_reaches_the_disk(stack):
     watched = [stack.nginx_prefix, stack.instance.data_dir]
 
