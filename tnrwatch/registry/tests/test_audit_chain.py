@@ -267,3 +267,18 @@ def test_concurrent_audited_writes_keep_the_chain_valid_postgres():
         AuditEntry.objects.filter(action="test.concurrent").order_by("seq").values_list("seq", flat=True)))
     check, problems = services.audit_chain_verify()
     assert check.ok, problems[:3]
+
+
+def test_audit_rows_are_written_only_by_the_audit_service():
+    """An AuditEntry written anywhere else would be outside the chain: one home, and a test that
+    fails when a second appears (models, migrations and tests aside)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    writes = re.compile(r"AuditEntry\(|AuditEntry\.objects\.(?:create|bulk_create|get_or_create|update_or_create)\(")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if "tests" not in path.parts and "migrations" not in path.parts
+                 and path.name != "models.py" and path != root / "registry" / "services" / "audit.py"
+                 and writes.search(path.read_text(encoding="utf-8"))]
+    assert offenders == [], "write audit rows through registry.services.audit_record(_many)"
