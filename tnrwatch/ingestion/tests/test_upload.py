@@ -192,3 +192,57 @@ def test_a_truncated_upload_is_refused_whole_and_keeps_nothing(analyst, cut):
     assert response.status_code == 400
     assert "interrupted" in response.content.decode()
     assert not Document.objects.exists() and _on_disk() == {"blobs": [], "tmp": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_streams_to_disk_and_is_never_held_in_memory(live_server, make_staff, tmp_path, settings):
+    # A real HTTP upload (http.client streaming the body from a file) to the live server, with
+    # the server's Python allocations traced: a 24 MB file must not pass through memory whole.
+    import http.client
+    import re
+    import tracemalloc
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    settings.DATA_DIR = tmp_path / "data"
+    user = make_staff("analyst")
+    session = SessionStore()
+    session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                    HASH_SESSION_KEY: user.get_session_auth_hash(),
+                    DEVICE_ID_SESSION_KEY: user.totpdevice_set.get().persistent_id})
+    session.create()
+    host = urlsplit(live_server.url)
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}"
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+    conn.request("GET", "/ingestion/capture/", headers={"Cookie": cookie})
+    page = conn.getresponse()
+    html = page.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie")).group(1)
+    line = bytes(range(256)) * 4  # binary junk: refused at once after the upload, so only the upload is measured
+    boundary = "tnrbigboundary"
+    body_path = tmp_path / "body"
+    with body_path.open("wb") as body:
+        body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+                   f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.bin"\r\n'
+                   "Content-Type: application/octet-stream\r\n\r\n".encode())
+        for _ in range(24 * 1024 * 1024 // len(line)):
+            body.write(line)
+        body.write(f"\r\n--{boundary}--\r\n".encode())
+    tracemalloc.start()
+    with body_path.open("rb") as body:
+        conn.request("POST", "/ingestion/capture/", body=body, headers={
+            "Cookie": f"{cookie}; csrftoken={csrf_cookie}", "Origin": "null",
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(body_path.stat().st_size)})
+        response = conn.getresponse()
+        response.read()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.status == 302, response.status
+    document = Document.objects.get()
+    assert (document.status, document.size) == ("failed", 24 * 1024 * 1024)
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
+    assert _on_disk() == {"blobs": [], "tmp": []}  # refused: its bytes left the store
