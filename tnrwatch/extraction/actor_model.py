@@ -27,8 +27,8 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "actor_model.json"
 THRESHOLD = 0.5  # for the votes' agreement and a model deciding alone
-VETO = 0.15  # a rule's actor the model gives less than this is dropped
-ADD = 0.85  # where the rules find no actor, the model's at or above this is taken
+VETO = 0.05  # a rule's actor the model gives less than this is dropped
+ADD = 0.9  # where the rules find no actor, the model's at or above this is taken
 MAX_ACTORS = 4
 
 FEATURES = (

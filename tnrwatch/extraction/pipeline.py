@@ -12,7 +12,12 @@ from tnrwatch.extraction.lang import detect_language
 from tnrwatch.extraction.lexicon import body_matches
 from tnrwatch.extraction.matcher import Match, lower_same_length
 from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
-from tnrwatch.extraction.responses import Context, government_gazetteer, sentence_responses
+from tnrwatch.extraction.responses import (
+    Context,
+    document_host,
+    government_gazetteer,
+    sentence_responses,
+)
 from tnrwatch.extraction.sentences import sentence_spans
 from tnrwatch.extraction.stations import (
     sentence_operators,
@@ -41,7 +46,7 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
     about = sentences_about_stations(text, spans, low) if cities or countries else [False] * len(spans)
     doc_has_station = any(about)
-    context = Context()
+    context = Context(host=document_host(text, countries))
     for i, (s_start, s_end) in enumerate(spans):
         s_lang = given or _sentence_language(text, s_start, s_end, lang)
         in_countries = _within(countries, s_start, s_end)

@@ -320,6 +320,25 @@ class Context:
     """What one sentence leaves for the next: its acting countries, for "The ministry said..."."""
 
     actors: tuple[str, ...] = ()
+    host: str | None = None  # the country the document is about (its most named government)
+
+
+# Acts only a state does: in a passive sentence with no agent ("two men were arrested"), the
+# country the text is about did them.
+STATE_ACTS = {"arrest_or_charge", "conviction", "investigation"}
+
+
+def document_host(text: str, countries: list[Match]) -> str | None:
+    """The country a document is about: its most often named country other than China,
+    counting a name next to a government word twice."""
+    counts: dict[str, int] = {}
+    for m in countries[:400]:
+        if m.payload is None or m.payload.iso2 == "CN":
+            continue
+        counts[m.payload.iso2] = counts.get(m.payload.iso2, 0) + 1
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda cc: counts[cc])
 
 
 @lru_cache(maxsize=1)
@@ -347,7 +366,7 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
     has_gov = bool(government)
     frame = [m for m in countries if m.payload and not m.payload.adjective and m.start - s_start < 40
              and _FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
-    has_actor = has_gov or any(m.payload for m in countries)
+    has_actor = has_gov or any(m.payload for m in countries) or bool(context.host)
     triggers = find_triggers(text, s_start, s_end, lang)[:MAX_TRIGGERS] if has_actor else []
     acted: list[str] = []
     dates = find_dates(text, s_start, s_end) if triggers else []
@@ -500,4 +519,8 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
         # "外交部は…", "Interior ha pedido explicaciones": a ministry no text names the country of
         # is, in its own language's press, that language's country.
         return [home[0]], 0.45
+    if trig.action in STATE_ACTS and not mentions and home and context.host == home[0]:
+        # "Két férfit őrizetbe vettek": in a text about its language's own country, the agent
+        # of a passive state act is that country.
+        return [home[0]], 0.4
     return [], 0.0

@@ -26,14 +26,18 @@ from tnrwatch.extraction.matcher import GatedPatterns, Match, unspaced
 
 _POLICE_NEXT = re.compile(
     r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|rendőr\w*|policie|polícia|"
-    r"policija|полициј\w*|politi\w*|αστυνομ\w*|公安[局厅廳]?|警察|警方|市公安局|경찰|공안)",
+    r"policija|полициј\w*|politi\w*|αστυνομ\w*|authorities|bureau|PSB|Behörden?|autorités|autorità|autoridades|"
+    r"autoriteiten|myndighet\w*|hatóság\w*|úřad\w*|公安[局厅廳]?|警察|警方|当局|當局|市公安局|경찰|공안|-run\b|-linked\b|-operated\b)",
     re.I,
 )
 _POLICE_BEFORE = re.compile(
     r"(?:police|polices|Polizei\w*|polizi[ae]|polic[ií]as?|politie|polis\w*|policiers?|police forces?|policie|"
     r"polície|policij[ae]|полициј[ае]|politiet|αστυνομία\w*)\s+"
-    r"(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i|z|ze|zo|iz|из|fra|από)\s+(?:the\s+|okresu\s+|města\s+|"
-    r"county\s+|city\s+)?$",
+    r"(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i|z|ze|zo|iz|из|fra|από|v|ve|vo|u|у|σε|στο)\s+(?:the\s+|okresu\s+|města\s+|"
+    r"county\s+|city\s+)?$|"
+    r"\b(?:run|set up|opened|operated|established|managed|linked to|tied to|betrieben von|gegründet von|gérée? par|"
+    r"gestit[oa] da|aperta da|gestionad[oa] por|abiert[oa] por|geopend door|gerund door|drivs av|geridas? por)\s+"
+    r"(?:by\s+)?(?:the\s+|la\s+|le\s+|il\s+|de\s+)?$",
     re.I,
 )
 _COUNTY_AFTER = re.compile(r"^\s*(?:County|县|縣|Kreis|comté|contea|condado|district)", re.I)
