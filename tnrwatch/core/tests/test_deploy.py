@@ -57,6 +57,9 @@ def test_env_template_names_every_production_setting():
     named = set(re.findall(r"^((?:TNR_|DATABASE_URL)[A-Z0-9_]*)=", template, re.M))
     assert documented - named == set(), "add these to deploy/tnrwatch.env.example"
     assert "TNR_ENV=production" in template and "TNR_QUEUE=redis" in template
+    # and what the shipped gunicorn settings read is documented too
+    read = set(re.findall(r"environ\.get\(\"(TNR_[A-Z0-9_]+)\"", (DEPLOY / "gunicorn.conf.py").read_text()))
+    assert read and read <= documented
 
 
 def test_admin_wrapper_is_valid_shell_and_loads_the_env_file():
