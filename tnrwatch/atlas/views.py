@@ -285,7 +285,7 @@ def source_text(request: HttpRequest, pk: int) -> HttpResponse:
     audience = copies.reader_by_request(request)
     record = copies.access_source_copy(audience=audience, pk=pk)
     return _for_reader(render(request, "atlas/source_text.html", {
-        "source": record, "copy": copies.copy_of(record), "staff": False,
+        "source": record, "copy": copies.copy_of(record), "staff": False, "partner": not audience.is_public,
     }), audience)
 
 
