@@ -47,3 +47,15 @@ def test_lone_surrogates_and_control_characters_never_raise(text):
     # Text decoded with errors="surrogateescape" upstream can carry lone surrogates.
     for c in extract(text):
         assert text[c.start:c.end] == c.quote
+
+
+def test_a_text_of_100000_country_names_finishes_with_exact_offsets():
+    # Country names in many scripts, with government words and triggers between them: the
+    # worst case for the gazetteers, the actor model's pairs and the station pass.
+    names = ["Germany", "Nederland", "Magyarországon", "Čína", "中国", "일본", "Ελλάδα", "Србија", "Kina"]
+    text = " ".join(f"{names[i % len(names)]} police closed" if i % 7 == 0 else names[i % len(names)]
+                    for i in range(100_000))
+    found = extract(text)
+    for c in found[:: max(1, len(found) // 500)]:
+        assert text[c.start:c.end] == c.quote
+    assert len(found) < 200_000
