@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := tnrwatch.config.settings
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint check bench eval clean
+.PHONY: help install demo serve test test-sqlite test-postgres lint check bench eval clean vendor screenshots
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -50,6 +50,21 @@ bench: $(STAMP) ## benchmarks; figures go to docs/benchmarks.md
 
 eval: $(STAMP) ## extractor F1 on the dev and held-out sets (prints; WRITE=1 writes docs/benchmarks.md)
 	$(PY) -m tnrwatch.extraction.evaluate $(if $(WRITE),--write)
+
+AXE_CORE_VERSION := 4.10.3
+
+vendor: ## re-vendor the pinned front-end packages from the npm registry (axe-core for the accessibility test)
+	@command -v npm >/dev/null || { echo "npm is needed (Debian package npm)"; exit 1; }
+	rm -rf vendor/axe-core && mkdir -p vendor/axe-core
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE_CORE_VERSION) >/dev/null \
+	  && tar xzf axe-core-$(AXE_CORE_VERSION).tgz \
+	  && cp package/axe.min.js package/LICENSE package/LICENSE-3RD-PARTY.txt $(CURDIR)/vendor/axe-core/ \
+	  && rm -rf $$tmp
+	echo $(AXE_CORE_VERSION) > vendor/axe-core/VERSION
+
+screenshots: $(STAMP) ## home, a country page, the report form and an inbox report at 1280 and 390 px, into docs/screenshots/
+	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test TNR_SCREENSHOTS=$(CURDIR)/docs/screenshots \
+	  $(PY) -m pytest -q -p no:cacheprovider tnrwatch/atlas/tests/test_browser_accessibility.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

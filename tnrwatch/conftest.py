@@ -99,10 +99,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
-def chromium_driver(*extra_args: str):
+def chromium_driver(*extra_args: str, javascript: bool = False):
     """Debian's headless Chromium with JavaScript disabled (like Tor Browser at "Safest"),
     driven by Selenium, with its performance log on so tests can list every request it made.
-    `extra_args` are more command-line switches (e.g. a host-resolver rule). Skips with a clear
+    `extra_args` are more command-line switches (e.g. a host-resolver rule); `javascript=True`
+    is for tools a test injects (axe-core), the site's pages ship no script. Skips with a clear
     message when chromium or chromedriver is missing; fails under CI, where .ci/run installs them."""
     if not (CHROMIUM and CHROMEDRIVER):
         message = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
@@ -119,7 +120,8 @@ def chromium_driver(*extra_args: str):
                      "--disable-default-apps", "--disable-extensions", "--no-first-run",
                      "--disable-domain-reliability", "--metrics-recording-only", "--no-pings", *extra_args):
         options.add_argument(argument)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
@@ -130,6 +132,15 @@ def chromium_driver(*extra_args: str):
 def browser():
     """A `chromium_driver()` for the test, closed after it."""
     driver = chromium_driver()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser_for_audits():
+    """Headless Chromium with JavaScript on, for tools the test injects (axe-core): with the
+    site's pages JavaScript changes nothing, since they ship none."""
+    driver = chromium_driver(javascript=True)
     yield driver
     driver.quit()
 

@@ -61,7 +61,7 @@ def render_svg(*, shapes: dict[str, CountryShape], markers: list[Marker], label:
     geo = world()
     out = [
         f'<svg class="worldmap" xmlns="http://www.w3.org/2000/svg" viewBox="{geo["viewbox"]}" '
-        f'role="img" aria-label="{escape(label)}" preserveAspectRatio="xMidYMid meet">',
+        f'role="group" aria-label="{escape(label)}" preserveAspectRatio="xMidYMid meet">',
         '<rect class="sea" x="0" y="0" width="3600" height="1800"/>',
     ]
     out.extend(f'<path class="land other" d="{d}"/>' for d in geo["other"])

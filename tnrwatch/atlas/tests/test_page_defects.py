@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -33,8 +34,10 @@ def test_home_counts_use_plural_forms(client, atlas_record):
 
 
 def test_comparison_marks_show_their_date_or_say_it_is_unknown(client, atlas_record):
-    services.response_create(actor_label="test", country=Country.objects.get(iso2="GB"), action="monitoring",
-                             body="Home Office", summary="Watching.", marking="clear")
+    undated = services.response_create(actor_label="test", country=Country.objects.get(iso2="GB"), action="monitoring",
+                                       body="Home Office", summary="Watching.", marking="clear")
+    services.claim_assert(actor_label="test", subject=undated, prop="action", value="monitoring",
+                          source=atlas_record["source"], quote="The Home Office is watching", marking="clear")
     html = client.get(reverse("atlas:compare")).content.decode()
     marks = re.findall(r'<a href="/responses/\d+/"[^>]*>✓ ([^<]*)</a>', html)
     assert len(marks) == 3
@@ -59,3 +62,24 @@ def test_list_pages_link_to_exports_of_what_is_on_screen(client, atlas_record):
     # and the JSON link returns the rows of the page, filtered
     rows = json.loads(client.get("/api/v1/stations?country=NL&limit=50&offset=0").content)
     assert [s["name_en"] for s in rows["results"]] == ["Fuzhou police service station Rotterdam"]
+
+
+def _page_weight(client, url: str) -> int:
+    """Bytes of a page with every stylesheet, script, image and font it links (uncompressed)."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get(url).content.decode()
+    total = len(html.encode())
+    for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
+        path = finders.find(asset.removeprefix("/static/").split("?")[0])
+        assert path, asset
+        total += Path(path).stat().st_size
+    return total
+
+
+def test_page_weight_budget(client, atlas_record):
+    # A cheap phone over Tor: the home page with its map and styles under 300 KB, a country page
+    # under 150 KB (uncompressed; gzip makes them smaller still). No fonts are downloaded.
+    assert _page_weight(client, reverse("atlas:home")) < 300_000
+    assert _page_weight(client, reverse("atlas:country", args=["nl"])) < 150_000
+    assert _page_weight(client, reverse("intake:form")) < 150_000

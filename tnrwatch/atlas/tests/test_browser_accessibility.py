@@ -1,0 +1,137 @@
+# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
+"""axe-core in Debian's headless Chromium: WCAG 2.2 AA on the public pages, the reporting flow,
+the workspace and the inbox, in English, both Chinese scripts and Uyghur (right to left), at
+1280 px and 390 px. One browser for every page, to keep it fast. The browser has JavaScript on
+only so the injected axe-core can run: the pages ship no script, so they render the same.
+
+axe-core is vendored in `vendor/axe-core/` by `make vendor` (pinned; MPL-2.0, its licence beside
+it). It is injected by the test driver only: no page of the site ever serves or loads it, and the
+pages themselves still run with JavaScript disabled.
+
+With TNR_SCREENSHOTS=<folder> (what `make screenshots` sets) the test also saves the home page, a
+country page, the report form and an inbox report at both widths.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+
+from .atlas_fixtures import atlas_record  # noqa: F401 - a fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parents[3] / "vendor" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+LANGUAGES = ["en", "zh-hans", "zh-hant", "ug"]
+WIDTHS = {"wide": (1280, 900), "narrow": (390, 844)}
+SCREENSHOTS = {"home", "country", "report", "inbox_report"}
+
+
+def axe_violations(driver) -> list[dict]:
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}))))"
+        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));",
+        WCAG_22_AA,
+    )
+
+
+def _staff_cookie(live_server, make_staff):
+    """A signed-in analyst with an unlocked inbox key: the session cookie for the browser."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tnrwatch.intake import services as intake_services
+    from tnrwatch.intake.tests.conftest import PASSPHRASE
+
+    user = make_staff("analyst", "axe-analyst")
+    intake_services.recipient_key_create(actor=user, passphrase=PASSPHRASE)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    client.post(reverse("inbox:unlock"), {"passphrase": PASSPHRASE})
+    return client.cookies["sessionid"].value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, atlas_record, make_staff, settings, tmp_path):
+    from tnrwatch.intake.tests.conftest import multipart_form
+
+    browser = browser_for_audits
+    settings.TNR_INTAKE = {"kdf_time_cost": 1, "kdf_memory_kib": 8, "blob_dir": str(tmp_path / "blobs")}
+    settings.TNR_RECEIPT_KEY = "receipt-key-for-tests"
+    session = _staff_cookie(live_server, make_staff)
+    from django.test import Client
+
+    from tnrwatch.intake.models import Report
+
+    Client().post(reverse("intake:form"), multipart_form())
+    report = Report.objects.latest("id")
+    record = atlas_record
+    public = {
+        "home": reverse("atlas:home"),
+        "compare": reverse("atlas:compare"),
+        "country": reverse("atlas:country", args=["nl"]),
+        "stations": reverse("atlas:stations"),
+        "station": reverse("atlas:station", args=[record["station"].pk]),
+        "incidents": reverse("atlas:incidents"),
+        "sources": reverse("atlas:sources"),
+        "source": reverse("atlas:source", args=[record["source"].pk]),
+        "claim": reverse("atlas:claim", args=[record["closure"].pk]),
+        "response": reverse("atlas:response", args=[record["response"].pk]),
+        "organization": reverse("atlas:organization", args=[record["bureau"].pk]),
+        "search": reverse("atlas:search") + "?q=Rotterdam",
+        "report": reverse("intake:form"),
+        "follow_up": reverse("intake:follow_up"),
+        "safety": reverse("intake:safety"),
+        "help": reverse("intake:help"),
+        "login": reverse("accounts:login"),
+    }
+    staff = {
+        "workspace": reverse("workspace:home"),
+        "inbox": reverse("inbox:list"),
+        "inbox_report": reverse("inbox:report", args=[report.pk]),
+    }
+    host = urlsplit(live_server.url).hostname
+    shots = os.environ.get("TNR_SCREENSHOTS")
+    failures = {}
+    browser.get(live_server.url + "/static/css/tnrwatch.css")  # a page on the host, to set cookies on
+    for language in LANGUAGES:
+        browser.add_cookie({"name": "django_language", "value": language, "path": "/", "domain": host})
+        for staff_pages in (False, True):
+            if staff_pages:
+                browser.add_cookie({"name": "sessionid", "value": session, "path": "/", "domain": host})
+            else:
+                browser.delete_cookie("sessionid")
+            for width_name, (width, height) in WIDTHS.items():
+                browser.set_window_size(width, height)
+                for name, url in (staff if staff_pages else public).items():
+                    browser.get(live_server.url + url)
+                    assert f'lang="{language}"' in browser.page_source, (name, language)
+                    violations = axe_violations(browser)
+                    if violations:
+                        failures[(language, width_name, name)] = violations
+                    if shots and language == "en" and name in SCREENSHOTS:
+                        Path(shots).mkdir(parents=True, exist_ok=True)
+                        browser.save_screenshot(str(Path(shots) / f"{name}-{width}.png"))
+    summary = {k: [(v["id"], v["help"], v["nodes"]) for v in vs] for k, vs in failures.items()}
+    assert not failures, "\n".join(f"{k}: {v}" for k, v in summary.items())
+
+
+def test_axe_is_vendored_with_its_licence():
+    folder = AXE.parent
+    assert AXE.is_file() and (folder / "LICENSE").is_file()
+    assert re.fullmatch(r"\d+\.\d+\.\d+\n", (folder / "VERSION").read_text())
+    assert (folder / "VERSION").read_text().strip() in AXE.read_text(encoding="utf-8")[:400]
