@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The public API's CORS, ETag/Last-Modified/304 and HEAD (atlas/api/http.py).
+    "tnrwatch.atlas.api.http.PublicApiHttpMiddleware",
     # Django's CSRF check, accepting the `Origin: null` that no-referrer browsers send (see core/csrf.py).
     "tnrwatch.core.csrf.NullOriginCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

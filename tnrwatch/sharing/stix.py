@@ -404,9 +404,15 @@ def source_objects(rec: dict) -> list[dict]:
     return [obj]
 
 
+# A claim's status as STIX `confidence` (0-100, the spec's scale): how far the record stands by it.
+CLAIM_CONFIDENCE = {"corroborated": 85, "alleged": 50, "disputed": 15, "retracted": 0}
+
+
 def claim_objects(rec: dict) -> list[dict]:
     obj = _base("note", rec)
     obj.update(abstract=rec["prop"], content=rec["value"], object_refs=[rec["subject_ref"]])
+    if rec["status"] in CLAIM_CONFIDENCE:
+        obj["confidence"] = CLAIM_CONFIDENCE[rec["status"]]
     evidence = [{k: val for k, val in ev.items() if val not in (None, "")} for ev in rec["evidence"]]
     obj["extensions"] = _ext("claim", subject_ref=rec["subject_ref"], prop=rec["prop"], value=rec["value"],
                              status=rec["status"], evidence=evidence)

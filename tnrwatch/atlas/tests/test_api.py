@@ -99,7 +99,9 @@ LIST_ENDPOINTS = ["countries", "stations", "organizations", "responses", "incide
 def test_anonymous_client_gets_every_endpoint_not_a_login_redirect(anon, api_record, endpoint):
     response = anon.get(f"{API}/{endpoint}")
     assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/json")
+    # GeoJSON in its own media type (RFC 7946), everything else JSON.
+    expected = "application/geo+json" if endpoint == "map" else "application/json"
+    assert response["Content-Type"].startswith(expected)
 
 
 def test_detail_endpoints_are_public(anon, api_record):
@@ -333,3 +335,32 @@ def test_station_and_response_indexes_exist():
     assert any(ix.fields == ["country", "marking"] for ix in Station._meta.indexes)
     assert any(ix.fields[:2] == ["country", "marking"] for ix in GovernmentResponse._meta.indexes)
     assert any(ix.fields == ["subject_type", "subject_id", "prop"] for ix in Claim._meta.indexes)
+
+
+def test_public_api_speaks_http_to_browsers_and_caches(anon, api_record):
+    """CORS (any origin, GET/HEAD, never credentials), ETag + Last-Modified + 304 on every list and
+    detail, HEAD, application/geo+json for the map, and country points for map features."""
+    from tnrwatch.registry.models import Country
+
+    nl = Country.objects.get(iso2="NL")
+    assert nl.latitude is not None and nl.longitude is not None  # shipped Natural Earth label points
+    paths = [f"{API}/countries", f"{API}/countries/NL", f"{API}/stations", f"{API}/organizations", f"{API}/responses",
+             f"{API}/incidents", f"{API}/claims", f"{API}/sources", f"{API}/map"]
+    for path in paths:
+        r = anon.get(path, HTTP_ORIGIN="https://elsewhere.example")
+        assert r.status_code == 200, path
+        assert r["Access-Control-Allow-Origin"] == "*" and "Access-Control-Allow-Credentials" not in r
+        etag, last = r["ETag"], r["Last-Modified"]
+        assert anon.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304, path
+        assert anon.get(path, HTTP_IF_MODIFIED_SINCE=last).status_code == 304, path
+        assert anon.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200, path
+        head = anon.head(path)
+        assert head.status_code == 200 and head.content == b"" and head["ETag"] == etag, path
+        assert int(head["Content-Length"]) == len(r.content)
+    assert anon.get(f"{API}/map")["Content-Type"] == "application/geo+json"
+    preflight = anon.options(f"{API}/stations", HTTP_ORIGIN="https://elsewhere.example",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert preflight.status_code == 204 and preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert "Access-Control-Allow-Credentials" not in preflight
+    features = anon.get(f"{API}/map").json()["features"]
+    assert all(f["geometry"] is not None for f in features if f["id"].startswith("country/")), features
