@@ -49,6 +49,7 @@ LEXICON = Lexicon(
             "prosecutor": ("procura", "procuratore", "pm"), "court": ("tribunale",), "parliament": ("parlamento", "camera", "senato")},
     sites=(r"sed[ei]", "siti"),
     bureau=(r"pubblica sicurezza\b",),
+    names={"CN": "Repubblica Popolare|Repubblica Popolare Cinese"},
     homes=("IT",),
     function_words="il di che e la le della del per sono non gli una con dei nel nella ha alla anche stato è "
                    "governo questo",

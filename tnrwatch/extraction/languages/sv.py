@@ -42,6 +42,7 @@ LEXICON = Lexicon(
     station_generic=("kontor",),
     sites=("platser", "adresser", "lokaler"),
     bureau=(r"allmänna säkerhet\w*",),
+    cities={"Stockholmsområdet": "Stockholm", "Göteborgsområdet": "Gothenburg"},
     homes=("SE",),
     function_words="och att det som en är på för med av till den har inte om ett var från de regeringen också",
     cue=r"å|\boch\b|ning\b|\bför\b",
