@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from tnrwatch.search import views as search_views
+
 from . import views
 
 
@@ -47,6 +49,9 @@ urlpatterns = [
     path("sources/<record_id:pk>/copy/", views.source_copy, name="source_copy"),
     path("claims/<record_id:pk>/", views.claim, name="claim"),
     path("search/", views.search, name="search"),
+    path("search/export.csv", search_views.public_export, {"fmt": "csv"}, name="search_export_csv"),
+    path("search/export.json", search_views.public_export, {"fmt": "json"}, name="search_export_json"),
+    path("search/feed.atom", search_views.public_feed, name="search_feed"),
     # The language switch (POST, no JavaScript) must work for anonymous visitors too.
     path("i18n/setlang/", views.set_language, name="set_language"),
 ]

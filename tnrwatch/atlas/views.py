@@ -29,10 +29,8 @@ from . import selectors
 from .exports import MAP_CACHE_SECONDS
 from .map import CountryShape, Marker, country_point, render_svg
 
-MAX_QUERY_LENGTH = 200
 MAX_PARAM_LENGTH = 64
 PAGE_SIZE = 50
-SEARCH_PAGE_SIZE = 20
 RESPONSES_PER_PAGE = 20
 CLAIMS_PER_ITEM = 3  # claims shown per item of a list; the item's own page has them all
 CLAIMS_PER_PAGE = 25
@@ -351,14 +349,12 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def search(request: HttpRequest) -> HttpResponse:
-    query = _param(request, "q", MAX_QUERY_LENGTH)
-    context: dict = {"query": query, "max_length": MAX_QUERY_LENGTH}
-    if query:
-        page = _page(request, selectors.search_sources(query), SEARCH_PAGE_SIZE)
-        context["page"] = page
-        context["entities"] = selectors.search_entities(query, request.LANGUAGE_CODE) if page.number == 1 else []
-        context["filters"] = _querystring(q=query)
-    return render(request, "atlas/search.html", context)
+    """Full-text search of the public record (the `search` app; only what `sharing.outbound` lets
+    the public see)."""
+    from tnrwatch.search.views import render_page
+    from tnrwatch.sharing.outbound import PUBLIC
+
+    return render_page(request, PUBLIC, "atlas/search.html")
 
 
 # The language switch must work for visitors who are not logged in.

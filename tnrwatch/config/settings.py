@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "tnrwatch.intake",
     "tnrwatch.ingestion",
     "tnrwatch.sharing",
+    "tnrwatch.search",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Model
 
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
+from tnrwatch.search import services as search_index
 
 from .models import (
     Alias,
@@ -97,6 +98,7 @@ def entity_merge(*, actor: Any, subject_type: str, kept_id: Any, merged_id: Any,
     _merge_aliases(subject_type, kept, merged, undo)
     _merge_relations(kept, merged, undo)
     merged.delete()
+    search_index.index_subject(subject_type=subject_type, subject_id=kept.pk, with_claims=True)
     return audit_record(actor=actor, actor_label=actor_label, action="entity.merge", subject=kept, data=undo)
 
 
@@ -213,6 +215,8 @@ def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None =
             _load(folded["evidence_deleted"])
         for ref in folded["refs"]:
             apps.get_model(ref["model"])._base_manager.filter(pk__in=ref["ids"]).update(**{f"{ref['field']}_id": claim_id})
+    for pk in (kept.pk, merged.pk):
+        search_index.index_subject(subject_type=subject_type, subject_id=pk, with_claims=True)
     return audit_record(actor=actor, actor_label=actor_label, action="entity.unmerge", subject_type="entity_merge",
                         subject_id=entry.pk, data={"subject_type": subject_type, "kept": kept.pk, "merged": merged.pk})
 

@@ -34,6 +34,7 @@ from tnrwatch.registry.services import (
     audit_record_many,
     place_get_or_create,
 )
+from tnrwatch.search import services as search_index
 
 from . import stix
 from .import_checks import (
@@ -73,6 +74,7 @@ class _Writer:
         self.aliases: list[m.Alias] = []
         self.user = actor if getattr(actor, "is_authenticated", False) else None
         self.created_ids: set[str] = set()
+        self.to_index: dict[str, list[int]] = {}  # records for the full-text index, by kind
 
     # pk of the record a STIX id stands for (after its kind was written)
     def pk(self, ref: str | None, kind: str) -> int | None:
@@ -158,6 +160,7 @@ class _Writer:
                 self._ref(obj, kind, rec.pk, imported=True)
                 self._audit(f"{kind}.create", kind, rec.pk, obj["id"])
                 self.created_ids.add(obj["id"])
+                self.to_index.setdefault(kind, []).append(rec.pk)
                 self.result.created[kind] += 1
                 self._after_create(kind, obj, rec)
 
@@ -341,6 +344,7 @@ class _Writer:
         created = m.Claim.objects.bulk_create([c for _o, c in new_claims], batch_size=500)
         for (obj, _c), claim in zip(new_claims, created, strict=True):
             existing[claim.key] = claim
+            self.to_index.setdefault("claim", []).append(claim.pk)
             self._audit("claim.create", "claim", claim.pk, obj["id"])
             self.result.created["claim"] += 1
         # Evidence: the partner's quote, citing the partner (federation) or the original source (file).
@@ -384,6 +388,7 @@ class _Writer:
             ref.synced_at = now
         StixObjectRef.objects.bulk_create(self.refs, batch_size=500, ignore_conflicts=True)
         m.Alias.objects.bulk_create(self.aliases, batch_size=500, ignore_conflicts=True)
+        search_index.index_records(ids_by_kind=self.to_index)
         audit_record_many(self.audit)  # chained, in this transaction
 
 

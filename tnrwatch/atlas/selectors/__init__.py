@@ -55,7 +55,6 @@ from .records import (
     station_list,
     with_quote_counts,
 )
-from .search import EntityHit, search_entities, search_sources
 
 __all__ = [
     "countries_by_iso2",
@@ -64,7 +63,6 @@ __all__ = [
     "MARKS_PER_CELL",
     "CompareRow",
     "Country",
-    "EntityHit",
     "GovernmentResponse",
     "Incident",
     "IncidentView",
@@ -89,8 +87,6 @@ __all__ = [
     "organization_get",
     "public_claims",
     "response_get",
-    "search_entities",
-    "search_sources",
     "source_get",
     "source_list",
     "sources_cited",

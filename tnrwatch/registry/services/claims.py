@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from tnrwatch.core.errors import ConflictError, ValidationError
+from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
 from ..models import Claim, Evidence, Source, claim_key
@@ -74,6 +75,7 @@ def claim_assert(
             data={"subject": f"{subject_type}:{subject.pk}", "prop": prop, "value": value,
                   "source": source.pk, "evidence": evidence.pk, "stance": stance},
         )
+        search_index.index_claim(claim=claim, source=source)
     if new_evidence and stance == Evidence.Stance.REFUTES and claim.status == "alleged":
         # Contested facts are first-class: a refuting source makes the claim disputed, never hidden.
         claim.status = "disputed"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from tnrwatch.core.errors import ValidationError
+from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
 from ..models import (
@@ -125,6 +126,7 @@ def organization_update(*, actor: Any, organization: Organization, actor_label: 
         _check_choice(fields["kind"], v.ORGANIZATION_KINDS, "organization kind")
     org = _update(organization, actor=actor, actor_label=actor_label, audit_action="organization.update", **fields)
     _aliases_add(org, "organization", [(org.name_en, "en"), (org.name_zh, "zh")])
+    search_index.index_entity(entity=org)
     return org
 
 
@@ -133,6 +135,7 @@ def station_update(*, actor: Any, station: Station, actor_label: str | None = No
     """Edit a station's descriptive fields (its status changes only through station_set_status)."""
     station = _update(station, actor=actor, actor_label=actor_label, audit_action="station.update", **fields)
     _aliases_add(station, "station", [(station.name_en, "en"), (station.name_zh, "zh")])
+    search_index.index_entity(entity=station)
     return station
 
 
@@ -140,7 +143,9 @@ def station_update(*, actor: Any, station: Station, actor_label: str | None = No
 def response_update(*, actor: Any, response: GovernmentResponse, actor_label: str | None = None, **fields: Any) -> GovernmentResponse:
     if "action" in fields:
         _check_choice(fields["action"], v.RESPONSE_ACTIONS, "response action")
-    return _update(response, actor=actor, actor_label=actor_label, audit_action="response.update", **fields)
+    response = _update(response, actor=actor, actor_label=actor_label, audit_action="response.update", **fields)
+    search_index.index_entity(entity=response)
+    return response
 
 
 @transaction.atomic
@@ -155,7 +160,9 @@ def source_update(*, actor: Any, source: Source, actor_label: str | None = None,
     """Edit a source's bibliographic fields (its captured content and hash never change)."""
     if "text" in fields:
         raise ValidationError("The captured text of a source cannot be edited.")
-    return _update(source, actor=actor, actor_label=actor_label, audit_action="source.update", **fields)
+    source = _update(source, actor=actor, actor_label=actor_label, audit_action="source.update", **fields)
+    search_index.index_source(source=source)
+    return source
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from tnrwatch.core.errors import ValidationError
+from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
 from ..models import (
@@ -67,7 +68,9 @@ def source_create(*, actor: Any = None, actor_label: str | None = None, **fields
         existing = Source.objects.filter(sha256=sha).first()
         if existing is not None:
             return existing
-    return _create(Source, actor=actor, actor_label=actor_label, audit_action="source.create", **fields)
+    source = _create(Source, actor=actor, actor_label=actor_label, audit_action="source.create", **fields)
+    search_index.index_source(source=source)
+    return source
 
 
 @transaction.atomic
@@ -75,6 +78,7 @@ def organization_create(*, actor: Any = None, actor_label: str | None = None, al
     _check_choice(fields.get("kind", ""), v.ORGANIZATION_KINDS, "organization kind")
     org = _create(Organization, actor=actor, actor_label=actor_label, audit_action="organization.create", **fields)
     _aliases_add(org, "organization", [(org.name_en, "en"), (org.name_zh, "zh"), *aliases])
+    search_index.index_entity(entity=org)
     return org
 
 
@@ -88,13 +92,16 @@ def station_create(*, actor: Any = None, actor_label: str | None = None, aliases
         station=station, status=station.status, date=station.first_reported, reason="Recorded",
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    search_index.index_entity(entity=station)
     return station
 
 
 @transaction.atomic
 def response_create(*, actor: Any = None, actor_label: str | None = None, **fields: Any) -> GovernmentResponse:
     _check_choice(fields.get("action", ""), v.RESPONSE_ACTIONS, "response action")
-    return _create(GovernmentResponse, actor=actor, actor_label=actor_label, audit_action="response.create", **fields)
+    response = _create(GovernmentResponse, actor=actor, actor_label=actor_label, audit_action="response.create", **fields)
+    search_index.index_entity(entity=response)
+    return response
 
 
 @transaction.atomic
@@ -133,6 +140,7 @@ def alias_add(*, actor: Any, subject: Model, name: str, language: str = "", acto
         defaults={"language": language, "normalized": normalize_name(name)},
     )
     audit_record(actor=actor, action="alias.add", subject=subject, data={"name": name, "language": language}, actor_label=actor_label)
+    search_index.index_subject(subject_type=subject_type, subject_id=subject.pk)
     return alias
 
 

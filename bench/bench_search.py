@@ -1,0 +1,338 @@
+"""Full-text search at archive scale, on SQLite (FTS5) and PostgreSQL (tsvector + GIN, pg_trgm).
+
+For each size (sources; default 10,000 and 100,000, `TNR_BENCH_SEARCH_SIZES=10000,100000,1000000`
+for more) and each engine, a child process fills a throwaway database with a generated archive,
+builds the index with `index_rebuild` (the code behind `tnrwatch reindex`; build rate and size on
+disk reported), and times `search.selectors.search` for the public (the call behind the search
+page: three groups, each a ranked page and a capped count) with several queries of each type:
+
+- one word: names that occur in about 1% of the documents, and, as the worst case, a common word in
+  about 20% of them;
+- a two-word phrase (about 1%);
+- a Chinese two-character query (about 1%);
+- a filtered query: a one-word query with language and publication-date filters.
+
+The archive is generated, never copied: sources of 2-8 KB of English-like, Chinese-like and
+European-like text (a Zipf-distributed vocabulary of made-up words and common Han characters,
+accented words for the European part), 60/25/15 English/Chinese/European, a tenth of them
+TLP:AMBER, plus a registry of 500 stations and organisations with Chinese names and 20,000 claims.
+
+SQLite databases live under /tmp; PostgreSQL ones are `tnr_bench_search_<size>` on the loopback
+server (dropped and recreated on each run). Never point this at a real database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = [int(s) for s in os.environ.get("TNR_BENCH_SEARCH_SIZES", "10000,100000").split(",") if s]
+PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
+REPEATS = 12  # timed searches per query (after one warm-up each); several queries per type
+CHILD_TIMEOUT = 4 * 3600
+SEED = 16
+
+# --- the generated archive ---------------------------------------------------------------------
+
+_SYLLABLES = ["ba", "ko", "ri", "ten", "sa", "mo", "lu", "vin", "dar", "pe", "qui", "nor", "ta", "sel", "im",
+              "ga", "ro", "fe", "ul", "chen", "wa", "zi", "ost", "mar", "bel", "ka", "do", "ne", "tri", "hus"]
+_ACCENTED = ["estación", "policía", "viña", "ministère", "straße", "über", "gefährdet", "señal", "città",
+             "überwachung", "sécurité", "révélé", "información", "pública", "ayuntamiento", "kölner", "ação"]
+# Common Han characters (a block of the most frequent ones, by code point ranges that hold them).
+_HAN = [chr(c) for c in range(0x4E00, 0x4E00 + 2500)]
+NAMES = [f"{a}{b}{c}" for a, b, c in zip(["qing", "wen", "fu", "li", "ning", "hang", "zhe", "guang"],
+                                          ["tian", "zhou", "jian", "shui", "bo", "zhou", "jiang", "dong"],
+                                          ["ese", "ian", "ite", "ong", "ara", "oli", "ium", "ero"], strict=True)]
+PHRASES = [("service", "centre"), ("hometown", "association"), ("public", "notice"), ("overseas", "liaison")]
+ZH_PAIRS = ["警察", "侨领", "公安", "劝返", "同乡", "服务"]
+COMMON = "community"
+
+
+def _vocabulary(rng: random.Random, n: int = 6000) -> list[str]:
+    words = set()
+    while len(words) < n:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 3))))
+    return sorted(words)
+
+
+def _zipf_picker(rng: random.Random, items: list[str], s: float = 1.05):
+    weights = [1 / (i + 1) ** s for i in range(len(items))]
+    cum, total = [], 0.0
+    for w in weights:
+        total += w
+        cum.append(total)
+    import bisect
+
+    def pick(k: int) -> list[str]:
+        return [items[min(len(items) - 1, bisect.bisect(cum, rng.random() * total))] for _ in range(k)]
+
+    return pick
+
+
+def _pools(rng: random.Random, words, han, n: int = 6000) -> dict[str, list[str]]:
+    """Sentences to build documents from (documents pick sentences at random: generating every
+    word of a million documents one by one would take hours)."""
+    en = [" ".join(words(rng.randint(6, 18))).capitalize() + "." for _ in range(n)]
+    eu = [" ".join(rng.choice(_ACCENTED) if rng.random() < 0.2 else w for w in words(rng.randint(6, 18))).capitalize() + "."
+          for _ in range(n)]
+    zh = ["".join(han(rng.randint(12, 40))) + "。" for _ in range(n)]
+    return {"en": en, "eu": eu, "zh": zh}
+
+
+def _document(rng: random.Random, pools: dict[str, list[str]], lang: str) -> str:
+    size = rng.randint(2000, 8000)  # bytes of UTF-8
+    pool = pools[lang]
+    parts: list[str] = []
+    used = 0
+    while used < size:
+        sentence = pool[rng.randrange(len(pool))]
+        parts.append(sentence)
+        used += len(sentence) * (3 if lang == "zh" else 1)
+    # Planted terms at controlled rates, so the queries' hit counts are known.
+    planted = [name.capitalize() for name in NAMES if rng.random() < 0.01]
+    planted += [f"{a} {b}" for a, b in PHRASES if rng.random() < 0.01]
+    planted += [COMMON] if rng.random() < 0.2 else []
+    planted += [p for p in ZH_PAIRS if rng.random() < 0.01]
+    for term in planted:
+        parts.insert(rng.randrange(len(parts) + 1), term + ("，" if term in ZH_PAIRS else ","))
+    return " ".join(parts) if lang != "zh" else "".join(parts)
+
+
+def child_generate(sources: int) -> dict:
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from tnrwatch.registry.models import Claim, Country, Organization, Source, Station, claim_key
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(SEED)
+    words = _zipf_picker(rng, _vocabulary(rng))
+    han = _zipf_picker(rng, _HAN, s=0.9)
+    pools = _pools(rng, words, han)
+    started = time.time()
+    countries = list(Country.objects.order_by("pk")[:60])
+    with transaction.atomic():
+        orgs = Organization.objects.bulk_create([
+            Organization(kind="operating_bureau", name_en=f"{NAMES[i % 8].capitalize()} bureau {i}",
+                         name_zh="".join(han(4)) + "公安局", country=countries[i % 60],
+                         marking="amber" if i % 10 == 0 else "clear") for i in range(200)])
+        stations = Station.objects.bulk_create([
+            Station(name_en=f"Service station {i}", name_zh="".join(han(3)) + "警侨服务站", country=countries[i % 60],
+                    operator=orgs[i % 200], marking="amber" if i % 10 == 0 else "clear") for i in range(300)])
+    langs = ["en"] * 60 + ["zh"] * 25 + ["eu"] * 15
+    columns = "kind, title, publisher, author, url, published, language, text, marking, created_at, updated_at"
+    sql = f"INSERT INTO registry_source ({columns}) VALUES ({', '.join(['%s'] * 11)})"  # noqa: S608 - fixed names
+    now = dt.datetime.now(dt.UTC)
+    text_bytes = 0
+    batch: list[tuple] = []
+    with connection.cursor() as cur:
+        for i in range(sources):
+            lang = rng.choice(langs)
+            text = _document(rng, pools, lang)
+            text_bytes += len(text.encode())
+            title = " ".join(words(rng.randint(4, 9))).capitalize() if lang != "zh" else "".join(han(rng.randint(8, 16)))
+            published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
+            batch.append(("news", title, f"Publisher {rng.randrange(300)}", "", "", published,
+                          {"eu": rng.choice(["es", "de", "fr"])}.get(lang, lang), text,
+                          "amber" if rng.random() < 0.1 else "clear", now, now))
+            if len(batch) >= 2000:
+                with transaction.atomic():
+                    cur.executemany(sql, batch)
+                batch = []
+        if batch:
+            with transaction.atomic():
+                cur.executemany(sql, batch)
+    # Claims about the registry, citing the first sources (the "plus the registry" part).
+    first = list(Source.objects.order_by("pk").values_list("pk", flat=True)[:2000])
+    claims = []
+    for i in range(20_000):
+        st = stations[i % 300]
+        value = f"{' '.join(words(3))} {i}"
+        claims.append(Claim(key=claim_key("station", st.pk, "note", value), subject_type="station", subject_id=st.pk,
+                            prop="note", value=value, marking="clear"))
+    with transaction.atomic():
+        Claim.objects.bulk_create(claims, batch_size=2000)
+    from tnrwatch.registry.models import Evidence
+
+    with transaction.atomic():
+        Evidence.objects.bulk_create([Evidence(claim_id=c.pk, source_id=first[i % len(first)], quote="q", marking="clear")
+                                      for i, c in enumerate(Claim.objects.order_by("pk"))], batch_size=2000)
+    return {"sources": sources, "text_mb": round(text_bytes / 1e6, 1), "generate_s": round(time.time() - started, 1)}
+
+
+def child_index(sources: int) -> dict:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from tnrwatch.search.backends import backend
+    from tnrwatch.search.services import index_rebuild
+
+    started = time.time()
+    counts = index_rebuild()
+    took = time.time() - started
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    else:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    return {"index_s": round(took, 1), "rate": round(counts["source"] / took, 1), "index_mb": round(backend().size_bytes() / 1e6, 1),
+            "entries": sum(counts.values())}
+
+
+def _queries() -> dict[str, list[tuple[str, dict]]]:
+    return {
+        "one word (~1%)": [(n.capitalize(), {}) for n in NAMES],
+        "common word (~20%)": [(COMMON, {})],
+        "two-word phrase (~1%)": [(f'"{a} {b}"', {}) for a, b in PHRASES],
+        "Chinese two characters (~1%)": [(p, {}) for p in ZH_PAIRS],
+        "filtered: word + language + dates": [(n.capitalize(), {"language": "en", "date_from": "2018-01-01",
+                                                                "date_to": "2021-12-31"}) for n in NAMES],
+    }
+
+
+def child_measure(sources: int) -> dict:
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from tnrwatch.search.selectors import SearchFilters, search
+    from tnrwatch.sharing.outbound import PUBLIC
+
+    out = {}
+    for label, queries in _queries().items():
+        times: list[float] = []
+        hits = []
+        for q, f in queries:
+            filters = SearchFilters(**{k: dt.date.fromisoformat(v) if k.startswith("date") else v for k, v in f.items()})
+            results = search(q, PUBLIC, filters)  # warm-up
+            hits.append(results.groups["source"].count)
+            for _ in range(max(2, REPEATS // len(queries))):
+                t = time.perf_counter()
+                search(q, PUBLIC, filters)
+                times.append(time.perf_counter() - t)
+        times.sort()
+        out[label] = {"p50": times[len(times) // 2], "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+                      "n": len(times), "hits": round(sum(hits) / len(hits))}
+    return out
+
+
+# --- the parent -------------------------------------------------------------------------------
+
+def _env(engine: str, size: int) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tnrwatch.config.settings", "TNR_ENV": "demo",
+           "TNR_ALLOWED_HOSTS": "127.0.0.1", "TNR_DATA_DIR": str(_folder(engine, size))}
+    env.pop("DATABASE_URL", None)
+    if engine == "postgresql":
+        env["DATABASE_URL"] = PG_URL.format(name=f"tnr_bench_search_{size}")
+    return env
+
+
+def _folder(engine: str, size: int) -> Path:
+    return Path("/tmp") / f"tnr-bench-search-{engine}-{size}"  # noqa: S108 - throwaway, synthetic only
+
+
+def _child(engine: str, command: str, size: int) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.bench_search", command, str(size)], cwd=ROOT,  # noqa: S603
+                         env=_env(engine, size), capture_output=True, text=True, check=False, timeout=CHILD_TIMEOUT)
+    if out.returncode != 0:
+        raise RuntimeError(f"bench child {engine} {command} {size} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _fresh(engine: str, size: int) -> None:
+    folder = _folder(engine, size)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    if engine == "postgresql":
+        import psycopg
+
+        with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS tnr_bench_search_{size}")
+            conn.execute(f"CREATE DATABASE tnr_bench_search_{size} ENCODING 'UTF8' TEMPLATE template0")
+
+
+def _pg_available() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def run() -> str:
+    engines = ["sqlite"] + (["postgresql"] if _pg_available() else [])
+    results: dict = {}
+    for engine in engines:
+        for size in SIZES:
+            print(f"  search bench: {engine}, {size} sources", flush=True)
+            _fresh(engine, size)
+            info = _child(engine, "generate", size)
+            info |= _child(engine, "index", size)
+            info["latency"] = _child(engine, "measure", size)
+            if engine == "sqlite":
+                info["db_mb"] = round(sum(f.stat().st_size for f in _folder(engine, size).glob("*.sqlite3*")) / 1e6, 1)
+            print(f"    {info}", flush=True)
+            results[(engine, size)] = info
+    return _report(results, engines)
+
+
+def _ms(x: float) -> str:
+    return f"{x * 1000:.1f}"
+
+
+def _report(results: dict, engines: list[str]) -> str:
+    lines = ["## Full-text search", "",
+             "`bench/bench_search.py`: generated archives (2-8 KB sources, 60% English-like, 25% Chinese-like, "
+             "15% European-like text; a tenth TLP:AMBER; 500 stations and organisations, 20,000 claims), indexed by "
+             "`index_rebuild` (the code behind `tnrwatch reindex`), then `search.selectors.search(q, PUBLIC)` timed "
+             "in-process (the call behind the search page: entities, claims and sources, each a ranked page of 20 "
+             "and a count capped at 1,000). `hits` is the number of public sources found (capped at 1,001).", ""]
+    sizes = sorted({s for _e, s in results})
+    for engine in engines:
+        lines += [f"### {'SQLite FTS5' if engine == 'sqlite' else 'PostgreSQL tsvector + GIN'}", "",
+                  "| | " + " | ".join(f"{s:,} sources" for s in sizes) + " |",
+                  "|---|" + "---|" * len(sizes)]
+        row = lambda label, fn: lines.append(f"| {label} | " + " | ".join(fn(results[(engine, s)]) for s in sizes) + " |")  # noqa: E731
+        row("text generated", lambda r: f"{r['text_mb']} MB")
+        row("index build (rebuild of everything)", lambda r: f"{r['index_s']} s, {r['rate']:,} sources/s")
+        row("index size on disk", lambda r: f"{r['index_mb']} MB" + (f" (database file {r['db_mb']} MB)" if "db_mb" in r else ""))
+        for label in next(iter(results.values()))["latency"]:
+            row(f"{label}: p50 / p95 ms (hits)", lambda r, lb=label: f"{_ms(r['latency'][lb]['p50'])} / {_ms(r['latency'][lb]['p95'])} ({r['latency'][lb]['hits']})")
+        if len(sizes) > 1:
+            small, large = sizes[0], sizes[-1]
+            ratios = []
+            for label in results[(engine, small)]["latency"]:
+                a, b = results[(engine, small)]["latency"][label]["p95"], results[(engine, large)]["latency"][label]["p95"]
+                ratios.append(f"{label} {b / a:.2f}x")
+            lines += ["", f"p95 ratio {large:,}/{small:,}: " + "; ".join(ratios) + "."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    command, size = argv[0], int(argv[1])
+    result = {"generate": child_generate, "index": child_index, "measure": child_measure}[command](size)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

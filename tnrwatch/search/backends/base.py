@@ -1,0 +1,69 @@
+"""What every search backend does. SQL here names the index table `search_entry` as `e`.
+
+`where` arguments are (sql, params) pairs built by `search.selectors` from filters and from the
+access rule (subqueries compiled from `sharing.outbound` querysets); backends add only the
+full-text condition, the ranking and the paging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..text import Query
+
+# Fields of the entry rows, in the order backends receive them: (id, title, names, body, names_raw).
+Row = tuple[int, str, str, str, str]
+Where = tuple[str, list[Any]]
+
+COUNT_CAP = 1000  # counts of hits stop here ("1000+"): counting every match is a full scan
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+
+
+class Backend:
+    vendor = ""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    # structures (migration)
+    def install(self) -> None:
+        raise NotImplementedError
+
+    def uninstall(self) -> None:
+        raise NotImplementedError
+
+    # keeping the engine's index in step with search_entry
+    def added(self, rows: list[Row]) -> None:
+        """Called after these entry rows were inserted or updated."""
+
+    def removing(self, rows: list[Row]) -> None:
+        """Called before these entry rows (with their current values) are deleted or updated."""
+
+    def cleared(self) -> None:
+        """Called after every entry row was deleted (a rebuild)."""
+
+    def purge(self) -> None:
+        """Make deleted text unrecoverable from the engine's structures (after deletions)."""
+
+    # reading
+    def match(self, query: Query, where: Where, limit: int, offset: int, recent: bool = False) -> list[Hit]:
+        """Ranked hits (best first, ties by entry id, so paging is stable); with `recent`, the most
+        recently indexed first (for feeds)."""
+        raise NotImplementedError
+
+    def count(self, query: Query, where: Where, cap: int = COUNT_CAP) -> int:
+        raise NotImplementedError
+
+    def names_match(self, squashed: str, where: Where, limit: int) -> list[Hit]:
+        """Entries whose names contain `squashed` (letters and digits only) as a substring."""
+        raise NotImplementedError
+
+    def size_bytes(self) -> int:
+        """Bytes on disk of the index (entry table and the engine's structures)."""
+        raise NotImplementedError

@@ -1,0 +1,107 @@
+"""The index stays consistent with the record: deletions (the text gone from the engine's own
+structures), merges and their undo, imports, and `tnrwatch reindex`."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tnrwatch.registry import services
+from tnrwatch.registry.merge import entity_merge, entity_unmerge
+from tnrwatch.registry.models import Source
+from tnrwatch.search.backends import backend
+from tnrwatch.search.models import SearchEntry
+from tnrwatch.search.selectors import SearchFilters, search
+from tnrwatch.sharing.outbound import PUBLIC
+
+pytestmark = pytest.mark.django_db
+
+DELETED = "xylodeletedterm"
+
+
+def _engine_holds(term: str) -> bool:
+    """Whether any of the engine's own structures still holds `term`."""
+    with connection.cursor() as c:
+        if connection.vendor == "sqlite":
+            c.execute("SELECT count(*) FROM search_words_data WHERE instr(block, %s) > 0", [term.encode()])
+            in_segments = c.fetchone()[0]
+            c.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_words, row)")
+            c.execute("SELECT count(*) FROM temp.search_vocab WHERE term = %s", [term])
+            return bool(in_segments or c.fetchone()[0])
+        c.execute("SELECT count(*) FROM search_entry WHERE document @@ to_tsquery('simple', %s)", [term])
+        return bool(c.fetchone()[0])
+
+
+def test_a_deleted_source_leaves_the_index_and_the_engine(record, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        src = services.source_create(actor_label="test", title="To be deleted", marking="clear",
+                                     text=f"Only this document says {DELETED}.")
+    assert _engine_holds(DELETED)
+    assert search(DELETED, PUBLIC).groups["source"].count == 1
+    # When the source is deleted (and the transaction commits: the purge runs on commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        Source.objects.filter(pk=src.pk).delete()
+    # Then no search finds it, no entry row holds it, and the engine's segments no longer hold the term
+    assert search(DELETED, PUBLIC).groups["source"].count == 0
+    assert not SearchEntry.objects.filter(body__contains=DELETED).exists()
+    assert not _engine_holds(DELETED)
+
+
+def test_sqlite_runs_with_secure_delete():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as c:
+        c.execute("PRAGMA secure_delete")
+        assert c.fetchone()[0] == 1
+
+
+def test_a_merge_and_its_undo_keep_the_index_current(record):
+    # Given two stations, the second known by a name only it has
+    first = record["station"]
+    second = services.station_create(actor_label="test", name_en="Duplicate post", name_zh="重复的站",
+                                      country=first.country, marking="clear", aliases=[("Vlaardingen post", "en")])
+    services.claim_assert(actor_label="test", subject=second, prop="note", value="Seen in Vlaardingen",
+                          source=record["title_hit"], quote="A report", marking="clear")
+
+    def entity_ids(q):
+        return [(h.kind, h.object_id) for h in search(q, PUBLIC, SearchFilters(group="entity")).groups["entity"].hits]
+
+    assert entity_ids("Vlaardingen") == [("station", second.pk)]
+    # When it is merged into the first
+    entry = entity_merge(actor=None, actor_label="test", subject_type="station", kept_id=first.pk, merged_id=second.pk)
+    # Then its alias finds the kept station, and the merged one is gone from the index
+    assert entity_ids("Vlaardingen") == [("station", first.pk)]
+    assert not SearchEntry.objects.filter(kind="station", object_id=second.pk).exists()
+    claim_hits = search("Vlaardingen", PUBLIC, SearchFilters(group="claim")).groups["claim"].hits
+    assert [h.label.split(":")[0] for h in claim_hits] == [first.name_en]
+    # And undoing the merge brings the merged station back into the index
+    entity_unmerge(actor=None, actor_label="test", merge_entry_id=entry.pk)
+    assert entity_ids("Vlaardingen") == [("station", second.pk)]
+
+
+def test_reindex_rebuilds_the_same_index_with_a_progress_bar(record):
+    before = {(e.kind, e.object_id, e.title, e.names, e.body, e.names_raw, e.countries)
+              for e in SearchEntry.objects.all()}
+    counts = {q: search(q, PUBLIC).groups["source"].count for q in ("Vina", "温州", "report")}
+    err, out = io.StringIO(), io.StringIO()
+    call_command("reindex", stdout=out, stderr=err)
+    assert "Indexed" in out.getvalue() and "/" in err.getvalue() and "[" in err.getvalue()
+    after = {(e.kind, e.object_id, e.title, e.names, e.body, e.names_raw, e.countries)
+             for e in SearchEntry.objects.all()}
+    assert after == before
+    assert {q: search(q, PUBLIC).groups["source"].count for q in counts} == counts
+
+
+def test_the_index_never_holds_incident_text_or_markings(record):
+    services.incident_create(actor_label="test", date=None, origin_country=record["bureau"].country,
+                             host_country=record["station"].country, tactic="rendition", summary="secretplace123",
+                             marking="clear")
+    assert not SearchEntry.objects.filter(body__contains="secretplace123").exists()
+    assert "marking" not in {f.name for f in SearchEntry._meta.get_fields()}
+
+
+def test_index_size_is_reported():
+    assert backend().size_bytes() >= 0
