@@ -173,7 +173,7 @@ def _where(kinds: list[str], scope: _Scope, filters: SearchFilters) -> tuple[str
         restriction = scope.restriction(model)
         narrowing: QuerySet | None = None
         if filters.marking and scope.staff:
-            narrowing = model._default_manager.filter(**{"marking": filters.marking})
+            narrowing = model._default_manager.filter(marking=filters.marking)  # a filter the analyst chose, not access
         if filters.status and kind == "claim":
             narrowing = (narrowing if narrowing is not None else m.Claim.objects.all()).filter(status=filters.status)
         for qs in (restriction, narrowing):
@@ -235,7 +235,8 @@ def search(query: str, audience_or_user: Any, filters: SearchFilters | None = No
         where = _where(kinds, scope, filters)
         offset = (page - 1) * per_page
         found = engine.match(parsed, where, per_page, offset, recent=recent)
-        count = engine.count(parsed, where)
+        # A short page is the last one: its hits tell the count without a second query.
+        count = offset + len(found) if len(found) < per_page else engine.count(parsed, where)
         if group == "entity" and page == 1 and not recent and len(parsed.squashed) >= 3 and len(found) < per_page:
             # Partial names and pinyin written together (xijinping) through the trigram index.
             seen = set(found)

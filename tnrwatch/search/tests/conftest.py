@@ -48,6 +48,11 @@ def record(db):
                                   source=chinese, quote="溫州市公安局在鹿特丹設立了", marking="clear")
     chile = services.response_create(**label, country=es, action="investigation", body="Fiscalía",
                                      date=date(2023, 3, 1), summary="Investigación abierta.", marking="clear")
+    # Every public fact cites a public quote (the publication rule may require one per record).
+    services.claim_assert(**label, subject=bureau, prop="name", value="温州市公安局", source=chinese,
+                          quote="溫州市公安局", marking="clear")
+    services.claim_assert(**label, subject=chile, prop="action", value="investigation", source=spanish,
+                          quote="La estación fue vista en Viña del Mar", marking="clear")
     # Hidden records: the canary in every searchable field.
     hidden = {
         "amber_source": services.source_create(**label, title=f"{CANARY} memo {CANARY_ZH}", publisher=CANARY,
