@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from tnrwatch.accounts.access import ALL_STAFF, require_role
 from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.sharing.outbound import Audience, outbound_queryset
+from tnrwatch.sharing.outbound import Audience, outbound_queryset, with_marking
 
 from .backends import backend
 from .backends.base import COUNT_CAP, Hit
@@ -173,7 +173,7 @@ def _where(kinds: list[str], scope: _Scope, filters: SearchFilters) -> tuple[str
         restriction = scope.restriction(model)
         narrowing: QuerySet | None = None
         if filters.marking and scope.staff:
-            narrowing = model._default_manager.filter(marking=filters.marking)  # a filter the analyst chose, not access
+            narrowing = with_marking(model._default_manager.all(), filters.marking)  # the analyst's filter, not access
         if filters.status and kind == "claim":
             narrowing = (narrowing if narrowing is not None else m.Claim.objects.all()).filter(status=filters.status)
         for qs in (restriction, narrowing):
