@@ -28,6 +28,7 @@ from tnrwatch.registry import vocabulary as v
 from . import selectors
 from .exports import MAP_CACHE_SECONDS
 from .map import CountryShape, Marker, country_point, render_svg
+from .timeline import render_timeline, years_filled
 
 MAX_PARAM_LENGTH = 64
 PAGE_SIZE = 50
@@ -125,7 +126,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "atlas/home.html", {
         "svg": svg, "legend": [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS], "shaded": shaded,
         "figures": selectors.headline_figures(), "counts": selectors.home_counts(),
+        **_timeline(None),
     })
+
+
+def _timeline(country) -> dict:  # noqa: ANN001 - a Country or None
+    """The responses-per-year chart and its table, for the home page (None) or a country page."""
+    years, undated = selectors.response_years(country)
+    return {"timeline_svg": render_timeline(years, label=_("Government responses per year")),
+            "timeline_years": years_filled(years), "timeline_undated": undated}
 
 
 def _response_labels() -> dict[str, str]:
@@ -216,6 +225,7 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
         "strongest": strongest, "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").choices).get(strongest or "", ""),
         "strongest_responses": strongest_responses, "country_claims": country_claims,
         "more_country_claims": country_claim_total - len(country_claims),
+        **_timeline(c),
     })
 
 

@@ -6,7 +6,7 @@ CLEAR; incidents only as the de-identified rows of `sharing.outbound.incident_ro
 by sub-topic: `claims` (which claims and subjects are public, their names and links),
 `incidents` (the de-identified incident rows and their list), `records` (one record's page, the
 station and source lists), `countries` (the country page), `overview` (home, map, comparison)
-and `search`. Each imports only the ones before it. Callers import from here:
+and `timeline` (public responses per year). Each imports only the ones before it. Callers import from here:
 `from tnrwatch.atlas import selectors`.
 """
 
@@ -55,6 +55,7 @@ from .records import (
     station_list,
     with_quote_counts,
 )
+from .timeline import response_years
 
 __all__ = [
     "countries_by_iso2",
@@ -87,6 +88,7 @@ __all__ = [
     "organization_get",
     "public_claims",
     "response_get",
+    "response_years",
     "source_get",
     "source_list",
     "sources_cited",
