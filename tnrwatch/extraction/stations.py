@@ -32,7 +32,7 @@ _POLICE_NEXT = re.compile(
 )
 _POLICE_BEFORE = re.compile(
     r"(?:police|polices|Polizei\w*|polizi[ae]|polic[ií]as?|politie|polis\w*|policiers?|police forces?|policie|"
-    r"polície|policij[ae]|полициј[ае]|politiet|αστυνομία\w*)\s+"
+    r"polície|polici\w*|полициј\w*|politi\w*|αστυνομ\w*|rendőr\w*)\s+"
     r"(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i|z|ze|zo|iz|из|fra|από|v|ve|vo|u|у|σε|στο)\s+(?:the\s+|okresu\s+|města\s+|"
     r"county\s+|city\s+)?$|"
     r"\b(?:run|set up|opened|operated|established|managed|linked to|tied to|betrieben von|gegründet von|gérée? par|"
