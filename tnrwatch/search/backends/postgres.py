@@ -13,7 +13,11 @@ A deleted row's vector stays in dead tuples until VACUUM; `purge` runs it on the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from django.db import transaction
 
 from ..text import Query
 from .base import COUNT_CAP, Backend, Hit, Where
@@ -58,6 +62,15 @@ class PostgresBackend(Backend):
             c.execute("DROP INDEX IF EXISTS search_entry_document")
             c.execute("ALTER TABLE search_entry DROP COLUMN IF EXISTS document")
 
+    @contextmanager
+    def _index_only(self) -> Iterator[Any]:
+        """A cursor in a transaction where the planner does not scan the table: it prices a
+        sequential scan without the cost of unpacking every row's toasted tsvector, and chose one
+        over the GIN index for a 30,000-row table (400 ms instead of 10 ms at 10k sources)."""
+        with transaction.atomic(using=self.conn.alias), self.conn.cursor() as c:
+            c.execute("SET LOCAL enable_seqscan = off")
+            yield c
+
     def purge(self) -> None:
         if self.conn.in_atomic_block:
             return  # VACUUM cannot run in a transaction; autovacuum reclaims the tuples later
@@ -67,18 +80,20 @@ class PostgresBackend(Backend):
     def match(self, query: Query, where: Where, limit: int, offset: int, recent: bool = False) -> list[Hit]:
         tsq, tparams = tsquery(query)
         sql, params = where
-        order = "e.id DESC" if recent else "ts_rank_cd(e.document, q.q) DESC, e.id"
-        with self.conn.cursor() as c:
-            c.execute(f"SELECT e.kind, e.object_id FROM search_entry e, (SELECT {tsq}) AS q(q) "  # noqa: S608 - fixed SQL, bound values
-                      f"WHERE e.document @@ q.q AND ({sql}) "
-                      f"ORDER BY {order} LIMIT %s OFFSET %s",
-                      [*tparams, *params, limit, offset])
+        # The tsquery is written out (not joined from a subselect) so the planner sees it and
+        # estimates its selectivity from the column's statistics: joined, it chose to scan every
+        # claim's entry (300 ms at 10k sources) instead of the GIN index.
+        order, oparams = ("e.id DESC", []) if recent else (f"ts_rank_cd(e.document, {tsq}) DESC, e.id", tparams)
+        with self._index_only() as c:
+            c.execute(f"SELECT e.kind, e.object_id FROM search_entry e WHERE e.document @@ ({tsq}) "  # noqa: S608 - fixed SQL, bound values
+                      f"AND ({sql}) ORDER BY {order} LIMIT %s OFFSET %s",
+                      [*tparams, *params, *oparams, limit, offset])
             return [Hit(k, i) for k, i in c.fetchall()]
 
     def count(self, query: Query, where: Where, cap: int = COUNT_CAP) -> int:
         tsq, tparams = tsquery(query)
         sql, params = where
-        with self.conn.cursor() as c:
+        with self._index_only() as c:
             c.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_entry e WHERE e.document @@ ({tsq}) "  # noqa: S608
                       f"AND ({sql}) LIMIT %s) AS capped", [*tparams, *params, cap + 1])
             return c.fetchone()[0]

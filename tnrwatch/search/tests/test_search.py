@@ -172,3 +172,17 @@ def test_operators_are_words_and_a_notice_says_so(record):
     results = search("Viña OR nothing", PUBLIC)
     assert any("operators" in n for n in results.notices)
     assert _ids(results, "source") == []  # "nothing" must match too: OR was not an operator
+
+
+def test_the_compiled_publication_rule_is_the_rule_of_the_moment(record):
+    # The rule's SQL is compiled once per process (selectors._rule_condition); it must not depend
+    # on the data: after records change, it is what compiling the rule afresh gives.
+    from tnrwatch.search import selectors
+    from tnrwatch.sharing.outbound import outbound_queryset
+
+    for model in selectors._MODELS.values():
+        selectors._rule_condition(PUBLIC, model, "x")
+    services.marking_set(actor=None, actor_label="test", obj=record["station"], marking="amber")
+    services.station_create(actor_label="test", name_en="Another", country=record["station"].country, marking="clear")
+    for model in selectors._MODELS.values():
+        assert selectors._rule_condition(PUBLIC, model, "x") == selectors._exists(outbound_queryset(model, PUBLIC))
