@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
@@ -27,7 +28,7 @@ from tnrwatch.registry import vocabulary as v
 
 from . import selectors
 from .exports import MAP_CACHE_SECONDS
-from .map import CountryShape, Marker, country_point, render_svg
+from .map import REGIONS, CountryShape, Marker, country_point, render_svg
 from .timeline import render_timeline, years_filled
 
 MAX_PARAM_LENGTH = 64
@@ -121,10 +122,14 @@ def _url_pattern(name: str, placeholder: int | str) -> Callable[[int | str], str
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    svg, shaded = _home_map(request.LANGUAGE_CODE)
+    region = _param(request, "region", 20) or "world"
+    if region not in REGIONS:
+        raise ValidationError(_("Unknown region; choose one of the map's region links."))
+    svg, shaded = _home_map(request.LANGUAGE_CODE, region)
     labels = _response_labels()
     return render(request, "atlas/home.html", {
         "svg": svg, "legend": [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS], "shaded": shaded,
+        "region": region, "regions": [(slug, REGION_NAMES[slug]) for slug in REGIONS],
         "figures": selectors.headline_figures(), "counts": selectors.home_counts(),
         **_timeline(None),
     })
@@ -141,21 +146,26 @@ def _response_labels() -> dict[str, str]:
     return {slug: str(label) for slug, label in selectors.GovernmentResponse._meta.get_field("action").choices}
 
 
-def _home_map(language: str) -> tuple[str, list]:
+# The map's region views (map.REGIONS), named for the links above the map.
+REGION_NAMES = {"world": _lazy("World"), "europe": _lazy("Europe"), "americas": _lazy("The Americas"),
+                "asia-pacific": _lazy("Asia–Pacific"), "africa": _lazy("Africa")}
+
+
+def _home_map(language: str, region: str = "world") -> tuple[str, list]:
     """The home page's SVG map and its table of shaded countries, cached per language under the
     public map's fingerprint (as the map data of the API is, see `exports.map_json`): it changes as
     soon as a station or response enters or leaves the public record or is saved, so nothing stays
     on the page after it stops being public. Building it is linear in the public stations."""
     fingerprint = hashlib.sha256(selectors.map_fingerprint().encode()).hexdigest()[:32]
-    key = f"tnrwatch:home:map:{fingerprint}:{language}"
+    key = f"tnrwatch:home:map:{fingerprint}:{language}:{region}"
     cached = cache.get(key)
     if cached is None:
-        cached = _home_map_build(language)
+        cached = _home_map_build(language, region)
         cache.set(key, cached, MAP_CACHE_SECONDS)
     return cached
 
 
-def _home_map_build(language: str) -> tuple[str, list]:
+def _home_map_build(language: str, region: str = "world") -> tuple[str, list]:
     strongest = selectors.strongest_responses()
     countries = selectors.countries_by_iso2()
     labels = _response_labels()
@@ -196,8 +206,13 @@ def _home_map_build(language: str) -> tuple[str, list]:
         _pk, _name, iso2, place, _lat, _lon = last
         title = several % {"count": count, "place": place or countries[iso2].name_for(language)}
         markers.append(Marker(lon=lon, lat=lat, title=title, href=country_url(iso2.lower()) + "#stations", count=count))
-    svg = render_svg(shapes=shapes, markers=markers,
-                     label=_("World map: countries shaded by their strongest public response, with station markers"))
+    # A region view labels the countries with a public record (those with a response or a station).
+    on_record = set(strongest) | {row[2] for _lon, _lat, row, _last, _n in spots.values()}
+    names = {iso2: countries[iso2].name_for(language) for iso2 in on_record if iso2 in countries} if region != "world" else None
+    svg = render_svg(shapes=shapes, markers=markers, region=region, names=names,
+                     label=_("World map: countries shaded by their strongest public response, with station markers")
+                     if region == "world" else _("Map of %(region)s: countries shaded by their strongest public response, with station markers")
+                     % {"region": REGION_NAMES[region]})
     shaded = sorted(
         ((countries[iso2], action, labels.get(action, action)) for iso2, action in strongest.items() if iso2 in countries),
         key=lambda t: (-v.RESPONSE_STRENGTH[t[1]], t[0].name_en),

@@ -82,6 +82,7 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
     record = atlas_record
     public = {
         "home": reverse("atlas:home"),
+        "home_europe": reverse("atlas:home") + "?region=europe",
         "compare": reverse("atlas:compare"),
         "country": reverse("atlas:country", args=["nl"]),
         "stations": reverse("atlas:stations"),

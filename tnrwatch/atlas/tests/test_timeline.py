@@ -33,3 +33,23 @@ def test_home_and_country_pages_show_the_timeline_of_public_responses(client, at
     country = client.get(reverse("atlas:country", args=["nl"])).content.decode()
     table = re.search(r'<table class="timeline-table">(.*?)</table>', country, re.S).group(1)
     assert re.findall(r"<tr><td>(\d{4})</td><td>(\d+)</td></tr>", table) == [("2022", "1")]
+
+
+@pytest.mark.parametrize("region", ["europe", "americas", "asia-pacific", "africa"])
+def test_region_views_zoom_label_and_link_back(client, atlas_record, region):
+    html = client.get(reverse("atlas:home"), {"region": region}).content.decode()
+    from tnrwatch.atlas.map import REGIONS
+
+    x, y, w, h = REGIONS[region]
+    assert f'viewBox="{x} {y} {w} {h}"' in html
+    assert 'aria-current="true">' in html and 'href="/#map"' in html  # the world link
+    if region == "europe":
+        # the countries with a public record are labelled (NL has a station and a response, DE a response)
+        assert re.search(r'<text class="label"[^>]*>Netherlands</text>', html)
+        assert re.search(r'<text class="label"[^>]*>Germany</text>', html)
+
+
+def test_world_view_has_no_labels_and_an_unknown_region_is_refused(client, atlas_record):
+    assert 'class="label"' not in client.get(reverse("atlas:home")).content.decode()
+    response = client.get(reverse("atlas:home"), {"region": "mars"})
+    assert response.status_code == 400
