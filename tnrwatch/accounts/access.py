@@ -27,6 +27,13 @@ ALL_STAFF = (Role.ADMIN, Role.ANALYST, Role.REVIEWER, Role.READ_ONLY)
 EDITORS = (Role.ADMIN, Role.ANALYST)
 REVIEWERS = (Role.ADMIN, Role.ANALYST, Role.REVIEWER)
 ADMINS = (Role.ADMIN,)
+# Who may make a record public (TLP:CLEAR): reviewers and admins. Analysts propose (docs/workspace.md).
+PUBLISHERS = (Role.ADMIN, Role.REVIEWER)
+
+
+def may_publish(user: Any) -> bool:
+    """Whether `user` may publish: mark a claim (or any record) TLP:CLEAR."""
+    return user_has_role(user, *PUBLISHERS)
 
 
 def user_is_verified(user: Any) -> bool:

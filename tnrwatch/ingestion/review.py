@@ -96,8 +96,12 @@ def _parse_date(text: str | None) -> tuple[date | None, str]:
 
 
 @transaction.atomic
-def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str, Any] | None = None) -> Claim:
-    """Accept the candidate (with `corrections` applied): a Claim with the quote as evidence."""
+def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str, Any] | None = None,
+                     publish: bool = False) -> Claim:
+    """Accept the candidate (with `corrections` applied): a Claim with the quote as evidence, at
+    the instance's default marking (new records, claims and quotes alike). With `publish`, the
+    claim is then published (`registry.claim_publish`) in the same transaction: a refusal undoes
+    the acceptance too, so nothing is left half done. The caller checks the actor may publish."""
     candidate = Candidate.objects.select_for_update().select_related("source").get(pk=candidate.pk)
     if candidate.status != Candidate.Status.PENDING:
         raise ConflictError(f"This candidate was already {candidate.status}.")
@@ -124,8 +128,11 @@ def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str,
     registry.audit_record(
         actor=actor, action="candidate.accept", subject_type="candidate", subject_id=candidate.pk,
         data={"source": candidate.source_id, "kind": candidate.kind, "claim": claim.pk,
-              "subject": f"{candidate.match_type}:{subject.pk}", "corrected": corrected},
+              "subject": f"{candidate.match_type}:{subject.pk}", "corrected": corrected, "publish": publish},
     )
+    if publish:
+        registry.claim_publish(actor=actor, claim=claim)
+        claim.refresh_from_db()
     return claim
 
 

@@ -16,7 +16,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
+from tnrwatch.accounts.access import (
+    ALL_STAFF,
+    EDITORS,
+    REVIEWERS,
+    access_object,
+    may_publish,
+    staff_view,
+)
 from tnrwatch.core.csrf import csrf_protect_after_upload_handler
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
@@ -95,7 +102,7 @@ def _capture_submit(request: HttpRequest) -> HttpResponse:
 @staff_view(*ALL_STAFF)
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     obj = access_object(request.user, Source, pk)
-    return render(request, "ingestion/source.html", selectors.source_review(obj))
+    return render(request, "ingestion/source.html", {**selectors.source_review(obj), "may_publish": may_publish(request.user)})
 
 
 @require_GET
@@ -124,12 +131,21 @@ def _back(candidate: Candidate) -> HttpResponse:
 @staff_view(*REVIEWERS)
 def candidate_accept(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access_object(request.user, Candidate, pk, *REVIEWERS)
+    publish = request.POST.get("publish") == "1"
+    if publish and not may_publish(request.user):
+        messages.error(request, "Only a reviewer can publish; accept it, then propose it for publication.")
+        return _back(candidate)
     try:
-        claim = review.candidate_accept(actor=request.user, candidate=candidate)
+        claim = review.candidate_accept(actor=request.user, candidate=candidate, publish=publish)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return _back(candidate)
-    messages.success(request, f"Accepted: claim {claim.pk} ({claim.prop} = {claim.value}).")
+    if publish:
+        messages.success(request, f"Accepted and published: claim {claim.pk} ({claim.prop} = {claim.value}), "
+                                  "its quote and its source are public (TLP:CLEAR).")
+    else:
+        messages.success(request, f"Accepted: claim {claim.pk} ({claim.prop} = {claim.value}), marked "
+                                  f"TLP:{claim.marking.upper()}: not public until it is published from the claim's page.")
     return _back(candidate)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -331,6 +332,7 @@ class DemoLoadResult:
     claims: int = 0
     evidence: int = 0
     evidence_removed: int = 0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -357,12 +359,46 @@ class _Loader:
             self.result.created[kind] = self.result.created.get(kind, 0) + 1
         self.refs[ref] = existing
 
+    def capture_seed(self) -> None:
+        """Capture the founding article as its source's evidence copy, through the ingestion
+        capture service like any ingested document (blob by SHA-256, extracted text, candidates),
+        once: a source with the seed's hash and text is not captured again."""
+        if Source.objects.filter(sha256=SEED_SHA256).exclude(text="").exists():
+            return
+        path = seed_path()
+        if path is None:
+            self.result.notes.append(f"The founding article ({SEED_FILENAME}) is not in ../shared/seed or "
+                                     "/work/shared/seed: its source is recorded as not captured.")
+            return
+        from tnrwatch.ingestion import services as ingestion
+
+        job = ingestion.job_create(actor=None, actor_label=ACTOR_LABEL, origins=[str(path)], enqueue=False)
+        for document in job.documents.all():
+            ingestion.document_process(document_id=document.pk, actor_label=ACTOR_LABEL)
+        if not Source.objects.filter(sha256=SEED_SHA256).exists():
+            self.result.notes.append("The seed file found does not have the founding article's SHA-256: not used.")
+
     def sources(self) -> None:
+        self.capture_seed()
         for name, spec in SOURCES.items():
+            if spec.get("sha256") and not Source.objects.filter(sha256=spec["sha256"]).exists():
+                spec = {k: val for k, val in spec.items() if k != "sha256"}  # not captured: no hash to claim
             lookup = {"sha256": spec["sha256"]} if spec.get("sha256") else {
                 "title": spec["title"], "publisher": spec["publisher"]}
-            self._ensure(f"source:{name}", Source.objects.filter(**lookup).first(),
+            existing = Source.objects.filter(**lookup).first()
+            if existing is None and "sha256" not in spec and name == "rfa":
+                existing = Source.objects.filter(title=spec["title"], publisher=spec["publisher"]).first()
+            self._ensure(f"source:{name}", existing,
                          lambda spec=spec: services.source_create(**self.kw, marking=MARKING, **spec))
+            self._as_specified(self.refs[f"source:{name}"], spec)
+
+    def _as_specified(self, source: Source, spec: dict[str, Any]) -> None:
+        """A source the capture created gets the dataset's bibliographic fields and marking."""
+        fields = {k: val for k, val in spec.items() if k != "sha256" and getattr(source, k) != val}
+        if fields:
+            services.source_update(**self.kw, source=source, **fields)
+        if source.marking != MARKING:
+            services.marking_set(**self.kw, obj=source, marking=MARKING)
 
     def organizations(self) -> None:
         for name, spec in ORGANIZATIONS.items():
@@ -419,10 +455,11 @@ class _Loader:
             for stance, keys in ((Evidence.Stance.SUPPORTS, supporting), (Evidence.Stance.REFUTES, refuting)):
                 for key in keys:
                     quote = QUOTES[key]
+                    start, end = _offsets(source.text, quote)
                     claim = services.claim_assert(
                         **self.kw, subject=subject, prop=prop, value=value, source=source, quote=quote.text,
-                        stance=stance, location=f"paragraph {quote.paragraph}", start=quote.start,
-                        end=quote.end, marking=MARKING,
+                        stance=stance, location=f"paragraph {quote.paragraph}", start=start,
+                        end=end, marking=MARKING,
                     )
                     self.wanted.add((claim.key, quote.text.strip(), stance))
 
@@ -437,6 +474,31 @@ class _Loader:
             if (evidence.claim.key, evidence.quote, evidence.stance) not in self.wanted:
                 services.evidence_remove(**self.kw, evidence=evidence, reason="demo quote superseded by a shorter one")
                 self.result.evidence_removed += 1
+
+
+def seed_path() -> Path | None:
+    """The founding article in the shared seed folder: ../shared/seed beside the repository, or
+    /work/shared/seed; None when neither holds it."""
+    repo = Path(__file__).resolve().parents[2]
+    for folder in (repo.parent / "shared" / "seed", Path("/work/shared/seed")):
+        if (folder / SEED_FILENAME).is_file():
+            return folder / SEED_FILENAME
+    return None
+
+
+def _offsets(text: str, quote: Quote) -> tuple[int, int]:
+    """The quote's offsets in the stored text: the recorded ones when they hold (or when there is
+    no text), else the occurrence nearest to them (text extraction may trim the article's start)."""
+    if not text or text[quote.start:quote.end] == quote.text:
+        return quote.start, quote.end
+    found, at = [], text.find(quote.text)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote.text, at + 1)
+    if not found:
+        return quote.start, quote.end
+    best = min(found, key=lambda i: abs(i - quote.start))
+    return best, best + len(quote.text)
 
 
 def demo_load() -> DemoLoadResult:

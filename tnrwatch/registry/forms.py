@@ -51,8 +51,21 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def _marking_choices() -> list[tuple[str, str]]:
+def _marking_choices(user=None) -> list[tuple[str, str]]:  # noqa: ANN001 - a User or None
+    """The markings a form offers; TLP:CLEAR (public) only to those who may publish
+    (`accounts.access.may_publish`): an analyst proposes, a reviewer publishes."""
+    from tnrwatch.accounts.access import may_publish
+
+    if user is not None and not may_publish(user):
+        return [(k, label) for k, label in v.MARKINGS.items() if k != "clear"]
     return list(v.MARKINGS.items())
+
+
+def _default_for(choices: list[tuple[str, str]]) -> str:
+    from .models import default_marking
+
+    offered = [k for k, _label in choices]
+    return default_marking() if default_marking() in offered else offered[0]
 
 
 FIELD_LABELS = {
@@ -71,7 +84,7 @@ class EntityForm(forms.ModelForm):
 
     with_city = False
 
-    def __init__(self, *args, with_marking: bool = False, **kwargs):
+    def __init__(self, *args, with_marking: bool = False, user=None, **kwargs):  # noqa: ANN001
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # Same fields, plus a range check on ids (an out-of-range id is a form error, not a 500).
@@ -98,10 +111,9 @@ class EntityForm(forms.ModelForm):
             order.insert(order.index(anchor) + 1 if anchor in order else len(order), "city")
             self.order_fields(order)
         if with_marking:
-            from .models import default_marking
-
+            choices = _marking_choices(user)
             self.fields["marking"] = forms.ChoiceField(
-                label=_("Marking (TLP)"), choices=_marking_choices(), initial=default_marking(),
+                label=_("Marking (TLP)"), choices=choices, initial=_default_for(choices),
                 help_text=_("Only TLP:CLEAR records appear on the public atlas."),
             )
 
@@ -173,6 +185,13 @@ class EvidenceForm(forms.Form):
     stance = forms.ChoiceField(label=_("Stance"), choices=Evidence.Stance.choices, initial=Evidence.Stance.SUPPORTS)
     location = forms.CharField(label=_("Where in the source"), max_length=200, required=False,
                                help_text=_("Page, paragraph or section"))
+    marking = forms.ChoiceField(label=_("Marking (TLP)"), choices=_marking_choices(), required=False,
+                                help_text=_("Who may see this quote. New quotes start at the instance's default."))
+
+    def __init__(self, *args, user=None, **kwargs):  # noqa: ANN001 - a User or None
+        super().__init__(*args, **kwargs)
+        self.fields["marking"].choices = _marking_choices(user)
+        self.fields["marking"].initial = _default_for(self.fields["marking"].choices)
 
 
 class ClaimForm(EvidenceForm):
@@ -181,15 +200,8 @@ class ClaimForm(EvidenceForm):
                                  help_text=_("The number shown on the record's page; for a country, its ISO code (NL, CZE)."))
     prop = forms.CharField(label=_("Property"), max_length=64, help_text=_("e.g. status, operator, response, count"))
     value = forms.CharField(label=_("Value"), max_length=VALUE_MAX)
-    marking = forms.ChoiceField(label=_("Marking (TLP)"), choices=_marking_choices())
 
     field_order = ["subject_type", "subject_id", "prop", "value", "source", "quote", "stance", "location", "marking"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import default_marking
-
-        self.fields["marking"].initial = default_marking()
 
     def clean_subject_id(self) -> str:
         value = self.cleaned_data["subject_id"].strip()
@@ -236,6 +248,21 @@ class SourceReuseForm(forms.Form):
 
 class MarkingForm(forms.Form):
     marking = forms.ChoiceField(label=_("Marking (TLP)"), choices=_marking_choices())
+
+    def __init__(self, *args, user=None, **kwargs):  # noqa: ANN001 - a User or None
+        super().__init__(*args, **kwargs)
+        self.fields["marking"].choices = _marking_choices(user)
+
+
+class PublishForm(forms.Form):
+    """Confirms a publication preview (the preview is recomputed when the form is posted)."""
+
+    confirm = forms.BooleanField(label=_("I have read what will become public"), required=True)
+
+
+class ProposeForm(forms.Form):
+    note = forms.CharField(label=_("Note for the reviewer"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AuditFilterForm(forms.Form):

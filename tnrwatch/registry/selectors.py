@@ -172,3 +172,10 @@ def workspace_overview(*, include_intake: bool = True) -> dict[str, Any]:
         "disputed": Claim.objects.filter(status="disputed").order_by("-updated_at")[:10],
         "recent": audit_list(include_intake=include_intake)[:15],
     }
+
+
+def claim_is_public(claim: Claim) -> bool:
+    """Whether the public sees the claim now (the publication rule of `sharing.outbound`)."""
+    from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
+
+    return outbound_queryset(Claim, PUBLIC).filter(pk=claim.pk).exists()

@@ -333,3 +333,31 @@ def test_a_corrected_body_is_used_and_a_matched_response_without_one_is_filled(s
     existing.refresh_from_db()
     assert (existing.body, existing.body_kind) == ("Rotterdam police", "police")
     assert AuditEntry.objects.filter(action="response.update", subject_id=str(existing.pk)).exists()
+
+
+def test_accept_keeps_it_private_accept_and_publish_makes_it_public(staff_client, source, settings):
+    from django.urls import reverse
+
+    from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
+
+    settings.TNR_DEFAULT_MARKING = "amber"
+    # Given an analyst, "accept" records the claim at the default marking and says it is not public,
+    analyst = staff_client("analyst")
+    page = analyst.get(reverse("ingestion:source", args=[source.pk])).content.decode()
+    assert "Accept and publish" not in page  # analysts propose; reviewers publish
+    response = _cand(source, "response")
+    done = analyst.post(reverse("ingestion:accept", args=[response.pk]), follow=True).content.decode()
+    claim = Claim.objects.get(pk=Candidate.objects.get(pk=response.pk).claim_id)
+    assert claim.marking == "amber" and claim.evidence.get().marking == "amber"
+    assert "not public" in done and not outbound_queryset(Claim, PUBLIC).filter(pk=claim.pk).exists()
+    # and an analyst's "accept and publish" is refused without deciding anything.
+    figure = _cand(source, "figure")
+    analyst.post(reverse("ingestion:accept", args=[figure.pk]), {"publish": "1"})
+    assert Candidate.objects.get(pk=figure.pk).status == "pending"
+    # When a reviewer accepts and publishes, the claim, its quote, its source and its subject are public.
+    reviewer = staff_client("reviewer", username="rev-q")
+    assert "Accept and publish" in reviewer.get(reverse("ingestion:source", args=[source.pk])).content.decode()
+    reviewer.post(reverse("ingestion:accept", args=[figure.pk]), {"publish": "1"})
+    published = Claim.objects.get(pk=Candidate.objects.get(pk=figure.pk).claim_id)
+    assert outbound_queryset(Claim, PUBLIC).filter(pk=published.pk).exists()
+    assert AuditEntry.objects.filter(action="claim.publish", subject_id=str(published.pk)).exists()

@@ -45,9 +45,23 @@ from .entities import (
     source_create,
     station_create,
 )
+from .publication import (
+    PublicationPreview,
+    claim_publication_preview,
+    claim_publication_state,
+    claim_publish,
+    claim_publish_propose,
+    claim_unpublish,
+)
 
 __all__ = [
     "MODEL_SUBJECTS",
+    "PublicationPreview",
+    "claim_publication_preview",
+    "claim_publication_state",
+    "claim_publish",
+    "claim_publish_propose",
+    "claim_unpublish",
     "SUBJECT_MODELS",
     "audit_chain_verify",
     "audit_check_valid",

@@ -11,7 +11,7 @@ from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
-from ..models import Claim, Evidence, Source, claim_key
+from ..models import Claim, Evidence, Source, claim_key, default_marking
 from .audit import _check_choice, audit_record, subject_type_of
 
 
@@ -65,7 +65,9 @@ def claim_assert(
     evidence, new_evidence = Evidence.objects.get_or_create(
         claim=claim, source=source, quote=quote, stance=stance,
         defaults={"location": location, "start": start, "end": end, "created_by": user,
-                  "marking": marking or claim.marking},
+                  # The instance's default, never the claim's: a CLEAR claim must not make a new
+                  # quote public before anyone decided to (publication is `claim_publish`).
+                  "marking": marking or default_marking()},
     )
     if created or new_evidence:
         audit_record(

@@ -21,7 +21,8 @@ SIGN_IN_PAGES = {"accounts:login", "accounts:logout", "accounts:otp"}
 # Which record a pattern's `pk` refers to, by URL name. A new pattern with a `pk` must be added.
 PK_SAMPLE = {
     "workspace:claim_detail": "claim", "workspace:claim_evidence_add": "claim",
-    "workspace:claim_status": "claim", "workspace:claim_marking": "claim",
+    "workspace:claim_status": "claim", "workspace:claim_marking": "claim", "workspace:claim_publish": "claim",
+    "workspace:claim_unpublish": "claim", "workspace:claim_publish_propose": "claim",
     "workspace:station_status": "stations", "workspace:source_reuse": "sources",
     "accounts:user_detail": "user", "accounts:user_role": "user", "accounts:user_active": "user",
     "accounts:user_reset_otp": "user", "accounts:user_reset_password": "user",
@@ -43,6 +44,9 @@ def _urls(name: str, pattern: URLPattern, objects: dict) -> list[str]:
         return [reverse(name, kwargs={"kind": k}) for k in KINDS]
     if params == {"kind", "pk"}:
         return [reverse(name, kwargs={"kind": k, "pk": objects[k].pk}) for k in KINDS]
+    if params == {"pk", "evidence_pk"}:  # an evidence item of the sample claim
+        claim = objects["claim"]
+        return [reverse(name, kwargs={"pk": claim.pk, "evidence_pk": claim.evidence.first().pk})]
     assert params == {"pk"}, f"{name}: unknown URL parameters {params}"
     assert name in PK_SAMPLE, f"{name}: add a sample object to PK_SAMPLE"
     return [reverse(name, kwargs={"pk": objects[PK_SAMPLE[name]].pk})]

@@ -33,7 +33,7 @@ def create_data(kind: str, record: dict) -> dict:
     return {
         "stations": {"name_en": "Amsterdam station", "name_zh": "阿姆斯特丹站", "country": nl, "city": "Amsterdam",
                      "operator": record["organizations"].pk, "host_organization": "", "first_reported": "2022-09-01",
-                     "description": "Reported by Safeguard Defenders.", "marking": "clear"},
+                     "description": "Reported by Safeguard Defenders.", "marking": "green"},
         "organizations": {"kind": "operating_bureau", "name_en": "Fuzhou Public Security Bureau", "name_zh": "福州市公安局",
                           "country": cn, "region": "Fujian", "city": "", "description": "", "marking": "amber"},
         "responses": {"country": nl, "action": "investigation", "body_kind": "ministry", "body": "Foreign Ministry",
@@ -42,12 +42,12 @@ def create_data(kind: str, record: dict) -> dict:
         "incidents": {"date": "2017-07-23", "date_precision": "day", "origin_country": record["incidents"].origin_country_id,
                       "host_country": record["incidents"].host_country_id, "tactic": "rendition",
                       "target_category": "accused_fugitive", "stations": [], "summary": "Abducted in Berlin.",
-                      "city": "Berlin", "marking": "clear"},
+                      "city": "Berlin", "marking": "green"},
         "sources": {"kind": "report", "title": "110 Overseas", "publisher": "Safeguard Defenders", "author": "",
                     "url": "https://safeguarddefenders.com/en/110", "published": "2022-09-12", "language": "en",
-                    "marking": "clear"},
+                    "marking": "green"},
         "figures": {"kind": "countries", "value": "30", "label": "countries with stations", "period_start": "",
-                    "period_end": "2022-09-01", "country": "", "marking": "clear"},
+                    "period_end": "2022-09-01", "country": "", "marking": "green"},
     }[kind]
 
 
@@ -141,7 +141,7 @@ def test_claim_lifecycle_through_the_workspace(role_client, record):
     response = analyst.post(reverse("workspace:claim_create"), {
         "subject_type": "station", "subject_id": station.pk, "prop": "operator", "value": "Qingtian County PSB",
         "source": source.pk, "quote": "run by the Qingtian County Public Security Bureau", "stance": "supports",
-        "location": "paragraph 3", "marking": "clear",
+        "location": "paragraph 3", "marking": "green",
     })
     assert response.status_code == 302
     claim = Claim.objects.get(subject_type="station", subject_id=station.pk, prop="operator")
@@ -181,7 +181,7 @@ def test_claim_about_a_missing_record_is_a_form_error(role_client, record):
     client = role_client("analyst")
     response = client.post(reverse("workspace:claim_create"), {
         "subject_type": "station", "subject_id": 987654, "prop": "p", "value": "v",
-        "source": record["sources"].pk, "quote": "q", "stance": "supports", "marking": "clear",
+        "source": record["sources"].pk, "quote": "q", "stance": "supports", "marking": "green",
     })
     assert response.status_code == 400
     assert b"No such record" in response.content
@@ -237,7 +237,7 @@ def test_claim_about_a_country_by_iso_code(role_client, record):
         response = client.post(reverse("workspace:claim_create"), {
             "subject_type": "country", "subject_id": code, "prop": "response", "value": "investigation",
             "source": record["sources"].pk, "quote": f"Czech police investigating ({code})", "stance": "supports",
-            "marking": "clear",
+            "marking": "green",
         })
         assert response.status_code == 302
     claim = Claim.objects.get(subject_type="country", prop="response", value="investigation")
@@ -245,5 +245,5 @@ def test_claim_about_a_country_by_iso_code(role_client, record):
     assert claim.evidence.count() == 2
     bad = client.post(reverse("workspace:claim_create"), {
         "subject_type": "country", "subject_id": "XX", "prop": "p", "value": "v",
-        "source": record["sources"].pk, "quote": "q", "stance": "supports", "marking": "clear"})
+        "source": record["sources"].pk, "quote": "q", "stance": "supports", "marking": "green"})
     assert bad.status_code == 400

@@ -8,7 +8,11 @@ from .claims import (
     claim_evidence_add,
     claim_list,
     claim_marking,
+    claim_publish,
+    claim_publish_propose,
     claim_status,
+    claim_unpublish,
+    evidence_marking,
 )
 from .entities import (
     entity_create,
@@ -23,6 +27,6 @@ from .sources import source_reuse
 
 __all__ = [
     "audit", "claim_create", "claim_detail", "claim_evidence_add", "claim_list", "claim_marking",
-    "claim_status", "entity_create", "entity_detail", "entity_edit", "entity_list", "entity_marking",
+    "claim_publish", "claim_publish_propose", "claim_status", "claim_unpublish", "evidence_marking", "entity_create", "entity_detail", "entity_edit", "entity_list", "entity_marking",
     "home", "source_reuse", "station_status",
 ]

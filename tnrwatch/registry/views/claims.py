@@ -8,12 +8,28 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
+from tnrwatch.accounts.access import (
+    ALL_STAFF,
+    EDITORS,
+    PUBLISHERS,
+    REVIEWERS,
+    access_object,
+    may_publish,
+    staff_view,
+)
 
 from .. import services
-from ..forms import ClaimFilterForm, ClaimForm, ClaimStatusForm, EvidenceForm, MarkingForm
-from ..models import Claim
-from ..selectors import audit_list, claim_review, paginate, subject_get
+from ..forms import (
+    ClaimFilterForm,
+    ClaimForm,
+    ClaimStatusForm,
+    EvidenceForm,
+    MarkingForm,
+    ProposeForm,
+    PublishForm,
+)
+from ..models import Claim, Evidence
+from ..selectors import audit_list, claim_is_public, claim_review, paginate, subject_get
 from ..selectors import claim_list as select_claims
 from .common import UNSET, call_service, can, form_status, posted, query_without_page
 from .kinds import KINDS
@@ -40,13 +56,13 @@ def claim_create(request: HttpRequest) -> HttpResponse:
         # Prefill from a record page ("add a claim about this"); bad values are simply not used.
         initial = {k: val for k in ("subject_type", "subject_id")
                    if (val := request.GET.get(k, "")) and val.isascii() and len(val) <= 32}
-    form = ClaimForm(posted(request), initial=initial)
+    form = ClaimForm(posted(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         claim = call_service(form, lambda: services.claim_assert(
             actor=request.user, subject=data["subject"], prop=data["prop"], value=data["value"],
             source=data["source"], quote=data["quote"], stance=data["stance"], location=data["location"],
-            marking=data["marking"],
+            marking=data["marking"] or None,
         ))
         if claim is not UNSET:
             messages.success(request, _("Claim recorded with its evidence."))
@@ -62,7 +78,11 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review": claim_review(claim), "claim": claim, "can": can(request.user),
         "subject_kind": SUBJECT_KIND.get(claim.subject_type),
         "status_form": ClaimStatusForm(initial={"status": claim.status}),
-        "evidence_form": EvidenceForm(), "marking_form": MarkingForm(initial={"marking": claim.marking}),
+        "evidence_form": EvidenceForm(user=request.user),
+        "marking_form": MarkingForm(initial={"marking": claim.marking}, user=request.user),
+        "evidence_marking_form": MarkingForm(user=request.user),
+        "is_public": claim_is_public(claim), "may_publish": may_publish(request.user),
+        "publication": services.claim_publication_state(claim=claim),
         "history": audit_list(subject=f"claim:{claim.pk}")[:50],
     })
 
@@ -81,7 +101,7 @@ def _claim_action(request: HttpRequest, claim: Claim, form, call, done: str, tit
 @staff_view(*EDITORS)
 def claim_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     claim = access_object(request.user, Claim, pk)
-    form = EvidenceForm(posted(request))
+    form = EvidenceForm(posted(request), user=request.user)
 
     def call():
         subject = subject_get(claim.subject_type, claim.subject_id)
@@ -90,7 +110,7 @@ def claim_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         return services.claim_assert(actor=request.user, subject=subject, prop=claim.prop, value=claim.value,
                                      source=d["source"], quote=d["quote"], stance=d["stance"],
-                                     location=d["location"])
+                                     location=d["location"], marking=d["marking"] or None)
 
     return _claim_action(request, claim, form, call, _("Evidence added."), _("Add evidence"))
 
@@ -110,9 +130,57 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(*EDITORS)
 def claim_marking(request: HttpRequest, pk: int) -> HttpResponse:
     claim = access_object(request.user, Claim, pk)
-    form = MarkingForm(posted(request), initial={"marking": claim.marking})
+    form = MarkingForm(posted(request), initial={"marking": claim.marking}, user=request.user)
     return _claim_action(
         request, claim, form,
         lambda: services.marking_set(actor=request.user, obj=claim, marking=form.cleaned_data["marking"]),
         _("Marking changed."), _("Marking of this claim"),
     )
+
+
+@staff_view(*EDITORS, *PUBLISHERS)
+def evidence_marking(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Set one evidence item's own marking (a quote is public only when it is CLEAR itself)."""
+    claim = access_object(request.user, Claim, pk)
+    evidence = claim.evidence.filter(pk=evidence_pk).first()
+    if evidence is None:
+        evidence = access_object(request.user, Evidence, -1)  # the same error as any missing record
+    form = MarkingForm(posted(request), initial={"marking": evidence.marking}, user=request.user)
+    return _claim_action(
+        request, claim, form,
+        lambda: services.marking_set(actor=request.user, obj=evidence, marking=form.cleaned_data["marking"]),
+        _("Marking of the quote changed."), _("Marking of this quote"),
+    )
+
+
+@staff_view(*ALL_STAFF)
+def claim_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: exactly what publishing would make public. POST (reviewers, admins): publish it all."""
+    claim = access_object(request.user, Claim, pk)
+    form = PublishForm(posted(request))
+    if request.method == "POST" and may_publish(request.user) and form.is_valid():
+        if call_service(form, lambda: services.claim_publish(actor=request.user, claim=claim)) is not UNSET:
+            messages.success(request, _("Published: the claim, its quotes and their sources are public."))
+            return redirect("workspace:claim_detail", pk=claim.pk)
+    return render(request, "workspace/claim_publish.html", {
+        "claim": claim, "preview": services.claim_publication_preview(claim=claim), "form": form,
+        "propose_form": ProposeForm(), "may_publish": may_publish(request.user), "can": can(request.user),
+    }, status=form_status(request) if request.method == "POST" else 200)
+
+
+@staff_view(*PUBLISHERS)
+def claim_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = access_object(request.user, Claim, pk)
+    form = PublishForm(posted(request))
+    return _claim_action(request, claim, form, lambda: services.claim_unpublish(actor=request.user, claim=claim),
+                         _("Unpublished: the previous markings are back."), _("Unpublish this claim"))
+
+
+@staff_view(*EDITORS)
+def claim_publish_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = access_object(request.user, Claim, pk)
+    form = ProposeForm(posted(request))
+    return _claim_action(request, claim, form,
+                         lambda: services.claim_publish_propose(actor=request.user, claim=claim,
+                                                                note=form.cleaned_data["note"]),
+                         _("Proposed for publication: a reviewer will decide."), _("Propose for publication"))

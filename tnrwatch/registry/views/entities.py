@@ -46,7 +46,7 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     fields = [(form[name].label, _display(obj, name)) for name in form.fields if name in {f.name for f in obj._meta.get_fields()}]
     context = {
         "kind": k, "obj": obj, "fields": fields, "claims": claims_about(k.subject_type, obj.pk),
-        "marking_form": MarkingForm(initial={"marking": obj.marking}), "can": can(request.user),
+        "marking_form": MarkingForm(initial={"marking": obj.marking}, user=request.user), "can": can(request.user),
     }
     if isinstance(obj, Source):
         from tnrwatch.ingestion.copies import copy_of
@@ -75,7 +75,7 @@ def _display(obj, name: str):
 @staff_view(*EDITORS)
 def entity_create(request: HttpRequest, kind: str) -> HttpResponse:
     k = KINDS[kind]
-    form = k.form(posted(request), with_marking=True)
+    form = k.form(posted(request), with_marking=True, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = plain(form.cleaned_data)
         obj = call_service(form, lambda: k.create(actor=request.user, **fields))
@@ -110,7 +110,7 @@ def entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @staff_view(*EDITORS)
 def entity_marking(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     k, obj = _get(request, kind, pk)
-    form = MarkingForm(posted(request), initial={"marking": obj.marking})
+    form = MarkingForm(posted(request), initial={"marking": obj.marking}, user=request.user)
     if request.method == "POST" and form.is_valid():
         result = call_service(form, lambda: services.marking_set(actor=request.user, obj=obj,
                                                                   marking=form.cleaned_data["marking"]))

@@ -35,6 +35,7 @@ from .incidents import (
 from .records import (
     FACT_SUBJECTS,
     claims_about,
+    fact_models,
     outbound_queryset,
     quoted_claims,
     readable_evidence,
@@ -44,6 +45,7 @@ from .records import (
     visible_markings,
     visible_subject_q,
     with_marking,
+    withheld,
 )
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "IncidentCount",
     "IncidentRow",
     "claims_about",
+    "fact_models",
     "countable_reports",
     "incident_counts",
     "incident_row_date",
@@ -71,4 +74,5 @@ __all__ = [
     "visible_markings",
     "visible_subject_q",
     "with_marking",
+    "withheld",
 ]

@@ -31,7 +31,7 @@ what passes the rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -191,6 +191,33 @@ def station_operator(station: Model) -> Model | None:
 def station_host(station: Model) -> Model | None:
     """The station's host organisation if the link may be shown."""
     return station.host_organization if getattr(station, "host_organization_visible", False) else None  # type: ignore[attr-defined]
+
+
+def fact_models() -> dict[str, type[Model]]:
+    """{subject type: model} of the records that state a fact (each needs a quoted claim)."""
+    return {t: m for t in FACT_SUBJECTS.values() if (m := _subject_model(t)) is not None}
+
+
+def withheld(model: type[Model], audience: Audience) -> Iterator[tuple[int, str]]:
+    """(id, why) of the records whose own marking allows `audience` but that the rule keeps from
+    it: a claim without a readable quote or with a hidden subject, a record without a quoted
+    claim. Incidents from reports (counted only, by design) and claims about them are left out.
+    For `tnrwatch verify`: an analyst who marked a record CLEAR believes it public."""
+    from tnrwatch.registry.models import Claim, Incident
+
+    marked = _marked(model._default_manager.all(), audience)
+    shown = outbound_queryset(model, audience).values("pk")
+    if model is Claim:
+        report_incidents = Incident.objects.filter(from_report=True).values("pk")
+        marked = marked.exclude(subject_type="incident", subject_id__in=report_incidents)
+    elif model is Incident:
+        marked = marked.filter(from_report=False)
+    for obj in marked.exclude(pk__in=shown).order_by("pk").iterator(chunk_size=2000):
+        if model is Claim:
+            quoted = readable_evidence(audience).filter(claim=obj).exists()
+            yield obj.pk, "its subject is not public" if quoted else "no public quote"
+        else:
+            yield obj.pk, "no public claim with a quote about it"
 
 
 def with_marking(qs: QuerySet, marking: str) -> QuerySet:

@@ -13,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = demo_load()
+        for note in result.notes:
+            self.stdout.write(note)
         if not result.changed:
             self.stdout.write("Demo dataset already loaded; nothing changed.")
             return
