@@ -20,7 +20,16 @@ from tnrwatch.registry.names import normalize_name
 
 from . import crypto
 from .blobs import blob_store
-from .models import Attachment, Message, Note, ProtectionResource, RecipientKey, Report
+from .models import (
+    Attachment,
+    Message,
+    MessageAuthor,
+    Note,
+    ProtectionResource,
+    RecipientKey,
+    Report,
+    ReportState,
+)
 
 
 def report_get(report_id: Any) -> Report:
@@ -117,9 +126,9 @@ REPORTER_STATES = ("received", "read", "replied", "closed")
 def reporter_status(report: Report) -> str:
     """What the reporter is told, truthfully: closed; else replied (an analyst wrote to them);
     else read (an analyst opened it); else received."""
-    if report.state == "closed":
+    if report.state == ReportState.CLOSED:
         return "closed"
-    if Message.objects.filter(report=report, author="analyst").exists():
+    if Message.objects.filter(report=report, author=MessageAuthor.ANALYST).exists():
         return "replied"
     return "read" if report.read_at else "received"
 
