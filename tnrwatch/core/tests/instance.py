@@ -81,6 +81,8 @@ class Instance:
             **{k: v for k, v in os.environ.items() if not k.startswith(("TNR_", "DJANGO_", "DATABASE_URL"))},
             "DJANGO_SETTINGS_MODULE": "tnrwatch.config.settings", "TNR_ENV": "test",
             "TNR_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1",
+            # Drills submit reports in bulk: an intake budget they never reach (it has its own tests)
+            "TNR_INTAKE_BUDGET_REPORTS_PER_HOUR": "1000000", "TNR_INTAKE_BUDGET_BYTES_PER_HOUR": str(10 ** 13),
         }
         if database:
             self.env["DATABASE_URL"] = PG + database
