@@ -51,6 +51,8 @@ def _database_name(suffix: str) -> str | None:
 
 def _server(instance: Instance) -> GunicornServer:
     server = GunicornServer(instance.data_dir, workers=2, access_log=False)
+    # The intake's hourly budget (a flood guard) would answer "busy" to the drill's steady stream
+    server.env.update({"TNR_INTAKE_BUDGET_REPORTS_PER_HOUR": "1000000", "TNR_INTAKE_BUDGET_BYTES_PER_HOUR": str(1 << 40)})
     if instance.database:
         server.env["DATABASE_URL"] = instance.env["DATABASE_URL"]
     return server
