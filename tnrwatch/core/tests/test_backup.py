@@ -119,7 +119,7 @@ def test_restore_brings_back_everything(drill):
         after = target.fingerprint(drill["report_identity"], drill["receipts"])
         assert after == before
         assert len(after["reports"]) == 6 and len(after["attachments"]) == 6
-        assert len(after["messages"]) == 9 and len(after["notes"]) == 3 and len(after["documents"]) == 2
+        assert len(after["messages"]) == 9 and len(after["notes"]) == 3 and len(after["documents"]) >= 2  # the two ingested here, and the founding article where load_demo found it
         assert len(after["claims"]) > 50 and len(after["audit"]) > 100
         # every receipt opens its report; every report, message, note and attachment decrypts
         assert all(opened and thread_reads for opened, thread_reads in after["receipts"].values())
