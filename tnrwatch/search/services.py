@@ -9,7 +9,6 @@ Nothing here decides who may read a hit: that is joined at query time (`search.s
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -195,19 +194,18 @@ def index_records(*, ids_by_kind: dict[str, list[int]]) -> None:
     index_sources(source_ids=ids_by_kind.get("source", []))
 
 
-_purge = threading.local()
+def _purge_run() -> None:
+    backend().purge()
 
 
 def _purge_on_commit() -> None:
-    if getattr(_purge, "pending", False):
+    """Purge the engine once when the current transaction commits. The hook list itself says
+    whether one is pending: a rolled-back transaction drops its hooks, so a flag kept beside them
+    would stay set and no purge would ever run again in this thread."""
+    connection = transaction.get_connection()
+    if any(hook is _purge_run for _sids, hook, *_rest in connection.run_on_commit):
         return
-    _purge.pending = True
-
-    def run() -> None:
-        _purge.pending = False
-        backend().purge()
-
-    transaction.on_commit(run)
+    transaction.on_commit(_purge_run)
 
 
 @transaction.atomic

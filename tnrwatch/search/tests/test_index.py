@@ -105,3 +105,23 @@ def test_the_index_never_holds_incident_text_or_markings(record):
 
 def test_index_size_is_reported():
     assert backend().size_bytes() >= 0
+
+
+def test_a_rolled_back_deletion_does_not_stop_later_purges(record, django_capture_on_commit_callbacks):
+    # Given a deletion whose transaction rolls back (its purge hook is dropped with it)
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        src = services.source_create(actor_label="test", title="To be deleted", marking="clear",
+                                     text=f"Only this document says {DELETED}.")
+    try:
+        with transaction.atomic():
+            Source.objects.filter(pk=src.pk).delete()
+            raise RuntimeError("the request failed")
+    except RuntimeError:
+        pass
+    assert _engine_holds(DELETED)
+    # When it is deleted again and commits, the engine is still purged
+    with django_capture_on_commit_callbacks(execute=True):
+        Source.objects.filter(pk=src.pk).delete()
+    assert not _engine_holds(DELETED)
