@@ -129,6 +129,8 @@ def test_restore_brings_back_everything(drill):
         assert all(expected == actual for expected, actual in after["documents"].values())
         # and the audit chain verifies on the restored instance
         assert "audit chain OK" in target.manage("audit", "verify").stdout
+        # and the record verifies: every copy's hash, every quote at its offsets, the publication rule
+        assert " 0 failures" in target.manage("verify").stdout
     finally:
         target.drop()
 
