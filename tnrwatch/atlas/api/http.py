@@ -72,6 +72,10 @@ class PublicApiHttpMiddleware:
                 response = conditional
         elif response.status_code == 304 and not response.has_header("Last-Modified") and response.has_header("ETag"):
             response["Last-Modified"] = http_date(_last_modified(response["ETag"]))
+        if response.has_header("ETag") and not response.has_header("Cache-Control"):
+            # Keep, but revalidate every time: without this a browser reuses a body heuristically
+            # (from Last-Modified) and a record that left the public record stays on screen.
+            response["Cache-Control"] = "no-cache"
         if head and not response.streaming:
             length = len(response.content)
             response.content = b""
