@@ -40,8 +40,10 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP) ## the suite against the PostgreSQL server at 127.0.0.1:5432 (skips with a reason if none, except under CI)
 	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test-pg $(PY) scripts/pg_test.py $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff, mypy (settings in pyproject.toml) and the complexity limit (scripts/complexity.py)
 	$(VENV)/bin/ruff check tnrwatch bench scripts
+	$(VENV)/bin/mypy
+	$(PY) scripts/complexity.py
 
 check: lint test ## lint and tests
 
