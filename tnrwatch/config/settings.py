@@ -210,7 +210,10 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files. Outside the data folder in production (TNR_STATIC_ROOT=/var/www/tnrwatch/static
+# in deploy/tnrwatch.env.example), so the web server's user never needs to enter the folder that
+# holds the database, the blob stores and the keys; the data folder can then stay 0700.
+STATIC_ROOT = Path(env("TNR_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 

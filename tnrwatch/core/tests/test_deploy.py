@@ -62,6 +62,17 @@ def test_env_template_names_every_production_setting():
     assert read and read <= documented
 
 
+def test_nginx_serves_static_files_from_outside_the_data_folder():
+    """The web server's user never enters the data folder (database, blobs, keys): the static
+    files nginx serves are where the shipped environment puts TNR_STATIC_ROOT, not under TNR_DATA_DIR."""
+    template = (DEPLOY / "tnrwatch.env.example").read_text()
+    values = dict(re.findall(r"^(TNR_[A-Z_]+)=(.*)$", template, re.M))
+    locations = (DEPLOY / "nginx" / "snippets" / "tnrwatch-locations.conf").read_text()
+    alias = re.search(r"location /static/ \{[^}]*alias ([^;]+);", locations).group(1)
+    assert alias.rstrip("/") == values["TNR_STATIC_ROOT"]
+    assert not alias.startswith(values["TNR_DATA_DIR"].rstrip("/") + "/")
+
+
 def test_admin_wrapper_is_valid_shell_and_loads_the_env_file():
     wrapper = DEPLOY / "tnrwatch-admin"
     assert os.access(wrapper, os.X_OK)
@@ -128,7 +139,7 @@ def _nginx_config(prefix: Path, ports: dict[str, int], data_dir: Path) -> Path:
         ("tnrwatchonionaddressplaceholderxxxxxxxxxxxxxxxxxxxxxxxxxx.onion", ONION),
         ("snippets/", f"{snippets}/"),
         ("/usr/share/tnrwatch/errors/", f"{DEPLOY / 'nginx' / 'errors'}/"),
-        ("/var/lib/tnrwatch/static/", f"{data_dir / 'static'}/"),
+        ("/var/www/tnrwatch/static/", f"{data_dir / 'static'}/"),
     ]
 
     def rewrite(text: str) -> str:
