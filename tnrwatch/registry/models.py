@@ -394,3 +394,7 @@ class AuditCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checked_at:%Y-%m-%d %H:%M} {'passed' if self.ok else 'FAILED'} ({self.rows} rows)"
+
+
+# The networks behind the stations (people, addresses, ties, right of reply) live in their own module.
+from .network_models import Address, Person, Reply, Tie, tie_key  # noqa: E402, F401

@@ -83,6 +83,10 @@ SOURCE_KINDS: dict[str, str] = {
     "news": "News article",
     "report": "Research report",
     "official": "Official document",
+    # A court's own record (docket, complaint, indictment, judgment) and an official registry
+    # (companies, charities, associations, land): the sources that may name a person on their own.
+    "court": "Court record",
+    "registry": "Official registry",
     "partner": "Partner feed",
     "csv": "Uploaded table",
     "other": "Other",
@@ -109,7 +113,54 @@ FIGURE_KINDS: dict[str, str] = {
 }
 
 # Subjects a claim can be about.
-SUBJECT_TYPES = ("country", "place", "organization", "station", "response", "incident", "source", "figure")
+SUBJECT_TYPES = ("country", "place", "organization", "station", "response", "incident", "source", "figure",
+                 "person", "address", "tie")
+
+# Source kinds that may name a person by themselves (the naming standard, docs/people.md).
+NAMING_SOURCE_KINDS = ("court", "registry")
+
+# Why a person may be in the record at all: only public actors (docs/people.md). A reporter, a
+# victim or a relative is never a Person; they stay de-identified in intake and incidents.
+PUBLIC_ACTOR_BASES: dict[str, str] = {
+    "official": "Official (holds or held a public office)",
+    "organization_leader": "Leader of an organisation, named in public reporting or a registry",
+    "court_record": "Defendant or witness named in a public court record",
+}
+
+DATE_PRECISIONS: dict[str, str] = {"day": "day", "month": "month", "year": "year"}
+
+# Typed ties between two entities, after FollowTheMoney's interval schemata. Each kind says which
+# entity types may stand at each end (`TIE_ENDS`), and whether its ends are interchangeable.
+TIE_KINDS: dict[str, str] = {
+    "membership": "Member of",
+    "directorship": "Leads or directs",
+    "employment": "Employed by",
+    "ownership": "Owns",
+    "registered_at": "Registered at",
+    "located_at": "Located at",
+    "funding": "Funds",
+    "affiliation": "Affiliated with (bureau or united-front body)",
+    "family": "Family tie",
+    "same_address_as": "Same address as",
+    "unknown": "Other link",
+}
+TIE_ENDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "membership": (("person", "organization"), ("organization",)),
+    "directorship": (("person", "organization"), ("organization", "station")),
+    "employment": (("person",), ("organization", "station")),
+    "ownership": (("person", "organization"), ("organization", "station", "address")),
+    "registered_at": (("organization", "station"), ("address",)),
+    "located_at": (("organization", "station", "person"), ("address",)),
+    "funding": (("person", "organization"), ("organization", "station")),
+    "affiliation": (("organization", "station", "person"), ("organization",)),
+    "family": (("person",), ("person",)),
+    "same_address_as": (("organization", "station"), ("organization", "station")),
+    "unknown": (("person", "organization", "station", "address"), ("person", "organization", "station", "address")),
+}
+SYMMETRIC_TIES = ("family", "same_address_as")
+TIE_END_TYPES = ("person", "organization", "station", "address")
+# Who may answer the claims on their record (the right of reply).
+REPLY_SUBJECT_TYPES = ("person", "organization", "station")
 
 
 def strongest_response(actions: list[str]) -> str | None:

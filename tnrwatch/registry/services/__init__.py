@@ -3,9 +3,10 @@
 Callers pass `actor` (a User, or None for system jobs such as the demo loader, with `actor_label`
 naming the job). Reads live in `selectors.py`. The modules, by sub-topic: `audit` (the audit row,
 claim subject types, the vocabulary check), `entities` (creating sources, organisations, stations,
-responses, incidents, figures, places, aliases), `claims` (claims and their evidence, claim status)
-and `edits` (the workspace's `*_update` edits, station status, markings). Imports run one way:
-audit <- entities <- edits, audit <- claims. Callers import from here:
+responses, incidents, figures, places, aliases), `claims` (claims and their evidence, claim status),
+`edits` (the workspace's `*_update` edits, station status, markings), `people` (public actors,
+addresses, the right of reply) and `ties` (typed ties between entities, each with its claim).
+Imports run one way: audit <- entities <- edits, audit <- claims, entities <- people <- ties, claims <- ties. Callers import from here:
 `from tnrwatch.registry import services`.
 """
 
@@ -45,6 +46,13 @@ from .entities import (
     source_create,
     station_create,
 )
+from .people import (
+    PersonNotPublicActorError,
+    address_create,
+    person_create,
+    person_update,
+    right_of_reply_record,
+)
 from .publication import (
     PublicationPreview,
     claim_publication_preview,
@@ -53,8 +61,31 @@ from .publication import (
     claim_publish_propose,
     claim_unpublish,
 )
+from .ties import (
+    DuplicateTieError,
+    SelfTieError,
+    TieDateOrderError,
+    TieEndKindError,
+    TieEndMissingError,
+    tie_create,
+    tie_end,
+    tie_evidence_add,
+)
 
 __all__ = [
+    "DuplicateTieError",
+    "PersonNotPublicActorError",
+    "SelfTieError",
+    "TieDateOrderError",
+    "TieEndKindError",
+    "TieEndMissingError",
+    "address_create",
+    "person_create",
+    "person_update",
+    "right_of_reply_record",
+    "tie_create",
+    "tie_end",
+    "tie_evidence_add",
     "MODEL_SUBJECTS",
     "PublicationPreview",
     "claim_publication_preview",

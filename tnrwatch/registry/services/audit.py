@@ -37,6 +37,9 @@ SUBJECT_MODELS: dict[str, str] = {
     "incident": "Incident",
     "source": "Source",
     "figure": "Figure",
+    "person": "Person",
+    "address": "Address",
+    "tie": "Tie",
 }
 MODEL_SUBJECTS: dict[str, str] = {model: subject for subject, model in SUBJECT_MODELS.items()}
 

@@ -12,6 +12,7 @@ from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
 from ..models import Claim, Evidence, Source, claim_key, default_marking
+from ..network_models import PERSON_MARKING
 from .audit import _check_choice, audit_record, subject_type_of
 
 
@@ -52,6 +53,9 @@ def claim_assert(
     if marking is not None:
         _check_choice(marking, v.MARKINGS, "marking")
     subject_type = subject_type_of(subject)
+    if marking is None and _names_person(subject_type, subject):
+        # A claim naming a person starts AMBER like the person, whatever TNR_DEFAULT_MARKING says.
+        marking = PERSON_MARKING
     key = claim_key(subject_type, subject.pk, prop, value)
     user = actor if getattr(actor, "is_authenticated", False) else None
     claim = Claim.objects.filter(key=key).first()
@@ -83,6 +87,10 @@ def claim_assert(
         claim.status = "disputed"
         claim.save(update_fields=["status", "updated_at"])
     return claim
+
+
+def _names_person(subject_type: str, subject: Model) -> bool:
+    return subject_type == "person" or (subject_type == "tie" and subject.involves_person())  # type: ignore[attr-defined]
 
 
 @transaction.atomic
