@@ -41,11 +41,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO, Protocol, cast
 
 import pyrage
 from django.conf import settings
 from django.db import connections
+from pyrage import x25519
 
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.intake import crypto
@@ -80,7 +81,7 @@ class RestoreResult:
 
 # --- what an instance consists of ----------------------------------------------------------------
 
-def _database() -> tuple[str, dict]:
+def _database() -> tuple[str, dict[str, Any]]:
     connection = connections["default"]
     return connection.vendor, connection.settings_dict
 
@@ -100,7 +101,7 @@ def _instance_keys() -> dict[str, str]:
             "audit_key": audit_key().decode()}
 
 
-def _pg_env(db: dict) -> tuple[list[str], dict[str, str]]:
+def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = ["--dbname", db["NAME"], "--username", db.get("USER") or "postgres"]
     if db.get("HOST"):
         args += ["--host", db["HOST"]]
@@ -121,12 +122,17 @@ def _tool(name: str) -> str:
 
 # --- writing -------------------------------------------------------------------------------------
 
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
 class _ArchiveWriter:
     """A tar stream whose members are hashed as they are written; the manifest goes last."""
 
-    def __init__(self, sink: BinaryIO) -> None:
-        self.tar = tarfile.open(fileobj=sink, mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115 - closed in finish()
-        self.members: dict[str, list] = {}
+    def __init__(self, sink: _Sink) -> None:
+        # In stream mode ("w|") tarfile only ever calls write(), which is all the sink has.
+        self.tar = tarfile.open(fileobj=cast(BinaryIO, sink), mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115 - closed in finish()
+        self.members: dict[str, list[int | str]] = {}
         self.bytes_in = 0
 
     def add(self, name: str, source: BinaryIO, size: int, mode: int = 0o600) -> None:
@@ -142,7 +148,7 @@ class _ArchiveWriter:
     def add_bytes(self, name: str, data: bytes) -> None:
         self.add(name, io.BytesIO(data), len(data))
 
-    def finish(self, manifest: dict) -> None:
+    def finish(self, manifest: dict[str, Any]) -> None:
         manifest = {**manifest, "members": self.members}
         data = json.dumps(manifest, indent=1, sort_keys=True).encode()
         info = tarfile.TarInfo(MANIFEST)
@@ -162,7 +168,7 @@ class _HashingReader:
         return data
 
 
-def _snapshot_sqlite(archive: _ArchiveWriter, db: dict) -> None:
+def _snapshot_sqlite(archive: _ArchiveWriter, db: dict[str, Any]) -> None:
     # The online backup API copies a consistent snapshot while writers carry on (WAL); into memory,
     # so the copy never touches a disk. It needs RAM for one copy of the database.
     source = sqlite3.connect(db["NAME"], timeout=60)
@@ -179,14 +185,15 @@ def _snapshot_sqlite(archive: _ArchiveWriter, db: dict) -> None:
         archive.add(f"database/sqlite.{index:05d}", io.BytesIO(part), len(part))
 
 
-def _snapshot_postgres(archive: _ArchiveWriter, db: dict) -> None:
+def _snapshot_postgres(archive: _ArchiveWriter, db: dict[str, Any]) -> None:
     # pg_dump takes one consistent snapshot (a repeatable-read transaction) and streams the dump.
     args, env = _pg_env(db)
     with subprocess.Popen([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", *args],  # noqa: S603
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as dump:
         assert dump.stdout is not None and dump.stderr is not None
+        stderr = dump.stderr
         errors: list[bytes] = []
-        reader = threading.Thread(target=lambda: errors.append(dump.stderr.read()), daemon=True)
+        reader = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
         reader.start()
         index = 0
         while True:
@@ -267,7 +274,8 @@ def backup_write(dest: Path, recipients: Sequence[str], *, now: datetime | None 
         _fsync_dir(final.parent)
     except BaseException as exc:
         if archive is not None:  # the stream is dead: keep tarfile from flushing into it again
-            archive.tar.closed = archive.tar.fileobj.closed = True
+            # `closed` is tarfile's own flag, left out of its type stubs.
+            archive.tar.closed = archive.tar.fileobj.closed = True  # type: ignore[attr-defined]
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
         if isinstance(exc, BackupError):
@@ -302,15 +310,15 @@ def backups_prune(folder: Path, keep_days: int, *, now: float | None = None) -> 
 class _DecryptingReader:
     """Pull-mode reading of an age stream: pyrage pushes plaintext from a thread into a small queue."""
 
-    def __init__(self, source: BinaryIO, identities: Sequence) -> None:
-        self._chunks: queue.Queue = queue.Queue(maxsize=16)
+    def __init__(self, source: BinaryIO, identities: Sequence[x25519.Identity]) -> None:
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
         self._buffer = b""
         self._done = False
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(source, list(identities)), daemon=True)
         self._thread.start()
 
-    def _run(self, source: BinaryIO, identities: list) -> None:
+    def _run(self, source: BinaryIO, identities: list[x25519.Identity]) -> None:
         try:
             pyrage.decrypt_io(source, self, identities)
         except BaseException as exc:  # noqa: BLE001 - re-raised on the reading side
@@ -352,15 +360,16 @@ def _age_error(exc: BaseException) -> BackupError:
 
 
 @contextlib.contextmanager
-def _members(archive: Path, identities: Sequence) -> Iterator[Iterator[tuple[tarfile.TarInfo, BinaryIO]]]:
+def _members(archive: Path, identities: Sequence[x25519.Identity]) -> Iterator[Iterator[tuple[tarfile.TarInfo, IO[bytes]]]]:
     with archive.open("rb") as source:
         reader = _DecryptingReader(source, identities)
         try:
-            tar = tarfile.open(fileobj=reader, mode="r|")  # noqa: SIM115 - closed below
+            # In stream mode ("r|") tarfile only ever calls read(), which is all the reader has.
+            tar = tarfile.open(fileobj=cast(BinaryIO, reader), mode="r|")  # noqa: SIM115 - closed below
         except tarfile.TarError as exc:
             raise reader.error and _age_error(reader.error) or BackupError("not a tnrwatch backup archive") from exc
 
-        def walk() -> Iterator[tuple[tarfile.TarInfo, BinaryIO]]:
+        def walk() -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
             try:
                 for info in tar:
                     if not info.isfile() or not _safe_name(info.name):
@@ -384,7 +393,7 @@ def _safe_name(name: str) -> bool:
             and (name in {MANIFEST, "keys.json"} or parts[0] in {"database", "files"}))
 
 
-def _copy(handle: BinaryIO, out: BinaryIO | None, digest: hashlib._Hash) -> int:
+def _copy(handle: IO[bytes], out: IO[bytes] | None, digest: hashlib._Hash) -> int:
     size = 0
     while chunk := handle.read(COPY_CHUNK):
         digest.update(chunk)
@@ -394,7 +403,7 @@ def _copy(handle: BinaryIO, out: BinaryIO | None, digest: hashlib._Hash) -> int:
     return size
 
 
-def _target_problems(vendor: str, db: dict, stores: dict[str, Path]) -> list[str]:
+def _target_problems(vendor: str, db: dict[str, Any], stores: dict[str, Path]) -> list[str]:
     problems = []
     data_dir = Path(settings.DATA_DIR)
     if vendor == "sqlite":
@@ -416,7 +425,7 @@ def _target_problems(vendor: str, db: dict, stores: dict[str, Path]) -> list[str
     return problems
 
 
-def restore(archive: Path, identities: Sequence, *, dry_run: bool = False) -> RestoreResult:
+def restore(archive: Path, identities: Sequence[x25519.Identity], *, dry_run: bool = False) -> RestoreResult:
     """Restore an archive into this instance's empty data folder and empty database."""
     archive = Path(archive)
     if not archive.is_file():
@@ -449,9 +458,9 @@ def restore(archive: Path, identities: Sequence, *, dry_run: bool = False) -> Re
                          secrets_env=secrets_env)
 
 
-def _extract(archive: Path, identities: Sequence, staging: Path, *, keep_database: bool) -> tuple[dict, dict]:
+def _extract(archive: Path, identities: Sequence[x25519.Identity], staging: Path, *, keep_database: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     """Pass one: decrypt everything, keep files (and an SQLite image) in `staging`, check the manifest."""
-    seen: dict[str, list] = {}
+    seen: dict[str, list[int | str]] = {}
     manifest = keys = None
     with _members(archive, identities) as members:
         for info, handle in members:
@@ -504,15 +513,16 @@ def _join_sqlite(staging: Path, target: Path) -> None:
     os.replace(joined, target)
 
 
-def _load_postgres(archive: Path, identities: Sequence, db: dict) -> None:
+def _load_postgres(archive: Path, identities: Sequence[x25519.Identity], db: dict[str, Any]) -> None:
     """Pass two: stream the dump into pg_restore, in one transaction (all or nothing)."""
     args, env = _pg_env(db)
     command = [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", *args]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,  # noqa: S603
                           stderr=subprocess.PIPE, env=env) as load:
         assert load.stdin is not None and load.stderr is not None
+        stderr = load.stderr
         errors: list[bytes] = []
-        reader = threading.Thread(target=lambda: errors.append(load.stderr.read()), daemon=True)
+        reader = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
         reader.start()
         try:
             with _members(archive, identities) as members:
@@ -542,7 +552,7 @@ def _move_tree(source: Path, target: Path) -> None:
             shutil.move(path, destination)
 
 
-def _restore_keys(keys: dict, data_dir: Path) -> Path | None:
+def _restore_keys(keys: dict[str, Any], data_dir: Path) -> Path | None:
     """Write the keys beside the data (as outside production); where the environment sets a different
     value, write the archive's values to `restored-secrets.env` for the environment file instead."""
     for name in ("secret_key", "receipt_key", "audit_key"):

@@ -4,7 +4,7 @@
 class ApplicationError(Exception):
     """Base of every error tnrwatch raises on purpose; its message is safe to show a user."""
 
-    def __init__(self, message: str = "", *, extra: dict | None = None) -> None:
+    def __init__(self, message: str = "", *, extra: dict[str, object] | None = None) -> None:
         super().__init__(message or (self.__doc__ or "").strip())
         self.message = message or (self.__doc__ or "").strip()
         self.extra = extra or {}

@@ -14,7 +14,7 @@ import logging
 class DropRequestDetails(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if hasattr(record, "request"):
-            record.request = None  # type: ignore[attr-defined]
+            record.request = None
         if hasattr(record, "server_time"):
             return False  # runserver access-log lines carry the client address
         return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 
 from django.http import HttpRequest, HttpResponse
 
@@ -48,6 +48,6 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def whitenoise_headers(headers, path: str, url: str) -> None:  # noqa: ANN001 - WhiteNoise's signature
+def whitenoise_headers(headers: MutableMapping[str, str], path: str, url: str) -> None:
     for name, value in STRICT_HEADERS.items():
         headers[name] = value

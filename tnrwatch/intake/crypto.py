@@ -156,7 +156,8 @@ def identity_wrap(identity: str, passphrase: str, cost: KdfCost) -> bytes:
     salt = secrets.token_bytes(16)
     wrapping = identity_from_seed(_kdf(passphrase, salt, cost))
     header = f"argon2id t={cost.time_cost} m={cost.memory_kib} p={cost.parallelism} salt={salt.hex()}\n"
-    return _WRAP_MAGIC + header.encode() + pyrage.encrypt(identity.encode(), [wrapping.to_public()])
+    wrapped: bytes = pyrage.encrypt(identity.encode(), [wrapping.to_public()])
+    return _WRAP_MAGIC + header.encode() + wrapped
 
 
 def identity_unwrap(blob: bytes, passphrase: str) -> x25519.Identity:
@@ -188,7 +189,8 @@ def _recipients(public_keys: Sequence[str]) -> list[x25519.Recipient]:
 
 def encrypt(plaintext: bytes, public_keys: Sequence[str]) -> bytes:
     """`plaintext` encrypted to every key in `public_keys` (binary age format)."""
-    return pyrage.encrypt(plaintext, _recipients(public_keys))
+    ciphertext: bytes = pyrage.encrypt(plaintext, _recipients(public_keys))
+    return ciphertext
 
 
 def decrypt(ciphertext: bytes | BinaryIO, identities: Sequence[x25519.Identity]) -> bytes:
@@ -207,7 +209,7 @@ def decrypt(ciphertext: bytes | BinaryIO, identities: Sequence[x25519.Identity])
 class _QueueReader:
     """The read() side of the pipe between the request thread and the encrypting thread."""
 
-    def __init__(self, chunks: queue.Queue) -> None:
+    def __init__(self, chunks: queue.Queue[bytes | None]) -> None:
         self._chunks = chunks
         self._buffer = b""
         self._eof = False
@@ -241,7 +243,7 @@ class EncryptingWriter:
         self._queue_chunks = queue_chunks
         self._one_shot_bytes = one_shot_bytes
         self._pending: list[bytes] = []
-        self._chunks: queue.Queue | None = None
+        self._chunks: queue.Queue[bytes | None] | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._closed = False
@@ -257,6 +259,7 @@ class EncryptingWriter:
 
     def _run(self) -> None:
         try:
+            assert self._chunks is not None  # set by _start_stream before the thread starts
             pyrage.encrypt_io(_QueueReader(self._chunks), self._sink, self._recipients)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the request thread
             self._error = exc
@@ -323,7 +326,7 @@ def receipt_generate() -> str:
 def receipt_normalize(text: str) -> str | None:
     """The canonical form of a typed receipt (case, spaces, dashes and look-alikes forgiven), or None."""
     cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\r\n")
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
     if len(cleaned) != RECEIPT_CHARS or any(ch not in _RECEIPT_ALPHABET for ch in cleaned):
         return None
     return cleaned

@@ -185,14 +185,14 @@ def timestamp(value: datetime | date | str | None) -> str:
 # --- well-known objects ---------------------------------------------------------------------------
 
 
-def project_identity() -> dict:
+def project_identity() -> dict[str, Any]:
     return {"type": "identity", "spec_version": "2.1", "id": PROJECT_IDENTITY_ID, "created": EPOCH,
             "modified": EPOCH, "name": "tnrwatch project", "identity_class": "organization",
             "created_by_ref": PROJECT_IDENTITY_ID,
             "description": "Authors of the tnrwatch STIX extension for documenting transnational repression."}
 
 
-def extension_definition() -> dict:
+def extension_definition() -> dict[str, Any]:
     return {
         "type": "extension-definition", "spec_version": "2.1", "id": EXTENSION_ID,
         "created_by_ref": PROJECT_IDENTITY_ID, "created": EPOCH, "modified": EPOCH,
@@ -204,13 +204,13 @@ def extension_definition() -> dict:
     }
 
 
-def tlp_marking(marking: str) -> dict:
+def tlp_marking(marking: str) -> dict[str, Any]:
     return {"type": "marking-definition", "spec_version": "2.1", "id": TLP_IDS[marking], "created": EPOCH,
             "name": TLP_NAMES[marking],
             "extensions": {TLP2_EXTENSION_ID: {"extension_type": "property-extension", "tlp_2_0": marking.replace("_", "+")}}}
 
 
-def header_objects(markings: Iterable[str]) -> list[dict]:
+def header_objects(markings: Iterable[str]) -> list[dict[str, Any]]:
     """The definitions every bundle carries: the project identity, the extension, the TLP markings."""
     return [project_identity(), extension_definition(), *(tlp_marking(m) for m in markings if m != "red")]
 
@@ -222,7 +222,7 @@ def well_known_ids() -> set[str]:
 # --- records -> STIX ------------------------------------------------------------------------------
 
 
-def _base(stix_type: str, rec: dict) -> dict:
+def _base(stix_type: str, rec: dict[str, Any]) -> dict[str, Any]:
     obj = {"type": stix_type, "spec_version": "2.1", "id": rec["id"], "created": timestamp(rec.get("created")),
            "modified": timestamp(rec.get("modified"))}
     if obj["modified"] < obj["created"]:
@@ -233,13 +233,13 @@ def _base(stix_type: str, rec: dict) -> dict:
     return obj
 
 
-def _ext(kind: str, **props: Any) -> dict:
+def _ext(kind: str, **props: Any) -> dict[str, Any]:
     body = {"extension_type": "property-extension", "kind": EXTENSION_KINDS[kind]}
     body.update({k: val for k, val in props.items() if val not in (None, "", [], ())})
     return {EXTENSION_ID: body}
 
 
-def _place_ext(place: dict | None) -> dict | None:
+def _place_ext(place: dict[str, Any] | None) -> dict[str, Any] | None:
     if not place:
         return None
     out = {"name": place["name"], "country": place["country"]}
@@ -263,7 +263,7 @@ def country_region(iso2: str) -> str | None:
     return CONTINENT_REGIONS.get(_CONTINENTS.get(iso2.upper(), ""))
 
 
-def _location(obj: dict) -> dict:
+def _location(obj: dict[str, Any]) -> dict[str, Any]:
     """Countries and places have name-based ids shared by every instance: their author is the
     tnrwatch project (the definer of those ids), not the instance that happens to send them."""
     region = country_region(obj["country"])
@@ -273,12 +273,12 @@ def _location(obj: dict) -> dict:
     return obj
 
 
-def country_location(iso2: str, name: str) -> dict:
+def country_location(iso2: str, name: str) -> dict[str, Any]:
     return _location({"type": "location", "spec_version": "2.1", "id": country_id(iso2), "created": EPOCH, "modified": EPOCH,
                       "name": name, "country": iso2.upper(), "object_marking_refs": [TLP_IDS["clear"]]})
 
 
-def place_location(place: dict) -> dict:
+def place_location(place: dict[str, Any]) -> dict[str, Any]:
     obj = _location({"type": "location", "spec_version": "2.1", "id": place_id(place["name"], place["country"]),
                      "created": EPOCH, "modified": EPOCH, "name": place["name"], "city": place["name"],
                      "country": place["country"], "object_marking_refs": [TLP_IDS["clear"]]})
@@ -287,7 +287,7 @@ def place_location(place: dict) -> dict:
     return obj
 
 
-def relationship(source: str, rel: str, target: str, rec: dict, *other_markings: str, description: str = "") -> dict:
+def relationship(source: str, rel: str, target: str, rec: dict[str, Any], *other_markings: str, description: str = "") -> dict[str, Any]:
     """A relationship of `rec`'s object; its marking is the strictest of its ends (`rec`'s and
     `other_markings`, the other end's) so a CLEAR station never reveals an AMBER operator."""
     return {"type": "relationship", "spec_version": "2.1", "id": relationship_id(source, description or rel, target),
@@ -298,7 +298,7 @@ def relationship(source: str, rel: str, target: str, rec: dict, *other_markings:
             **({"created_by_ref": rec["created_by_ref"]} if rec.get("created_by_ref") else {})}
 
 
-def _location_refs(rec: dict) -> list[dict]:
+def _location_refs(rec: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     if rec.get("place"):
         out.append(place_location(rec["place"]))
@@ -307,7 +307,7 @@ def _location_refs(rec: dict) -> list[dict]:
     return out
 
 
-def _located_at(obj_id: str, rec: dict) -> list[dict]:
+def _located_at(obj_id: str, rec: dict[str, Any]) -> list[dict[str, Any]]:
     target = place_id(rec["place"]["name"], rec["place"]["country"]) if rec.get("place") else (
         country_id(rec["country"]) if rec.get("country") else None)
     if not target:
@@ -319,7 +319,7 @@ def _located_at(obj_id: str, rec: dict) -> list[dict]:
     return [relationship(obj_id, "located-at", target, rec)]
 
 
-def organization_objects(rec: dict) -> list[dict]:
+def organization_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
     obj = _base("identity", rec)
     obj.update(name=rec["name"], identity_class="organization")
     if rec.get("description"):
@@ -330,7 +330,7 @@ def organization_objects(rec: dict) -> list[dict]:
     return [obj, *_location_refs(rec), *_located_at(obj["id"], rec)]
 
 
-def station_objects(rec: dict) -> list[dict]:
+def station_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
     obj = _base("infrastructure", rec)
     # No infrastructure-type-ov value names a police service station; "unknown" is the vocabulary's
     # own word for that (what the station is lives in the extension).
@@ -357,7 +357,7 @@ def station_objects(rec: dict) -> list[dict]:
     return out
 
 
-def response_objects(rec: dict) -> list[dict]:
+def response_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
     obj = _base("grouping", rec)
     # "unspecified" (grouping-context-ov): what the grouping is, a government response, is the extension's kind.
     obj.update(name=rec["name"], context="unspecified", description=rec["summary"])
@@ -368,7 +368,7 @@ def response_objects(rec: dict) -> list[dict]:
     return [obj, *_location_refs(rec)]
 
 
-def incident_objects(rec: dict) -> list[dict]:
+def incident_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
     obj = _base("incident", rec)
     obj["name"] = rec["name"]
     if rec.get("summary"):
@@ -385,7 +385,7 @@ def incident_objects(rec: dict) -> list[dict]:
     return out
 
 
-def source_objects(rec: dict) -> list[dict]:
+def source_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
     obj = _base("report", rec)
     # STIX requires `published`: for a source whose publication date is unknown it is the day this
     # report object was published by its creator (its `created`), and the extension says
@@ -408,7 +408,7 @@ def source_objects(rec: dict) -> list[dict]:
 CLAIM_CONFIDENCE = {"corroborated": 85, "alleged": 50, "disputed": 15, "retracted": 0}
 
 
-def claim_objects(rec: dict) -> list[dict]:
+def claim_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
     obj = _base("note", rec)
     obj.update(abstract=rec["prop"], content=rec["value"], object_refs=[rec["subject_ref"]])
     if rec["status"] in CLAIM_CONFIDENCE:
@@ -432,7 +432,7 @@ def bundle_id(seed: str) -> str:
     return name_id("bundle", seed)
 
 
-def write_bundle(out: Any, objects: Iterable[dict], *, seed: str) -> int:
+def write_bundle(out: Any, objects: Iterable[dict[str, Any]], *, seed: str) -> int:
     """Write a bundle to the text stream `out` one object at a time (memory stays flat)."""
     out.write('{"type": "bundle", "id": "' + bundle_id(seed) + '", "objects": [')
     count = 0
@@ -443,7 +443,7 @@ def write_bundle(out: Any, objects: Iterable[dict], *, seed: str) -> int:
     return count
 
 
-def dedupe(objects: Iterable[dict], seen: set[str] | None = None) -> Iterator[dict]:
+def dedupe(objects: Iterable[dict[str, Any]], seen: set[str] | None = None) -> Iterator[dict[str, Any]]:
     """Each id once (locations and relationships are shared between records)."""
     seen = set() if seen is None else seen
     for obj in objects:
@@ -464,7 +464,7 @@ def _tlp_word(text: Any) -> str | None:
     return _TLP_WORDS.get(word.strip())
 
 
-def definition_marking(obj: dict) -> str | None:
+def definition_marking(obj: dict[str, Any]) -> str | None:
     """The TLP level a marking-definition object stands for, however its tool wrote it (TLP 2.0
     extension, TLP 1.0 `definition`, OpenCTI's `x_opencti_definition`, a MISP tag as statement or
     name), or None when it is no TLP marking (a statement, a copyright notice)."""
@@ -473,7 +473,9 @@ def definition_marking(obj: dict) -> str | None:
     ext = (obj.get("extensions") or {}).get(TLP2_EXTENSION_ID)
     if isinstance(ext, dict) and _tlp_word(ext.get("tlp_2_0")):
         return _tlp_word(ext.get("tlp_2_0"))
-    definition = obj.get("definition") if isinstance(obj.get("definition"), dict) else {}
+    definition = obj.get("definition")
+    if not isinstance(definition, dict):
+        definition = {}
     if str(obj.get("definition_type", "")).casefold() == "tlp" and _tlp_word(definition.get("tlp")):
         return _tlp_word(definition.get("tlp"))
     for text in (obj.get("x_opencti_definition"), definition.get("statement"), obj.get("name")):
@@ -483,14 +485,14 @@ def definition_marking(obj: dict) -> str | None:
     return None
 
 
-def object_marking(obj: dict, default: str, definitions: dict[str, str | None] | None = None) -> tuple[str, list[str]]:
+def object_marking(obj: dict[str, Any], default: str, definitions: dict[str, str | None] | None = None) -> tuple[str, list[str]]:
     """The strictest TLP marking on `obj` (object and granular markings) and the marking ids it
     could not read. `definitions` maps the bundle's own marking-definition ids to their level (None:
     a definition that is no TLP marking, such as a statement). No marking at all gives `default`;
     an unknown marking gives RED (kept, never shared): a marking we cannot read is never loosened."""
     definitions = definitions or {}
     refs = [r for r in obj.get("object_marking_refs") or [] if isinstance(r, str)]
-    refs += [g.get("marking_ref") for g in obj.get("granular_markings") or []
+    refs += [g["marking_ref"] for g in obj.get("granular_markings") or []
              if isinstance(g, dict) and isinstance(g.get("marking_ref"), str)]
     found: list[str] = []
     unknown: list[str] = []
@@ -509,12 +511,12 @@ def object_marking(obj: dict, default: str, definitions: dict[str, str | None] |
     return strictest(*found), []
 
 
-def extension_of(obj: dict) -> dict | None:
+def extension_of(obj: dict[str, Any]) -> dict[str, Any] | None:
     ext = (obj.get("extensions") or {}).get(EXTENSION_ID)
     return ext if isinstance(ext, dict) else None
 
 
-def record_kind(obj: dict) -> str | None:
+def record_kind(obj: dict[str, Any]) -> str | None:
     """Which record a STIX object carries, or None for objects the record does not keep
     (locations, relationships, definitions, identities of authors)."""
     ext = extension_of(obj)
@@ -530,7 +532,7 @@ def record_kind(obj: dict) -> str | None:
     return None
 
 
-def references(obj: dict) -> set[str]:
+def references(obj: dict[str, Any]) -> set[str]:
     """Every STIX id `obj` points at (for the dangling-reference check)."""
     refs: set[str] = set()
 

@@ -54,13 +54,13 @@ class IncidentRow:
     coarsened: bool
 
 
-def _cell(incident: Any) -> tuple:
+def _cell(incident: Any) -> tuple[Any, ...]:
     d = incident.date
     return (incident.host_country_id, incident.place_id, d.year if d else None,
             d.month if d and incident.date_precision in ("day", "month") else None)
 
 
-def incident_rows(audience: Audience = PUBLIC, qs: QuerySet | None = None) -> Iterator[IncidentRow]:
+def incident_rows(audience: Audience = PUBLIC, qs: QuerySet[Any] | None = None) -> Iterator[IncidentRow]:
     """Incidents as they may be shown to `audience`, one row each, de-identified.
 
     Incidents from reports keep only DEIDENTIFIED_INCIDENT_FIELDS (no summary, no station link,
@@ -127,7 +127,7 @@ class IncidentCount:
     count: int
 
 
-def incident_counts(audience: Audience = PUBLIC, qs: QuerySet | None = None, *,
+def incident_counts(audience: Audience = PUBLIC, qs: QuerySet[Any] | None = None, *,
                     threshold: int | None = None) -> list[IncidentCount]:
     """Incident counts safe to publish for `audience` (the atlas and the public API call this).
 
@@ -146,7 +146,7 @@ def incident_counts(audience: Audience = PUBLIC, qs: QuerySet | None = None, *,
     if qs is not None:
         base = base & qs
     rows = base.values_list("host_country__iso2", "place_id", "place__name_en", "date", "date_precision")
-    cells: Counter = Counter()
+    cells: Counter[tuple[str, int | None, int | None, int | None]] = Counter()
     names: dict[int, str] = {}
     for iso2, place_id, place_name, d, precision in rows.iterator(chunk_size=2000):
         month = d.month if d is not None and precision in ("day", "month") else None
@@ -154,7 +154,7 @@ def incident_counts(audience: Audience = PUBLIC, qs: QuerySet | None = None, *,
         if place_id is not None:
             names[place_id] = place_name
     out: list[IncidentCount] = []
-    coarse: Counter = Counter()
+    coarse: Counter[tuple[str, int | None]] = Counter()
     for (iso2, year, month, place_id), count in cells.items():
         if place_id is not None and month is not None and count >= threshold:
             out.append(IncidentCount(iso2, year, month, place_id, names[place_id], count))
@@ -166,7 +166,7 @@ def incident_counts(audience: Audience = PUBLIC, qs: QuerySet | None = None, *,
     return out
 
 
-def countable_reports(audience: Audience) -> QuerySet:
+def countable_reports(audience: Audience) -> QuerySet[Any]:
     """Incidents promoted from reports that the audience may count (their marking allows it).
     Their evidence is the report, which never leaves: they are published only as counts."""
     from tnrwatch.registry.models import Incident

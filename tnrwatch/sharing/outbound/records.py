@@ -32,6 +32,7 @@ what passes the rule.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -50,11 +51,11 @@ def _label(model: type[Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def _marked(qs: QuerySet, audience: Audience) -> QuerySet:
+def _marked(qs: QuerySet[Any], audience: Audience) -> QuerySet[Any]:
     return qs.filter(marking__in=audience.allowed_markings())
 
 
-def readable_evidence(audience: Audience, qs: QuerySet | None = None) -> QuerySet:
+def readable_evidence(audience: Audience, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Evidence whose own marking and cited source the audience may see, with a quote, whatever
     claim it supports.
 
@@ -70,7 +71,7 @@ def readable_evidence(audience: Audience, qs: QuerySet | None = None) -> QuerySe
         Exists(_marked(Source.objects.filter(pk=OuterRef("source_id")), audience)))
 
 
-def quoted_claims(audience: Audience, subject_type: str | None = None) -> QuerySet:
+def quoted_claims(audience: Audience, subject_type: str | None = None) -> QuerySet[Any]:
     """Claims whose own marking the audience may see and that have a readable quote; their
     subject's visibility is NOT checked (use `outbound_queryset(Claim)` for that)."""
     from tnrwatch.registry.models import Claim
@@ -111,7 +112,7 @@ def visible_subject_q(audience: Audience, *, types: Iterable[str] | None = None,
     return q
 
 
-def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: QuerySet | None = None) -> QuerySet:
+def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """The records of `model` that `audience` may receive, by the rule in this module's docstring.
 
     Stations come annotated with `public_status` (their status as the audience may see it) and
@@ -149,7 +150,7 @@ def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: Query
     return qs
 
 
-def claims_about(audience: Audience, subject_type: str, ids: Iterable[int] | None = None) -> QuerySet:
+def claims_about(audience: Audience, subject_type: str, ids: Iterable[int] | None = None) -> QuerySet[Any]:
     """The visible claims about subjects of one type (all of them, or those with the given ids):
     `outbound_queryset(Claim)` with the subject check narrowed to that type, which keeps the
     query to one correlated EXISTS per claim."""
@@ -170,17 +171,18 @@ def _status_backed_q(audience: Audience) -> Q:
     return Q(status="reported") | Q(own_claim) | Q(status_claim)
 
 
-def _station_annotations(qs: QuerySet, audience: Audience) -> QuerySet:
+def _station_annotations(qs: QuerySet[Any], audience: Audience) -> QuerySet[Any]:
     from tnrwatch.registry.models import Organization, StationStatusChange
 
     latest = (StationStatusChange.objects.filter(station=OuterRef("pk")).filter(_status_backed_q(audience))
               .order_by("-created_at", "-id").values("status")[:1])
     orgs = outbound_queryset(Organization, audience)
-    return qs.annotate(
+    annotated: QuerySet[Any] = qs.annotate(
         public_status=Coalesce(Subquery(latest), Value("reported")),
         operator_visible=Exists(orgs.filter(pk=OuterRef("operator_id"))),
         host_organization_visible=Exists(orgs.filter(pk=OuterRef("host_organization_id"))),
     )
+    return annotated
 
 
 def station_operator(station: Model) -> Model | None:
@@ -220,7 +222,7 @@ def withheld(model: type[Model], audience: Audience) -> Iterator[tuple[int, str]
             yield obj.pk, "no public claim with a quote about it"
 
 
-def with_marking(qs: QuerySet, marking: str) -> QuerySet:
+def with_marking(qs: QuerySet[Any], marking: str) -> QuerySet[Any]:
     """Records carrying exactly `marking`: the workspace's "show me the AMBER ones" filter, for
     staff, who see every marking. Not an audience decision; kept here so that every lookup on a
     marking lives in one package."""

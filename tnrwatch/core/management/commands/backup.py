@@ -9,9 +9,10 @@ See docs/deployment.md, "Backups".
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tnrwatch.core.backup import BackupError, backup_recipients, backup_write, backups_prune
 
@@ -19,14 +20,14 @@ from tnrwatch.core.backup import BackupError, backup_recipients, backup_write, b
 class Command(BaseCommand):
     help = "Write an encrypted backup archive (database snapshot, blob stores, instance keys)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dest", help="archive file name, or a folder for a dated archive")
         parser.add_argument("--recipient", action="append", default=[],
                             help="age public key (age1…) to encrypt to; repeatable")
         parser.add_argument("--keep-days", type=int, default=None,
                             help="with a folder: delete this tool's archives older than this (never the newest)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         dest = Path(options["dest"])
         try:
             result = backup_write(dest, backup_recipients(options["recipient"]))

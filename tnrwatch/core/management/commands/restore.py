@@ -8,14 +8,16 @@ archive is refused and the target left as it was. See docs/deployment.md, "Resto
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from pyrage import x25519
 
 from tnrwatch.core.backup import BackupError, restore
 from tnrwatch.intake import crypto
 
 
-def read_identities(path: Path) -> list:
+def read_identities(path: Path) -> list[x25519.Identity]:
     try:
         lines = path.read_text().splitlines()
     except OSError as exc:
@@ -32,15 +34,15 @@ def read_identities(path: Path) -> list:
 
 class Command(BaseCommand):
     help = "Restore an encrypted backup archive into an empty data folder and an empty database."
-    requires_system_checks: list = []  # the database must not be touched before the emptiness check
+    requires_system_checks: list[str] = []  # the database must not be touched before the emptiness check
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive")
         parser.add_argument("--identity", required=True, type=Path,
                             help="file with the age identity (AGE-SECRET-KEY-1…) of a backup recipient")
         parser.add_argument("--check", action="store_true", help="only decrypt and check the archive")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         identities = read_identities(options["identity"])
         try:
             result = restore(Path(options["archive"]), identities, dry_run=options["check"])

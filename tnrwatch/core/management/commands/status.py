@@ -6,13 +6,15 @@ off the server now and then: a database put back from an older copy shows as a s
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tnrwatch.core.health import health_report
 from tnrwatch.registry.models import AuditChainHead
 
 
-def _line(name: str, check: dict) -> str:
+def _line(name: str, check: dict[str, Any]) -> str:
     details = ", ".join(f"{k}={v}" for k, v in check.items() if k != "ok")
     return f"{'ok  ' if check['ok'] else 'FAIL'} {name:<16} {details}"
 
@@ -20,7 +22,7 @@ def _line(name: str, check: dict) -> str:
 class Command(BaseCommand):
     help = "Print the instance's health (database, queue, disks, oldest task, audit chain)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = health_report()
         checks = report["checks"]
         for name, check in checks.items():
