@@ -39,7 +39,7 @@ NAMES: dict[str, str] = {
     "US": "United States|United States of America|Stati Uniti|Estados Unidos|États-Unis|Etats-Unis|Vereinigte Staaten|Verenigde Staten|USA|EE.UU.|EEUU|美国|美國",
     "CZ": "Czechia|Czech Republic|Tschechien|Repubblica Ceca|República Checa|Tchéquie|République tchèque|Tsjechië|Tjeckien|Chéquia|捷克",
     "KR": "South Korea|Südkorea|Corea del Sud|Corea del Sur|Corée du Sud|Zuid-Korea|Sydkorea|Coreia do Sul|韩国|韓國|南韩|南韓",
-    "CN": "China|People's Republic of China|PRC|Cina|Chine|Kina|Volksrepublik China|中国|中國|中华人民共和国|中華人民共和國|北京|Beijing|Pechino|Pékin|Pekín|Peking|Pequim|中共",
+    "CN": "China|People's Republic of China|PRC|Cina|Chine|Kina|Volksrepublik China|Volksrepublik|República Popular|République populaire|Repubblica popolare|Volksrepubliek|folkrepubliken|中国|中國|中华人民共和国|中華人民共和國|北京|Beijing|Pechino|Pékin|Pekín|Peking|Pequim|中共",
     "TW": "Taiwan|台湾|臺灣|台灣",
     "HK": "Hong Kong|香港",
     "RU": "Russia|Russland|Russie|Rusia|Rússia|Ryssland|Rusland|俄罗斯|俄羅斯",
@@ -203,6 +203,12 @@ ADJECTIVES: dict[str, str] = {
     "VN": "vietnamesisch*|vietnamien*|vietnamit*|vietnamese|vietnamesi|vietnamita*|vietnamesisk*",
     "RU": "russisch*|russe|russes|russo|russa|russi|ruso|rusa|rysk*",
     "NZ": "neuseeländisch*|néo-zélandais*|neozeland*",
+    "MX": "mexikanisch*|mexicain*|messican*|mexican*|mexikansk*",
+    "CO": "kolumbianisch*|colombien*|colombian*|colombiano*|colombiana*|colombianos",
+    "PE": "peruanisch*|péruvien*|peruvian*|peruano*|peruana*",
+    "EC": "ecuadorianisch*|équatorien*|ecuadorian*|ecuatorian*|equatorian*",
+    "UY": "uruguayisch*|uruguayen*|uruguaian*|uruguay[oa]*",
+    "VE": "venezolanisch*|vénézuélien*|venezuelan*|venezolan*",
 }
 
 

@@ -58,8 +58,12 @@ if _unknown:
 # Actions in which China itself may be the actor (elsewhere "Chinese" qualifies the stations).
 CHINA_MAY_ACT = {"denial", "diplomatic_protest", "no_response"}
 
-GOVERNMENT_WORDS = _unique(w for lex in _LEX for w in lex.government if not nospace(w))
-GOVERNMENT_WORDS_ZH = _unique(w for lex in _LEX for w in lex.government if nospace(w))
+# Government nouns: each lexicon's, and the acting bodies it names ("Landeskriminalamt",
+# "Nachrichtendienst"): a body that acts for a government is one.
+_GOVERNMENT = [*(w for lex in _LEX for w in lex.government),
+               *(w for lex in _LEX for words in lex.bodies.values() for w in words if len(w) > 3 or nospace(w))]
+GOVERNMENT_WORDS = _unique(w for w in _GOVERNMENT if not nospace(w))
+GOVERNMENT_WORDS_ZH = _unique(w for w in _GOVERNMENT if nospace(w))
 GOVERNMENT_RE = re.compile(words_pattern(re.escape(w) for w in GOVERNMENT_WORDS), re.I)
 GOVERNMENT_ZH_RE = re.compile("|".join(GOVERNMENT_WORDS_ZH) or r"(?!x)x")
 

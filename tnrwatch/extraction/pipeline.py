@@ -46,7 +46,7 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
     about = sentences_about_stations(text, spans, low) if cities or countries else [False] * len(spans)
     doc_has_station = any(about)
-    context = Context(host=document_host(text, countries))
+    context = Context(host=document_host(text, countries, cities))
     for i, (s_start, s_end) in enumerate(spans):
         s_lang = given or _sentence_language(text, s_start, s_end, lang)
         in_countries = _within(countries, s_start, s_end)

@@ -216,6 +216,17 @@ def _in_relative_clause(text: str, s_start: int, m: Match, trig: Trigger) -> boo
     return bool(opening) and "," in text[m.end:trig.start]
 
 
+def _china_addressed(text: str, s_start: int, m: Match, mentions: list[Match]) -> bool:
+    """A government noun before China with no Chinese mention before it: the government speaks
+    to China ("the government told Beijing", "la cancillería convocó al embajador chino")."""
+    if any(c.payload.iso2 == "CN" and c.end <= m.start for c in mentions if c is not m):
+        return False
+    if m.payload.institution:
+        return False
+    lo = _clause_start(text, s_start, m.start)
+    return bool(GOVERNMENT_RE.search(text, lo, m.start) or GOVERNMENT_ZH_RE.search(text, lo, m.start))
+
+
 def _glued(between: str, lang: str) -> bool:
     # Dutch "en" is "and"; French and Spanish "en" is "in" ("l'ambassade de Chine en France").
     if not lang.startswith("nl") and re.search(r"\ben\b", between, re.I):
@@ -294,6 +305,11 @@ _SEAT_VERB = re.compile(r"(?:'s|’s)?\s+(?:has\s+|had\s+|have\s+|also\s+)?(?:[a
                         r"summoned|ordered|demanded|protested|lodged|raised|urged|warned|called|responded|reacted)\b")
 
 
+# A capital opening a sentence, followed by a lower-case word (its verb, in any language):
+# "Berlin verlangt von Peking Aufklärung", "Roma ha disposto la chiusura".
+_LOWER_NEXT = re.compile(r"\s+(?:[^\W\d_]+\s+)?[^\W\d_A-ZÀ-ÞА-ЯΑ-Ω]")
+
+
 def _seats(text: str, s_start: int, cities: list[Match]) -> list[Match]:
     """Capitals standing for their governments ("Ottawa summoned", "Berlin asked Beijing"): a
     capital as the subject of a verb, not after a preposition, not naming a station."""
@@ -309,7 +325,8 @@ def _seats(text: str, s_start: int, cities: list[Match]) -> list[Match]:
         prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
         if prev and prev.group(1).lower() in (LOCATIVE_PREPOSITIONS | NON_ACTOR_PREPOSITIONS | OF_PREPOSITIONS):
             continue
-        if not _SEAT_VERB.match(text, m.end):
+        opens = not text[s_start:m.start].strip(" \"'“”„«»‘’–-")
+        if not (_SEAT_VERB.match(text, m.end) or opens and _LOWER_NEXT.match(text, m.end)):
             continue
         out.append(Match(m.start, m.end, CountryRef(iso2, False, True)))
     return out
@@ -326,16 +343,23 @@ class Context:
 # Acts only a state does: in a passive sentence with no agent ("two men were arrested"), the
 # country the text is about did them.
 STATE_ACTS = {"arrest_or_charge", "conviction", "investigation"}
+# An investigation a government has not opened is its lack of response (the conventions: "no
+# investigation is known" is no_response); a closure or charge not made is no label at all.
+NEGATED_IS_NO_RESPONSE = {"investigation"}
 
 
-def document_host(text: str, countries: list[Match]) -> str | None:
-    """The country a document is about: its most often named country other than China,
-    counting a name next to a government word twice."""
+def document_host(text: str, countries: list[Match], cities: list[Match] | None = None) -> str | None:
+    """The country a document is about: its most often named country other than China, its
+    cities (a Brazilian text that names São Paulo and no country) counting too."""
     counts: dict[str, int] = {}
     for m in countries[:400]:
         if m.payload is None or m.payload.iso2 == "CN":
             continue
         counts[m.payload.iso2] = counts.get(m.payload.iso2, 0) + 1
+    for m in (cities or [])[:400]:
+        iso2 = m.payload.countries[0][0]
+        if iso2 != "CN":
+            counts[iso2] = counts.get(iso2, 0) + 1
     if not counts:
         return None
     return max(sorted(counts), key=lambda cc: counts[cc])
@@ -371,7 +395,14 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
     acted: list[str] = []
     dates = find_dates(text, s_start, s_end) if triggers else []
     for trig in triggers:
-        if _negated(text, s_start, trig, lang) or _modal(text, s_start, s_end, trig, countries):
+        scale = 1.0
+        if _negated(text, s_start, trig, lang):
+            if trig.action not in NEGATED_IS_NO_RESPONSE:
+                continue
+            # "No investigation has been opened", "nije pokrenula istragu": an act a government
+            # has not taken is its lack of response (the labelling conventions' no_response).
+            trig, scale = Trigger("no_response", trig.start, trig.end), 0.8
+        elif _modal(text, s_start, s_end, trig, countries):
             continue
         actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
         if not actors and cities and any(g.end <= trig.start for g in government) and not [
@@ -389,6 +420,7 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
         for iso2 in actors:
             if actor_model.COLLECT is None:
                 confidence = confidences.get(iso2, confidence)
+            confidence = round(confidence * scale, 3)
             if (iso2, trig.action) in seen:
                 continue
             seen.add((iso2, trig.action))
@@ -489,6 +521,8 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
             # "Chinese police arrested ...": China's own authorities act, which is not a
             # response to them.
             return [], 0.0
+        if m.payload.iso2 == "CN" and trig.action == "diplomatic_protest" and _china_addressed(text, s_start, m, mentions):
+            continue  # "Die Regierung ließ Peking wissen, dass ... inakzeptabel": China is told
         if _eligible_before(text, m, s_start, s_end, trig.action):
             group = [g for g in _group(text, mentions, i, lang)
                      if g.payload.iso2 != "CN" or trig.action in CHINA_MAY_ACT]
@@ -499,7 +533,7 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
         m = mentions[i]
         lead = text[max(trig.end, m.start - 20):m.start]
         if m.payload.iso2 == "CN":
-            if trig.action in CHINA_MAY_ACT and _FROM_BEFORE.search(lead):
+            if trig.action in ("denial", "no_response") and _FROM_BEFORE.search(lead) and not EMBASSY_RE.search(lead):
                 return ["CN"], 0.7  # "met with denials from Beijing"
             continue
         if _governed(text, m, s_end) or (not m.payload.adjective and _AFTER_PREP.search(lead)):
@@ -511,16 +545,25 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
             "外交部|发言人|發言人|驻.{1,6}使馆|駐.{1,6}使館", text[s_start:s_end]):
         return ["CN"], 0.7
     others = [m for m in mentions if m.payload.iso2 != "CN"]
-    carried = [cc for cc in context.actors if cc != "CN" or trig.action in CHINA_MAY_ACT]
-    if has_gov and carried and not others:
+    if others:
+        return [], 0.0
+    if trig.action in ("denial", "no_response") and EMBASSY_RE.search(text, s_start, trig.start) and not mentions:
+        # "Ambassaden har tillbakavisat anklagelserna", "Desde la embajada no hubo respuesta":
+        # in a text about stations, the embassy no country qualifies is China's.
+        return ["CN"], 0.55
+    # Passive state acts ("Zwei Männer wurden festgenommen") and bare government nouns ("the
+    # ministry", 外交部) act for the country the text is about: the actor carried from the
+    # sentences before, else the document's host country, else the language's own country.
+    passive = trig.action in STATE_ACTS and all(m.payload.adjective for m in mentions)
+    if not (has_gov or passive):
+        return [], 0.0
+    # China carries over only to a sentence about its embassy: "the interior ministry has not
+    # commented" after a Chinese denial is the host's silence.
+    china_may = trig.action in CHINA_MAY_ACT and bool(EMBASSY_RE.search(text, s_start, s_end))
+    carried = [cc for cc in context.actors if cc != "CN" or china_may]
+    if carried:
         return carried, 0.55
+    if context.host:
+        return [context.host], 0.45
     home = LANGUAGE_HOMES.get(lang.split("-")[0].lower())
-    if has_gov and home and not others and not carried:
-        # "外交部は…", "Interior ha pedido explicaciones": a ministry no text names the country of
-        # is, in its own language's press, that language's country.
-        return [home[0]], 0.45
-    if trig.action in STATE_ACTS and not mentions and home and context.host == home[0]:
-        # "Két férfit őrizetbe vettek": in a text about its language's own country, the agent
-        # of a passive state act is that country.
-        return [home[0]], 0.4
-    return [], 0.0
+    return ([home[0]], 0.4) if home else ([], 0.0)

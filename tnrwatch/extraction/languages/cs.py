@@ -56,7 +56,7 @@ LEXICON = Lexicon(
     china_places={"Qingtian": ("Čching-tchien",), "Fuzhou": ("Fu-čou",), "Wenzhou": ("Wen-čou",),
                   "Nantong": ("Nan-tchung",)},
     function_words="a v na se je že s z do jako o to by k pro ve vláda",
-    cue=r"[ěůř]|\bže\b|ství\b",
+    cue=r"[ěůř]|[čšžťďň]|\bže\b|ství\b",
     number_words={"dva": 2, "dvě": 2, "dvou": 2, "tři": 3, "čtyři": 4, "pět": 5, "šest": 6, "sedm": 7, "osm": 8, "devět": 9, "deset": 10, "jedenáct": 11, "dvanáct": 12, "dvacet": 20, "třicet": 30, "sto": 100},
     counted={"stations": (r"(?:policejní\w* )?stanic\w*", r"center", r"centr\w*"), "countries": (r"zem(?:í|ích|ě)", r"stát\w*"), "continents": (r"kontinent\w*",), "provinces": (r"provinci\w*",)},
     lemmas={"closure_ordered": ("uzavřít", "zavřít", "uzavírat", "zavírat", "uzavření", "zavření"), "investigation": ("vyšetřovat", "vyšetřit", "prověřovat", "prověřit", "vyšetřování", "prošetřit", "prošetřovat", "prověrka"), "arrest_or_charge": ("zadržet", "zatknout", "obvinit", "obžalovat", "obvinění"), "conviction": ("odsoudit",), "denial": ("popírat", "popřít", "odmítnout"), "monitoring": ("sledovat", "monitorovat"), "diplomatic_protest": ("předvolat", "protestovat")},

@@ -9,11 +9,11 @@ LEXICON = Lexicon(
     triggers={
         "conviction": (r"\bveroordeeld\b",),
         "arrest_or_charge": (r"\bgearresteerd\b", r"\baangehouden\b", r"\barrestatie" + _W, r"\baangeklaagd\b"),
-        "closure_ordered": (r"\bmoeten (?:per direct |onmiddellijk )?(?:worden )?(?:sluiten|gesloten)\b",
+        "closure_ordered": ('\\bmoeten\\b[^.;]{0,30}\\bdicht\\b', '\\bmoet\\b[^.;]{0,30}\\bdicht\\b', r"\bmoeten (?:per direct |onmiddellijk )?(?:worden )?(?:sluiten|gesloten)\b",
                             r"\bin geen enkele vorm\b",r"\bsluit(?:en|ing)?\b", r"\bgesloten\b", r"\bsluiting" + _W),
         "legislation": (r"\bwetsvoorstel\b", r"\bwetgeving\b"),
         "investigation": (r"\binval\b", r"\bdoorzoek" + _W, r"\bonderzocht\b", r"\bonderz(?:oek|oeken|oekt|ocht|ochte)\w*",),
-        "diplomatic_protest": (r"\bontboden\b", r"\bopheldering gevraagd\b", r"\bonaanvaardbaar\b"),
+        "diplomatic_protest": ('\\bop het matje\\b', '\\bontbied\\w*', '\\bopheldering\\b[^.;]{0,20}\\b(?:gevraagd|geëist|vragen|eisen)\\b', '\\b(?:vraagt|eist)\\b[^.;]{0,20}\\bopheldering\\b', r"\bontboden\b", r"\bopheldering gevraagd\b", r"\bonaanvaardbaar\b"),
         "monitoring": (r"\bop de voet\b", r"\bvolgt\b[^.;]{0,30}\bnauwlettend\b", r"\bnauwlettend\b", r"\bin de gaten\b"),
         "denial": (r"\bwijst\b[^.;]{0,40}\bvan de hand\b", r"\bgeen (?:signalen|indicaties)\b", r"\bniet bekend\b", r"\bcompleet onwaar\b", r"\bgeen (?:bewijs|aanwijzingen)\b", r"\bontk(?:ent|end|ende|enden)\b"),
         "no_response": (r"\breageerde niet\b", r"\bniet willen reageren\b", r"\bniet gereageerd\b", r"\bgeen reactie\b", r"\bwil(?:de)? niet reageren\b", r"\bgeen commentaar\b"),
