@@ -43,6 +43,10 @@ class PublicationPreview:
     pages: list[str] = field(default_factory=list)  # the public pages that change, in words
     changes: list[tuple[Model, str]] = field(default_factory=list)  # (record, its marking now) to become CLEAR
     refusal: str = ""
+    # For a claim naming a person (about them, or about a tie to them): the naming standard over
+    # the sources above, met or missing (sharing/outbound/people.py decides; docs/people.md).
+    naming: Any = None
+    notes: list[str] = field(default_factory=list)  # what else the public page waits for
 
     @property
     def allowed(self) -> bool:
@@ -82,12 +86,44 @@ def claim_publication_preview(*, claim: Claim) -> PublicationPreview:
         if ev.source_id not in seen:
             seen.add(ev.source_id)
             preview.sources.append(ev.source)
+    _naming(preview)
+    if preview.refusal:
+        return preview
     records: list[Model] = [claim, *preview.evidence, *preview.sources]
     if subject is not None and hasattr(subject, "marking"):
         records.append(subject)
     preview.changes = [(obj, obj.marking) for obj in records if obj.marking != PUBLIC_MARKING]
     preview.pages = _pages(claim, subject, preview.sources)
     return preview
+
+
+def _naming(preview: PublicationPreview) -> None:
+    """The naming standard for a claim about a person or a tie to one; family ties refused."""
+    from tnrwatch.sharing.outbound import PUBLIC, naming_check, outbound_queryset
+
+    subject, claim = preview.subject, preview.claim
+    tie = subject if claim.subject_type == "tie" else None
+    if tie is not None and tie.kind == "family" and not tie.public_reason:
+        preview.refusal = ("A family tie is never public by default: a reviewer must first record why naming "
+                           "it is in the public interest.")
+        return
+    if claim.subject_type != "person" and not (tie is not None and tie.involves_person()):
+        return
+    preview.naming = naming_check(preview.sources)
+    if not preview.naming.met:
+        preview.refusal = preview.naming.explanation
+        return
+    if tie is not None:
+        for end_type, end_id in ((tie.from_type, tie.from_id), (tie.to_type, tie.to_id)):
+            model = _model(end_type)
+            if not outbound_queryset(model, PUBLIC).filter(pk=end_id).exists():
+                preview.notes.append(f"The tie shows once its {end_type} #{end_id} is public too.")
+
+
+def _model(subject_type: str) -> type[Model]:
+    from django.apps import apps
+
+    return apps.get_model("registry", SUBJECT_MODELS[subject_type])
 
 
 def _pages(claim: Claim, subject: Model | None, sources: list[Source]) -> list[str]:

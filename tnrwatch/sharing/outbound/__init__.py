@@ -18,7 +18,8 @@ careless. They must never receive
 This package is the one place that decides. Callers pass an `Audience` and get querysets or plain
 rows that are safe for it; they never filter markings themselves (`tests/test_one_rule.py` fails
 when a module outside this package does). Modules: `audience` (who receives, TLP arithmetic),
-`records` (the rule as querysets), `incidents` (de-identified rows and counts).
+`records` (the rule as querysets), `people` (the naming standard for persons and ties to them),
+`incidents` (de-identified rows and counts).
 """
 
 from .audience import NEVER_OUTBOUND_APPS, NEVER_OUTBOUND_MODELS, PUBLIC, Audience, strictest
@@ -32,6 +33,7 @@ from .incidents import (
     incident_rows,
     min_public_count,
 )
+from .people import NamingCheck, naming_check, standard_claims
 from .records import (
     FACT_SUBJECTS,
     claims_about,
@@ -57,6 +59,9 @@ __all__ = [
     "Audience",
     "IncidentCount",
     "IncidentRow",
+    "NamingCheck",
+    "naming_check",
+    "standard_claims",
     "claims_about",
     "fact_models",
     "countable_reports",

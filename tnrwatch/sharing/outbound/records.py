@@ -16,6 +16,13 @@ The rule, for an `Audience`:
   record) is always visible. An incident from the reporting channel never has a public quote (its
   evidence is the report, which never leaves): it reaches the public only as a count, and a partner
   only as a de-identified row (see `incidents.py`);
+- a **person** also needs, for the public, a visible claim about them that meets the naming
+  standard (a court record or official registry, or two independent publishers); a **tie** between
+  two entities (a Tie row: membership, directorship, funding, same address...) is visible only
+  where both its ends are, and a tie to a person, for the public, only with a claim about the tie
+  that meets the standard; a family tie never leaves without a reviewer's recorded reason
+  (`people.py`). A **reply** (right of reply) is visible where its author and the claim it
+  answers are;
 - a **link** between two records (a station's operator or host, a response's stations, an
   incident's stations, a status change's claim) is visible only where both ends are, and carries
   the strictest of its ends' markings and its own (`strictest`);
@@ -38,11 +45,13 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Val
 from django.db.models.functions import Coalesce
 
 from .audience import NEVER_OUTBOUND_APPS, NEVER_OUTBOUND_MODELS, PUBLIC, Audience
+from .people import named_persons, tie_ends_visible_q, ties_named
 
 # Records that state a fact, with the subject type claims about them carry.
 FACT_SUBJECTS = {
     "registry.organization": "organization", "registry.station": "station",
     "registry.governmentresponse": "response", "registry.incident": "incident", "registry.figure": "figure",
+    "registry.person": "person", "registry.address": "address", "registry.tie": "tie",
 }
 REFERENCE_SUBJECTS = ("country", "place")  # public reference data, always visible
 
@@ -90,7 +99,8 @@ def _subject_model(subject_type: str) -> type[Model] | None:
     from tnrwatch.registry import models as m
 
     return {"organization": m.Organization, "station": m.Station, "response": m.GovernmentResponse,
-            "incident": m.Incident, "source": m.Source, "figure": m.Figure}.get(subject_type)
+            "incident": m.Incident, "source": m.Source, "figure": m.Figure, "person": m.Person,
+            "address": m.Address, "tie": m.Tie}.get(subject_type)
 
 
 def visible_subject_q(audience: Audience, *, types: Iterable[str] | None = None,
@@ -134,12 +144,22 @@ def outbound_queryset(model: type[Model], audience: Audience = PUBLIC, qs: Query
             qs = qs.filter(backed)
         if name == "registry.station":
             qs = _station_annotations(qs, audience)
+        elif name == "registry.person":
+            qs = named_persons(qs, audience)
+        elif name == "registry.tie":
+            qs = ties_named(qs.filter(tie_ends_visible_q(audience)), audience)
     elif name == "registry.claim":
         qs = qs.filter(Exists(readable_evidence(audience).filter(claim=OuterRef("pk")))).filter(visible_subject_q(audience))
     elif name == "registry.evidence":
         from tnrwatch.registry.models import Claim
 
         qs = readable_evidence(audience, qs).filter(Exists(outbound_queryset(Claim, audience).filter(pk=OuterRef("claim_id"))))
+    elif name == "registry.reply":
+        from tnrwatch.registry.models import Claim, Source
+
+        qs = qs.filter(visible_subject_q(audience, types=("person", "organization", "station")))
+        qs = qs.filter(Q(claim__isnull=True) | Q(Exists(outbound_queryset(Claim, audience).filter(pk=OuterRef("claim_id")))))
+        qs = qs.filter(Q(source__isnull=True) | Q(Exists(_marked(Source.objects.filter(pk=OuterRef("source_id")), audience))))
     elif name == "registry.alias":
         qs = qs.filter(visible_subject_q(audience, include_incidents=False))
     elif name == "registry.stationstatuschange":
@@ -218,6 +238,8 @@ def withheld(model: type[Model], audience: Audience) -> Iterator[tuple[int, str]
         if model is Claim:
             quoted = readable_evidence(audience).filter(claim=obj).exists()
             yield obj.pk, "its subject is not public" if quoted else "no public quote"
+        elif model._meta.model_name in ("person", "tie"):
+            yield obj.pk, "not public: an end is hidden, or no public claim meets the naming standard (docs/people.md)"
         else:
             yield obj.pk, "no public claim with a quote about it"
 
