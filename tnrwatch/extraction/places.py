@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from tnrwatch.extraction.geonames import cities
 from tnrwatch.extraction.languages import lexicons
-from tnrwatch.extraction.matcher import Gazetteer, has_han, unspaced
+from tnrwatch.extraction.matcher import Gazetteer, has_han, lower_same_length, unspaced
 
 # Capitalised words that are also city names but far more often something else.
 _NOT_CITIES = {
@@ -110,7 +110,26 @@ def city_gazetteer() -> Gazetteer:
         for form, name in lex.cities.items():
             if name in refs:
                 gaz.add(form, refs[name], capital=form[:1].isupper())
+    _inflected_cities(gaz, refs)
     return gaz
+
+
+_STEM_VOWELS = set("aeiouyáéíóúýě")
+
+
+def _inflected_cities(gaz: Gazetteer, refs: dict[str, CityRef]) -> None:
+    """In the inflecting languages, a home country's one-word cities also as stems that take a
+    case ending: "v Košiciach", "Brnu", "Debrecenben" (a final vowel dropped, five letters
+    kept at least, never over a name already read)."""
+    homes = {cc for lex in lexicons() if lex.inflects for cc in lex.homes}
+    for city in cities():
+        name = city["name"]
+        ref = refs.get(name)
+        if city["countrycode"] not in homes or ref is None or " " in name or "-" in name:
+            continue
+        stem = name[:-1] if name[-1] in _STEM_VOWELS else name
+        if len(stem) >= 5 and lower_same_length(stem) not in gaz._entries:
+            gaz.add(stem, ref, capital=True, stem=True)
 
 
 @lru_cache(maxsize=1)

@@ -182,6 +182,19 @@ def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[M
                    for m in countries)
 
 
+_STATION_RELATIVE = re.compile(r"^\s*(?:[,-]\s*)?(?:which|that|who|che|die|der|das|que|qui|som|dat|který|ktorý|koji|која|које)\b"
+                               r"(?:\s+[^\W\d_]+){0,3}\s*$", re.I)
+
+
+def _stations_own_act(text: str, s_start: int, trig: Trigger) -> bool:
+    """What a station does is not a response: "uno sportello che raccoglieva informazioni",
+    "an office which monitored dissidents"."""
+    lo = max(s_start, trig.start - 80)
+    found = list(STATION_RE.finditer(text, lo, trig.start))
+    last = found[-1] if found else None
+    return last is not None and bool(_STATION_RELATIVE.match(text[last.end():trig.start]))
+
+
 @lru_cache(maxsize=4096)
 def _governed(text: str, m: Match, s_end: int) -> bool:
     """Is the mention next to a government word ("Dutch ... government", "governo italiano")?"""
@@ -402,7 +415,7 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
             # "No investigation has been opened", "nije pokrenula istragu": an act a government
             # has not taken is its lack of response (the labelling conventions' no_response).
             trig, scale = Trigger("no_response", trig.start, trig.end), 0.8
-        elif _modal(text, s_start, s_end, trig, countries):
+        elif _modal(text, s_start, s_end, trig, countries) or _stations_own_act(text, s_start, trig):
             continue
         actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
         if not actors and cities and any(g.end <= trig.start for g in government) and not [

@@ -122,8 +122,9 @@ def sentences_about_stations(text: str, spans: list[tuple[int, int]], low: str |
             continue
         if others and any(a <= start < b for a, b in others):
             continue
-        if " " not in word and _NEEDS_CONTEXT.match(word) and not _POLICE_CONTEXT.search(text, *spans[i]):
-            continue
+        if " " not in word and _NEEDS_CONTEXT.match(word) and not _POLICE_CONTEXT.search(text, *spans[i]) and not (
+                i > 0 and _POLICE_CONTEXT.search(text, *spans[i - 1])):
+            continue  # a bare "office" is a station with police or China in sight, or just before
         out[i] = True
     return out
 
@@ -213,6 +214,8 @@ def _city_stations(text: str, s_start: int, s_end: int, cities: list[Match], cou
             and _station_noun_follows(text, cities[j + 1].end))
         if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
             continue
+        if m.start > 0 and text[m.start - 1] == "-" and any(c.end == m.start - 1 for c in cities[:j]):
+            continue  # "Wien-Favoriten": a district of the city before the hyphen
         if (EMBASSY_RE.search(head) and (_LOCATIVE.search(head) or _PLACE_BEFORE.search(head))) or _GOVERNED_PLACE.search(head):
             continue
         if not (_placed(text, s_start, m) or chained or _STATION_AFTER.match(text[m.end:m.end + 30])

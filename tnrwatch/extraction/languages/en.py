@@ -128,7 +128,7 @@ LEXICON = Lexicon(
         r"power|polling|weather|charging|research|filling|service and|pumping|relay|ski|coach)\s+stations?\b",
     ),
     station_generic=("cent", "office", "outpost", "premises"),
-    context=("poli[zcs]", "chin", "110"),
+    context=("poli[zcs]", "chin", "110", r"\bsuch\b"),
     station_place=("in", "at", "inside", "within", "across", "throughout", "including", "such as", "like", "near", "district of", "neighbourhood of", "neighborhood of", "area of", "suburb of", "outskirts of", "centre of", "center of"),
     object_after=r"(?:'s)? (?:side|counterparts?)\b",
     non_government=("media", "newspapers?", "press", "broadcasters?", "journalists?", "reporters?", "NGOs?",

@@ -29,6 +29,7 @@ LEXICON = Lexicon(
     of=("da", "do", "dos"),
     list_glue=("e", "bem como", "o", "a", "os", "as"),
     embassy=(r"embaixad\w*", r"representação diplomática", r"missão diplomática"),
+    context=("políci", "chin"),
     station=(r"escritório\w*", r"posto\w*", r"esquadras?\b", r"delegacias?\b", r"postos? de pol[ií]cia\b", r"esta(?:ção|ções|cao|coes) de pol[ií]cia\b"),
     station_place=("em", "no", "na", "incluindo", "como"),
     lemmas={"closure_ordered": ("fechar", "encerrar"), "investigation": ("investigar", "averiguar"), "arrest_or_charge": ("deter", "prender"), "conviction": ("condenar",), "denial": ("negar", "desmentir", "rejeitar"), "monitoring": ("acompanhar", "vigiar")},
