@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from tnrwatch.network import views as network_views
 from tnrwatch.search import views as search_views
 
 from . import views
@@ -27,8 +28,30 @@ class CountryCodeConverter:
         return value.lower()
 
 
+class NetworkKindConverter:
+    regex = "stations|organisations"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class NetworkFormatConverter:
+    regex = "graphml|ftm|stix"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 register_converter(RecordIdConverter, "record_id")
 register_converter(CountryCodeConverter, "iso2")
+register_converter(NetworkKindConverter, "netkind")
+register_converter(NetworkFormatConverter, "netformat")
 
 app_name = "atlas"
 
@@ -42,6 +65,9 @@ urlpatterns = [
     path("stations/<record_id:pk>/", views.station, name="station"),
     path("organisations/<record_id:pk>/", views.organization, name="organization"),
     path("responses/<record_id:pk>/", views.response, name="response"),
+    path("<netkind:kinds>/<record_id:pk>/network/", network_views.public_network, name="network"),
+    path("<netkind:kinds>/<record_id:pk>/network/<netformat:fmt>/", network_views.public_network_export,
+         name="network_export"),
     path("incidents/", views.incidents, name="incidents"),
     path("sources/", views.sources, name="sources"),
     path("sources/<record_id:pk>/", views.source, name="source"),

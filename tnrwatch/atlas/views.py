@@ -31,6 +31,12 @@ from .exports import MAP_CACHE_SECONDS
 from .map import REGIONS, CountryShape, Marker, country_point, render_svg
 from .timeline import render_timeline, years_filled
 
+
+def public_entity_network(request: HttpRequest, kind: str, pk: int) -> dict:
+    from tnrwatch.network.views import public_entity_network as network
+
+    return network(request, kind, pk)
+
 MAX_PARAM_LENGTH = 64
 PAGE_SIZE = 50
 RESPONSES_PER_PAGE = 20
@@ -268,6 +274,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
     claims = _page(request, selectors.subject_claims("station", s.pk), CLAIMS_PER_PAGE)
     return render(request, "atlas/station.html", {
         "station": s, "country_name": s.country.name_for(request.LANGUAGE_CODE), "page": claims,
+        **public_entity_network(request, "station", s.pk),
     })
 
 
@@ -275,7 +282,8 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organization_get(pk)
     claims = _page(request, selectors.subject_claims("organization", org.pk), CLAIMS_PER_PAGE)
-    return render(request, "atlas/organization.html", {"org": org, "page": claims})
+    return render(request, "atlas/organization.html", {
+        "org": org, "page": claims, **public_entity_network(request, "organization", org.pk)})
 
 
 @public_page

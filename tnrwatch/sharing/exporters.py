@@ -8,7 +8,7 @@ of objects written. Every one reads through the outbound filter (via `selectors`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from followthemoney import model as ftm_model
@@ -18,6 +18,7 @@ from tnrwatch.registry import vocabulary as v
 
 from . import stix
 from .models import Partner
+from .outbound import Audience
 from .selectors import ExportContext, audience_for, export_objects, kinds_for
 from .services import share_log_write
 
@@ -189,6 +190,25 @@ def export_ftm(out: IO[str], *, partner: str | None = None) -> int:
             shared.append(entity["id"])
     if partner:
         share_log_write(partner=Partner.objects.get(name=partner), audience=audience, channel="ftm", stix_ids=shared)
+    return count
+
+
+def export_records_stix(out: IO[str], *, audience: Audience, records: dict[str, Iterable[int]]) -> int:
+    """A STIX 2.1 bundle of some records ({kind: ids}, e.g. a network view's neighbourhood): those
+    of them `audience` may receive, mapped as the whole export maps them."""
+    ctx = ExportContext(audience)
+    objects = export_objects(audience, kinds_for(audience), ctx=ctx, records=records)
+    return stix.write_bundle(out, objects, seed=f"{ctx.instance_uuid}:{audience.name}")
+
+
+def export_records_ftm(out: IO[str], *, audience: Audience, records: dict[str, Iterable[int]]) -> int:
+    """FollowTheMoney entities (one JSON object per line) of some records, as `export_ftm` maps them."""
+    ctx = ExportContext(audience)
+    count = 0
+    for entity in ftm_entities(export_objects(audience, kinds_for(audience), ctx=ctx, records=records)):
+        ftm_validate(entity)
+        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
     return count
 
 

@@ -54,6 +54,9 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         from .sources import reuse_form_for
 
         context.update(copy=copy_of(obj), reuse_form=reuse_form_for(obj))
+    from tnrwatch.network.views import workspace_entity_network
+
+    context.update(workspace_entity_network(request, k.subject_type, obj.pk))
     if isinstance(obj, Station):
         context["history"] = station_history(obj)
         context["status_form"] = StationStatusForm(initial={"status": obj.status})

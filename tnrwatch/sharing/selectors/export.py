@@ -18,10 +18,13 @@ from .units import BUILDERS, RELATED
 
 
 def kind_units(ctx: ExportContext, kind: str, *, after: tuple | None = None, added_after: datetime | None = None,
-               chunk: int = 1000, stop: int | None = None) -> Iterator[Unit]:
-    """Units of one kind in (updated_at, pk) order, strictly after the cursor `after`."""
+               chunk: int = 1000, stop: int | None = None, pks: Iterable[int] | None = None) -> Iterator[Unit]:
+    """Units of one kind in (updated_at, pk) order, strictly after the cursor `after` (only the
+    records with the ids `pks`, when given)."""
     model = KIND_MODELS[kind]
     qs = outbound_queryset(model, ctx.audience)
+    if pks is not None:
+        qs = qs.filter(pk__in=sorted(set(pks)))
     if kind == "claim":
         qs = qs.exclude(subject_type="figure")
     if RELATED[kind]:
@@ -77,9 +80,12 @@ def identity_objects(ctx: ExportContext, ids: Iterable[str]) -> list[dict]:
     return out
 
 
-def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx: ExportContext | None = None) -> Iterator[dict]:
+def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx: ExportContext | None = None,
+                   records: dict[str, Iterable[int]] | None = None) -> Iterator[dict]:
     """Every STIX object `audience` may receive, streamed: definitions first, then records kind by
-    kind, then the identities of their authors."""
+    kind, then the identities of their authors. With `records` ({kind: ids}), only those records
+    (of the kinds named there) that the audience may receive: a part of the record, such as the
+    neighbourhood of the network view, mapped exactly as the whole export maps it."""
     ctx = ctx or ExportContext(audience)
     # The definitions first; the TLP marking definitions last, only those the bundle uses (a MISP
     # event made from the bundle then carries exactly the TLP tags its objects carry).
@@ -87,9 +93,9 @@ def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx:
     yield from head
     used: set[str] = {ref for obj in head for ref in obj.get("object_marking_refs", [])}
     seen: set[str] = set()
-    kinds = [k for k in KIND_ORDER if k in set(kinds)]
+    kinds = [k for k in KIND_ORDER if k in set(kinds) and (records is None or k in records)]
     for kind in kinds:
-        for unit in kind_units(ctx, kind):
+        for unit in kind_units(ctx, kind, pks=None if records is None else records[kind]):
             for obj in unit.objects:
                 # Only locations are shared between records; everything else is emitted once.
                 if obj["type"] == "location":

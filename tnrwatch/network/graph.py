@@ -1,0 +1,222 @@
+"""The network around one entity: nodes, ties, bounded expansion and a deterministic layout.
+
+Pure Python, no Django import. The database side (which ties an audience may see) is a callback,
+`fetch`, so this module decides only the shape: how far to expand, what to keep when a node has
+more ties than the view can hold, and where each node goes on the drawing.
+
+Bounds: at most `max_nodes` nodes, `hops` of 1 or 2, and at most `per_node` ties read per node of
+the frontier; whatever a node has beyond what is drawn is its `more` count (a link to that node's
+own view). Same input, same output: ties and nodes are ordered by (tie type, label, key) at every
+step, and the layout has no randomness, so the SVG drawn from it is byte-for-byte stable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+MAX_HOPS = 2
+DEFAULT_MAX_NODES = 40
+LIMIT_MAX_NODES = 120
+
+
+@dataclass(frozen=True)
+class Node:
+    """One entity on the drawing. `key` is "<kind>:<id>" (e.g. "station:12")."""
+
+    key: str
+    kind: str
+    label: str
+    href: str = ""
+    hop: int = 0
+    more: int = 0  # ties of this node the view does not draw
+    more_href: str = ""
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass(frozen=True)
+class Tie:
+    """One tie between two nodes, as a claim states it (source -> target, in the tie's direction)."""
+
+    source: str
+    target: str
+    tie_type: str
+    start: date | None = None
+    end: date | None = None
+    contested: bool = False
+    href: str = ""  # its evidence: the claim behind it, else the page that shows it
+    claim_ids: tuple[int, ...] = ()
+    key: str = ""  # the tie's own id when it has one (e.g. "tie:7"); else made from its ends
+
+    @property
+    def ident(self) -> str:
+        return self.key or f"{self.tie_type}:{self.source}:{self.target}"
+
+    def other(self, key: str) -> str:
+        return self.target if self.source == key else self.source
+
+
+@dataclass
+class Adjacency:
+    """What `fetch` returns for a frontier: the ties read (at most `per_node` per frontier node,
+    in any order), the total number of ties of each frontier node, and the nodes at their ends."""
+
+    ties: list[Tie] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    nodes: dict[str, Node] = field(default_factory=dict)
+
+
+# fetch(frontier keys, per_node) -> Adjacency. per_node 0: totals only.
+Fetch = Callable[[Sequence[str], int], Adjacency]
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    center: str
+    hops: int
+    nodes: tuple[Node, ...]
+    ties: tuple[Tie, ...]
+    truncated: bool  # some ties were left out (the nodes' `more` counts say where)
+
+    def node(self, key: str) -> Node:
+        return next(n for n in self.nodes if n.key == key)
+
+    @property
+    def hidden(self) -> int:
+        return sum(n.more for n in self.nodes)
+
+
+def node_key(kind: str, pk: int) -> str:
+    return f"{kind}:{pk}"
+
+
+def split_key(key: str) -> tuple[str, int]:
+    kind, _sep, pk = key.partition(":")
+    return kind, int(pk)
+
+
+def _tie_order(tie: Tie, here: str, nodes: dict[str, Node]) -> tuple:
+    other = tie.other(here)
+    label = nodes[other].label.casefold() if other in nodes else ""
+    return (tie.tie_type, label, other, tie.ident)
+
+
+def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAULT_MAX_NODES,
+           per_node: int | None = None) -> Neighbourhood:
+    """The neighbourhood of `center` to `hops` (1 or 2), with at most `max_nodes` nodes.
+
+    Hop by hop, each frontier node (in order) adds its ties (in order) while there is room; a tie
+    to a node already drawn is drawn too; a tie that would need a node past the bound is counted
+    in its node's `more`. Nodes of the last hop are not expanded, but their `more` counts say how
+    many ties they have beyond those drawn.
+    """
+    if hops not in range(1, MAX_HOPS + 1):
+        raise ValueError(f"hops must be 1..{MAX_HOPS}")
+    if max_nodes < 1:
+        raise ValueError("max_nodes must be at least 1")
+    per_node = max_nodes if per_node is None else per_node
+    nodes: dict[str, Node] = {center.key: replace(center, hop=0)}
+    drawn: dict[str, Tie] = {}
+    totals: dict[str, int] = {}
+    truncated = False
+    frontier = [center.key]
+    for hop in range(1, hops + 1):
+        adjacency = fetch(frontier, per_node)
+        totals.update(adjacency.totals)
+        known = {**adjacency.nodes, **nodes}
+        by_node: dict[str, list[Tie]] = {}
+        for tie in adjacency.ties:
+            for end in (tie.source, tie.target):
+                if end in frontier:
+                    by_node.setdefault(end, []).append(tie)
+        following: list[str] = []
+        for here in frontier:
+            for tie in sorted(by_node.get(here, []), key=lambda t: _tie_order(t, here, known)):
+                other = tie.other(here)
+                if other == here or tie.ident in drawn:
+                    continue
+                if other not in nodes:
+                    if len(nodes) >= max_nodes or other not in adjacency.nodes:
+                        truncated = True
+                        continue
+                    nodes[other] = replace(adjacency.nodes[other], hop=hop)
+                    following.append(other)
+                drawn[tie.ident] = tie
+        frontier = following
+        if not frontier:
+            break
+    if frontier:  # the last hop: how many ties each of its nodes has in all
+        totals.update(fetch(frontier, 0).totals)
+    degree: dict[str, int] = {}
+    for tie in drawn.values():
+        for end in {tie.source, tie.target}:
+            degree[end] = degree.get(end, 0) + 1
+    final = []
+    for key, node in nodes.items():
+        more = max(0, totals.get(key, 0) - degree.get(key, 0))
+        truncated = truncated or more > 0
+        final.append(replace(node, more=more))
+    placed = layout(final, list(drawn.values()), center.key)
+    ties = sorted(drawn.values(), key=lambda t: (t.tie_type, t.source, t.target, t.ident))
+    return Neighbourhood(center=center.key, hops=hops, nodes=tuple(placed), ties=tuple(ties), truncated=truncated)
+
+
+# -- layout -----------------------------------------------------------------------------------------
+
+RING = 230.0  # distance between rings, in drawing units
+MIN_GAP = 92.0  # the least arc length between two nodes on one ring (room for a label)
+
+
+def ring_radius(hop: int, count: int) -> float:
+    """A ring far enough out for `count` nodes at least MIN_GAP apart."""
+    if hop == 0:
+        return 0.0
+    return max(RING, count * MIN_GAP / (2 * math.pi))
+
+
+def layout(nodes: Iterable[Node], ties: Sequence[Tie], center: str) -> list[Node]:
+    """Concentric rings by hop, centre in the middle. Hop-1 nodes are ordered by (tie type to the
+    centre, label, key) clockwise from the top; each hop-2 node sits in the sector of the first
+    hop-1 node (in that order) it is tied to, so a hub's ties fan out behind it. No randomness."""
+    nodes = list(nodes)
+    by_key = {n.key: n for n in nodes}
+    ring: dict[int, list[Node]] = {}
+    for n in nodes:
+        ring.setdefault(n.hop, []).append(n)
+    first_type: dict[str, str] = {}
+    for tie in sorted(ties, key=lambda t: (t.tie_type, t.ident)):
+        for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
+            if other == center:
+                first_type.setdefault(end, tie.tie_type)
+    order: dict[str, tuple] = {}
+    placed: dict[str, Node] = {}
+    previous = 0.0
+    for hop in sorted(ring):
+        members = ring[hop]
+        if hop == 0:
+            for n in members:
+                placed[n.key] = replace(n, x=0.0, y=0.0)
+                order[n.key] = ()
+            continue
+        parents: dict[str, tuple] = {}
+        for tie in ties:
+            for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
+                if end in by_key and by_key[end].hop == hop and other in order and by_key[other].hop == hop - 1:
+                    if end not in parents or order[other] < parents[end]:
+                        parents[end] = order[other]
+        for n in members:
+            lead = (first_type.get(n.key, ""),) if hop == 1 else parents.get(n.key, ())
+            order[n.key] = (*lead, n.label.casefold(), n.key)
+        members = sorted(members, key=lambda n: order[n.key])
+        # Each ring outside the one before, however crowded that one had to be.
+        radius = max(ring_radius(hop, len(members)), previous + RING)
+        previous = radius
+        step = 2 * math.pi / len(members)
+        offset = step / 2 if hop > 1 else 0.0
+        for i, n in enumerate(members):
+            angle = -math.pi / 2 + offset + i * step
+            placed[n.key] = replace(n, x=round(radius * math.cos(angle), 1), y=round(radius * math.sin(angle), 1))
+    return [placed[n.key] for n in sorted(nodes, key=lambda n: (n.hop, order[n.key]))]

@@ -1,0 +1,240 @@
+"""Reads of the network view: the ties around one entity, as the viewer may see them.
+
+What a viewer sees comes from the publication rule only: for the public or a partner every
+entity, claim and quote is read through `sharing.outbound` querysets (an entity the rule hides is
+not a node, a tie to it is not drawn, a claim or quote it hides neither backs nor contests a tie);
+staff (after `accounts.access.require_role`) read the whole record, as in the workspace. Nothing
+here looks at a marking.
+
+Ties come from `PROVIDERS`, one per kind of link the record holds. Each reads, for a frontier of
+nodes, at most `per_node` ties per node (a window function, so a hub of 1,000 stations costs one
+statement, not 1,000 rows per neighbour) and each node's total, so the view stays bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Model, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from tnrwatch.accounts.access import ALL_STAFF, require_role
+from tnrwatch.core.errors import NotFoundOrForbiddenError
+from tnrwatch.registry import models as m
+from tnrwatch.sharing.outbound import Audience, claims_about, outbound_queryset, readable_evidence
+
+from .filters import NetworkFilters
+from .graph import Adjacency, Neighbourhood, Node, Tie, expand, node_key, split_key
+
+# Tie types the record holds, with their names (the legend, the filter, the table).
+TIE_TYPES: dict[str, Any] = {
+    "operated_by": gettext_lazy("Operated by"),
+    "hosted_by": gettext_lazy("Hosted by"),
+}
+# The claim properties that state each of the station's links (a claim about the station).
+LINK_PROPS = {"operated_by": ("operator",), "hosted_by": ("host_organization", "hosted_by", "host")}
+NODE_MODELS: dict[str, type[Model]] = {
+    "station": m.Station, "organization": m.Organization, "response": m.GovernmentResponse,
+    "incident": m.Incident, "source": m.Source, "figure": m.Figure,
+}
+PUBLIC_PAGES = {"station": "atlas:station", "organization": "atlas:organization", "response": "atlas:response",
+                "source": "atlas:source"}
+PUBLIC_NETWORK_SLUGS = {"station": "stations", "organization": "organisations"}
+
+
+def workspace_slug(kind: str) -> str | None:
+    from tnrwatch.registry.views.kinds import KINDS
+
+    return next((slug for slug, k in KINDS.items() if k.subject_type == kind), None)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks: an audience of the publication rule, or staff (audience None)."""
+
+    audience: Audience | None
+    language: str = "en"
+
+    @property
+    def staff(self) -> bool:
+        return self.audience is None
+
+    def queryset(self, model: type[Model]) -> QuerySet:
+        if self.audience is None:
+            return model._default_manager.all()
+        return outbound_queryset(model, self.audience)
+
+    def claims(self, subject_type: str, ids: Iterable[int]) -> QuerySet:
+        if self.audience is None:
+            return m.Claim.objects.filter(subject_type=subject_type, subject_id__in=list(ids))
+        return claims_about(self.audience, subject_type, ids)
+
+    def evidence(self, claim_ids: Iterable[int]) -> QuerySet:
+        if self.audience is None:
+            return m.Evidence.objects.filter(claim_id__in=list(claim_ids))
+        # The claims were read through the rule already; their quotes must be readable too.
+        return readable_evidence(self.audience).filter(claim_id__in=list(claim_ids))
+
+    def page(self, kind: str, pk: int) -> str:
+        if self.staff:
+            slug = workspace_slug(kind)
+            return reverse("workspace:entity_detail", args=[slug, pk]) if slug else ""
+        return reverse(PUBLIC_PAGES[kind], args=[pk]) if kind in PUBLIC_PAGES else ""
+
+    def network_page(self, kind: str, pk: int) -> str:
+        if self.staff:
+            slug = workspace_slug(kind)
+            return reverse("workspace:network", args=[slug, pk]) if slug else ""
+        slug = PUBLIC_NETWORK_SLUGS.get(kind)
+        return reverse("atlas:network", args=[slug, pk]) if slug else ""
+
+    def claim_page(self, pk: int) -> str:
+        return reverse("workspace:claim_detail" if self.staff else "atlas:claim", args=[pk])
+
+
+def viewer_for(audience_or_user: Any, language: str = "en") -> Viewer:
+    """The viewer of an audience, or of a staff user (PermissionDeniedError if not verified staff)."""
+    if isinstance(audience_or_user, Audience):
+        return Viewer(audience_or_user, language)
+    require_role(audience_or_user, *ALL_STAFF)
+    return Viewer(None, language)
+
+
+def tie_types() -> list[str]:
+    return list(TIE_TYPES)
+
+
+def _label(viewer: Viewer, name_en: str, name_zh: str) -> str:
+    if viewer.language.startswith("zh") and name_zh:
+        return name_zh
+    return name_en or name_zh
+
+
+def _node(viewer: Viewer, kind: str, pk: int, name_en: str, name_zh: str) -> Node:
+    return Node(key=node_key(kind, pk), kind=kind, label=_label(viewer, name_en, name_zh),
+                href=viewer.page(kind, pk), more_href=viewer.network_page(kind, pk))
+
+
+def center_node(viewer: Viewer, kind: str, pk: int) -> Node:
+    """The entity the view is about; the same error for missing and for hidden."""
+    model = NODE_MODELS.get(kind)
+    in_range = 0 < pk < 2**63  # out of any database's range: no such row (and no overflow error)
+    obj = viewer.queryset(model).filter(pk=pk).first() if model and in_range else None
+    if obj is None:
+        raise NotFoundOrForbiddenError("There is no record with this number.")
+    if hasattr(obj, "name_en"):
+        return _node(viewer, kind, pk, obj.name_en, getattr(obj, "name_zh", ""))
+    return _node(viewer, kind, pk, str(obj), "")
+
+
+# -- providers: station -> organisation (operated by, hosted by) ------------------------------------
+
+STATION_LINKS = (("operated_by", "operator_id"), ("hosted_by", "host_organization_id"))
+
+
+def _station_org_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, filters: NetworkFilters) -> Adjacency:
+    keys = [split_key(k) for k in frontier]
+    station_ids = [pk for kind, pk in keys if kind == "station"]
+    org_ids = [pk for kind, pk in keys if kind == "organization"]
+    links = [(t, col) for t, col in STATION_LINKS if not filters.tie_types or t in filters.tie_types]
+    out = Adjacency()
+    rows: list[tuple[str, dict]] = []  # (tie type, station row) whose both ends the viewer may see
+    stations = viewer.queryset(m.Station)
+    fields = ["pk", "name_en", "name_zh", "first_reported", "operator_id", "host_organization_id"]
+    if station_ids:
+        extra = [] if viewer.staff else ["operator_visible", "host_organization_visible"]
+        found = list(stations.filter(pk__in=station_ids).values(*fields, *extra))
+        for row in found:
+            total = 0
+            for tie_type, col in links:
+                visible = row[col] is not None and (viewer.staff or row[col.removesuffix("_id") + "_visible"])
+                if visible and filters.admits(tie_type, row["first_reported"], None):
+                    total += 1
+                    if per_node:
+                        rows.append((tie_type, row))
+            out.totals[node_key("station", row["pk"])] = total
+    if org_ids:
+        window = stations
+        if filters.date_to:
+            window = window.exclude(first_reported__gt=filters.date_to)
+        for tie_type, col in links:
+            of_orgs = window.filter(**{f"{col}__in": org_ids})
+            for row in of_orgs.order_by().values(col).annotate(n=Count("pk")).values_list(col, "n"):
+                key = node_key("organization", row[0])
+                out.totals[key] = out.totals.get(key, 0) + row[1]
+            if per_node:
+                ranked = of_orgs.annotate(rank=Window(RowNumber(), partition_by=[F(col)],
+                                                      order_by=[F("name_en").asc(), F("pk").asc()]))
+                for row in ranked.filter(rank__lte=per_node).values(*fields):
+                    rows.append((tie_type, row))
+    if not rows:
+        return out
+    org_pks = {row[col] for tie_type, row in rows for t, col in STATION_LINKS if t == tie_type}
+    orgs = {o["pk"]: o for o in viewer.queryset(m.Organization).filter(pk__in=org_pks).values("pk", "name_en", "name_zh")}
+    evidence = _link_claims(viewer, rows, orgs)
+    for tie_type, row in rows:
+        org_pk = row[dict(STATION_LINKS)[tie_type]]
+        if org_pk not in orgs:
+            continue  # not visible to this viewer: no node, no tie
+        s_key, o_key = node_key("station", row["pk"]), node_key("organization", org_pk)
+        out.nodes.setdefault(s_key, _node(viewer, "station", row["pk"], row["name_en"], row["name_zh"]))
+        org = orgs[org_pk]
+        out.nodes.setdefault(o_key, _node(viewer, "organization", org_pk, org["name_en"], org["name_zh"]))
+        claim_ids, contested = evidence.get((row["pk"], tie_type, org_pk), ((), False))
+        href = viewer.claim_page(claim_ids[0]) if claim_ids else viewer.page("station", row["pk"]) + "#claims"
+        out.ties.append(Tie(source=s_key, target=o_key, tie_type=tie_type, start=row["first_reported"],
+                            contested=contested, href=href, claim_ids=claim_ids))
+    return out
+
+
+def _link_claims(viewer: Viewer, rows: list[tuple[str, dict]], orgs: dict[int, dict]) -> dict[tuple, tuple]:
+    """{(station, tie type, organisation): (claim ids, contested)} from the claims about the
+    stations that state the link and name the organisation, as the viewer may see them."""
+    station_ids = {row["pk"] for _t, row in rows}
+    props = {p: t for t, ps in LINK_PROPS.items() for p in ps}
+    claims = list(viewer.claims("station", station_ids).filter(prop__in=list(props))
+                  .values_list("pk", "subject_id", "prop", "value", "status"))
+    if not claims:
+        return {}
+    refuted = set(viewer.evidence([c[0] for c in claims]).filter(stance=m.Evidence.Stance.REFUTES)
+                  .values_list("claim_id", flat=True))
+    names = {pk: {o["name_en"].casefold(), o["name_zh"].casefold(), str(pk)} - {""} for pk, o in orgs.items()}
+    wanted = {(row["pk"], t): row[dict(STATION_LINKS)[t]] for t, row in rows}
+    out: dict[tuple, tuple] = {}
+    for pk, station_pk, prop, value, status in sorted(claims):
+        tie_type = props[prop]
+        org_pk = wanted.get((station_pk, tie_type))
+        if org_pk is None or value.strip().casefold() not in names.get(org_pk, set()):
+            continue
+        ids, contested = out.get((station_pk, tie_type, org_pk), ((), False))
+        out[(station_pk, tie_type, org_pk)] = ((*ids, pk), contested or status == "disputed" or pk in refuted)
+    return out
+
+
+Provider = Callable[[Viewer, Sequence[str], int, NetworkFilters], Adjacency]
+PROVIDERS: list[Provider] = [_station_org_ties]
+
+
+def _fetch(viewer: Viewer, filters: NetworkFilters) -> Callable[[Sequence[str], int], Adjacency]:
+    def fetch(frontier: Sequence[str], per_node: int) -> Adjacency:
+        merged = Adjacency()
+        for provider in PROVIDERS:
+            part = provider(viewer, frontier, per_node, filters)
+            merged.ties += part.ties
+            merged.nodes.update(part.nodes)
+            for key, n in part.totals.items():
+                merged.totals[key] = merged.totals.get(key, 0) + n
+        return merged
+
+    return fetch
+
+
+def neighbourhood(viewer: Viewer, kind: str, pk: int, filters: NetworkFilters) -> Neighbourhood:
+    """The bounded neighbourhood of one entity, as `viewer` may see it (NotFoundOrForbiddenError
+    when the entity itself is missing or hidden)."""
+    center = center_node(viewer, kind, pk)
+    return expand(center, _fetch(viewer, filters), hops=filters.hops, max_nodes=filters.max_nodes)
