@@ -1,4 +1,4 @@
-"""The analyst loop in headless Chromium (JavaScript off, as Tor Browser at "Safest"): upload a
+"""The analyst loop in headless Chromium, JavaScript off (as Tor Browser at "Safest") and on: upload a
 document in the capture page, review it, accept the candidate, publish it with its preview, see the
 fact on the country page, in the API and the claims CSV with its quote and a working link to its
 source page and captured text; then unpublish. Each state shows exactly what the rule allows.
@@ -36,13 +36,17 @@ QUOTE_WORDS = "ordered the closure"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_capture_review_accept_publish_unpublish_in_a_real_browser(browser, submit_page, live_server, tmp_path,
-                                                                  settings, make_staff, ingestion_settings):
+@pytest.mark.parametrize("javascript", [False, True], ids=["javascript-off", "javascript-on"])
+def test_capture_review_accept_publish_unpublish_in_a_real_browser(javascript, request, submit_page, live_server,
+                                                                  tmp_path, settings, make_staff, ingestion_settings):
     from selenium.webdriver.common.by import By
 
     from tnrwatch.accounts.tests.helpers import totp_code
 
     # (ingestion's conftest: a data folder of its own, tasks run at once)
+    # The site's pages ship no script, so both runs must walk the same loop; the second proves no
+    # page depends on JavaScript being off either (a noscript-only control, a blocked redirect).
+    browser = request.getfixturevalue("browser_for_audits" if javascript else "browser")
     settings.TNR_DEFAULT_MARKING = "amber"
     (tmp_path / "dublin.txt").write_text(ARTICLE, encoding="utf-8")
     user = make_staff("admin", "loop-admin")
