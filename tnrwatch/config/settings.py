@@ -266,6 +266,12 @@ TNR_QUEUE = (env("TNR_QUEUE", "sqlite") or "sqlite").strip().lower()
 if TNR_QUEUE not in {"sqlite", "redis", "immediate"}:
     raise ImproperlyConfigured(f"TNR_QUEUE must be sqlite, redis or immediate, got {TNR_QUEUE!r}")
 TNR_REDIS_URL = env("TNR_REDIS_URL", "redis://127.0.0.1:6379/0")
+# After a deletion the search engine owes a purge of the deleted text from its old structures
+# (search/tasks.py): "background" (a thread of the process, seconds after the commit, off the
+# request) or "inline" (in the committing thread; the test default).
+TNR_SEARCH_PURGE = (env("TNR_SEARCH_PURGE", "inline" if TNR_ENV == "test" else "background") or "background").strip().lower()
+if TNR_SEARCH_PURGE not in {"background", "inline"}:
+    raise ImproperlyConfigured(f"TNR_SEARCH_PURGE must be background or inline, got {TNR_SEARCH_PURGE!r}")
 if TNR_QUEUE == "sqlite":
     private_file(DATA_DIR / "queue.sqlite3")
 # Capture limits (see tnrwatch/ingestion/limits.py). Private-network hosts are refused by default.

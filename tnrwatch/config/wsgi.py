@@ -10,3 +10,9 @@ application = get_wsgi_application()
 from tnrwatch.intake.tasks import housekeeping_start  # noqa: E402 - needs the app registry loaded above
 
 housekeeping_start()
+
+# Search purges owed by deletions (search/tasks.py): the thread starts here and pays what an
+# earlier process left owed.
+from tnrwatch.search.tasks import purge_start  # noqa: E402
+
+purge_start()

@@ -253,6 +253,11 @@ def backup_write(dest: Path, recipients: Sequence[str], *, now: datetime | None 
     vendor, db = _database()
     if vendor not in {"sqlite", "postgresql"}:
         raise BackupError(f"cannot back up a {vendor} database")
+    from tnrwatch.search.tasks import purge_pending
+
+    # A deletion's text may still sit in the search engine's old segments until its purge (deferred
+    # off the request, search/tasks.py): pay any purge owed, so the archive does not carry it.
+    purge_pending()
     partial = final.with_name(f"{final.name}.partial-{secrets.token_hex(4)}")
     vanished: list[str] = []
     archive: _ArchiveWriter | None = None

@@ -37,3 +37,18 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class PendingPurge(models.Model):
+    """A deletion whose text may still sit in the engine's old structures (FTS5 segments, dead
+    tuples) until the next purge. Written in the deletion's own transaction, so a purge owed is
+    never forgotten, even if the process dies before it runs; `search.tasks` removes the rows a
+    purge covered."""
+
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "search_purge_pending"
+
+    def __str__(self) -> str:
+        return f"purge owed since {self.created:%Y-%m-%d %H:%M:%S}"

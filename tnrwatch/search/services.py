@@ -2,8 +2,9 @@
 transaction, so a record is searchable exactly when its transaction commits, and by `reindex`.
 
 Guarantees: after `index_source/claim/entity/subject` the entry row and the engine's index hold the
-record's current terms; after `index_remove` they hold none of them, and once the transaction
-commits `purge` merges the engine's structures so the deleted terms are not left in old segments.
+record's current terms; after `index_remove` they hold none of them (no search returns the record
+from the commit on), and a purge is owed: `search.tasks` merges the engine's structures soon after
+the commit, off the request, so the deleted terms are not left in old segments.
 Nothing here decides who may read a hit: that is joined at query time (`search.selectors`).
 """
 
@@ -18,7 +19,7 @@ from django.db.models import Model
 from tnrwatch.registry import models as m
 
 from .backends import backend
-from .models import ENTITY_KINDS, SearchEntry
+from .models import ENTITY_KINDS, PendingPurge, SearchEntry
 from .text import fold, index_terms, pinyin_forms, squash
 
 BATCH = 500
@@ -195,16 +196,20 @@ def index_records(*, ids_by_kind: dict[str, list[int]]) -> None:
 
 
 def _purge_run() -> None:
-    backend().purge()
+    from .tasks import purge_soon
+
+    purge_soon()
 
 
-def _purge_on_commit() -> None:
-    """Purge the engine once when the current transaction commits. The hook list itself says
-    whether one is pending: a rolled-back transaction drops its hooks, so a flag kept beside them
-    would stay set and no purge would ever run again in this thread."""
+def _purge_owed() -> None:
+    """Record, in the deleting transaction, that the engine owes a purge, and ask for it once the
+    transaction commits (off the request: see `search.tasks`). One row and one hook per
+    transaction: the hook list itself says whether one is pending (a rolled-back transaction drops
+    its hooks and its row, so a flag kept beside them would stay set and no purge would run again)."""
     connection = transaction.get_connection()
     if any(hook is _purge_run for _sids, hook, *_rest in connection.run_on_commit):
         return
+    PendingPurge.objects.create()
     transaction.on_commit(_purge_run)
 
 
@@ -216,7 +221,7 @@ def index_remove(*, kind: str, object_ids: Iterable[int]) -> None:
         return
     backend().removing([_row(e) for e in entries])
     SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
-    _purge_on_commit()
+    _purge_owed()
 
 
 def index_rebuild(*, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:

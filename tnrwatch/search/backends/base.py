@@ -38,6 +38,9 @@ class Backend:
     def uninstall(self) -> None:
         raise NotImplementedError
 
+    def tune(self) -> None:
+        """Set the engine options a newer engine version offers (idempotent; migrations call it)."""
+
     # keeping the engine's index in step with search_entry
     def added(self, rows: list[Row]) -> None:
         """Called after these entry rows were inserted or updated."""
@@ -48,8 +51,10 @@ class Backend:
     def cleared(self) -> None:
         """Called after every entry row was deleted (a rebuild)."""
 
-    def purge(self) -> None:
-        """Make deleted text unrecoverable from the engine's structures (after deletions)."""
+    def purge(self) -> bool:
+        """Make deleted text unrecoverable from the engine's structures (after deletions); whether
+        it could (False: not possible here, e.g. inside a transaction)."""
+        return True
 
     # reading
     def match(self, query: Query, where: Where, limit: int, offset: int, recent: bool = False) -> list[Hit]:

@@ -71,11 +71,12 @@ class PostgresBackend(Backend):
             c.execute("SET LOCAL enable_seqscan = off")
             yield c
 
-    def purge(self) -> None:
+    def purge(self) -> bool:
         if self.conn.in_atomic_block:
-            return  # VACUUM cannot run in a transaction; autovacuum reclaims the tuples later
+            return False  # VACUUM cannot run in a transaction: the purge stays owed
         with self.conn.cursor() as c:
             c.execute("VACUUM search_entry")
+        return True
 
     def match(self, query: Query, where: Where, limit: int, offset: int, recent: bool = False) -> list[Hit]:
         tsq, tparams = tsquery(query)

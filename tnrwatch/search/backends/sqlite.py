@@ -7,13 +7,17 @@
   (partial names, pinyin written without spaces).
 
 External content tables need the old values to delete a row, which `removing` reads from the entry
-row before it changes. A deleted row leaves "delete" markers in the FTS5 b-tree until segments are
-merged; `purge` merges them all (`optimize`), and the connection runs with `secure_delete=ON`
-(settings), so freed pages are zeroed. SQLite 3.40 (Debian 12) predates FTS5's own
-`secure-delete` option (3.44).
+row before it changes. A deleted row leaves "delete" keys in the FTS5 b-tree, which hide it from
+every query at once, while the segment that held it keeps its terms until merged; `purge` merges
+them all (`optimize`), off the request (`search.tasks`), and the connection runs with
+`secure_delete=ON` (settings), so freed pages are zeroed. SQLite 3.40 (Debian 12) predates FTS5's
+own `secure-delete` option (3.44), which removes a deleted row's terms in place: `tune` turns it on
+where the library has it.
 """
 
 from __future__ import annotations
+
+import sqlite3
 
 from ..text import Query, fts5_match
 from .base import COUNT_CAP, Backend, Hit, Row, Where
@@ -29,6 +33,15 @@ class SqliteBackend(Backend):
             c.execute("INSERT INTO search_words(search_words, rank) VALUES('rank', 'bm25(10.0, 5.0, 1.0)')")
             c.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_names USING fts5(names_raw, "
                       "content='search_entry', content_rowid='id', tokenize='trigram')")
+        self.tune()
+
+    def tune(self) -> None:
+        """Options kept in the tables' own configuration: FTS5 'secure-delete' where available."""
+        if sqlite3.sqlite_version_info < (3, 44):
+            return
+        with self.conn.cursor() as c:
+            for table in ("search_words", "search_names"):
+                c.execute(f"INSERT INTO {table}({table}, rank) VALUES('secure-delete', 1)")  # noqa: S608 - fixed names
 
     def uninstall(self) -> None:
         with self.conn.cursor() as c:
@@ -54,10 +67,11 @@ class SqliteBackend(Backend):
             c.execute("INSERT INTO search_words(search_words) VALUES ('delete-all')")
             c.execute("INSERT INTO search_names(search_names) VALUES ('delete-all')")
 
-    def purge(self) -> None:
+    def purge(self) -> bool:
         with self.conn.cursor() as c:
             c.execute("INSERT INTO search_words(search_words) VALUES ('optimize')")
             c.execute("INSERT INTO search_names(search_names) VALUES ('optimize')")
+        return True
 
     def _matching(self, query: Query, where: Where) -> tuple[str, list]:
         sql, params = where
