@@ -29,7 +29,7 @@ class CountryCodeConverter:
 
 
 class NetworkKindConverter:
-    regex = "stations|organisations"
+    regex = "stations|organisations|people|addresses"
 
     def to_python(self, value: str) -> str:
         return value

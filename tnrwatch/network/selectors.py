@@ -17,14 +17,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Model, QuerySet, Window
+from django.db.models import Count, F, Model, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy
 
 from tnrwatch.accounts.access import ALL_STAFF, require_role
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry import models as m
+from tnrwatch.registry import vocabulary as v
 from tnrwatch.sharing.outbound import Audience, claims_about, outbound_queryset, readable_evidence
 
 from .filters import NetworkFilters
@@ -34,16 +35,36 @@ from .graph import Adjacency, Neighbourhood, Node, Tie, expand, node_key, split_
 TIE_TYPES: dict[str, Any] = {
     "operated_by": gettext_lazy("Operated by"),
     "hosted_by": gettext_lazy("Hosted by"),
+    # The typed ties (registry.Tie, vocabulary.TIE_KINDS), as the legend and the table name them.
+    "membership": gettext_lazy("Member of"),
+    "directorship": gettext_lazy("Leads or directs"),
+    "employment": gettext_lazy("Employed by"),
+    "ownership": gettext_lazy("Owns"),
+    "registered_at": gettext_lazy("Registered at"),
+    "located_at": gettext_lazy("Located at"),
+    "funding": gettext_lazy("Funds"),
+    "affiliation": gettext_lazy("Affiliated with"),
+    "family": gettext_lazy("Family tie"),
+    "same_address_as": gettext_lazy("Same address as"),
+    "unknown": gettext_lazy("Other link"),
 }
 # The claim properties that state each of the station's links (a claim about the station).
 LINK_PROPS = {"operated_by": ("operator",), "hosted_by": ("host_organization", "hosted_by", "host")}
 NODE_MODELS: dict[str, type[Model]] = {
-    "station": m.Station, "organization": m.Organization, "response": m.GovernmentResponse,
-    "incident": m.Incident, "source": m.Source, "figure": m.Figure,
+    "station": m.Station, "organization": m.Organization, "person": m.Person, "address": m.Address,
+    "response": m.GovernmentResponse, "incident": m.Incident, "source": m.Source, "figure": m.Figure,
 }
-PUBLIC_PAGES = {"station": "atlas:station", "organization": "atlas:organization", "response": "atlas:response",
-                "source": "atlas:source"}
-PUBLIC_NETWORK_SLUGS = {"station": "stations", "organization": "organisations"}
+PUBLIC_PAGES = {"station": "atlas:station", "organization": "atlas:organization", "person": "atlas:person",
+                "address": "atlas:address", "response": "atlas:response", "source": "atlas:source"}
+PUBLIC_NETWORK_SLUGS = {"station": "stations", "organization": "organisations", "person": "people",
+                        "address": "addresses"}
+
+
+def _reverse(name: str, args: list) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a kind without a page of its own (yet): the node is drawn without a link
+        return ""
 
 
 def workspace_slug(kind: str) -> str | None:
@@ -82,15 +103,15 @@ class Viewer:
     def page(self, kind: str, pk: int) -> str:
         if self.staff:
             slug = workspace_slug(kind)
-            return reverse("workspace:entity_detail", args=[slug, pk]) if slug else ""
-        return reverse(PUBLIC_PAGES[kind], args=[pk]) if kind in PUBLIC_PAGES else ""
+            return _reverse("workspace:entity_detail", [slug, pk]) if slug else ""
+        return _reverse(PUBLIC_PAGES[kind], [pk]) if kind in PUBLIC_PAGES else ""
 
     def network_page(self, kind: str, pk: int) -> str:
         if self.staff:
             slug = workspace_slug(kind)
-            return reverse("workspace:network", args=[slug, pk]) if slug else ""
+            return _reverse("workspace:network", [slug, pk]) if slug else ""
         slug = PUBLIC_NETWORK_SLUGS.get(kind)
-        return reverse("atlas:network", args=[slug, pk]) if slug else ""
+        return _reverse("atlas:network", [slug, pk]) if slug else ""
 
     def claim_page(self, pk: int) -> str:
         return reverse("workspace:claim_detail" if self.staff else "atlas:claim", args=[pk])
@@ -126,9 +147,15 @@ def center_node(viewer: Viewer, kind: str, pk: int) -> Node:
     obj = viewer.queryset(model).filter(pk=pk).first() if model and in_range else None
     if obj is None:
         raise NotFoundOrForbiddenError("There is no record with this number.")
+    return _node(viewer, kind, pk, *_names(obj))
+
+
+def _names(obj: Any) -> tuple[str, str]:
+    if isinstance(obj, dict):
+        return obj.get("name_en") or obj.get("full") or "", obj.get("name_zh") or ""
     if hasattr(obj, "name_en"):
-        return _node(viewer, kind, pk, obj.name_en, getattr(obj, "name_zh", ""))
-    return _node(viewer, kind, pk, str(obj), "")
+        return obj.name_en, getattr(obj, "name_zh", "")
+    return str(obj), ""
 
 
 # -- providers: station -> organisation (operated by, hosted by) ------------------------------------
@@ -142,6 +169,8 @@ def _station_org_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, fi
     org_ids = [pk for kind, pk in keys if kind == "organization"]
     links = [(t, col) for t, col in STATION_LINKS if not filters.tie_types or t in filters.tie_types]
     out = Adjacency()
+    if not links:
+        return out
     rows: list[tuple[str, dict]] = []  # (tie type, station row) whose both ends the viewer may see
     stations = viewer.queryset(m.Station)
     fields = ["pk", "name_en", "name_zh", "first_reported", "operator_id", "host_organization_id"]
@@ -215,8 +244,82 @@ def _link_claims(viewer: Viewer, rows: list[tuple[str, dict]], orgs: dict[int, d
     return out
 
 
+# -- provider: typed ties (registry.Tie) ----------------------------------------------------------
+
+TIE_END_MODELS = {"person": m.Person, "organization": m.Organization, "station": m.Station, "address": m.Address}
+TIE_FIELDS = ["pk", "kind", "from_type", "from_id", "to_type", "to_id", "start_date", "end_date"]
+
+
+def _typed_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, filters: NetworkFilters) -> Adjacency:
+    by_type: dict[str, list[int]] = {}
+    for key in frontier:
+        kind, pk = split_key(key)
+        if kind in TIE_END_MODELS:
+            by_type.setdefault(kind, []).append(pk)
+    out = Adjacency()
+    kinds = [t for t in filters.tie_types if t in TIE_END_KINDS] if filters.tie_types else None
+    if not by_type or kinds == []:
+        return out
+    ties = viewer.queryset(m.Tie)
+    if kinds:
+        ties = ties.filter(kind__in=kinds)
+    if filters.date_from:
+        ties = ties.exclude(end_date__lt=filters.date_from)
+    if filters.date_to:
+        ties = ties.exclude(start_date__gt=filters.date_to)
+    rows: dict[int, dict] = {}
+    for side in ("from", "to"):
+        ends = Q(pk__in=[])
+        for kind, pks in by_type.items():
+            ends |= Q(**{f"{side}_type": kind, f"{side}_id__in": pks})
+        of_frontier = ties.filter(ends)
+        for kind, pk, n in (of_frontier.order_by().values(f"{side}_type", f"{side}_id").annotate(n=Count("pk"))
+                            .values_list(f"{side}_type", f"{side}_id", "n")):
+            key = node_key(kind, pk)
+            out.totals[key] = out.totals.get(key, 0) + n
+        if per_node:
+            ranked = of_frontier.annotate(rank=Window(
+                RowNumber(), partition_by=[F(f"{side}_type"), F(f"{side}_id")], order_by=[F("kind").asc(), F("pk").asc()]))
+            for row in ranked.filter(rank__lte=per_node).values(*TIE_FIELDS):
+                rows[row["pk"]] = row
+    if not rows:
+        return out
+    wanted: dict[str, set[int]] = {}
+    for row in rows.values():
+        for side in ("from", "to"):
+            wanted.setdefault(row[f"{side}_type"], set()).add(row[f"{side}_id"])
+    for kind, pks in wanted.items():
+        label_fields = ["pk", "full"] if kind == "address" else ["pk", "name_en", "name_zh"]
+        for obj in viewer.queryset(TIE_END_MODELS[kind]).filter(pk__in=pks).values(*label_fields):
+            out.nodes[node_key(kind, obj["pk"])] = _node(viewer, kind, obj["pk"], *_names(obj))
+    evidence = _tie_claims(viewer, list(rows))
+    for pk, row in sorted(rows.items()):
+        source, target = node_key(row["from_type"], row["from_id"]), node_key(row["to_type"], row["to_id"])
+        if source not in out.nodes or target not in out.nodes:
+            continue  # an end this viewer may not see (the rule already keeps such ties out)
+        claim_ids, contested = evidence.get(pk, ((), False))
+        out.ties.append(Tie(source=source, target=target, tie_type=row["kind"], start=row["start_date"],
+                            end=row["end_date"], contested=contested, key=f"tie:{pk}", claim_ids=claim_ids,
+                            href=viewer.claim_page(claim_ids[0]) if claim_ids else ""))
+    return out
+
+
+def _tie_claims(viewer: Viewer, tie_ids: list[int]) -> dict[int, tuple[tuple[int, ...], bool]]:
+    """{tie: (claim ids, contested)}: the claims about each tie the viewer may see; contested when
+    one is disputed or has a refuting quote the viewer may read."""
+    claims = list(viewer.claims("tie", tie_ids).values_list("pk", "subject_id", "status"))
+    refuted = set(viewer.evidence([c[0] for c in claims]).filter(stance=m.Evidence.Stance.REFUTES)
+                  .values_list("claim_id", flat=True)) if claims else set()
+    out: dict[int, tuple[tuple[int, ...], bool]] = {}
+    for pk, tie_pk, status in sorted(claims):
+        ids, contested = out.get(tie_pk, ((), False))
+        out[tie_pk] = ((*ids, pk), contested or status == "disputed" or pk in refuted)
+    return out
+
+
+TIE_END_KINDS = tuple(v.TIE_KINDS)
 Provider = Callable[[Viewer, Sequence[str], int, NetworkFilters], Adjacency]
-PROVIDERS: list[Provider] = [_station_org_ties]
+PROVIDERS: list[Provider] = [_station_org_ties, _typed_ties]
 
 
 def _fetch(viewer: Viewer, filters: NetworkFilters) -> Callable[[Sequence[str], int], Adjacency]:

@@ -27,7 +27,7 @@ from . import graphml, svg
 from .graph import Neighbourhood, split_key
 from .selectors import TIE_TYPES, Viewer, neighbourhood, tie_types, viewer_for
 
-PUBLIC_KINDS = {"stations": "station", "organisations": "organization"}
+PUBLIC_KINDS = {"stations": "station", "organisations": "organization", "people": "person", "addresses": "address"}
 FORMATS = ("graphml", "ftm", "stix")
 
 
@@ -79,13 +79,17 @@ def _filters(request: HttpRequest) -> network_filters.NetworkFilters:
 
 
 def _records(hood: Neighbourhood) -> dict[str, list[int]]:
-    """{export kind: ids} of the neighbourhood: its entities and the claims behind its ties."""
-    out: dict[str, list[int]] = {"organization": [], "station": [], "claim": []}
-    for node in hood.nodes:
-        kind, pk = split_key(node.key)
+    """{export kind: ids} of the neighbourhood: its entities, its typed ties and the claims behind
+    its ties, for the kinds the sharing exports map (the others are left out, not guessed at)."""
+    from tnrwatch.sharing.selectors import KIND_MODELS
+
+    out: dict[str, list[int]] = {kind: [] for kind in KIND_MODELS}
+    for key in [n.key for n in hood.nodes] + [t.key for t in hood.ties if t.key]:
+        kind, pk = split_key(key)
         if kind in out:
             out[kind].append(pk)
-    out["claim"] = sorted({c for t in hood.ties for c in t.claim_ids})
+    if "claim" in out:
+        out["claim"] = sorted({c for t in hood.ties for c in t.claim_ids})
     return out
 
 
