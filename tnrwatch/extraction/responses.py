@@ -365,17 +365,16 @@ def document_host(text: str, countries: list[Match], cities: list[Match] | None 
     """The country a document is about: its most often named country other than China, its
     cities (a Brazilian text that names São Paulo and no country) counting too."""
     counts: dict[str, int] = {}
-    for m in countries[:400]:
-        if m.payload is None or m.payload.iso2 == "CN":
-            continue
-        counts[m.payload.iso2] = counts.get(m.payload.iso2, 0) + 1
-    for m in (cities or [])[:400]:
-        iso2 = m.payload.countries[0][0]
+    first: dict[str, int] = {}
+    named = [(m.start, m.payload.iso2) for m in countries[:400] if m.payload is not None]
+    named += [(m.start, m.payload.countries[0][0]) for m in (cities or [])[:400]]
+    for pos, iso2 in named:
         if iso2 != "CN":
             counts[iso2] = counts.get(iso2, 0) + 1
+            first[iso2] = min(first.get(iso2, pos), pos)
     if not counts:
         return None
-    return max(sorted(counts), key=lambda cc: counts[cc])
+    return min(counts, key=lambda cc: (-counts[cc], first[cc]))  # a tie: the first named
 
 
 @lru_cache(maxsize=1)
@@ -549,6 +548,8 @@ def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: T
             if trig.action in ("denial", "no_response") and _FROM_BEFORE.search(lead) and not EMBASSY_RE.search(lead):
                 return ["CN"], 0.7  # "met with denials from Beijing"
             continue
+        if trig.action == "denial" and has_gov and not m.payload.adjective and _prev_kind(text, s_start, m) == "locative":
+            return [m.payload.iso2], 0.6  # "no knowledge of stations in Switzerland", said by its government
         if _governed(text, m, s_end) or (not m.payload.adjective and _AFTER_PREP.search(lead)):
             group = [g for g in _group(text, mentions, i, lang) if g.payload.iso2 != "CN"]
             return list(dict.fromkeys(g.payload.iso2 for g in group)), 0.7

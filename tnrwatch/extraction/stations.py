@@ -148,7 +148,7 @@ _FROM = re.compile(r"\b(?:from|von|de|da|desde)\s+(?:the\s+)?$", re.I)
 # "no evidence of stations in Switzerland", "there are no such stations in X": none there.
 _NONE_THERE = re.compile(
     r"\b(?:no (?:evidence|proof|indication|sign)s? (?:of|that)|there (?:are|were|is) no|not aware of any|found no|"
-    r"keine (?:Hinweise|Belege|Beweise)|aucune preuve|nessuna prova|ninguna prueba|geen (?:bewijs|aanwijzingen)|"
+    r"keine (?:Hinweise|Belege|Beweise|Erkenntnisse)|gibt es keine|finns inga|ne postoje|не постоје|no existen|não existem|non esistono|neexistujú|aucune preuve|nessuna prova|ninguna prueba|geen (?:bewijs|aanwijzingen)|"
     r"nenhuma prova|inga bevis|ingen (?:bevis|holdepunkter)|nincs tudomás|nemá\w* žádné|nemá\w* (?:žiadne )?informácie|"
     r"nema (?:nikakvih )?(?:dokaza|saznanja)|δεν υπάρχουν)\b|存在しない|不存在|없다|없는", re.I)
 

@@ -17,7 +17,8 @@ def dumps(data: dict) -> str:
         rows.append(f'    {{"id": {j(t["id"])}, "lang": {j(t["lang"])},\n'
                     f'     "text": {j(t["text"])},\n'
                     f'     "responses": {j(t.get("responses", []))}, "stations": {j(t.get("stations", []))}, '
-                    f'"operators": {j(t.get("operators", []))}, "figures": {j(t.get("figures", []))}}}')
+                    f'"operators": {j(t.get("operators", []))}, "figures": {j(t.get("figures", []))}'
+                    + (f',\n     "people": {j(t["people"])}' if "people" in t else "") + "}")
     return '{\n  "about": ' + j(data["about"]) + ',\n  "texts": [\n' + ",\n".join(rows) + "\n  ]\n}\n"
 
 

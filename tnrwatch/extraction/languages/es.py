@@ -8,7 +8,7 @@ LEXICON = Lexicon(
     code="es",
     triggers={
         "conviction": (r"\bcondenad" + _W,),
-        "arrest_or_charge": (r"\bdetenid[oa]s?\b", r"\bdetenci[óo]n\b", r"\barrestad[oa]s?\b", r"\bimputad[oa]s?\b"),
+        "arrest_or_charge": ('\\bformaliz\\w*', '\\bimputad\\w*', '\\bimputó\\b', r"\bdetenid[oa]s?\b", r"\bdetenci[óo]n\b", r"\barrestad[oa]s?\b", r"\bimputad[oa]s?\b"),
         "closure_ordered": (r"\bprecint" + _W, r"\bdesmantel" + _W, r"\bdeben cerrar\b",r"\bcerrar\b", r"\bcierre\b", r"\bcerrad[oa]s?\b", r"\bha cerrado\b", r"\bclausur" + _W,
                             r"\bcerró\b"),
         "legislation": (r"\bproyecto de ley\b", r"\blegislación\b"),
@@ -17,7 +17,7 @@ LEXICON = Lexicon(
                                r"\btrasladado su (?:preocupación|malestar)\b", r"\bconvoc" + _W + r"[^.;]{0,30}embajador", r"\bpedido explicaciones\b",
                                r"\bpidió explicaciones\b", r"\binaceptable\b"),
         "monitoring": (r"\bseguimiento\b", r"\batent[oa]s?\b", r"\bsigue de cerca\b", r"\bvigila" + _W),
-        "denial": (r"\brechaz(?:ó|a|an|aron|ado)\b", r"\bno (?:le )?consta\b", r"\bno tiene constancia\b", r"\bninguna prueba\b", r"\bneg(?:ó|ado|aron|ou|aram)\b", r"\bnieg(?:a|an|an)\b",
+        "denial": ('\\bno existen\\b', '\\bno hay (?:ninguna|constancia)\\b', r"\brechaz(?:ó|a|an|aron|ado)\b", r"\bno (?:le )?consta\b", r"\bno tiene constancia\b", r"\bninguna prueba\b", r"\bneg(?:ó|ado|aron|ou|aram)\b", r"\bnieg(?:a|an|an)\b",
                    r"\bdesmint" + _W, r"\bdesmient" + _W, r"\binfundad" + _W, r"\bcentros de voluntarios\b", r"\bvoluntarios\b"),
         "no_response": ('\\bno hubo respuesta\\b', '\\bno ha habido respuesta\\b', '\\bsin respuesta\\b', '\\bdeclin\\w* (?:hacer )?comentarios\\b', '\\bno quiso (?:hacer )?comentarios\\b', r"\bno respondió\b", r"\bno ha hecho declaraciones\b", r"\bguardó silencio\b", r"\bsin pronunciarse\b", r"\bno ha contestado\b", r"\bno se ha pronunciado\b", r"\bguarda(?:n)? silencio\b",
                         r"\bno (?:han|ha) (?:respondido|reaccionado)\b", r"\bsin respuesta\b", r"\bninguna respuesta\b",

@@ -15,7 +15,7 @@ LEXICON = Lexicon(
         "diplomatic_protest": ('\\bconvoc\\w*[^.;]{0,30}(?:encarregad|cônsul|diplomat|representante)', '\\bprestar esclarecimentos\\b', '\\bexig\\w*\\b[^.;]{0,20}\\besclarecimentos\\b', r"\bconvoc" + _W + r"[^.;]{0,30}embaixador", r"\b(?:pediu|pedido|pediram|solicitou) (?:esclarecimentos|explicações)\b",
                                r"\binaceitável\b"),
         "monitoring": (r"\batent[oa]s?\b", r"\bvigilância\b", r"\bmonitore" + _W, r"\bacompanh" + _W),
-        "denial": (r"\brejeit" + _W, r"\bdesment" + _W, r"\bnão (?:tem|há) (?:conhecimento|registo|indícios)\b", r"\bnão encontr\w+ (?:provas|indícios)\b", r"\bnenhuma prova\b", r"\bdesmente\b",
+        "denial": ('\\bnão existem\\b', '\\bnão há (?:qualquer|nenhum)\\w*', r"\brejeit" + _W, r"\bdesment" + _W, r"\bnão (?:tem|há) (?:conhecimento|registo|indícios)\b", r"\bnão encontr\w+ (?:provas|indícios)\b", r"\bnenhuma prova\b", r"\bdesmente\b",
                    r"\bnega(?:m)?\b"),
         "no_response": ('\\bnão se manifest\\w*', '\\bnão houve resposta\\b', '\\bnão comentou\\b', r"\bnão (?:comentou|quis (?:fazer )?comentários)\b", r"\bnão (?:responderam|reagiram|respondeu|reagiu|se pronunci\w+)\b", r"\bsem resposta\b", r"\bnão quis comentar\b"),
         "other": (r"\breabr" + _W,),
