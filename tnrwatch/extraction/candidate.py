@@ -28,7 +28,7 @@ class Candidate:
     date: str | None = None
     body: str | None = None  # the acting body of a response ("police", "Ministry of Foreign Affairs")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         return {
             "kind": data["kind"],

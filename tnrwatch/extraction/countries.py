@@ -8,12 +8,13 @@ ships them. A trailing "*" marks a stem that may take an inflection ("deutsch*" 
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
 
-from tnrwatch.extraction.languages import lexicons
+from tnrwatch.extraction.languages import Lexicon, lexicons
 from tnrwatch.extraction.matcher import Gazetteer
 from tnrwatch.registry.countries import NAME_OVERRIDES
 
@@ -219,72 +220,23 @@ NOT_COUNTRY_NAMES = {"island", "granada", "salvador", "man"}
 
 @lru_cache(maxsize=1)
 def country_gazetteer() -> Gazetteer:
+    """Every country name, adjective and self-naming institution above, in one gazetteer."""
     gaz = Gazetteer()
-    en_names: dict[str, str] = {}
-    for c in pycountry.countries:
-        forms = {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)}
-        for form in filter(None, forms):
-            if "," not in form:
-                en_names[form] = c.alpha_2
-                gaz.add(form, CountryRef(c.alpha_2, False), capital=True, genitive=True)
-    for iso2, (en, hans, hant) in NAME_OVERRIDES.items():
-        for form in (en, hans, hant):
-            gaz.add(form, CountryRef(iso2, False), capital=True)
+    en_names = _add_english_names(gaz)
     for locale in CORE_LOCALES + EXTRA_LOCALES:
-        trans = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale],
-                                    fallback=True)
-        for c in pycountry.countries:
-            for msgid in filter(None, {c.name, getattr(c, "common_name", None)}):
-                name = trans.gettext(msgid)
-                if name == msgid or "," in name or "(" in name:
-                    continue
-                if locale in EXTRA_LOCALES and len(name) < 6 and not _non_latin(name):
-                    continue
-                if name in en_names and en_names[name] != c.alpha_2:
-                    continue
-                if name.casefold() in NOT_COUNTRY_NAMES:
-                    continue
-                gaz.add(name, CountryRef(c.alpha_2, False), capital=True, genitive=True)
+        _add_locale_names(gaz, locale, en_names)
     for lex in lexicons():
         for locale in lex.locales:
-            trans = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale],
-                                        fallback=True)
-            for c in pycountry.countries:
-                for msgid in filter(None, {c.name, getattr(c, "common_name", None)}):
-                    name = trans.gettext(msgid)
-                    if name == msgid and locale not in ("ja", "ko") or "," in name or "(" in name:
-                        continue
-                    if name.casefold() in NOT_COUNTRY_NAMES or len(name) < 4 and not _non_latin(name):
-                        continue
-                    stem = name[:-1] if lex.inflects and name[-1].lower() in _VOWELS else name
-                    gaz.add(stem if len(stem) >= 4 else name, CountryRef(c.alpha_2, False),
-                            capital=True, genitive=True, stem=lex.inflects and len(stem) >= 4)
+            _add_lexicon_locale(gaz, lex, locale)
     for table, adjective, institution in [t for lex in lexicons() for t in own_tables(lex)]:
-        for iso2, forms in table.items():
-            for form in forms.split("|"):
-                stem = form.endswith("*")
-                form = form.rstrip("*")
-                exact = form.replace(".", "").isupper() and len(form) <= 5
-                gaz.add(form, CountryRef(iso2, adjective, institution),
-                        capital=not adjective and not exact and form[:1].isupper(),
-                        exact=exact, stem=stem, genitive=not stem and not exact)
-    for iso2, forms in NAMES.items():
-        for form in forms.split("|"):
-            exact = form.isupper() and len(form) <= 4
-            gaz.add(form, CountryRef(iso2, False), capital=True, exact=exact, genitive=True)
-    for iso2, forms in INSTITUTIONS.items():
-        for form in forms.split("|"):
-            exact = form.replace(".", "").isupper() and len(form) <= 5
-            gaz.add(form, CountryRef(iso2, False, True), capital=True, exact=exact)
+        _add_table(gaz, table, adjective=adjective, institution=institution, exact_len=5,
+                   capital=None, genitive=True)
+    _add_table(gaz, NAMES, adjective=False, institution=False, exact_len=4, capital=True, genitive=True)
+    _add_table(gaz, INSTITUTIONS, adjective=False, institution=True, exact_len=5, capital=True, genitive=False)
     for iso2, form in (("NL", "het kabinet"), ("NL", "Rijksoverheid"), ("GB", "Whitehall")):
         gaz.add(form, CountryRef(iso2, False, True))
-    for table, capital in ((ADJECTIVES_CAPITALISED, True), (ADJECTIVES, False)):
-        for iso2, forms in table.items():
-            for form in forms.split("|"):
-                stem = form.endswith("*")
-                form = form.rstrip("*")
-                exact = form.replace(".", "").isupper() and len(form) <= 4
-                gaz.add(form, CountryRef(iso2, True), capital=capital, exact=exact, stem=stem)
+    _add_table(gaz, ADJECTIVES_CAPITALISED, adjective=True, institution=False, exact_len=4, capital=True, genitive=False)
+    _add_table(gaz, ADJECTIVES, adjective=True, institution=False, exact_len=4, capital=False, genitive=False)
     # Regions that contain a country's name but are not that country.
     for region in ("South America", "Latin America", "North America", "Central America",
                    "the Americas", "American Samoa", "New Guinea", "Papua New Guinea",
@@ -295,10 +247,72 @@ def country_gazetteer() -> Gazetteer:
     return gaz
 
 
+def _add_english_names(gaz: Gazetteer) -> dict[str, str]:
+    """pycountry's English names and the registry's overrides; returns English name -> ISO."""
+    en_names: dict[str, str] = {}
+    for c in pycountry.countries:
+        forms = {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)}
+        for form in filter(None, forms):
+            if "," not in form:
+                en_names[form] = c.alpha_2
+                gaz.add(form, CountryRef(c.alpha_2, False), capital=True, genitive=True)
+    for iso2, (en, hans, hant) in NAME_OVERRIDES.items():
+        for form in (en, hans, hant):
+            gaz.add(form, CountryRef(iso2, False), capital=True)
+    return en_names
+
+
+def _translations(locale: str) -> Iterator[tuple[str, str, str]]:
+    """(ISO alpha-2, English name, translated name) of every country in a pycountry locale."""
+    trans = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
+    for c in pycountry.countries:
+        for msgid in filter(None, {c.name, getattr(c, "common_name", None)}):
+            yield c.alpha_2, msgid, trans.gettext(msgid)
+
+
+def _add_locale_names(gaz: Gazetteer, locale: str, en_names: dict[str, str]) -> None:
+    for iso2, msgid, name in _translations(locale):
+        if name == msgid or "," in name or "(" in name:
+            continue
+        if locale in EXTRA_LOCALES and len(name) < 6 and not _non_latin(name):
+            continue
+        if name in en_names and en_names[name] != iso2:
+            continue
+        if name.casefold() in NOT_COUNTRY_NAMES:
+            continue
+        gaz.add(name, CountryRef(iso2, False), capital=True, genitive=True)
+
+
+def _add_lexicon_locale(gaz: Gazetteer, lex: Lexicon, locale: str) -> None:
+    """A lexicon's own locale; in an inflecting language each name is a stem ("Německu")."""
+    for iso2, msgid, name in _translations(locale):
+        if name == msgid and locale not in ("ja", "ko") or "," in name or "(" in name:
+            continue
+        if name.casefold() in NOT_COUNTRY_NAMES or len(name) < 4 and not _non_latin(name):
+            continue
+        root = name[:-1] if lex.inflects and name[-1].lower() in _VOWELS else name
+        gaz.add(root if len(root) >= 4 else name, CountryRef(iso2, False),
+                capital=True, genitive=True, stem=lex.inflects and len(root) >= 4)
+
+
+def _add_table(gaz: Gazetteer, table: Mapping[str, str], *, adjective: bool, institution: bool,
+               exact_len: int, capital: bool | None, genitive: bool) -> None:
+    """ISO alpha-2 -> "form|stem*" tables. Short all-capital forms ("UK", "BIS") match only as
+    written; `capital` None: names and institutions capitalised as written, adjectives not."""
+    for iso2, spelled in table.items():
+        for form in spelled.split("|"):
+            stem = form.endswith("*")
+            form = form.rstrip("*")
+            exact = form.replace(".", "").isupper() and len(form) <= exact_len
+            cap = (not adjective and not exact and form[:1].isupper()) if capital is None else capital
+            gaz.add(form, CountryRef(iso2, adjective, institution), capital=cap, exact=exact,
+                    stem=stem, genitive=genitive and not stem and not exact)
+
+
 _VOWELS = set("aeiouyáéíóúýěůαάεέηήιίοόυύωώаеиоуяюєії")
 
 
-def own_tables(lex):
+def own_tables(lex: Lexicon) -> list[tuple[Mapping[str, str], bool, bool]]:
     """A lexicon's names, institutions and adjectives, with how each is read."""
     return [(lex.names, False, False), (lex.institutions, False, True), (lex.adjectives, True, False)]
 

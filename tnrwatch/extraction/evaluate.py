@@ -26,10 +26,13 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tnrwatch.extraction.pipeline import extract
 
 DEVSET = Path(__file__).resolve().parent / "devset"
+# A label compared as a set member: a country, a (country, action) pair, a (value, what) pair...
+Label = str | tuple[Any, ...]
 HELDOUT = Path(__file__).resolve().parent / "heldout" / "texts.json"
 REPO = Path(__file__).resolve().parents[2]
 LABEL_TYPES = ("response", "station_country", "station", "operator", "figure")
@@ -44,7 +47,7 @@ class Document:
     id: str
     lang: str
     text: str
-    gold: dict[str, set] = field(default_factory=dict)
+    gold: dict[str, set[Label]] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,7 +69,7 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, gold: set, got: set) -> None:
+    def add(self, gold: set[Label], got: set[Label]) -> None:
         self.tp += len(gold & got)
         self.fp += len(got - gold)
         self.fn += len(gold - got)
@@ -88,7 +91,7 @@ def operator_key(name: str) -> str:
     return " ".join(key.split())
 
 
-def _gold_sets(row: dict) -> dict[str, set]:
+def _gold_sets(row: dict[str, Any]) -> dict[str, set[Label]]:
     stations = row.get("stations", [])
     return {
         "response": {(c, a) for c, a in row.get("responses", [])},
@@ -99,8 +102,8 @@ def _gold_sets(row: dict) -> dict[str, set]:
     }
 
 
-def predicted_sets(text: str, lang: str | None = None) -> dict[str, set]:
-    out: dict[str, set] = {t: set() for t in LABEL_TYPES}
+def predicted_sets(text: str, lang: str | None = None) -> dict[str, set[Label]]:
+    out: dict[str, set[Label]] = {t: set() for t in LABEL_TYPES}
     for c in extract(text, lang):
         if c.kind == "response" and c.country and c.action:
             out["response"].add((c.country, c.action))

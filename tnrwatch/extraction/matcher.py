@@ -7,6 +7,7 @@ offsets of the original text. Chinese terms are added in simplified and traditio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -58,7 +59,7 @@ def unspaced(term: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _converters():
+def _converters() -> list[Any]:
     import opencc
 
     return [opencc.OpenCC(c) for c in ("s2t", "s2tw", "s2hk", "t2s")]
@@ -222,7 +223,7 @@ class GatedPatterns:
                     found[m.start()] = m.end()
         return [(a, b, text[a:b]) for a, b in sorted(found.items())]
 
-    def _iter(self, low: str):
+    def _iter(self, low: str) -> Iterator[tuple[int, tuple[int, Any]]]:
         for last, value in self._auto.iter(low):
             if value is None:
                 continue

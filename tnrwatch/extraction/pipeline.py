@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from tnrwatch.extraction.actors import Context, document_host
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.countries import country_gazetteer
 from tnrwatch.extraction.figures import sentence_figures
@@ -12,12 +13,7 @@ from tnrwatch.extraction.lang import detect_language
 from tnrwatch.extraction.lexicon import body_matches
 from tnrwatch.extraction.matcher import Match, lower_same_length
 from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
-from tnrwatch.extraction.responses import (
-    Context,
-    document_host,
-    government_gazetteer,
-    sentence_responses,
-)
+from tnrwatch.extraction.responses import government_gazetteer, sentence_responses
 from tnrwatch.extraction.sentences import sentence_spans
 from tnrwatch.extraction.stations import (
     sentence_operators,
@@ -72,7 +68,7 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     return _headline_once(text, spans, _one_station_level(out))
 
 
-def _key(c: Candidate) -> tuple:
+def _key(c: Candidate) -> tuple[str | float | None, ...]:
     return (c.kind, c.country, c.action, c.city, c.operator, c.value, c.what)
 
 

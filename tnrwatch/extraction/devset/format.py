@@ -8,10 +8,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 
-def dumps(data: dict) -> str:
-    j = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+def _j(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    j = _j
     rows = []
     for t in data["texts"]:
         rows.append(f'    {{"id": {j(t["id"])}, "lang": {j(t["lang"])},\n'

@@ -10,11 +10,11 @@ import pytest
 from tnrwatch.extraction import Candidate, extract
 
 
-def responses(text: str, lang: str | None = None) -> set[tuple[str, str]]:
+def responses(text: str, lang: str | None = None) -> set[tuple[str | None, str | None]]:
     return {(c.country, c.action) for c in extract(text, lang) if c.kind == "response"}
 
 
-def stations(text: str) -> set[tuple[str, str]]:
+def stations(text: str) -> set[tuple[str | None, str | None]]:
     return {(c.city, c.country) for c in extract(text) if c.kind == "station"}
 
 
