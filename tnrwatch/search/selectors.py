@@ -162,8 +162,10 @@ class _Scope:
 def _rule_condition_cached(audience: Audience, model: type[Model], vendor: str) -> tuple[str, tuple[Any, ...]] | None:
     sql, params = _exists(outbound_queryset(model, audience))
     # Kept only when the statement is fixed text with constant parameters (markings, subject types,
-    # flags): a rule whose SQL carried ids, times or other data would be compiled per search.
-    if len(params) > 200 or not all(isinstance(p, str | int | bool | type(None)) for p in params):
+    # flags): a rule whose SQL carried ids, times or other data would be compiled per search. The
+    # bound is generous: the claim rule names every subject type and its markings (279 parameters
+    # once people and ties joined the record), and compiling it took 1.6 s a search.
+    if len(params) > 2000 or not all(isinstance(p, str | int | bool | type(None)) for p in params):
         return None
     return sql, tuple(params)
 
