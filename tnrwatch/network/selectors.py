@@ -15,18 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, F, Model, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy
 
 from tnrwatch.accounts.access import ALL_STAFF, require_role
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.sharing.outbound import Audience, claims_about, outbound_queryset, readable_evidence
+from tnrwatch.sharing.outbound import Audience, compiled_queryset
 
 from .filters import NetworkFilters
 from .graph import Adjacency, Neighbourhood, Node, Tie, expand, node_key, split_key
@@ -60,11 +61,22 @@ PUBLIC_NETWORK_SLUGS = {"station": "stations", "organization": "organisations", 
                         "address": "addresses"}
 
 
-def _reverse(name: str, args: list) -> str:
+PLACEHOLDER = 987654321987654321  # an id no record has, replaced in the reversed URL
+
+
+@lru_cache(maxsize=256)
+def _url_template(name: str, head: tuple, prefix: str) -> str:
     try:
-        return reverse(name, args=args)
+        return reverse(name, args=[*head, PLACEHOLDER])
     except NoReverseMatch:  # a kind without a page of its own (yet): the node is drawn without a link
         return ""
+
+
+def _reverse(name: str, args: list) -> str:
+    """reverse(name, args) at the cost of one reverse() per URL name and kind, not per node."""
+    *head, pk = args
+    template = _url_template(name, tuple(head), get_script_prefix())
+    return template.replace(str(PLACEHOLDER), str(pk), 1) if template else ""
 
 
 def workspace_slug(kind: str) -> str | None:
@@ -85,20 +97,17 @@ class Viewer:
         return self.audience is None
 
     def queryset(self, model: type[Model]) -> QuerySet:
+        """The records of `model` this viewer may see: the publication rule (compiled once per
+        process, `sharing.outbound.compiled_queryset`) for an audience, every record for staff."""
         if self.audience is None:
             return model._default_manager.all()
-        return outbound_queryset(model, self.audience)
+        return compiled_queryset(model, self.audience)
 
     def claims(self, subject_type: str, ids: Iterable[int]) -> QuerySet:
-        if self.audience is None:
-            return m.Claim.objects.filter(subject_type=subject_type, subject_id__in=list(ids))
-        return claims_about(self.audience, subject_type, ids)
+        return self.queryset(m.Claim).filter(subject_type=subject_type, subject_id__in=list(ids))
 
     def evidence(self, claim_ids: Iterable[int]) -> QuerySet:
-        if self.audience is None:
-            return m.Evidence.objects.filter(claim_id__in=list(claim_ids))
-        # The claims were read through the rule already; their quotes must be readable too.
-        return readable_evidence(self.audience).filter(claim_id__in=list(claim_ids))
+        return self.queryset(m.Evidence).filter(claim_id__in=list(claim_ids))
 
     def page(self, kind: str, pk: int) -> str:
         if self.staff:
@@ -114,7 +123,7 @@ class Viewer:
         return _reverse("atlas:network", [slug, pk]) if slug else ""
 
     def claim_page(self, pk: int) -> str:
-        return reverse("workspace:claim_detail" if self.staff else "atlas:claim", args=[pk])
+        return _reverse("workspace:claim_detail" if self.staff else "atlas:claim", [pk])
 
 
 def viewer_for(audience_or_user: Any, language: str = "en") -> Viewer:
@@ -175,13 +184,14 @@ def _station_org_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, fi
     stations = viewer.queryset(m.Station)
     fields = ["pk", "name_en", "name_zh", "first_reported", "operator_id", "host_organization_id"]
     if station_ids:
-        extra = [] if viewer.staff else ["operator_visible", "host_organization_visible"]
-        found = list(stations.filter(pk__in=station_ids).values(*fields, *extra))
+        found = list(stations.filter(pk__in=station_ids).values(*fields))
+        ends = {row[col] for row in found for _t, col in links} - {None}
+        # A link is shown only where both ends are visible.
+        visible_orgs = set(viewer.queryset(m.Organization).filter(pk__in=ends).values_list("pk", flat=True))
         for row in found:
             total = 0
             for tie_type, col in links:
-                visible = row[col] is not None and (viewer.staff or row[col.removesuffix("_id") + "_visible"])
-                if visible and filters.admits(tie_type, row["first_reported"], None):
+                if row[col] in visible_orgs and filters.admits(tie_type, row["first_reported"], None):
                     total += 1
                     if per_node:
                         rows.append((tie_type, row))

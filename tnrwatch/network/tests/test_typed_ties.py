@@ -109,3 +109,17 @@ def test_graphml_carries_typed_ties_and_no_canary(client, ties, tmp_path):
     edge = g.edges[f"organization:{ties['assoc'].pk}", f"organization:{ties['federation'].pk}"]
     assert edge["tie_type"] == "membership" and edge["start"] == "2018-01-01" and edge["end"] == "2021-06-30"
     assert f"person:{ties['leader'].pk}" in g.nodes and f"person:{ties['unnamed'].pk}" not in g.nodes
+
+
+def test_the_rule_compiled_once_is_the_rule_compiled_now(ties):
+    # The network view filters with the rule compiled once per process; after the record changes,
+    # a fresh compile gives the same statement (it depends on the model and audience only).
+    from tnrwatch.registry.models import Evidence, Organization, Station, Tie
+    from tnrwatch.sharing.outbound import PUBLIC, compiled, outbound_queryset
+
+    for model in (Tie, Claim, Evidence, Station, Organization):
+        before = compiled.rule_condition(model, PUBLIC)
+        services.organization_create(**L, kind="ngo", name_en=f"Later {model.__name__}", marking="clear")
+        assert compiled._compile(model, PUBLIC) == before
+        assert set(compiled.compiled_queryset(model, PUBLIC).values_list("pk", flat=True)) == set(
+            outbound_queryset(model, PUBLIC).values_list("pk", flat=True))

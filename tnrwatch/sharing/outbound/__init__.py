@@ -19,10 +19,12 @@ This package is the one place that decides. Callers pass an `Audience` and get q
 rows that are safe for it; they never filter markings themselves (`tests/test_one_rule.py` fails
 when a module outside this package does). Modules: `audience` (who receives, TLP arithmetic),
 `records` (the rule as querysets), `people` (the naming standard for persons and ties to them),
-`incidents` (de-identified rows and counts).
+`incidents` (de-identified rows and counts), `compiled` (the rule compiled once per process, for
+readers that ask it many small questions).
 """
 
 from .audience import NEVER_OUTBOUND_APPS, NEVER_OUTBOUND_MODELS, PUBLIC, Audience, strictest
+from .compiled import compiled_queryset, rule_condition
 from .incidents import (
     DEIDENTIFIED_INCIDENT_FIELDS,
     IncidentCount,
@@ -63,6 +65,8 @@ __all__ = [
     "naming_check",
     "standard_claims",
     "claims_about",
+    "compiled_queryset",
+    "rule_condition",
     "fact_models",
     "countable_reports",
     "incident_counts",
