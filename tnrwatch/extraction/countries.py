@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pycountry
 
+from tnrwatch.extraction.index import cached
 from tnrwatch.extraction.languages import Lexicon, lexicons
 from tnrwatch.extraction.matcher import Gazetteer
 from tnrwatch.registry.countries import NAME_OVERRIDES
@@ -218,9 +219,22 @@ ADJECTIVES: dict[str, str] = {
 NOT_COUNTRY_NAMES = {"island", "granada", "salvador", "man"}
 
 
+def _encode(ref: CountryRef | None) -> tuple[str, bool, bool] | None:
+    return None if ref is None else (ref.iso2, ref.adjective, ref.institution)
+
+
+def _decode(row: tuple[str, bool, bool] | None) -> CountryRef | None:
+    return None if row is None else CountryRef(row[0], bool(row[1]), bool(row[2]))
+
+
 @lru_cache(maxsize=1)
 def country_gazetteer() -> Gazetteer:
-    """Every country name, adjective and self-naming institution above, in one gazetteer."""
+    """Every country name, adjective and self-naming institution above, in one gazetteer (read
+    from the prebuilt index when there is a current one: index.py)."""
+    return cached("countries", _build_country_gazetteer, _encode, _decode)
+
+
+def _build_country_gazetteer() -> Gazetteer:
     gaz = Gazetteer()
     en_names = _add_english_names(gaz)
     for locale in CORE_LOCALES + EXTRA_LOCALES:

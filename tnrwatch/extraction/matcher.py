@@ -7,7 +7,7 @@ offsets of the original text. Chinese terms are added in simplified and traditio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -116,6 +116,25 @@ class Gazetteer:
             if entry not in bucket:
                 bucket.append(entry)
         self._built = False
+
+    def rows(self, encode: Callable[[Any], Any]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The entries as plain tuples, payloads through `encode` (for index.py)."""
+        return [(key, [(encode(e.payload), e.capital, e.exact, e.stem, e.form, e.genitive) for e in entries])
+                for key, entries in self._entries.items()]
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[str, list[tuple[Any, ...]]]], decode: Callable[[Any], Any]) -> Gazetteer:
+        """The gazetteer `rows()` described; equal payloads decode to one object."""
+        gaz = cls()
+        memo: dict[Any, Any] = {}
+        for key, entries in rows:
+            bucket = []
+            for payload, capital, exact, stem, form, genitive in entries:
+                if payload not in memo:
+                    memo[payload] = decode(payload)
+                bucket.append(_Entry(memo[payload], bool(capital), bool(exact), bool(stem), str(form), bool(genitive)))
+            gaz._entries[str(key)] = bucket
+        return gaz
 
     def _build(self) -> None:
         self._auto, self._unknown = fast_automaton(

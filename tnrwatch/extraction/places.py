@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from tnrwatch.extraction.geonames import cities
+from tnrwatch.extraction.index import cached
 from tnrwatch.extraction.languages import lexicons
 from tnrwatch.extraction.matcher import Gazetteer, has_han, lower_same_length, unspaced
 
@@ -70,9 +72,33 @@ _ALL_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
 _SPELLING = re.compile("[\u0000-\u02af\u0370-\u052f’']+")
 
 
+def _encode(ref: Any) -> Any:
+    if isinstance(ref, CityRef):
+        return ("c", ref.name, ref.countries)
+    return ("p", ref.name, ref.county)
+
+
+def _decode(row: Any) -> CityRef | ChinaPlaceRef:
+    kind, name, rest = row
+    if kind == "c":
+        return CityRef(name, rest)  # marshal gives back the tuples it was given
+    return ChinaPlaceRef(name, bool(rest))
+
+
 @lru_cache(maxsize=1)
 def city_gazetteer() -> Gazetteer:
-    """Cities outside mainland China, by English name and their Latin and Chinese variants."""
+    """Cities outside mainland China, by English name and their Latin and Chinese variants (read
+    from the prebuilt index when there is a current one: index.py)."""
+    return cached("cities", _build_city_gazetteer, _encode, _decode)
+
+
+@lru_cache(maxsize=1)
+def china_gazetteer() -> Gazetteer:
+    """Cities and counties in mainland China, in English and Chinese (index.py, as above)."""
+    return cached("china", _build_china_gazetteer, _encode, _decode)
+
+
+def _build_city_gazetteer() -> Gazetteer:
     from tnrwatch.extraction.countries import country_gazetteer
 
     country_words = set(country_gazetteer()._entries)  # a country's name is not read as a city
@@ -132,9 +158,7 @@ def _inflected_cities(gaz: Gazetteer, refs: dict[str, CityRef]) -> None:
             gaz.add(stem, ref, capital=True, stem=True)
 
 
-@lru_cache(maxsize=1)
-def china_gazetteer() -> Gazetteer:
-    """Cities and counties in mainland China, in English and Chinese."""
+def _build_china_gazetteer() -> Gazetteer:
     gaz = Gazetteer()
     for city in cities():
         if city["countrycode"] != "CN":

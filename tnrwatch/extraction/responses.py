@@ -68,17 +68,19 @@ def _modal(text: str, s_start: int, s_end: int, trig: Trigger, countries: list[M
                    for m in countries)
 
 
-_STATION_RELATIVE = re.compile(r"^\s*(?:[,-]\s*)?(?:which|that|who|che|die|der|das|que|qui|som|dat|který|ktorý|koji|која|које)\b"
+_STATION_RELATIVE = re.compile(r"(?:[,-]\s*)?\b(?:which|that|who|che|die|der|das|que|qui|som|dat|který|ktorý|koji|која|које)\b"
                                r"(?:\s+[^\W\d_]+){0,3}\s*$", re.I)
 
 
 def _stations_own_act(text: str, s_start: int, trig: Trigger) -> bool:
     """What a station does is not a response: "uno sportello che raccoglieva informazioni",
     "an office which monitored dissidents"."""
-    lo = max(s_start, trig.start - 80)
-    found = list(STATION_RE.finditer(text, lo, trig.start))
-    last = found[-1] if found else None
-    return last is not None and bool(_STATION_RELATIVE.match(text[last.end():trig.start]))
+    relative = _STATION_RELATIVE.search(text, max(s_start, trig.start - 50), trig.start)
+    if relative is None:
+        return False
+    noun = text[max(s_start, relative.start() - 40):relative.start()].rstrip()
+    found = list(STATION_RE.finditer(noun))
+    return bool(found) and found[-1].end() >= len(noun) - 1
 
 
 # An investigation a government has not opened is its lack of response (the conventions: "no

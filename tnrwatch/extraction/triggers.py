@@ -44,16 +44,19 @@ def _literals(pattern: str) -> list[str]:
     return lits
 
 
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # trigger patterns compiled so far
+
+
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[Any, re.Pattern[str]]:
     """An Aho-Corasick automaton of each trigger's opening literal, pointing at its regex: only
-    the patterns whose literal occurs are tried, and only where it occurs."""
-    table: dict[str, list[tuple[str, re.Pattern[str] | None, bool, str | None]]] = {}
+    the patterns whose literal occurs are tried, and only where it occurs. Each pattern is
+    compiled the first time its literal is found (most never are in a given process)."""
+    table: dict[str, list[tuple[str, str | None, bool, str | None]]] = {}
     rows = [(None, action, p) for action, patterns in TRIGGERS.items() for p in patterns]
     for only, action, pattern in rows + LOCAL_TRIGGERS:
-        compiled = re.compile(pattern, re.I)
         for lit in _literals(pattern):
-            table.setdefault(lit, []).append((action, compiled, pattern.startswith(r"\b"), only))
+            table.setdefault(lit, []).append((action, pattern, pattern.startswith(r"\b"), only))
     # Inflected forms of the lexicons' lemmas (forms.py): whole words, in their own language.
     for code, words in forms().items():
         for form, action in words.items():
@@ -75,14 +78,17 @@ def find_triggers(text: str, start: int, end: int, lang: str = "und") -> list[Tr
             word_start = False
         else:
             word_start = True
-        for action, compiled, needs_boundary, only in rows:
+        for action, pattern, needs_boundary, only in rows:
             if needs_boundary and not word_start or only is not None and only != base:
                 continue
-            if compiled is None:
+            if pattern is None:
                 stop = pos + len(lit)
                 if stop >= end or not text[stop].isalnum():
                     found.append(Trigger(action, pos, stop))
                 continue
+            compiled = _PATTERNS.get(pattern)
+            if compiled is None:
+                compiled = _PATTERNS[pattern] = re.compile(pattern, re.I)
             m = compiled.match(text, pos, end)
             if m:
                 found.append(Trigger(action, m.start(), m.end()))
