@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "tnrwatch.ingestion",
     "tnrwatch.sharing",
     "tnrwatch.search",
+    "tnrwatch.xref",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +283,8 @@ TNR_INGEST_TIMEOUT = env_int("TNR_INGEST_TIMEOUT", 30)
 # this plus 1 MiB of form fields: change both together.
 TNR_INGEST_MAX_UPLOAD_BYTES = env_int("TNR_INGEST_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 TNR_INGEST_ALLOW_PRIVATE_HOSTS = env_bool("TNR_INGEST_ALLOW_PRIVATE_HOSTS", False)
+# Largest FtM entity file the cross-reference page takes (the `xref` command streams any size).
+TNR_XREF_MAX_UPLOAD_BYTES = env_int("TNR_XREF_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 
 # Intake (the reporting channel). The receipt key is the server secret behind receipt look-ups
 # (an HMAC); it is mandatory in production, and outside production generated once into the data

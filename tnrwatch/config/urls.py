@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("tnrwatch.atlas.api_urls")),
     path("accounts/", include("tnrwatch.accounts.urls")),
     path("workspace/search/", include("tnrwatch.search.urls")),
+    path("workspace/xref/", include("tnrwatch.xref.urls")),
     path("workspace/", include("tnrwatch.registry.urls")),
     path("report/", include("tnrwatch.intake.urls")),
     path("inbox/", include("tnrwatch.intake.inbox_urls")),

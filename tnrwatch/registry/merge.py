@@ -33,7 +33,9 @@ from .models import (
     Figure,
     GovernmentResponse,
     Organization,
+    Person,
     Station,
+    Tie,
     claim_key,
 )
 from .services import audit_record
@@ -43,6 +45,7 @@ MERGEABLE: dict[str, type[Model]] = {
     "station": Station,
     "figure": Figure,
     "response": GovernmentResponse,
+    "person": Person,
 }
 
 
@@ -88,6 +91,10 @@ def entity_merge(*, actor: Any, subject_type: str, kept_id: Any, merged_id: Any,
     merged = _entity(subject_type, merged_id)
     if kept.pk == merged.pk:
         raise ValidationError("An entity cannot be merged into itself.")
+    if Tie.objects.filter(from_type=subject_type, from_id=merged.pk).exists() or \
+            Tie.objects.filter(to_type=subject_type, to_id=merged.pk).exists():
+        # Ties name their ends by (type, id) and their keys cover the ends: moving them is not done yet.
+        raise ValidationError("This entity has ties; it cannot be merged away until they are moved or retracted.")
     if getattr(kept, "country_id", None) != getattr(merged, "country_id", None) and subject_type != "organization":
         raise ValidationError("Only entities of the same country can be merged.")
     undo: dict[str, Any] = {"subject_type": subject_type, "kept": kept.pk, "merged": merged.pk,

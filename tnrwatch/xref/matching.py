@@ -1,0 +1,159 @@
+"""Matching a file's entities against the record's, with nomenklatura. No Django import.
+
+Candidate generation is nomenklatura's blocking index (`nomenklatura.blocker.Index`: name parts,
+name symbols, addresses, dates and identifiers as weighted tokens in a DuckDB file on disk, so a large
+file is not held in memory); each candidate pair is then scored by one of nomenklatura's matching
+algorithms (`logic-v2` by default: its culture-aware name alignment across scripts, identifier,
+address, date-of-birth and country features, each with its own explanation, which the review page
+shows as the reasons). A file entity is proposed with its best candidate when the score reaches the
+threshold (0.85 by default; `docs/benchmarks.md` has recall and precision at it) and leads the next
+candidate by the margin.
+
+What we add is only what makes names comparable across scripts, the same folding search uses
+(`search.text`): both sides get, beside each name as written, its folded form (Traditional Chinese
+to Simplified, accents, width) and the pinyin of its Chinese characters: for a person syllables
+apart and together, the given name as one word, and the Western order (王小明 -> "wang xiaoming",
+"xiaoming wang"); for an organisation written together only, since a dozen one-syllable parts of
+which a different home town changes two would look 85% alike. The matcher then sees 王小明, its
+Traditional form, Wang Xiaoming, WANG Xiao-ming, Xiaoming Wang and WangXiaoming as one name.
+logic-v2 without this folding missed most Traditional-script and pinyin variants (measured).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+from nomenklatura.blocker import Index
+from nomenklatura.matching import LogicV2, ScoringAlgorithm, get_algorithm
+
+from tnrwatch.search.text import fold, has_cjk, pinyin_forms
+
+DEFAULT_ALGORITHM = LogicV2.NAME
+DEFAULT_THRESHOLD = 0.85
+DEFAULT_MARGIN = 0.0
+MAX_CANDIDATES = 10  # per file entity, from the blocking index; the matcher scores each
+_CJK_PERSON_NAME = range(2, 5)  # characters; 1-character surname + 1-3 given (compound surnames are rare)
+
+logging.getLogger("nomenklatura").setLevel(logging.WARNING)
+
+
+def algorithm_named(name: str) -> type[ScoringAlgorithm]:
+    algorithm = get_algorithm(name)
+    if algorithm is None:
+        raise ValueError(f"unknown matching algorithm {name!r}")
+    return algorithm
+
+
+def name_variants(name: str, *, person: bool) -> list[str]:
+    """The forms of `name` both sides are compared under (see the module docstring)."""
+    out = [name]
+    folded = fold(name)
+    if folded != name.casefold():
+        out.append(folded)
+    if has_cjk(folded):
+        forms = pinyin_forms(folded)
+        # An organisation's name in syllables apart is a dozen one-syllable parts, of which a different
+        # home town changes two: it would look 85% alike. Written together it is compared as one word.
+        out.extend(forms if person else forms[1:])
+        compact = "".join(folded.split())
+        if person and len(compact) in _CJK_PERSON_NAME and all(has_cjk(ch) for ch in compact):
+            family = pinyin_forms(compact[0])
+            given = pinyin_forms(compact[1:])
+            if family and given:
+                out += [f"{family[1]} {given[1]}", f"{given[1]} {family[1]}"]
+    return list(dict.fromkeys(out))
+
+
+def prepared(proxy: EntityProxy) -> EntityProxy:
+    """A copy of `proxy` whose names carry their variants as aliases (the original is not changed)."""
+    copy = proxy.clone()
+    person = proxy.schema.is_a("Person")
+    names = [value for prop, value in proxy.itervalues() if prop.type.name == "name"]
+    alias_prop = copy.schema.get("alias")
+    if alias_prop is None:
+        return copy
+    for name in names:
+        for variant in name_variants(name, person=person)[1:]:
+            copy.add(alias_prop, variant, cleaned=True, quiet=True)
+    return copy
+
+
+class _Entities:
+    """The view `nomenklatura.blocker.Index.build` reads the indexed (record) side from."""
+
+    def __init__(self, entities: Callable[[], Iterable[EntityProxy]]) -> None:
+        self._entities = entities
+
+    def entities(self, include_schemata: Any = None) -> Iterator[EntityProxy]:
+        for proxy in self._entities():
+            yield prepared(proxy)
+
+    def __repr__(self) -> str:
+        return "<record>"
+
+
+@dataclass(frozen=True)
+class Match:
+    file_id: str
+    record_id: str
+    score: float
+    runner_up: float  # the next record candidate's score (0 when none): a small margin means ambiguous
+    blocking_score: float
+    reasons: dict[str, dict[str, Any]]
+
+
+def match(*, file_entities: Callable[[], Iterable[EntityProxy]], file_entity: Callable[[str], EntityProxy | None],
+          record_entities: Callable[[], Iterable[EntityProxy]], record_entity: Callable[[str], EntityProxy | None],
+          workdir: Path, algorithm: str = DEFAULT_ALGORITHM, threshold: float = DEFAULT_THRESHOLD,
+          margin: float = DEFAULT_MARGIN, max_candidates: int = MAX_CANDIDATES) -> Iterator[Match]:
+    """The best-scoring record entity of each file entity, when it reaches `threshold` and is ahead
+    of the next candidate by at least `margin` (two record entities the file's entity fits almost
+    equally well are not a finding). Streams: one file entity's candidates at a time."""
+    scorer = algorithm_named(algorithm)
+    config = scorer.default_config()
+    index = Index(_Entities(record_entities), workdir / "index", options={"max_candidates": max_candidates})  # type: ignore[arg-type]
+    try:
+        index.build()
+        matchable = (prepared(p) for p in file_entities() if p.schema.matchable)
+        for file_ident, candidates in index.match_entities(matchable):  # type: ignore[arg-type]
+            query = file_entity(file_ident.id)
+            if query is None:
+                continue
+            query = prepared(query)
+            scored = []
+            for record_ident, blocking in candidates:
+                candidate = record_entity(record_ident.id)
+                if candidate is None or not query.schema.can_match(candidate.schema):
+                    continue
+                result = scorer.compare(query, prepared(candidate), config)
+                scored.append((result.score, record_ident.id, blocking, result))
+            if not scored:
+                continue
+            scored.sort(key=lambda item: (-item[0], item[1]))
+            best, record_key, blocking, result = scored[0]
+            runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            if best >= threshold and best - runner_up >= margin:
+                yield Match(file_id=file_ident.id, record_id=record_key, score=round(best, 4),
+                            runner_up=round(runner_up, 4), blocking_score=round(blocking, 3),
+                            reasons=_reasons(result.explanations))
+    finally:
+        index.close()
+
+
+def _reasons(explanations: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for feature, result in explanations.items():
+        out[feature] = {"score": round(result.score, 3), "detail": result.detail or "",
+                        "file": result.query or "", "record": result.candidate or ""}
+    return out
+
+
+def schema_label(name: str) -> str:
+    schema = model.get(name)
+    return schema.label if schema is not None else name
