@@ -68,6 +68,8 @@ urlpatterns = [
     path("<netkind:kinds>/<record_id:pk>/network/", network_views.public_network, name="network"),
     path("<netkind:kinds>/<record_id:pk>/network/<netformat:fmt>/", network_views.public_network_export,
          name="network_export"),
+    path("people/<record_id:pk>/", views.person, name="person"),
+    path("addresses/<record_id:pk>/", views.address, name="address"),
     path("incidents/", views.incidents, name="incidents"),
     path("sources/", views.sources, name="sources"),
     path("sources/<record_id:pk>/", views.source, name="source"),

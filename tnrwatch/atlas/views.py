@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -274,7 +275,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
     claims = _page(request, selectors.subject_claims("station", s.pk), CLAIMS_PER_PAGE)
     return render(request, "atlas/station.html", {
         "station": s, "country_name": s.country.name_for(request.LANGUAGE_CODE), "page": claims,
-        **public_entity_network(request, "station", s.pk),
+        "replies": _replies_beside(claims, "station", s.pk), **public_entity_network(request, "station", s.pk),
     })
 
 
@@ -283,7 +284,37 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organization_get(pk)
     claims = _page(request, selectors.subject_claims("organization", org.pk), CLAIMS_PER_PAGE)
     return render(request, "atlas/organization.html", {
-        "org": org, "page": claims, **public_entity_network(request, "organization", org.pk)})
+        "org": org, "page": claims, "replies": _replies_beside(claims, "organization", org.pk),
+        **public_entity_network(request, "organization", org.pk)})
+
+
+@public_page
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A public actor, only as far as the naming standard allows; otherwise the same 404 as a
+    missing record."""
+    p = selectors.person_get(pk)
+    claims = _page(request, selectors.subject_claims("person", p.pk), CLAIMS_PER_PAGE)
+    return render(request, "atlas/person.html", {"person": p, "page": claims,
+                                                 "replies": _replies_beside(claims, "person", p.pk),
+                                                 **public_entity_network(request, "person", p.pk)})
+
+
+def _replies_beside(page: Any, subject_type: str, pk: int) -> list[Any]:
+    """Put each public reply beside the claim it answers; return those answering the whole record."""
+    general, by_claim = selectors.public_replies(subject_type, pk)
+    page.object_list = list(page.object_list)
+    for claim in page.object_list:
+        claim.public_replies = by_claim.get(claim.pk, [])
+    return general
+
+
+@public_page
+def address(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.address_get(pk)
+    claims = _page(request, selectors.subject_claims("address", a.pk), CLAIMS_PER_PAGE)
+    return render(request, "atlas/address.html", {"address": a, "page": claims,
+                                                  "country_name": a.country.name_for(request.LANGUAGE_CODE),
+                                                  **public_entity_network(request, "address", a.pk)})
 
 
 @public_page

@@ -12,7 +12,18 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import vocabulary as v
-from .models import Evidence, Figure, GovernmentResponse, Incident, Organization, Source, Station
+from .models import (
+    Address,
+    Evidence,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Person,
+    Source,
+    Station,
+    Tie,
+)
 from .selectors import subject_get
 
 TEXT_MAX = 20_000
@@ -269,3 +280,101 @@ class AuditFilterForm(forms.Form):
     subject = forms.CharField(label=_("Subject (type or type:id)"), max_length=100, required=False)
     actor = forms.CharField(label=_("Actor (username)"), max_length=150, required=False)
     action = forms.CharField(label=_("Action (prefix)"), max_length=64, required=False)
+
+
+def _not_public(form: forms.Form) -> None:
+    """A person or a tie to one is never created CLEAR: it becomes public only by publication."""
+    if "marking" in form.fields:
+        form.fields["marking"].choices = [c for c in form.fields["marking"].choices if c[0] != "clear"]
+        form.fields["marking"].initial = "amber"
+
+
+class PersonForm(EntityForm):
+    """A public actor only: an official, an organisation's leader, a person named in a court record."""
+
+    class Meta:
+        model = Person
+        fields = ["name_en", "name_zh", "public_basis", "position", "country", "birth_date",
+                  "birth_date_precision", "description"]
+        widgets = {"birth_date": DateInput}
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["public_basis"].help_text = _("Never a reporter, a victim or a relative: they are never recorded as persons.")
+        self.fields["birth_date"].help_text = _("Only when a public record (a court filing, a registry) gives it.")
+        _not_public(self)
+
+
+class AddressForm(EntityForm):
+    class Meta:
+        model = Address
+        fields = ["full", "street", "postcode", "city", "country", "latitude", "longitude"]
+
+
+TIE_END_CHOICES = [(t, t) for t in v.TIE_END_TYPES]
+
+
+class TieForm(EntityForm):
+    """Creating a tie takes its two ends and the first quote; editing only its role and dates
+    (and, for a family tie, the reason it may be public)."""
+
+    class Meta:
+        model = Tie
+        fields = ["kind", "role", "start_date", "start_precision", "end_date", "end_precision", "public_reason"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}
+
+    def __init__(self, *args, with_marking: bool = False, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, with_marking=with_marking, **kwargs)
+        self.creating = with_marking  # the workspace's create view asks for a marking, its edit view does not
+        self.fields["public_reason"].label = _("Why this family tie may be public")
+        if self.creating:
+            del self.fields["public_reason"]
+            self.fields["from_type"] = forms.ChoiceField(label=_("From (record type)"), choices=TIE_END_CHOICES)
+            self.fields["from_id"] = forms.IntegerField(label=_("From (record id)"), min_value=1, max_value=MAX_ID)
+            self.fields["to_type"] = forms.ChoiceField(label=_("To (record type)"), choices=TIE_END_CHOICES)
+            self.fields["to_id"] = forms.IntegerField(label=_("To (record id)"), min_value=1, max_value=MAX_ID)
+            self.fields["source"] = BoundedModelChoiceField(label=_("Source"), queryset=Source.objects.order_by("title"))
+            self.fields["quote"] = forms.CharField(label=_("Verbatim quote"), max_length=QUOTE_MAX,
+                                                   widget=forms.Textarea(attrs={"rows": 4}))
+            self.fields["location"] = forms.CharField(label=_("Where in the source"), max_length=200, required=False)
+            self.order_fields(["kind", "from_type", "from_id", "to_type", "to_id", "role", "start_date",
+                               "start_precision", "end_date", "end_precision", "source", "quote", "location"])
+        else:
+            del self.fields["kind"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.creating:
+            return data
+        # The names `registry.services.tie_create` takes.
+        out = {k: data[k] for k in ("kind", "role", "start_precision", "end_precision", "source", "quote", "location",
+                                    "marking") if k in data}
+        if "from_type" in data and "from_id" in data:
+            out["from_end"] = (data["from_type"], data["from_id"])
+        if "to_type" in data and "to_id" in data:
+            out["to_end"] = (data["to_type"], data["to_id"])
+        out["start"], out["end"] = data.get("start_date"), data.get("end_date")
+        return out
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Their response"), max_length=TEXT_MAX, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Their words; leave empty when they did not answer."))
+    requested_on = forms.DateField(label=_("Asked on"), required=False, widget=DateInput)
+    received_on = forms.DateField(label=_("Answered on"), required=False, widget=DateInput)
+    source = BoundedModelChoiceField(label=_("Document of the reply"), queryset=Source.objects.order_by("title"),
+                                     required=False)
+    claim = forms.IntegerField(label=_("Claim it answers (number)"), min_value=1, max_value=MAX_ID, required=False,
+                               help_text=_("Empty when it answers the record as a whole."))
+
+    def clean_claim(self):
+        from .models import Claim
+
+        number = self.cleaned_data.get("claim")
+        if number is None:
+            return None
+        claim = Claim.objects.filter(pk=number).first()
+        if claim is None:
+            raise forms.ValidationError(_("No such claim."))
+        return claim

@@ -20,6 +20,7 @@ network view and the exports read.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -41,8 +42,8 @@ def entity_default_marking() -> str:
     return default_marking()
 
 
-def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
-    return [(k, _(label)) for k, label in mapping.items()]  # noqa: DJ - labels are translated lazily
+def _choices(mapping: dict[str, str]) -> list[tuple[str, Any]]:
+    return [(k, _(label)) for k, label in mapping.items()]
 
 
 def _precision_field() -> models.CharField:
@@ -166,6 +167,12 @@ class Tie(models.Model):
 
     def involves_person(self) -> bool:
         return "person" in (self.from_type, self.to_type)
+
+    def from_label(self) -> str:
+        return f"{self.from_type} #{self.from_id}"
+
+    def to_label(self) -> str:
+        return f"{self.to_type} #{self.to_id}"
 
 
 class Reply(models.Model):

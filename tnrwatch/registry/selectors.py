@@ -179,3 +179,39 @@ def claim_is_public(claim: Claim) -> bool:
     from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
 
     return outbound_queryset(Claim, PUBLIC).filter(pk=claim.pk).exists()
+
+
+def ties_of(subject_type: str, subject_id: int, limit: int = 500) -> list[dict[str, Any]]:
+    """Every tie of one record (staff: every marking), with the other end's label and workspace
+    page, newest kinds first; at most `limit` (the network view pages further)."""
+    from django.urls import reverse
+
+    from .models import Tie
+
+    mine = Q(from_type=subject_type, from_id=subject_id) | Q(to_type=subject_type, to_id=subject_id)
+    ties = list(Tie.objects.filter(mine).order_by("kind", "id")[:limit])
+    rows = []
+    for tie in ties:
+        outgoing = (tie.from_type, tie.from_id) == (subject_type, subject_id)
+        other_type, other_id = (tie.to_type, tie.to_id) if outgoing else (tie.from_type, tie.from_id)
+        other = subject_get(other_type, other_id)
+        rows.append({"tie": tie, "outgoing": outgoing, "other": other, "other_type": other_type,
+                     "other_url": reverse("workspace:entity_detail", args=[_SLUGS[other_type], other_id])})
+    return rows
+
+
+_SLUGS = {"person": "people", "organization": "organizations", "station": "stations", "address": "addresses"}
+
+
+def tie_ends(tie: Any) -> list[tuple[str, Any, str]]:
+    """(type, record or None, workspace page) of a tie's two ends."""
+    from django.urls import reverse
+
+    return [(t, subject_get(t, i), reverse("workspace:entity_detail", args=[_SLUGS[t], i]))
+            for t, i in ((tie.from_type, tie.from_id), (tie.to_type, tie.to_id))]
+
+
+def replies_of(subject_type: str, subject_id: int) -> QuerySet:
+    from .models import Reply
+
+    return Reply.objects.filter(subject_type=subject_type, subject_id=subject_id).select_related("source", "claim")

@@ -3,11 +3,12 @@ from django.urls import path, register_converter
 from tnrwatch.network import views as network_views
 
 from . import views
-from .views.kinds import KindConverter
+from .views.kinds import KindConverter, ReplyKindConverter
 
 app_name = "workspace"
 
 register_converter(KindConverter, "wskind")
+register_converter(ReplyKindConverter, "wsreplykind")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,4 +33,5 @@ urlpatterns = [
          name="network_graphml"),
     path("<wskind:kind>/<int:pk>/edit/", views.entity_edit, name="entity_edit"),
     path("<wskind:kind>/<int:pk>/marking/", views.entity_marking, name="entity_marking"),
+    path("<wsreplykind:kind>/<int:pk>/reply/", views.reply_create, name="reply_create"),
 ]

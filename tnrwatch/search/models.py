@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import models
 
 # Kinds of records in the index; entities are the registry's named things.
-ENTITY_KINDS = ("station", "organization", "response")
+ENTITY_KINDS = ("station", "organization", "response", "person")
 KINDS = (*ENTITY_KINDS, "claim", "source")
 
 

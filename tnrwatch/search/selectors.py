@@ -37,7 +37,8 @@ PER_PAGE = 20
 MAX_PAGE = 50  # deeper pages are refused: nobody reads them, and OFFSET costs grow with the page
 GROUPS = ("entity", "claim", "source")
 _MODELS: dict[str, type[Model]] = {"station": m.Station, "organization": m.Organization,
-                                   "response": m.GovernmentResponse, "claim": m.Claim, "source": m.Source}
+                                   "response": m.GovernmentResponse, "claim": m.Claim, "source": m.Source,
+                                   "person": m.Person}
 # Filters that only some kinds have; with such a filter set, the other kinds are left out.
 _SOURCE_ONLY = ("language", "date_from", "date_to", "publisher")
 
@@ -310,7 +311,7 @@ def _load(found: list[Hit], scope: _Scope, needles: list[tuple[str, bool]]) -> l
     objects: dict[tuple[str, int], Any] = {}
     for kind, ids in by_kind.items():
         qs = scope.queryset(_MODELS[kind]).filter(pk__in=ids)
-        if kind in ("station", "organization", "response"):
+        if kind in ("station", "organization", "response", "person"):
             qs = qs.select_related("country")
         for obj in qs:
             objects[(kind, obj.pk)] = obj
@@ -348,7 +349,8 @@ def _claim_subjects(claims: list[m.Claim], scope: _Scope) -> dict[tuple[str, int
     labels: dict[tuple[str, int], str] = {}
     models = {"station": (m.Station, "name_en"), "organization": (m.Organization, "name_en"),
               "response": (m.GovernmentResponse, "body"), "source": (m.Source, "title"),
-              "figure": (m.Figure, "label"), "place": (m.Place, "name_en"), "country": (m.Country, "name_en")}
+              "figure": (m.Figure, "label"), "place": (m.Place, "name_en"), "country": (m.Country, "name_en"),
+              "person": (m.Person, "name_en"), "address": (m.Address, "full")}
     for subject_type, ids in wanted.items():
         if subject_type not in models:
             continue
@@ -363,7 +365,8 @@ def _url(kind: str, pk: int, staff: bool) -> str:
     if staff:
         if kind == "claim":
             return reverse("workspace:claim_detail", args=[pk])
-        slug = {"station": "stations", "organization": "organizations", "response": "responses", "source": "sources"}[kind]
+        slug = {"station": "stations", "organization": "organizations", "response": "responses", "source": "sources",
+                "person": "people"}[kind]
         return reverse("workspace:entity_detail", args=[slug, pk])
     return reverse(f"atlas:{kind}", args=[pk])
 

@@ -58,7 +58,7 @@ def _entity_fields(kind: str, obj: Any) -> dict[str, Any]:
                 "body": index_terms(obj.summary), "countries": _codes(country), "published": obj.date}
     place = obj.place.name_en if getattr(obj, "place_id", None) else ""
     names, raw = _names(obj.name_en, obj.name_zh, *_aliases(kind, obj.pk))
-    body = " \n ".join(x for x in (obj.description, getattr(obj, "region", ""), place) if x)
+    body = " \n ".join(x for x in (obj.description, getattr(obj, "region", ""), getattr(obj, "position", ""), place) if x)
     return {"title": index_terms(obj.name_en), "names": names, "names_raw": raw, "body": index_terms(body),
             "countries": _codes(country)}
 
@@ -68,13 +68,14 @@ def _subject_country_and_label(subject_type: str, subject_id: int) -> tuple[str,
         c = m.Country.objects.filter(pk=subject_id).first()
         return (c.iso2, f"{c.name_en} {c.name_zh_hans} {c.name_zh_hant}") if c else ("", "")
     model = {"station": m.Station, "organization": m.Organization, "response": m.GovernmentResponse,
-             "figure": m.Figure, "place": m.Place, "incident": m.Incident}.get(subject_type)
+             "figure": m.Figure, "place": m.Place, "incident": m.Incident, "person": m.Person}.get(subject_type)
     obj = model.objects.filter(pk=subject_id).first() if model else None
     if obj is None:
         return "", ""
     country = getattr(obj, "host_country" if subject_type == "incident" else "country", None)
     # An incident's summary may come from a report: nothing of it goes into the index.
     label = {"station": lambda: f"{obj.name_en} {obj.name_zh}", "organization": lambda: f"{obj.name_en} {obj.name_zh}",
+             "person": lambda: f"{obj.name_en} {obj.name_zh}",
              "response": lambda: obj.body, "figure": lambda: obj.label, "place": lambda: f"{obj.name_en} {obj.name_zh}",
              "incident": lambda: ""}[subject_type]()
     return (country.iso2 if country else ""), label
@@ -160,7 +161,7 @@ def index_claims(*, claim_ids: Iterable[int]) -> None:
 
 
 _ENTITY_MODELS: dict[str, type[Model]] = {"station": m.Station, "organization": m.Organization,
-                                          "response": m.GovernmentResponse}
+                                          "response": m.GovernmentResponse, "person": m.Person}
 
 
 @transaction.atomic
@@ -240,6 +241,7 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None) -> dict
     todo = [("station", m.Station.objects.select_related("country", "place").order_by("pk")),
             ("organization", m.Organization.objects.select_related("country", "place").order_by("pk")),
             ("response", m.GovernmentResponse.objects.select_related("country").order_by("pk")),
+            ("person", m.Person.objects.select_related("country").order_by("pk")),
             ("claim", m.Claim.objects.order_by("pk")), ("source", sources)]
     total = sum(qs.count() for _k, qs in todo)
     source_countries: dict[int, set[str]] | None = None

@@ -8,12 +8,20 @@ from typing import Any
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from tnrwatch.registry.models import Alias, Claim, GovernmentResponse, Organization, Source, Station
+from tnrwatch.registry.models import (
+    Alias,
+    Claim,
+    GovernmentResponse,
+    Organization,
+    Person,
+    Source,
+    Station,
+)
 
 from . import services
 
 _KIND = {Source: "source", Claim: "claim", Station: "station", Organization: "organization",
-         GovernmentResponse: "response"}
+         GovernmentResponse: "response", Person: "person"}
 
 
 @receiver(post_delete)

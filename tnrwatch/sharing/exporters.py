@@ -21,6 +21,7 @@ from .models import Partner
 from .outbound import Audience
 from .selectors import ExportContext, audience_for, export_objects, kinds_for
 from .services import share_log_write
+from .stix_network import ftm_network_entities
 
 
 def export_stix(out: IO[str], *, partner: str | None = None) -> int:
@@ -81,7 +82,7 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
         if not refs or refs[0] not in stix.MARKING_BY_ID:
             continue  # definitions and authors: not part of the record
         marking = stix.MARKING_BY_ID[refs[0]]
-        if obj["type"] == "relationship" and obj.get("description") in ("operated by", "hosted by"):
+        if obj["type"] == "relationship" and kind is None and obj.get("description") in ("operated by", "hosted by"):
             role = "operates" if obj["description"] == "operated by" else "hosts"
             link = ftm_model.make_entity("UnknownLink")
             link.id = _ftm_id(stix.relationship_id(obj["target_ref"], role, obj["source_ref"]))
@@ -157,6 +158,9 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
             for ref in obj.get("external_references", []):
                 e.add("sourceUrl", ref.get("url"))
             yield _marked(e, marking)
+        elif kind in ("person", "address", "tie"):
+            for entity, link_marking in ftm_network_entities(obj, ext, marking, _ftm_id, ftm_model.make_entity):
+                yield _marked(entity, link_marking)
         elif kind == "claim" and ext.get("subject_ref", "").split("--")[0] in ("identity", "infrastructure"):
             for i, ev in enumerate(ext.get("evidence", [])):
                 d = ftm_model.make_entity("Documentation")

@@ -72,7 +72,9 @@ def strictest(*markings: str) -> str:
     return min((m for m in markings if m in MARKING_ORDER), key=MARKING_ORDER.index, default="red")
 
 KIND_TYPES = {"organization": "identity", "station": "infrastructure", "response": "grouping",
-              "incident": "incident", "source": "report", "claim": "note"}
+              "incident": "incident", "source": "report", "claim": "note",
+              # People, addresses and ties (stix_network.py); not imported from partners (yet).
+              "person": "identity", "address": "location", "tie": "relationship"}
 EXTENSION_KINDS = {"organization": "organization", "station": "station", "response": "government-response",
                    "incident": "incident", "source": "source", "claim": "claim"}
 KIND_BY_EXTENSION = {v: k for k, v in EXTENSION_KINDS.items()}
@@ -92,7 +94,16 @@ EXTENSION_SCHEMA = {
     "required": ["extension_type", "kind"],
     "properties": {
         "extension_type": {"const": "property-extension"},
-        "kind": {"enum": list(EXTENSION_KINDS.values())},
+        "kind": {"enum": [*EXTENSION_KINDS.values(), "person", "address", "tie"]},
+        "public_basis": {"type": "string", "description": "person: why a public actor (official, organization_leader, court_record)"},
+        "birth_date": {"type": "string", "description": "person: only where a public record gives it; never in public output"},
+        "geo_precision": {"enum": ["street", "city"]},
+        "tie_kind": {"type": "string", "description": "tie: membership, directorship, employment, ownership, registered_at, located_at, funding, affiliation, family, same_address_as, unknown"},
+        "role": {"type": "string"},
+        "start": {"type": "string", "description": "tie: start as precise as the source (YYYY, YYYY-MM or YYYY-MM-DD)"},
+        "start_precision": {"enum": ["day", "month", "year"]},
+        "end": {"type": "string"},
+        "end_precision": {"enum": ["day", "month", "year"]},
         "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
         "place": {"type": "object", "properties": {"name": {"type": "string"}, "country": {"type": "string"},
                                                     "latitude": {"type": "number"}, "longitude": {"type": "number"}}},

@@ -44,6 +44,7 @@ from .overview import (
     station_points,
     strongest_responses,
 )
+from .people import TieView, address_get, person_get, public_replies, public_ties, tie_period
 from .records import (
     claim_get,
     organization_get,
@@ -58,6 +59,12 @@ from .records import (
 from .timeline import response_years
 
 __all__ = [
+    "TieView",
+    "address_get",
+    "person_get",
+    "public_replies",
+    "public_ties",
+    "tie_period",
     "countries_by_iso2",
     "map_fingerprint",
     "COUNTRY_PAGE_LIMIT",

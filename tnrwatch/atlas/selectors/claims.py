@@ -24,6 +24,7 @@ from tnrwatch.registry.models import (
     Place,
     Source,
     Station,
+    Tie,
 )
 from tnrwatch.sharing.outbound import PUBLIC, claims_about
 
@@ -142,6 +143,27 @@ def subject_refs(pairs: Iterable[tuple[str, int]], language: str) -> dict[tuple[
         elif subject_type == "figure":
             for f in public(Figure).filter(pk__in=ids):
                 refs[(subject_type, f.pk)] = SubjectRef(f"{f.value:,} {f.label}", reverse("atlas:home") + f"#figure-{f.pk}")
+        elif subject_type in ("person", "address", "tie"):
+            refs.update(_network_refs(subject_type, ids))
+    return refs
+
+
+def _network_refs(subject_type: str, ids: set[int]) -> dict[tuple[str, int], SubjectRef]:
+    """People and addresses link to their pages; a tie to the ties list of its first end's page."""
+    from tnrwatch.registry import vocabulary as v
+
+    from .people import end_labels
+
+    if subject_type != "tie":
+        return {(subject_type, pk): SubjectRef(label, url)
+                for (_t, pk), (label, url) in end_labels((subject_type, i) for i in ids).items()}
+    ties = list(public(Tie).filter(pk__in=ids))
+    ends = end_labels([(t.from_type, t.from_id) for t in ties] + [(t.to_type, t.to_id) for t in ties])
+    refs = {}
+    for t in ties:
+        a, b = ends.get((t.from_type, t.from_id)), ends.get((t.to_type, t.to_id))
+        if a and b:
+            refs[("tie", t.pk)] = SubjectRef(f"{a[0]} — {v.TIE_KINDS[t.kind].lower()} — {b[0]}", f"{a[1]}#ties")
     return refs
 
 

@@ -49,6 +49,7 @@ from .entities import (
 from .people import (
     PersonNotPublicActorError,
     address_create,
+    address_update,
     person_create,
     person_update,
     right_of_reply_record,
@@ -70,6 +71,7 @@ from .ties import (
     tie_create,
     tie_end,
     tie_evidence_add,
+    tie_update,
 )
 
 __all__ = [
@@ -80,6 +82,8 @@ __all__ = [
     "TieEndKindError",
     "TieEndMissingError",
     "address_create",
+    "address_update",
+    "tie_update",
     "person_create",
     "person_update",
     "right_of_reply_record",

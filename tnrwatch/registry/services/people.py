@@ -72,7 +72,7 @@ def _person_fields(fields: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def person_create(
     *, actor: Any = None, actor_label: str | None = None, name_en: str, public_basis: str,
-    aliases: list[tuple[str, str]] = (), marking: str | None = None, **fields: Any,
+    aliases: list[tuple[str, str]] | tuple[()] = (), marking: str | None = None, **fields: Any,
 ) -> Person:
     """Record a public actor, AMBER unless a stricter marking is given (never CLEAR)."""
     values = _person_fields({"name_en": name_en, "public_basis": public_basis, **fields})
@@ -205,3 +205,51 @@ def right_of_reply_record(
                  data={"reply": reply.pk, "claim": claim.pk if claim else None, "answered": bool(text),
                        "source": source.pk if source else None})
     return reply
+
+
+ADDRESS_FIELDS = ("full", "street", "postcode", "city", "country", "latitude", "longitude")
+
+
+@transaction.atomic
+def address_update(*, actor: Any, address: Address, actor_label: str | None = None, **fields: Any) -> Address:
+    """Change an address's fields (a new city takes the gazetteer's coordinates unless coordinates
+    are given); the audit row holds old and new values."""
+    unknown = set(fields) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown address field(s): {', '.join(sorted(unknown))}.")
+    address = Address.objects.select_for_update().get(pk=address.pk)
+    before = {name: getattr(address, name) for name in ADDRESS_FIELDS}
+    values = {**before, **fields}
+    if not isinstance(values["country"], Country):
+        raise ValidationError("An address needs a country.")
+    address.full = _text(values["full"], "The address", limit=1000, required=True)
+    address.street = _text(values["street"], "The street", limit=500)
+    address.postcode = _text(values["postcode"], "The postcode", limit=32)
+    address.city = _text(values["city"], "The city", limit=200)
+    address.country = values["country"]
+    lat = _coordinate(values["latitude"], -90, 90, "latitude")
+    lon = _coordinate(values["longitude"], -180, 180, "longitude")
+    if (lat is None) != (lon is None):
+        raise ValidationError("Give both latitude and longitude, or neither.")
+    if Address.objects.filter(country=address.country, full=address.full).exclude(pk=address.pk).exists():
+        raise ConflictError("This address is already recorded.")
+    moved = bool({"city", "country"} & set(fields))
+    if moved:
+        address.place = (place_get_or_create(actor=actor, actor_label=actor_label, name_en=address.city,
+                                             country=address.country) if address.city else None)
+    if lat is not None and (address.geo_precision == "street" or {"latitude", "longitude"} & set(fields)):
+        address.latitude, address.longitude, address.geo_precision = lat, lon, "street"
+    elif moved or lat is None:
+        # The building's own position is unknown: the city's centre from the gazetteer, if any.
+        city_at = address.place.latitude is not None if address.place else False
+        address.latitude = address.place.latitude if city_at else None
+        address.longitude = address.place.longitude if city_at else None
+        address.geo_precision = "city" if city_at else ""
+    changes = {name: {"from": _jsonable({"v": old})["v"], "to": _jsonable({"v": getattr(address, name)})["v"]}
+               for name, old in before.items() if old != getattr(address, name)}
+    if not changes:
+        return address
+    address.full_clean()
+    address.save()
+    audit_record(actor=actor, actor_label=actor_label, action="address.update", subject=address, data={"changes": changes})
+    return address

@@ -101,8 +101,10 @@ def _naming(preview: PublicationPreview) -> None:
     """The naming standard for a claim about a person or a tie to one; family ties refused."""
     from tnrwatch.sharing.outbound import PUBLIC, naming_check, outbound_queryset
 
+    from ..models import Tie
+
     subject, claim = preview.subject, preview.claim
-    tie = subject if claim.subject_type == "tie" else None
+    tie = subject if isinstance(subject, Tie) else None
     if tie is not None and tie.kind == "family" and not tie.public_reason:
         preview.refusal = ("A family tie is never public by default: a reviewer must first record why naming "
                            "it is in the public interest.")

@@ -63,7 +63,7 @@ def tie_end(end: Model | tuple[str, Any]) -> Model:
     model = END_MODELS.get(end_type)
     if model is None:
         raise TieEndKindError(f"Unknown end type {end_type!r}; expected one of: {', '.join(END_MODELS)}.")
-    obj = model.objects.filter(pk=end_id).first()
+    obj = model._default_manager.filter(pk=end_id).first()
     if obj is None:
         raise TieEndMissingError(f"There is no {end_type} #{end_id}.")
     return obj
@@ -174,3 +174,38 @@ def tie_evidence_add(*, actor: Any, tie: Tie, source: Source, quote: str, stance
         raise ConflictError("This tie has no claim to add evidence to.")
     return claim_assert(actor=actor, actor_label=actor_label, subject=tie, prop=TIE_PROP, value=first.value,
                         source=source, quote=quote, stance=stance, location=location)
+
+
+TIE_EDITABLE = ("role", "start_date", "start_precision", "end_date", "end_precision", "public_reason")
+
+
+@transaction.atomic
+def tie_update(*, actor: Any, tie: Tie, actor_label: str | None = None, **fields: Any) -> Tie:
+    """Correct a tie's role or dates, or record why a family tie may be public (`public_reason`;
+    publishing it stays a reviewer's act). Its kind and ends never change: that is another tie.
+    The claims keep the words their sources used; the audit row holds old and new values."""
+    unknown = set(fields) - set(TIE_EDITABLE)
+    if unknown:
+        raise ValidationError(f"These fields of a tie cannot be edited: {', '.join(sorted(unknown))}.")
+    tie = Tie.objects.select_for_update().get(pk=tie.pk)
+    before = {name: getattr(tie, name) for name in TIE_EDITABLE}
+    for name, value in fields.items():
+        setattr(tie, name, value)
+    tie.role = _text(tie.role, "The role", limit=300)
+    tie.public_reason = _text(tie.public_reason, "The reason", limit=2000)
+    if tie.public_reason and tie.kind != "family":
+        raise ValidationError("Only a family tie needs a reason to be public.")
+    _check_dates(tie.start_date, tie.start_precision, tie.end_date, tie.end_precision)
+    changes = {name: {"from": str(old) if old is not None else None,
+                      "to": str(getattr(tie, name)) if getattr(tie, name) is not None else None}
+               for name, old in before.items() if old != getattr(tie, name)}
+    if not changes:
+        return tie
+    tie.key = tie_key(tie.kind, (tie.from_type, tie.from_id), (tie.to_type, tie.to_id), tie.role,
+                      _date_label(tie.start_date, tie.start_precision))
+    if Tie.objects.filter(key=tie.key).exclude(pk=tie.pk).exists():
+        raise DuplicateTieError("With this role and start, the tie would duplicate another one.")
+    tie.full_clean(exclude=["key"])
+    tie.save()
+    audit_record(actor=actor, actor_label=actor_label, action="tie.update", subject=tie, data={"changes": changes})
+    return tie

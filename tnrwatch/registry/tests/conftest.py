@@ -31,8 +31,13 @@ def record(db):
     figure = services.figure_create(actor_label=label, kind="stations", value=54, label="stations counted")
     claim = services.claim_assert(actor_label=label, subject=nl, prop="response", value="closure_ordered",
                                   source=source, quote="ordered China to shut down")
+    person = services.person_create(actor_label=label, name_en="Wang Wei", public_basis="court_record")
+    address = services.address_create(actor_label=label, full="Coolsingel 1, Rotterdam", city="Rotterdam", country=nl)
+    tie = services.tie_create(actor_label=label, kind="directorship", from_end=person, to_end=station, source=source,
+                              quote="Wang Wei runs the station", role="head")
     return {"stations": station, "organizations": bureau, "responses": response, "incidents": incident,
-            "sources": source, "figures": figure, "claim": claim, "nl": nl, "cn": cn}
+            "sources": source, "figures": figure, "claim": claim, "nl": nl, "cn": cn,
+            "people": person, "addresses": address, "ties": tie}
 
 
 @pytest.fixture

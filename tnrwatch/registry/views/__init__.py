@@ -20,6 +20,7 @@ from .entities import (
     entity_edit,
     entity_list,
     entity_marking,
+    reply_create,
     station_status,
 )
 from .home import home
@@ -28,5 +29,5 @@ from .sources import source_reuse
 __all__ = [
     "audit", "claim_create", "claim_detail", "claim_evidence_add", "claim_list", "claim_marking",
     "claim_publish", "claim_publish_propose", "claim_status", "claim_unpublish", "evidence_marking", "entity_create", "entity_detail", "entity_edit", "entity_list", "entity_marking",
-    "home", "source_reuse", "station_status",
+    "home", "reply_create", "source_reuse", "station_status",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +12,18 @@ from django.utils.translation import gettext as _
 from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
 
 from .. import services
-from ..forms import ListFilterForm, MarkingForm, StationStatusForm
-from ..models import Source, Station
-from ..selectors import claims_about, entity_search, paginate, station_history
+from .. import vocabulary as v
+from ..forms import ListFilterForm, MarkingForm, ReplyForm, StationStatusForm
+from ..models import Source, Station, Tie
+from ..selectors import (
+    claims_about,
+    entity_search,
+    paginate,
+    replies_of,
+    station_history,
+    tie_ends,
+    ties_of,
+)
 from .common import UNSET, call_service, can, form_status, plain, posted, query_without_page
 from .kinds import KINDS, attr_path
 
@@ -57,6 +66,12 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     from tnrwatch.network.views import workspace_entity_network
 
     context.update(workspace_entity_network(request, k.subject_type, obj.pk))
+    if k.subject_type in ("person", "organization", "station", "address"):
+        context["ties"] = ties_of(k.subject_type, obj.pk)
+    if k.subject_type in v.REPLY_SUBJECT_TYPES:
+        context["replies"] = replies_of(k.subject_type, obj.pk)
+    if isinstance(obj, Tie):
+        context["tie_ends"] = tie_ends(obj)
     if isinstance(obj, Station):
         context["history"] = station_history(obj)
         context["status_form"] = StationStatusForm(initial={"status": obj.status})
@@ -122,6 +137,25 @@ def entity_marking(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             return redirect("workspace:entity_detail", kind=k.slug, pk=obj.pk)
     return render(request, "workspace/action_form.html", {
         "title": _("Marking of %(obj)s") % {"obj": obj}, "form": form,
+        "back_url": reverse("workspace:entity_detail", args=[k.slug, obj.pk]),
+    }, status=form_status(request))
+
+
+@staff_view(*EDITORS)
+def reply_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Record a right of reply from a person, organisation or station."""
+    k, obj = _get(request, kind, pk)
+    if k.subject_type not in v.REPLY_SUBJECT_TYPES:
+        raise Http404
+    form = ReplyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        result = call_service(form, lambda: services.right_of_reply_record(actor=request.user, subject=obj,
+                                                                            **form.cleaned_data))
+        if result is not UNSET:
+            messages.success(request, _("Reply recorded."))
+            return redirect("workspace:entity_detail", kind=k.slug, pk=obj.pk)
+    return render(request, "workspace/action_form.html", {
+        "title": _("Right of reply of %(obj)s") % {"obj": obj}, "form": form,
         "back_url": reverse("workspace:entity_detail", args=[k.slug, obj.pk]),
     }, status=form_status(request))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,17 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from .. import forms, services
-from ..models import Figure, GovernmentResponse, Incident, Organization, Source, Station
+from ..models import (
+    Address,
+    Figure,
+    GovernmentResponse,
+    Incident,
+    Organization,
+    Person,
+    Source,
+    Station,
+    Tie,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,21 @@ KINDS: dict[str, Kind] = {
              ((_("Kind"), "get_kind_display"), (_("Value"), "value"), (_("What is counted"), "label"),
               (_("Period end"), "period_end")),
              ("label",), ("country",)),
+        Kind("people", "person", Person, _("Person"), _("People"), forms.PersonForm,
+             services.person_create, services.person_update, "person",
+             ((_("Name"), "name_en"), (_("Chinese name"), "name_zh"), (_("Named as"), "get_public_basis_display"),
+              (_("Roles"), "position"), (_("Country"), "country")),
+             ("name_en", "name_zh", "position", "description"), ("country",)),
+        Kind("addresses", "address", Address, _("Address"), _("Addresses"), forms.AddressForm,
+             services.address_create, services.address_update, "address",
+             ((_("Address"), "full"), (_("City"), "city"), (_("Country"), "country"),
+              (_("Position"), "geo_precision")),
+             ("full", "street", "postcode", "city"), ("country",)),
+        Kind("ties", "tie", Tie, _("Tie"), _("Ties"), forms.TieForm,
+             services.tie_create, services.tie_update, "tie",
+             ((_("Kind"), "get_kind_display"), (_("From"), "from_label"), (_("To"), "to_label"),
+              (_("Role"), "role"), (_("Start"), "start_date"), (_("End"), "end_date")),
+             ("role",), ()),
     ]
 }
 
@@ -77,6 +103,20 @@ def attr_path(obj: Any, path: str) -> Any:
         if callable(obj):
             obj = obj()
     return obj
+
+
+class ReplyKindConverter:
+    """The workspace's record types that may answer the claims on their record (right of reply)."""
+
+    regex = "people|organizations|stations"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        if not re.fullmatch(self.regex, value):
+            raise ValueError(value)
+        return value
 
 
 class KindConverter:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, Trim
@@ -50,7 +51,7 @@ def _publisher(value: str) -> str:
     return (value or "").strip(" ").translate(_ASCII_LOWER)
 
 
-def naming_check(sources: Iterable) -> NamingCheck:
+def naming_check(sources: Iterable[Any]) -> NamingCheck:
     """The standard over the sources whose quotes would be public (objects with `kind`,
     `publisher` and `title`): a court record or official registry, or two different publishers."""
     from tnrwatch.registry import vocabulary as v
@@ -69,7 +70,7 @@ def naming_check(sources: Iterable) -> NamingCheck:
                                   f"independent publishers; this claim has {have}.")
 
 
-def standard_claims(audience: Audience, subject_type: str) -> QuerySet:
+def standard_claims(audience: Audience, subject_type: str) -> QuerySet[Any]:
     """Claims about subjects of one type whose own marking allows `audience` and whose readable
     quotes meet the standard (their subject's visibility is not checked)."""
     from tnrwatch.registry import vocabulary as v
@@ -80,19 +81,19 @@ def standard_claims(audience: Audience, subject_type: str) -> QuerySet:
     official = Exists(readable.filter(source__kind__in=v.NAMING_SOURCE_KINDS))
     publishers = (readable.annotate(publisher_key=Lower(Trim(F("source__publisher")))).exclude(publisher_key="")
                   .order_by().values("claim").annotate(n=Count("publisher_key", distinct=True)).values("n")[:1])
-    return (quoted_claims(audience, subject_type)
-            .alias(publishers_n=Coalesce(Subquery(publishers, output_field=IntegerField()), Value(0)))
-            .filter(Q(official) | Q(publishers_n__gte=2)))
+    counted: QuerySet[Any] = quoted_claims(audience, subject_type).alias(
+        publishers_n=Coalesce(Subquery(publishers, output_field=IntegerField()), Value(0)))
+    return counted.filter(Q(official) | Q(publishers_n__gte=2))
 
 
-def named_persons(qs: QuerySet, audience: Audience) -> QuerySet:
+def named_persons(qs: QuerySet[Any], audience: Audience) -> QuerySet[Any]:
     """Persons (already checked by the ordinary rule) that the audience may see named."""
     if not audience.is_public:
         return qs
     return qs.filter(Exists(standard_claims(audience, "person").filter(subject_id=OuterRef("pk"))))
 
 
-def ties_named(qs: QuerySet, audience: Audience) -> QuerySet:
+def ties_named(qs: QuerySet[Any], audience: Audience) -> QuerySet[Any]:
     """Ties (already checked by the ordinary rule and their ends' visibility) that pass the
     standard: no family tie without a recorded reason; for the public, a tie to a person only
     with a claim about the tie that meets the standard."""
@@ -111,7 +112,9 @@ def tie_ends_visible_q(audience: Audience) -> Q:
     for side in ("from", "to"):
         either = Q(pk__in=[])
         for end_type in ("person", "organization", "station", "address"):
-            visible = outbound_queryset(_subject_model(end_type), audience).filter(pk=OuterRef(f"{side}_id"))
+            model = _subject_model(end_type)
+            assert model is not None  # every end type is a record type
+            visible = outbound_queryset(model, audience).filter(pk=OuterRef(f"{side}_id"))
             either |= Q(**{f"{side}_type": end_type}) & Q(Exists(visible))
         q &= either
     return q

@@ -23,8 +23,10 @@ from ..outbound import PUBLIC, Audience, incident_rows
 KIND_MODELS: dict[str, type[Model]] = {
     "organization": m.Organization, "station": m.Station, "response": m.GovernmentResponse,
     "incident": m.Incident, "source": m.Source, "claim": m.Claim,
+    "person": m.Person, "address": m.Address, "tie": m.Tie,
 }
-KIND_ORDER = ["organization", "station", "response", "incident", "source", "claim"]
+# New kinds go at the end: a kind's place here is its rank in TAXII paging cursors.
+KIND_ORDER = ["organization", "station", "response", "incident", "source", "claim", "person", "address", "tie"]
 ALL_KINDS = tuple(KIND_ORDER)
 
 
@@ -73,6 +75,9 @@ class ExportContext:
     audience: Audience
     instance_uuid: str = ""
     creators: set[str] = field(default_factory=set)
+    # The kinds this run exports (None: all); claims about a person, address or tie leave only
+    # with that kind (a partner not granted the "network" collection gets none of them).
+    kinds: set[str] | None = None
     _countries: dict[int, tuple[str, str]] = field(default_factory=dict)
     _incidents: dict[int, Any] | None = None
 

@@ -63,6 +63,8 @@ def kind_units(ctx: ExportContext, kind: str, *, after: tuple | None = None, add
 def merged_units(ctx: ExportContext, kinds: Iterable[str], *, after: tuple | None = None,
                  added_after: datetime | None = None, chunk: int = 1000, stop: int | None = None) -> Iterator[Unit]:
     """Units of several kinds in one (date_added, kind, pk) order: the TAXII collection order."""
+    kinds = list(kinds)
+    ctx.kinds = set(kinds)
     streams = [kind_units(ctx, k, after=after, added_after=added_after, chunk=chunk, stop=stop) for k in kinds]
     yield from heapq.merge(*streams, key=lambda u: u.key)
 
@@ -93,7 +95,9 @@ def export_objects(audience: Audience, kinds: Iterable[str] = ALL_KINDS, *, ctx:
     yield from head
     used: set[str] = {ref for obj in head for ref in obj.get("object_marking_refs", [])}
     seen: set[str] = set()
-    kinds = [k for k in KIND_ORDER if k in set(kinds) and (records is None or k in records)]
+    wanted = [k for k in KIND_ORDER if k in set(kinds)]
+    ctx.kinds = set(wanted)
+    kinds = [k for k in wanted if records is None or k in records]
     for kind in kinds:
         for unit in kind_units(ctx, kind, pks=None if records is None else records[kind]):
             for obj in unit.objects:

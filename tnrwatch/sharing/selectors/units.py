@@ -16,6 +16,7 @@ from tnrwatch.registry import vocabulary as v
 from .. import stix
 from ..outbound import outbound_queryset, readable_evidence, visible_ids
 from .context import KIND_MODELS, ExportContext, Unit
+from .network_units import units_address, units_person, units_tie
 
 
 def _units_organization(ctx: ExportContext, rows: list[m.Organization]) -> Iterator[Unit]:
@@ -113,7 +114,8 @@ def _country_name(ctx: ExportContext, pk: int) -> str:
     return c[1] if c else ""
 
 
-EXPORTED_SUBJECTS = ["country", "place", "organization", "station", "response", "incident", "source"]
+EXPORTED_SUBJECTS = ["country", "place", "organization", "station", "response", "incident", "source",
+                     "person", "address", "tie"]
 
 
 def _visible_evidence(ctx: ExportContext, *, claim_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list:
@@ -183,6 +185,8 @@ def _units_claim(ctx: ExportContext, rows: list[m.Claim]) -> Iterator[Unit]:
     for c in rows:
         evs = evidence.get(c.pk)
         subject = subjects.get((c.subject_type, c.subject_id))
+        if c.subject_type in ("person", "address", "tie") and ctx.kinds is not None and c.subject_type not in ctx.kinds:
+            continue
         if not evs or subject is None:
             continue  # no claim leaves without a quote the audience may read
         latest = max([c.updated_at, *(ev.updated_at for ev in evs)])
@@ -207,6 +211,7 @@ def _subject_location(ctx: ExportContext, claim: m.Claim) -> list[dict]:
 
 
 BUILDERS = {"organization": _units_organization, "station": _units_station, "response": _units_response,
-            "incident": _units_incident, "source": _units_source, "claim": _units_claim}
+            "incident": _units_incident, "source": _units_source, "claim": _units_claim,
+            "person": units_person, "address": units_address, "tie": units_tie}
 RELATED = {"organization": ["place"], "station": ["place"], "response": ["place"], "incident": ["place"],
-           "source": [], "claim": []}
+           "source": [], "claim": [], "person": [], "address": [], "tie": []}
