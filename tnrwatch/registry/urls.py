@@ -3,12 +3,13 @@ from django.urls import path, register_converter
 from tnrwatch.network import views as network_views
 
 from . import views
-from .views.kinds import KindConverter, ReplyKindConverter
+from .views.kinds import KindConverter, NodeKindConverter, ReplyKindConverter
 
 app_name = "workspace"
 
 register_converter(KindConverter, "wskind")
 register_converter(ReplyKindConverter, "wsreplykind")
+register_converter(NodeKindConverter, "wsnodekind")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,8 +29,8 @@ urlpatterns = [
     path("<wskind:kind>/", views.entity_list, name="entity_list"),
     path("<wskind:kind>/new/", views.entity_create, name="entity_create"),
     path("<wskind:kind>/<int:pk>/", views.entity_detail, name="entity_detail"),
-    path("<wskind:kind>/<int:pk>/network/", network_views.workspace_network, name="network"),
-    path("<wskind:kind>/<int:pk>/network/graphml/", network_views.workspace_network_export, {"fmt": "graphml"},
+    path("<wsnodekind:kind>/<int:pk>/network/", network_views.workspace_network, name="network"),
+    path("<wsnodekind:kind>/<int:pk>/network/graphml/", network_views.workspace_network_export, {"fmt": "graphml"},
          name="network_graphml"),
     path("<wskind:kind>/<int:pk>/edit/", views.entity_edit, name="entity_edit"),
     path("<wskind:kind>/<int:pk>/marking/", views.entity_marking, name="entity_marking"),

@@ -65,7 +65,8 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         context.update(copy=copy_of(obj), reuse_form=reuse_form_for(obj))
     from tnrwatch.network.views import workspace_entity_network
 
-    context.update(workspace_entity_network(request, k.subject_type, obj.pk))
+    if k.subject_type != "tie":  # a tie is an edge of the network view, not a node
+        context.update(workspace_entity_network(request, k.subject_type, obj.pk))
     if k.subject_type in ("person", "organization", "station", "address"):
         context["ties"] = ties_of(k.subject_type, obj.pk)
     if k.subject_type in v.REPLY_SUBJECT_TYPES:

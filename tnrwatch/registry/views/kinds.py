@@ -105,6 +105,20 @@ def attr_path(obj: Any, path: str) -> Any:
     return obj
 
 
+class NodeKindConverter:
+    """The record types that are nodes of the network view (a tie is one of its edges)."""
+
+    regex = "|".join(k for k in KINDS if k != "ties")
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        if not re.fullmatch(self.regex, value):
+            raise ValueError(value)
+        return value
+
+
 class ReplyKindConverter:
     """The workspace's record types that may answer the claims on their record (right of reply)."""
 
