@@ -108,9 +108,9 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
            per_node: int | None = None) -> Neighbourhood:
     """The neighbourhood of `center` to `hops` (1 or 2), with at most `max_nodes` nodes.
 
-    Hop by hop, each frontier node (in order) adds its ties (in order) while there is room; a tie
-    to a node already drawn is drawn too; a tie that would need a node past the bound is counted
-    in its node's `more`. Nodes of the last hop are not expanded, but their `more` counts say how
+    Hop by hop, each frontier node (in order) adds its ties (in order) while there is room (with
+    two hops the first may take two thirds of the bound); a tie to a node already drawn is drawn
+    too; a tie that would need a node past the bound is counted in its node's `more`. Nodes of the last hop are not expanded, but their `more` counts say how
     many ties they have beyond those drawn.
     """
     if hops not in range(1, MAX_HOPS + 1):
@@ -133,13 +133,16 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
                 if end in frontier:
                     by_node.setdefault(end, []).append(tie)
         following: list[str] = []
+        # With two hops, the first may fill at most two thirds of the view, so a hub's ties leave
+        # room for what lies behind its neighbours (the rest of the hub's ties are its "more").
+        room = max_nodes if hop == hops else len(nodes) + max(1, (max_nodes - len(nodes)) * 2 // 3)
         for here in frontier:
             for tie in sorted(by_node.get(here, []), key=lambda t: _tie_order(t, here, known)):
                 other = tie.other(here)
                 if other == here or tie.ident in drawn:
                     continue
                 if other not in nodes:
-                    if len(nodes) >= max_nodes or other not in adjacency.nodes:
+                    if len(nodes) >= room or other not in adjacency.nodes:
                         truncated = True
                         continue
                     nodes[other] = replace(adjacency.nodes[other], hop=hop)

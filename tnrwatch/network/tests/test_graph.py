@@ -67,6 +67,14 @@ def test_two_hops_reach_the_second_ring_and_stop_there():
     assert "station:3" not in {n.key for n in two.nodes}
 
 
+def test_two_hops_leave_room_behind_a_hub():
+    ties = _star(100) + [Tie(f"station:{i}", f"organization:{100 + i}", "hosted_by") for i in range(1, 101)]
+    fetch, node = _fetcher(ties)
+    hood = expand(node("organization:1"), fetch, hops=2, max_nodes=40)
+    hops = [n.hop for n in hood.nodes]
+    assert len(hood.nodes) == 40 and hops.count(1) == 26 and hops.count(2) == 13
+
+
 def test_cycles_and_self_ties_do_not_loop_or_duplicate():
     ties = [Tie("a:1", "a:2", "x"), Tie("a:2", "a:3", "x"), Tie("a:3", "a:1", "x"), Tie("a:1", "a:1", "x")]
     fetch, node = _fetcher(ties)
@@ -80,7 +88,7 @@ def test_frontier_reads_are_bounded_per_node():
     fetch, node = _fetcher(_star(1000), calls=calls)
     expand(node("organization:1"), fetch, hops=2, max_nodes=25)
     assert calls[0] == (("organization:1",), 25)
-    assert len(calls[1][0]) == 24 and calls[1][1] == 25  # the second ring, at most the bound
+    assert len(calls[1][0]) == 16 and calls[1][1] == 25  # the first ring: two thirds of the room
     assert len(calls) == 2
 
 
