@@ -54,8 +54,12 @@ eval: $(STAMP) ## extractor F1 on the dev and held-out sets (prints; WRITE=1 wri
 	$(PY) -m tnrwatch.extraction.evaluate $(if $(WRITE),--write)
 
 AXE_CORE_VERSION := 4.10.3
+GOVUK_FRONTEND_VERSION := 6.6.0
+SASS_VERSION := 1.108.2
+RTLCSS_VERSION := 4.3.0
+GOVUK_OUT := tnrwatch/static/vendor/govuk-frontend
 
-vendor: ## re-vendor the pinned front-end packages from the npm registry (axe-core for the accessibility test)
+vendor: ## re-vendor the pinned front-end packages from the npm registry (GOV.UK Frontend's CSS, axe-core for the tests)
 	@command -v npm >/dev/null || { echo "npm is needed (Debian package npm)"; exit 1; }
 	rm -rf vendor/axe-core && mkdir -p vendor/axe-core
 	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE_CORE_VERSION) >/dev/null \
@@ -63,6 +67,16 @@ vendor: ## re-vendor the pinned front-end packages from the npm registry (axe-co
 	  && cp package/axe.min.js package/LICENSE package/LICENSE-3RD-PARTY.txt $(CURDIR)/vendor/axe-core/ \
 	  && rm -rf $$tmp
 	echo $(AXE_CORE_VERSION) > vendor/axe-core/VERSION
+	# GOV.UK Frontend, compiled from its Sass with our settings (static/scss/govuk.scss), and its
+	# right-to-left mirror made by RTLCSS; the compiled CSS is committed, so installing needs no npm.
+	rm -rf $(GOVUK_OUT) && mkdir -p $(GOVUK_OUT)
+	tmp=$$(mktemp -d) && cd $$tmp && npm init -y >/dev/null \
+	  && npm install --silent --no-audit --no-fund govuk-frontend@$(GOVUK_FRONTEND_VERSION) sass@$(SASS_VERSION) rtlcss@$(RTLCSS_VERSION) \
+	  && npx sass --no-source-map --style=compressed --load-path=node_modules $(CURDIR)/tnrwatch/static/scss/govuk.scss $(CURDIR)/$(GOVUK_OUT)/govuk.min.css \
+	  && npx rtlcss --silent $(CURDIR)/$(GOVUK_OUT)/govuk.min.css $(CURDIR)/$(GOVUK_OUT)/govuk.rtl.min.css \
+	  && rm -rf $$tmp
+	echo "govuk-frontend $(GOVUK_FRONTEND_VERSION), sass $(SASS_VERSION), rtlcss $(RTLCSS_VERSION)" > $(GOVUK_OUT)/VERSION
+	cp tnrwatch/static/scss/GOVUK-FRONTEND-LICENSE.txt $(GOVUK_OUT)/LICENSE.txt
 
 screenshots: $(STAMP) ## home, a country page, the report form and an inbox report at 1280 and 390 px, into docs/screenshots/
 	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test TNR_SCREENSHOTS=$(CURDIR)/docs/screenshots \

@@ -60,17 +60,22 @@ def country_choices(language: str = "en") -> list[tuple[str, str]]:
     return [("", _("Prefer not to say"))] + [(iso2, name) for name, iso2 in named]
 
 
+# The reporting pages use GOV.UK Frontend's form components (docs/design.md): the widgets carry
+# their classes; templates/intake/govuk/ lay out label, hint and error around them.
+_TEXT = forms.TextInput(attrs={"class": "govuk-input"})
+
+
 class ReportForm(forms.Form):
     what_happened = forms.CharField(
-        label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000,
+        label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 10, "class": "govuk-textarea"}), max_length=20000,
         help_text=_("In your own words. Leave out anything you do not want us to know."),
     )
-    when = forms.CharField(label=_("When did it happen?"), required=False, max_length=100,
+    when = forms.CharField(label=_("When did it happen?"), required=False, max_length=100, widget=_TEXT,
                            help_text=_("An approximate date is fine, e.g. \"spring 2024\"."))
     # A code checked against the table, not a ChoiceField: normalising 250 choices on every POST
     # costs more than the look-up. The template lists `country_choices()`.
     country = forms.CharField(label=_("In which country do you live?"), required=False, max_length=2)
-    city = forms.CharField(label=_("City (optional)"), required=False, max_length=100,
+    city = forms.CharField(label=_("City (optional)"), required=False, max_length=100, widget=_TEXT,
                            help_text=_("Only the city, never a street or an address."))
     involved = SharedMultipleChoiceField(label=_("Who was involved?"), required=False, choices=INVOLVED,
                                          widget=forms.CheckboxSelectMultiple)
@@ -105,12 +110,14 @@ class ReportForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(label=_("Your receipt"), max_length=100,
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                                             "class": "govuk-input"}))
 
 
 class ReplyForm(ReceiptForm):
     # Optional: a reporter may add only files (the service refuses an addition with neither).
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000, required=False)
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6, "class": "govuk-textarea"}),
+                           max_length=20000, required=False)
 
 
 class PassphraseForm(forms.Form):

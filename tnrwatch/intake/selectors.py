@@ -139,20 +139,25 @@ class ReporterCopy:
 
     answers: dict[str, Any] | None  # None for reports made before the reporter's copy existed
     files: list[dict[str, Any]]  # every file: the first submission's, then those added later
+    country_name: str = ""  # the answered country in the reader's language (answers hold its code)
 
 
-def reporter_copy(report: Report, identity: Any) -> ReporterCopy:
+def reporter_copy(report: Report, identity: Any, *, language: str = "en") -> ReporterCopy:
     answers = None
+    country_name = ""
     files: list[dict[str, Any]] = []
     if report.reporter_copy_ct:
         answers = json.loads(crypto.decrypt(bytes(report.reporter_copy_ct), [identity]))
         files = list(answers.pop("attachments", []))
+        code = answers.get("country") or ""
+        country = Country.objects.filter(iso2=code).first() if code else None
+        country_name = country.name_for(language) if country else code
     for attachment in report.attachments.exclude(meta_ct=b""):
         try:
             files.append(json.loads(crypto.decrypt(bytes(attachment.meta_ct), [identity])))
         except crypto.DecryptionError:
             continue
-    return ReporterCopy(answers=answers, files=files)
+    return ReporterCopy(answers=answers, files=files, country_name=country_name)
 
 
 def attachment_plaintext(attachment: Attachment, identities: Sequence, *, stripped: bool = False) -> bytes:

@@ -190,7 +190,7 @@ def _follow_up_post(request: HttpRequest) -> HttpResponse:
     response = _page(request, "case.html", {
         "status": REPORTER_STATUS[selectors.reporter_status(report)], "work": REPORTER_WORK.get(report.state, ""),
         "thread": selectors.thread_decrypted(report, [access.identity]), "sent": sent, "error": error,
-        "copy": selectors.reporter_copy(report, access.identity) if action == "sent" else None,
+        "copy": selectors.reporter_copy(report, access.identity, language=get_language()) if action == "sent" else None,
         "reply_form": ReplyForm(initial={"receipt": form.cleaned_data["receipt"]}), "config": intake_config(),
         "receipt": form.cleaned_data["receipt"], "created_at": report.created_at,
     }, status=400 if error else 200)
