@@ -120,3 +120,37 @@ class XrefLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type}:{self.subject_id} = {self.dataset}:{self.external_id}"
+
+
+class TieProposal(models.Model):
+    """A candidate tie the record implies: two organisations or stations at the same address, or
+    with the same person in them. Accepted, it becomes a Tie whose claim cites the quotes of the
+    ties it rests on; until then it is only a suggestion, seen by staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    key = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=32)
+    from_type = models.CharField(max_length=16)
+    from_id = models.BigIntegerField()
+    to_type = models.CharField(max_length=16)
+    to_id = models.BigIntegerField()
+    shared_type = models.CharField(max_length=16, help_text=_("address or person"))
+    shared_id = models.BigIntegerField()
+    basis = models.JSONField(help_text=_("The ids of the two ties it rests on"))
+    label = models.CharField(max_length=600)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    tie_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.label

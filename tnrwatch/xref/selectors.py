@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from tnrwatch.accounts.access import access_object
 
 from . import entity_file
-from .models import XrefLink, XrefProposal, XrefRun
+from .models import TieProposal, XrefLink, XrefProposal, XrefRun
 
 
 def run_list(limit: int = 50) -> QuerySet[XrefRun]:
@@ -54,3 +54,8 @@ def proposal_properties(proposal: XrefProposal) -> list[tuple[str, str]]:
     """The file entity's properties as (name, values) for the review table."""
     props = proposal.file_entity.get("properties", {}) if isinstance(proposal.file_entity, dict) else {}
     return [(name, "; ".join(str(v) for v in values)[:500]) for name, values in sorted(props.items())]
+
+
+def tie_proposals(limit: int = 100) -> QuerySet[TieProposal]:
+    """Candidate ties, those waiting first."""
+    return TieProposal.objects.select_related("decided_by").order_by("status", "-created_at", "id")[:limit]

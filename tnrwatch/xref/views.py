@@ -28,9 +28,9 @@ from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, staff_view, 
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.ingestion.upload import display_name
 
-from . import selectors, services
+from . import selectors, services, shared
 from .forms import XrefUploadForm
-from .models import XrefProposal
+from .models import TieProposal, XrefProposal
 
 
 def _limit() -> int:
@@ -91,7 +91,8 @@ def _too_large(request: HttpRequest) -> bool:
 def _list_page(request: HttpRequest, form: XrefUploadForm, status: int = 200, too_large: bool = False) -> HttpResponse:
     return render(request, "xref/runs.html", {
         "form": form, "runs": selectors.run_list(), "too_large": too_large, "limit_mb": _limit() // (1024 * 1024),
-        "may_run": user_has_role(request.user, *EDITORS)}, status=status)
+        "may_run": user_has_role(request.user, *EDITORS), "may_decide": user_has_role(request.user, *REVIEWERS),
+        "tie_proposals": selectors.tie_proposals()}, status=status)
 
 
 @csrf_exempt  # checked below, once the size check and the upload handler are in place
@@ -164,3 +165,32 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved: %(status)s.") % {
                 "status": XrefProposal.objects.get(pk=pk).get_status_display()})
     return redirect(reverse("xref:run", args=[proposal.run_id]) + f"#p{pk}")
+
+
+@staff_view(*EDITORS)
+@require_POST
+def shared_propose(request: HttpRequest) -> HttpResponse:
+    made = shared.shared_ties_propose(actor=request.user)
+    messages.success(request, _("%(n)d new candidate ties.") % {"n": made})
+    return redirect(reverse("xref:runs") + "#ties")
+
+
+_TIE_ACTIONS = {"accept": shared.tie_proposal_accept, "reject": shared.tie_proposal_reject}
+
+
+@staff_view(*REVIEWERS)
+@require_POST
+def tie_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not TieProposal.objects.filter(pk=pk).exists():
+        raise NotFoundOrForbiddenError()
+    action = _TIE_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown decision."))
+    else:
+        try:
+            action(actor=request.user, proposal_id=pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect(reverse("xref:runs") + "#ties")

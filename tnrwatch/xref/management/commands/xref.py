@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.xref import entity_file, matching
 from tnrwatch.xref.services import xref_run
+from tnrwatch.xref.shared import shared_ties_propose
 
 
 class Command(BaseCommand):
@@ -21,7 +22,9 @@ class Command(BaseCommand):
             "the proposed matches wait for review in the workspace (Cross-reference).")
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="?", help="the FtM entity file (JSON lines)")
+        parser.add_argument("--shared", action="store_true",
+                            help="also propose ties between organisations sharing an address or a person")
         parser.add_argument("--dataset", default="", help="who provided the file (shown with each proposal)")
         parser.add_argument("--keep", action="store_true",
                             help="keep a copy of the file under the data folder (by default only its hash is kept)")
@@ -33,6 +36,13 @@ class Command(BaseCommand):
                             help="longest line read; longer lines are skipped and reported")
 
     def handle(self, *args, **options):
+        if options["shared"]:
+            made = shared_ties_propose(actor=None, actor_label="xref command")
+            self.stdout.write(f"{made} new candidate ties from shared addresses and people")
+        if not options["file"]:
+            if not options["shared"]:
+                raise CommandError("Give an FtM entity file, or --shared.")
+            return
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
