@@ -29,6 +29,7 @@ from .selectors import TIE_TYPES, Viewer, neighbourhood, tie_types, viewer_for
 
 PUBLIC_KINDS = {"stations": "station", "organisations": "organization", "people": "person", "addresses": "address"}
 FORMATS = ("graphml", "ftm", "stix")
+TIED_KINDS = ("station", "organization", "person", "address")  # the kinds whose pages carry the view
 
 
 def kind_labels() -> dict[str, str]:

@@ -63,9 +63,9 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         from .sources import reuse_form_for
 
         context.update(copy=copy_of(obj), reuse_form=reuse_form_for(obj))
-    from tnrwatch.network.views import workspace_entity_network
+    from tnrwatch.network.views import TIED_KINDS, workspace_entity_network
 
-    if k.subject_type != "tie":  # a tie is an edge of the network view, not a node
+    if k.subject_type in TIED_KINDS:  # a tie is an edge of the view; sources and figures have none
         context.update(workspace_entity_network(request, k.subject_type, obj.pk))
     if k.subject_type in ("person", "organization", "station", "address"):
         context["ties"] = ties_of(k.subject_type, obj.pk)
