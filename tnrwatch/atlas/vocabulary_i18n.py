@@ -64,6 +64,8 @@ VOCABULARY_LABELS = [
     _('News article'),
     _('Research report'),
     _('Official document'),
+    _('Court record'),
+    _('Official registry'),
     _('Partner feed'),
     _('Uploaded table'),
     # MARKINGS
