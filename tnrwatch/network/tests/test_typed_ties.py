@@ -123,3 +123,26 @@ def test_the_rule_compiled_once_is_the_rule_compiled_now(ties):
         assert compiled._compile(model, PUBLIC) == before
         assert set(compiled.compiled_queryset(model, PUBLIC).values_list("pk", flat=True)) == set(
             outbound_queryset(model, PUBLIC).values_list("pk", flat=True))
+
+
+def test_stix_and_ftm_exports_carry_typed_ties_and_the_named_person(client, ties):
+    import io
+    import json
+
+    from followthemoney import model as ftm_model
+    from stix2validator import ValidationOptions, validate_string
+
+    url = reverse("atlas:network_export", args=["organisations", ties["assoc"].pk, "stix"])
+    text = client.get(url).content.decode()
+    assert CANARY not in text
+    assert validate_string(text, ValidationOptions(strict=False)).is_valid
+    objects = json.loads(text)["objects"]
+    assert "Chen Leader" in {o.get("name") for o in objects if o["type"] == "identity"}
+    assert sum(o["type"] == "relationship" for o in objects) >= 4  # the four public ties at least
+    ftm = client.get(reverse("atlas:network_export", args=["organisations", ties["assoc"].pk, "ftm"])).content.decode()
+    assert CANARY not in ftm
+    entities = [json.loads(line) for line in io.StringIO(ftm) if line.strip()]
+    for entity in entities:
+        ftm_model.get_proxy(entity)
+    schemata = {e["schema"] for e in entities}
+    assert {"Membership", "Directorship", "Person"} <= schemata, schemata
