@@ -1,5 +1,6 @@
 """A generated record and a generated partner file with planted true matches, for `make bench` and
-the tests. No Django import (`load_record` in the benchmark and the tests writes the record).
+the tests. No Django import, but for `load_record`, which writes the record for the benchmark and the
+tests in bulk.
 
 The record: public actors (a Chinese name and its pinyin, family name first, most with a date of
 birth) and organisations (hometown associations, chambers of commerce, federations, service
@@ -252,3 +253,35 @@ def score(truth: dict[str, str], proposals: list[tuple[str, str]]) -> dict[str, 
     found = {file_id for file_id, key in proposed if truth.get(file_id) == key}
     return {"recall": len(found) / max(1, len(truth)), "precision": hits / max(1, len(proposed)),
             "proposals": len(proposed), "true": hits}
+
+
+def load_record(generated: Generated) -> dict[str, tuple[str, int]]:
+    """Write the generated record into the (throwaway) database in bulk; record key -> (subject
+    type, id). The one function here that touches Django, imported late so the rest stays pure."""
+    from tnrwatch.registry.models import Address, Alias, Country, Organization, Person, Tie, tie_key
+    from tnrwatch.registry.names import normalize_name
+
+    countries = dict(Country.objects.values_list("iso2", "pk"))
+    people = Person.objects.bulk_create([
+        Person(name_en=p["name_en"], name_zh=p["name_zh"], public_basis="organization_leader", marking="amber",
+               country_id=countries[p["country"].upper()], birth_date=p["birth"] or None)
+        for p in generated.persons], batch_size=2000)
+    orgs = Organization.objects.bulk_create([
+        Organization(kind=o["kind"], name_en=o["name_en"], name_zh=o["name_zh"], marking="amber",
+                     country_id=countries[o["country"].upper()]) for o in generated.organizations], batch_size=2000)
+    keys: dict[str, tuple[str, int]] = {}
+    aliases = []
+    for subject_type, specs, rows in (("person", generated.persons, people), ("organization", generated.organizations, orgs)):
+        for spec, row in zip(specs, rows, strict=True):
+            keys[spec["key"]] = (subject_type, row.pk)
+            aliases += [Alias(subject_type=subject_type, subject_id=row.pk, name=name, normalized=normalize_name(name),
+                              language=lang) for name, lang in ((row.name_en, "en"), (row.name_zh, "zh"))]
+    Alias.objects.bulk_create(aliases, batch_size=5000)
+    with_address = [(o, row) for o, row in zip(generated.organizations, orgs, strict=True) if o["address"]]
+    addresses = Address.objects.bulk_create([Address(full=o["address"], country_id=countries[o["country"].upper()],
+                                                     marking="amber") for o, _row in with_address], batch_size=2000)
+    Tie.objects.bulk_create([
+        Tie(key=tie_key("registered_at", ("organization", row.pk), ("address", address.pk), "", ""), kind="registered_at",
+            from_type="organization", from_id=row.pk, to_type="address", to_id=address.pk, marking="amber")
+        for (_o, row), address in zip(with_address, addresses, strict=True)], batch_size=2000)
+    return keys
