@@ -106,7 +106,8 @@ class Spool:
     def entities(self, *, matchable_only: bool = False) -> Iterator[EntityProxy]:
         query = "SELECT data, schema FROM entity ORDER BY id"
         for data, schema in self.db.execute(query):
-            if matchable_only and not model.get(schema).matchable:
+            held = model.get(schema)
+            if matchable_only and (held is None or not held.matchable):
                 continue
             yield model.get_proxy(json.loads(data), cleaned=True)
 

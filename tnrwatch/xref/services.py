@@ -100,7 +100,7 @@ def xref_run(*, actor: Any, path: Path, filename: str, dataset: str, keep: bool 
             with open(path, "rb") as raw:
                 reader = _HashingReader(raw)
                 summary = entity_file.read_entity_file(
-                    reader, file_spool, max_line_bytes=max_line_bytes,
+                    reader, file_spool, max_line_bytes=max_line_bytes,  # type: ignore[arg-type]  # it reads lines only
                     known_id=lambda value: record_spool.get(value) is not None,
                     on_progress=(lambda n: on_progress(f"{n} lines read")) if on_progress else None)
                 while reader.read(_HASH_CHUNK):  # the hash covers the whole file
@@ -234,6 +234,7 @@ def proposal_merge(*, actor: Any, proposal_id: Any, actor_label: str | None = No
         raise ValidationError("An address has no names to take in; link it instead.")
     label = _actor_label(actor, actor_label)
     fields = {"name_en": name_en, "name_zh": name_zh, "country": kept.country, "aliases": [(n, "") for n in others]}
+    made: Any
     if proposal.subject_type == "organization":
         made = registry.organization_create(actor=actor, actor_label=label, kind=kept.kind, marking=kept.marking,
                                             **fields)
@@ -241,9 +242,10 @@ def proposal_merge(*, actor: Any, proposal_id: Any, actor_label: str | None = No
         made = registry.person_create(actor=actor, actor_label=label, public_basis=kept.public_basis, **fields)
     else:
         fields["marking"] = kept.marking
-        made = registry.station_create(actor=actor, actor_label=label, **fields)
+        station = registry.station_create(actor=actor, actor_label=label, **fields)
         # The status row station_create records is about the made entity only; it must not join the kept one.
-        StationStatusChange.objects.filter(station=made).delete()
+        StationStatusChange.objects.filter(station=station).delete()
+        made = station
     entry = registry_merge.entity_merge(actor=actor, actor_label=label, subject_type=proposal.subject_type,
                                         kept_id=kept.pk, merged_id=made.pk,
                                         reason=f"cross-reference run {proposal.run_id}: {proposal.run.dataset} "
@@ -291,11 +293,11 @@ def proposal_undo(*, actor: Any, proposal_id: Any, actor_label: str | None = Non
     if previous == XrefProposal.Status.PENDING:
         raise ConflictError("This proposal has no decision to undo.")
     if previous == XrefProposal.Status.MERGED:
-        entry = AuditEntry.objects.filter(pk=proposal.merge_entry_id, action="entity.merge").first()
+        entry = AuditEntry.objects.filter(pk=int(proposal.merge_entry_id or 0), action="entity.merge").first()
         if entry is None:
             raise ConflictError("The merge's audit row is missing; it cannot be undone.")
         registry_merge.entity_unmerge(actor=actor, actor_label=label, merge_entry_id=entry.pk)
-        made = record.MATCHED[proposal.subject_type].objects.get(pk=proposal.merged_entity_id)
+        made = record.MATCHED[proposal.subject_type].objects.get(pk=int(proposal.merged_entity_id or 0))
         Alias.objects.filter(subject_type=proposal.subject_type, subject_id=made.pk).delete()
         made.delete()
         registry.audit_record(actor=actor, actor_label=label, action=f"{proposal.subject_type}.delete",

@@ -118,7 +118,7 @@ def _person(rng: random.Random, used: set[str]) -> dict[str, Any]:
             "name_en": f"{parts[0].title()} {''.join(parts[1:]).title()}", "country": rng.choice(HOSTS)[2]}
 
 
-def _organization(rng: random.Random, used: set[tuple]) -> dict[str, Any]:
+def _organization(rng: random.Random, used: set[Any]) -> dict[str, Any]:
     while True:
         parts = (rng.randrange(len(ORIGINS)), rng.randrange(len(HOSTS)), rng.randrange(len(KINDS)),
                  rng.randrange(len(QUALIFIERS)))
@@ -128,7 +128,12 @@ def _organization(rng: random.Random, used: set[tuple]) -> dict[str, Any]:
     (o_zh, o_en), (h_zh, h_en, country, street, postcode, ), (k_zh, k_en), (q_zh, q_en) = (
         ORIGINS[parts[0]], HOSTS[parts[1]], KINDS[parts[2]], QUALIFIERS[parts[3]])
     kind_en = f"{q_en} {k_en}".strip()
-    address = (f"{street} {rng.randint(1, 240)}, {postcode} {h_en}" if rng.random() < 0.5 else "")
+    address = ""
+    while rng.random() < 0.5 and not address:  # one organisation an address (the record's are unique)
+        address = f"{street} {rng.randint(1, 400)}, {postcode} {h_en}"
+        if address in used:
+            address = ""
+    used.add(address)
     return {"name_zh": f"{h_zh}{o_zh}{q_zh}{k_zh}", "name_en": f"{o_en} {kind_en} of {h_en}", "origin": o_en,
             "host": h_en, "kind_en": kind_en, "origin_zh": o_zh, "rest_zh": f"{q_zh}{k_zh}", "host_zh": h_zh,
             "country": country, "address": address,
@@ -196,7 +201,7 @@ def generate(*, record: int, file: int, planted: int, seed: int = 17) -> Generat
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible on purpose
     out = Generated()
     used_people: set[str] = set()
-    used_orgs: set[tuple] = set()
+    used_orgs: set[Any] = set()
     n_people = record * 6 // 10
     for i in range(n_people):
         out.persons.append({"key": f"p{i}", **_person(rng, used_people)})
@@ -271,7 +276,9 @@ def load_record(generated: Generated) -> dict[str, tuple[str, int]]:
                      country_id=countries[o["country"].upper()]) for o in generated.organizations], batch_size=2000)
     keys: dict[str, tuple[str, int]] = {}
     aliases = []
-    for subject_type, specs, rows in (("person", generated.persons, people), ("organization", generated.organizations, orgs)):
+    groups: list[tuple[str, list[dict[str, Any]], list[Any]]] = [
+        ("person", generated.persons, people), ("organization", generated.organizations, orgs)]
+    for subject_type, specs, rows in groups:
         for spec, row in zip(specs, rows, strict=True):
             keys[spec["key"]] = (subject_type, row.pk)
             aliases += [Alias(subject_type=subject_type, subject_id=row.pk, name=name, normalized=normalize_name(name),
