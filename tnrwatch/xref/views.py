@@ -34,7 +34,7 @@ from .models import TieProposal, XrefProposal
 
 
 def _limit() -> int:
-    return int(getattr(settings, "TNR_XREF_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+    return int(getattr(settings, "TNR_XREF_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 
 class _SpooledUpload(UploadedFile):

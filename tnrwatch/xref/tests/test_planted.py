@@ -14,6 +14,7 @@ from tnrwatch.xref import services, synthetic
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_planted_cross_script_matches_are_found(tmp_path):
     generated = synthetic.generate(record=300, file=300, planted=60, seed=5)
     keys = synthetic.load_record(generated)

@@ -153,6 +153,7 @@ def test_a_huge_line_is_skipped_in_bounded_reads(tmp_path):
     spool.close()
 
 
+@pytest.mark.slow
 def test_the_command_streams_a_large_file_and_keeps_nothing_by_default(record, tmp_path, capsys, settings):
     path = tmp_path / "large.ftm.json"
     with open(path, "wb") as fh:  # a few MB: 30,000 entities and one line past the limit
