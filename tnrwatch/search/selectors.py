@@ -11,6 +11,7 @@ records loaded through the same querysets.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -21,6 +22,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from tnrwatch.accounts.access import ALL_STAFF, require_role
 from tnrwatch.registry import models as m
@@ -28,7 +30,7 @@ from tnrwatch.registry import vocabulary as v
 from tnrwatch.sharing.outbound import Audience, outbound_queryset, with_marking
 
 from .backends import backend
-from .backends.base import COUNT_CAP, Hit
+from .backends.base import COUNT_CAP, RANK_ALL, Hit
 from .highlight import passage_html
 from .models import ENTITY_KINDS
 from .text import Query, QueryError, fold, parse_query
@@ -152,6 +154,19 @@ class _Scope:
             return model._default_manager.all()
         return outbound_queryset(model, self.audience)
 
+    def among(self, model: type[Model], ids: Iterable[int]) -> QuerySet:
+        """The records of `ids` the searcher may read, in one statement. For an audience it is the
+        rule's compiled `EXISTS` (cached, as in the ranking statement) over the few ids of a page,
+        instead of building and compiling `outbound_queryset` again (~1 s of ORM work a search
+        when the claim rule names every subject type)."""
+        ids = sorted({int(i) for i in ids})
+        if self.audience is None or not ids:
+            return model._default_manager.filter(pk__in=ids)
+        sql, params = _rule_condition(self.audience, model, connection.vendor)
+        values = " UNION ALL ".join(["SELECT %s AS object_id"] * len(ids))
+        candidates = RawSQL(f"SELECT e.object_id FROM ({values}) e WHERE {sql}", [*ids, *params])  # noqa: S608, S611 - fixed SQL, bound values
+        return model._default_manager.filter(pk__in=candidates)
+
     def restriction(self, model: type[Model]) -> tuple[str, list[Any]] | None:
         """The `EXISTS` condition of the publication rule for `model`'s hits (None for staff)."""
         if self.audience is None:
@@ -264,9 +279,9 @@ def search(query: str, audience_or_user: Any, filters: SearchFilters | None = No
             continue
         where = _where(kinds, scope, filters)
         offset = (page - 1) * per_page
-        found = engine.match(parsed, where, per_page, offset, recent=recent)
+        found = engine.match(parsed, where, per_page, offset, recent=recent, kinds=kinds)
         # A short page is the last one: its hits tell the count without a second query.
-        count = offset + len(found) if len(found) < per_page else engine.count(parsed, where)
+        count = offset + len(found) if len(found) < per_page else engine.count(parsed, where, kinds=kinds)
         if group == "entity" and page == 1 and not recent and len(parsed.squashed) >= 3 and len(found) < per_page:
             # Partial names and pinyin written together (xijinping) through the trigram index.
             seen = set(found)
@@ -279,6 +294,11 @@ def search(query: str, audience_or_user: Any, filters: SearchFilters | None = No
             hits = countries + hits
             count += len(countries)
         results.groups[group] = Group(name=group, hits=hits, count=count, page=page, per_page=per_page)
+    if engine.windowed:
+        parsed.notices.append(gettext(
+            "This search matches more than %(n)s records: the ranking covers those that have it in their title or "
+            "names, then %(n)s others, and the counts stop at 1,000. Add a word or a filter to rank every match.")
+            % {"n": f"{RANK_ALL:,}"})
     return results
 
 
@@ -310,7 +330,7 @@ def _load(found: list[Hit], scope: _Scope, needles: list[tuple[str, bool]]) -> l
         by_kind.setdefault(hit.kind, []).append(hit.object_id)
     objects: dict[tuple[str, int], Any] = {}
     for kind, ids in by_kind.items():
-        qs = scope.queryset(_MODELS[kind]).filter(pk__in=ids)
+        qs = scope.among(_MODELS[kind], ids)
         if kind in ("station", "organization", "response", "person"):
             qs = qs.select_related("country")
         for obj in qs:
@@ -319,8 +339,9 @@ def _load(found: list[Hit], scope: _Scope, needles: list[tuple[str, bool]]) -> l
     aliases: dict[tuple[str, int], list[str]] = {}
     entity_keys = [(k, i) for (k, i) in objects if k in ENTITY_KINDS]
     if entity_keys:
-        alias_qs = scope.queryset(m.Alias).filter(subject_type__in={k for k, _i in entity_keys},
-                                                  subject_id__in={i for _k, i in entity_keys})
+        alias_ids = m.Alias.objects.filter(subject_type__in={k for k, _i in entity_keys},
+                                           subject_id__in={i for _k, i in entity_keys}).values_list("pk", flat=True)
+        alias_qs = scope.among(m.Alias, list(alias_ids))
         for subject_type, subject_id, name in alias_qs.values_list("subject_type", "subject_id", "name"):
             aliases.setdefault((subject_type, subject_id), []).append(name)
     out: list[SearchHit] = []
@@ -355,8 +376,8 @@ def _claim_subjects(claims: list[m.Claim], scope: _Scope) -> dict[tuple[str, int
         if subject_type not in models:
             continue
         model, attr = models[subject_type]
-        qs = model.objects.all() if model in (m.Place, m.Country) else scope.queryset(model)
-        for pk, label in qs.filter(pk__in=ids).values_list("pk", attr):
+        qs = model.objects.filter(pk__in=ids) if model in (m.Place, m.Country) else scope.among(model, ids)
+        for pk, label in qs.values_list("pk", attr):
             labels[(subject_type, pk)] = label
     return labels
 

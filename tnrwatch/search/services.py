@@ -26,8 +26,8 @@ BATCH = 500
 _FIELDS = ("title", "names", "body", "names_raw", "countries", "language", "published", "publisher")
 
 
-def _row(e: SearchEntry) -> tuple[int, str, str, str, str]:
-    return (e.pk, e.title, e.names, e.body, e.names_raw)
+def _row(e: SearchEntry) -> tuple[int, str, str, str, str, str]:
+    return (e.pk, e.title, e.names, e.body, e.names_raw, e.kind)
 
 
 def _names(*names: str) -> tuple[str, str]:
@@ -156,8 +156,12 @@ def index_claim(*, claim: m.Claim, source: m.Source | None = None) -> None:
 
 @transaction.atomic
 def index_claims(*, claim_ids: Iterable[int]) -> None:
-    for claim in m.Claim.objects.filter(pk__in=list(claim_ids)):
-        _write("claim", {claim.pk: _claim_fields(claim)})
+    """Index claims in batches, reading each subject once (an import cites few subjects many times)."""
+    ids = list(claim_ids)
+    subjects: dict[tuple[str, int], tuple[str, str]] = {}
+    for start in range(0, len(ids), BATCH):
+        claims = m.Claim.objects.filter(pk__in=ids[start:start + BATCH])
+        _write("claim", {c.pk: _claim_fields(c, subjects) for c in claims})
 
 
 _ENTITY_MODELS: dict[str, type[Model]] = {"station": m.Station, "organization": m.Organization,

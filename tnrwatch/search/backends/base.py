@@ -7,16 +7,20 @@ full-text condition, the ranking and the paging.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..text import Query
 
-# Fields of the entry rows, in the order backends receive them: (id, title, names, body, names_raw).
-Row = tuple[int, str, str, str, str]
+# Fields of the entry rows, in the order backends receive them: (id, title, names, body, names_raw, kind).
+Row = tuple[int, str, str, str, str, str]
 Where = tuple[str, list[Any]]
 
 COUNT_CAP = 1000  # counts of hits stop here ("1000+"): counting every match is a full scan
+# A query with at most this many matches is ranked whole; a commoner one on a bounded window of
+# candidates (title and name matches, then the most recent), grown while a page comes out short.
+RANK_ALL = 5000
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Backend:
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
+        self.windowed = False  # set by `match` when a common query was ranked on a bounded window
 
     # structures (migration)
     def install(self) -> None:
@@ -37,6 +42,9 @@ class Backend:
 
     def uninstall(self) -> None:
         raise NotImplementedError
+
+    def rebuild(self) -> None:
+        """Fill the engine's structures from every entry row (after `install` on a filled table)."""
 
     def tune(self) -> None:
         """Set the engine options a newer engine version offers (idempotent; migrations call it)."""
@@ -57,12 +65,13 @@ class Backend:
         return True
 
     # reading
-    def match(self, query: Query, where: Where, limit: int, offset: int, recent: bool = False) -> list[Hit]:
+    def match(self, query: Query, where: Where, limit: int, offset: int, recent: bool = False,
+              kinds: Sequence[str] = ()) -> list[Hit]:
         """Ranked hits (best first, ties by entry id, so paging is stable); with `recent`, the most
         recently indexed first (for feeds)."""
         raise NotImplementedError
 
-    def count(self, query: Query, where: Where, cap: int = COUNT_CAP) -> int:
+    def count(self, query: Query, where: Where, cap: int = COUNT_CAP, kinds: Sequence[str] = ()) -> int:
         raise NotImplementedError
 
     def names_match(self, squashed: str, where: Where, limit: int) -> list[Hit]:

@@ -186,3 +186,30 @@ def test_the_compiled_publication_rule_is_the_rule_of_the_moment(record):
     services.station_create(actor_label="test", name_en="Another", country=record["station"].country, marking="clear")
     for model in selectors._MODELS.values():
         assert selectors._rule_condition(PUBLIC, model, "x") == selectors._exists(outbound_queryset(model, PUBLIC))
+
+
+def test_a_common_word_is_ranked_on_a_bounded_window_with_the_same_guarantees(record, monkeypatch):
+    # Given a word in more records than the engine ranks whole (the bound lowered to three records)
+    from tnrwatch.search.backends import postgres, sqlite
+
+    from .conftest import CANARY
+
+    for module in (sqlite, postgres):
+        monkeypatch.setattr(module, "RANK_ALL", 3)
+    extra = [services.source_create(actor_label="test", title=f"Note {i}", marking="clear", text="A Qingtian association.")
+             for i in range(3)]
+    public = {record["title_hit"].pk, record["mention"].pk, *(s.pk for s in extra)}
+    results = search("Qingtian association", PUBLIC, per_page=1)
+    # Then the title match still comes first, and the searcher is told the ranking was bounded
+    assert _ids(results, "source") == [record["title_hit"].pk]
+    assert any("ranking covers" in n for n in results.notices)
+    # Pages within the window list distinct public matches; hidden records never come back
+    pages = [_ids(search("Qingtian association", PUBLIC, per_page=1, page=p), "source") for p in (1, 2, 3)]
+    flat = [i for page in pages for i in page]
+    assert len(flat) == len(set(flat)) == 3 and set(flat) <= public
+    canary = search(CANARY, PUBLIC)
+    assert not any(CANARY in h.label or CANARY in str(h.passage) for h in canary.hits())
+    # And a rare word is ranked whole, without the notice
+    for module in (sqlite, postgres):
+        monkeypatch.setattr(module, "RANK_ALL", 5000)
+    assert not search("Qingtian association", PUBLIC).notices
