@@ -4,8 +4,8 @@ For 1k, 100k and 1M claims (see bench/synthetic.py for the shape of the record),
 throwaway SQLite database under /tmp, this measures through Django's full request stack (the test
 client: middleware, URL resolution, views, templates, JSON), in-process:
 
-- p50 and p95 latency of the home page, a country page (/countries/NL/), the stations API list and
-  the map data endpoint, and the ratio of the 1M figures to the 1k figures (target: within 3x);
+- p50 and p95 latency of the home page, a country page (/countries/NL/), the stations API list,
+  the map data endpoint and the comparison page (/compare/), and the ratio of the 1M figures to the 1k figures (target: within 3x);
 - peak resident memory of a process that streams the full claims CSV and the GeoJSON export over
   HTTP, against the same process at 1k (target: flat).
 
@@ -32,6 +32,7 @@ PAGES = {
     "country page `/countries/NL/`": "/countries/NL/",
     "stations API `/api/v1/stations`": "/api/v1/stations",
     "map data `/api/v1/map`": "/api/v1/map",
+    "compare page `/compare/`": "/compare/",
     # The map is cached under a fingerprint of the public record; this row clears the cache
     # before each request (outside the timing) to show the cost of building it.
     "map data, cache cleared": "cold:/api/v1/map",
@@ -120,7 +121,7 @@ def _report(generated: dict, latency: dict, memory: dict) -> str:
     lines += ["", "Latency through Django's full request stack (test client, in-process), milliseconds: "
                   "wall-clock p50 / p95, and the p50 of the CPU time the request took in the serving "
                   "process (the machine is shared and often overloaded, so wall-clock time includes "
-                  "waiting for a core; CPU time does not). Ratios are 1M over 1k, wall-clock and CPU:", ""]
+                  "waiting for a core; CPU time does not). Ratios are the largest size over the smallest, wall-clock and CPU:", ""]
     head = ("| page | " + " | ".join(f"p50 / p95 (cpu p50) at {s:,}" for s in sizes)
             + f" | ratio {large:,} / {small:,}: wall p50, cpu p50 |")
     lines += [head, "|" + " --- |" * (len(sizes) + 2)]
