@@ -1,4 +1,5 @@
-"""CSV and GeoJSON exports of the whole public record, streamed in constant memory.
+"""CSV and GeoJSON exports of the public record, whole or filtered as a list page is, streamed in
+constant memory.
 
 Every export is a generator of text chunks over `QuerySet.iterator(chunk_size=...)` (prefetches run
 per chunk), so a million claims are written with the memory of a few thousand rows. The same
@@ -12,6 +13,10 @@ empty evidence columns). Text cells that a spreadsheet would run as a formula (s
 GeoJSON: one FeatureCollection with a Point Feature per station, government response and incident,
 located at its city when known, else at its country's centroid (`properties.located` says which),
 else with a null geometry.
+
+Filters: every export takes the keyword filters of its kind's list selector (`api_selectors`), the
+same the JSON list endpoint takes, so a list page's CSV and GeoJSON links export exactly the list on
+screen (all its pages). No filters: the whole public record.
 """
 
 from __future__ import annotations
@@ -75,8 +80,8 @@ class _Line:
         return value
 
 
-def _rows_stations() -> Iterator[list]:
-    for st in sel.station_list().iterator(chunk_size=CHUNK):
+def _rows_stations(**filters: Any) -> Iterator[list]:
+    for st in sel.station_list(**filters).iterator(chunk_size=CHUNK):
         op, host = station_operator(st), station_host(st)
         place = st.place
         yield [
@@ -91,8 +96,8 @@ def _ids(related) -> str:
     return ";".join(str(obj.pk) for obj in related.all())
 
 
-def _rows_responses() -> Iterator[list]:
-    for r in sel.response_list().iterator(chunk_size=CHUNK):
+def _rows_responses(**filters: Any) -> Iterator[list]:
+    for r in sel.response_list(**filters).iterator(chunk_size=CHUNK):
         yield [
             r.pk, r.country.iso2, r.country.name_en, r.action, r.body_kind, r.body, r.date, r.date_precision,
             r.place.name_en if r.place else "", _ids(r.stations), r.summary, r.updated_at,
@@ -115,9 +120,9 @@ def _batches(rows: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _rows_claims() -> Iterator[list]:
+def _rows_claims(**filters: Any) -> Iterator[list]:
     # Plain tuples, not model instances: at a million claims, building models was most of the time.
-    claims = sel.claim_list(with_evidence=False).values_list(*CLAIM_FIELDS)
+    claims = sel.claim_list(with_evidence=False, **filters).values_list(*CLAIM_FIELDS)
     for batch in _batches(claims.iterator(chunk_size=CHUNK), CHUNK):
         evidence: dict[int, list[tuple]] = {}
         rows = sel.evidence_of_visible_claims().filter(claim_id__in=[c[0] for c in batch]).values_list(*EVIDENCE_FIELDS)
@@ -131,15 +136,15 @@ def _rows_claims() -> Iterator[list]:
                 yield [*claim, *ev]
 
 
-def _rows_sources() -> Iterator[list]:
+def _rows_sources(**filters: Any) -> Iterator[list]:
     fields = ("pk", "kind", "title", "publisher", "author", "url", "published", "language", "sha256", "captured_at",
               "republish_allowed", "reuse_terms")
-    for row in sel.source_list().values_list(*fields).iterator(chunk_size=CHUNK):
+    for row in sel.source_list(**filters).values_list(*fields).iterator(chunk_size=CHUNK):
         yield list(row)
 
 
-def _rows_organizations() -> Iterator[list]:
-    for org in sel.organization_list().iterator(chunk_size=CHUNK):
+def _rows_organizations(**filters: Any) -> Iterator[list]:
+    for org in sel.organization_list(**filters).iterator(chunk_size=CHUNK):
         yield [org.pk, org.kind, org.name_en, org.name_zh, org.country.iso2 if org.country else "", org.region,
                org.description, org.updated_at]
 
@@ -149,15 +154,15 @@ def row_precision(row) -> str | None:
     return "day" if row.day else "month" if row.month else "year" if row.year else None
 
 
-def _rows_incidents() -> Iterator[list]:
+def _rows_incidents(**filters: Any) -> Iterator[list]:
     # Incidents are few and already de-identified in memory by outbound.incident_rows.
-    for row in sel.incident_list():
+    for row in sel.incident_list(**filters):
         yield [row.pk, incident_row_date(row), row_precision(row), row.origin_country, row.host_country,
                row.place_name, row.tactic, row.target_category, ";".join(map(str, row.station_ids)),
                row.summary, row.coarsened]
 
 
-ROWS: dict[str, Callable[[], Iterator[list]]] = {
+ROWS: dict[str, Callable[..., Iterator[list]]] = {
     "stations": _rows_stations,
     "responses": _rows_responses,
     "claims": _rows_claims,
@@ -167,12 +172,13 @@ ROWS: dict[str, Callable[[], Iterator[list]]] = {
 }
 
 
-def csv_stream(kind: str) -> Iterator[str]:
-    """The CSV export of `kind` (a key of CSV_COLUMNS), as text chunks of about CHUNK rows."""
+def csv_stream(kind: str, filters: dict[str, Any] | None = None) -> Iterator[str]:
+    """The CSV export of `kind` (a key of CSV_COLUMNS), as text chunks of about CHUNK rows; `filters`
+    are the keyword filters of the kind's list selector (none: the whole public record)."""
     writer = csv.writer(_Line())
     yield writer.writerow(CSV_COLUMNS[kind])
     buffer: list[str] = []
-    for row in ROWS[kind]():
+    for row in ROWS[kind](**(filters or {})):
         buffer.append(writer.writerow([safe_cell(cell) for cell in row]))
         if len(buffer) >= CHUNK:
             yield "".join(buffer)
@@ -197,8 +203,8 @@ def _feature(kind: str, pk: int | str, geometry: dict | None, located: str | Non
             "properties": {"kind": kind, "id": pk, "located": located, **props}}
 
 
-def _features() -> Iterator[dict]:
-    for st in sel.station_list().iterator(chunk_size=CHUNK):
+def _station_features(**filters: Any) -> Iterator[dict]:
+    for st in sel.station_list(**filters).iterator(chunk_size=CHUNK):
         geometry, located = _point(st.place, st.country)
         op = station_operator(st)
         yield _feature("station", st.pk, geometry, located, {
@@ -206,13 +212,19 @@ def _features() -> Iterator[dict]:
             "city": st.place.name_en if st.place else None, "operator_id": op.pk if op else None,
             "first_reported": st.first_reported,
         })
-    for r in sel.response_list().iterator(chunk_size=CHUNK):
+
+
+def _response_features(**filters: Any) -> Iterator[dict]:
+    for r in sel.response_list(**filters).iterator(chunk_size=CHUNK):
         geometry, located = _point(r.place, r.country)
         yield _feature("response", r.pk, geometry, located, {
             "country": r.country.iso2, "action": r.action, "body": r.body, "date": r.date,
             "station_ids": [s.pk for s in r.stations.all()], "summary": r.summary,
         })
-    rows = sel.incident_list()
+
+
+def _incident_features(**filters: Any) -> Iterator[dict]:
+    rows = sel.incident_list(**filters)
     places, _stations = sel.incident_links(rows)
     countries = sel.Country.objects.in_bulk({r.host_country for r in rows}, field_name="iso2")
     for row in rows:
@@ -228,10 +240,27 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-def geojson_stream() -> Iterator[str]:
-    """The GeoJSON export (one FeatureCollection), as text chunks."""
+FEATURES: dict[str, Callable[..., Iterator[dict]]] = {
+    "stations": _station_features,
+    "responses": _response_features,
+    "incidents": _incident_features,
+}
+GeoKind = Literal[tuple(FEATURES)]  # type: ignore[valid-type]
+
+
+def _features(kind: str | None, filters: dict[str, Any]) -> Iterator[dict]:
+    if kind is None:  # the whole record: stations, then responses, then incidents
+        for features in FEATURES.values():
+            yield from features()
+    else:
+        yield from FEATURES[kind](**filters)
+
+
+def geojson_stream(kind: str | None = None, filters: dict[str, Any] | None = None) -> Iterator[str]:
+    """The GeoJSON export (one FeatureCollection), as text chunks: the whole public record, or the
+    records of one `kind` (a key of FEATURES) under its list selector's `filters`."""
     yield '{"type":"FeatureCollection","features":['
-    yield from _joined(_dumps(f) for f in _features())
+    yield from _joined(_dumps(f) for f in _features(kind, filters or {}))
     yield "]}\n"
 
 

@@ -6,8 +6,9 @@ starts from the outbound filter). Lists take `limit` (1..200, default 50) and `o
 parameter gets a 400 with a JSON body `{"detail": ..., "errors": [{"param": ..., "message": ...}]}`
 (never a 422 or a 500), so a typo in a filter is never silently ignored.
 
-Exports of the whole public record, streamed: /api/v1/export/{stations,responses,claims,sources,
-organizations,incidents}.csv and /api/v1/export/record.geojson (see `exports.py`).
+Exports, streamed: /api/v1/export/{stations,responses,claims,sources,organizations,incidents}.csv,
+/api/v1/export/{stations,responses,incidents}.geojson (each with its list's filters; none: the whole
+public record) and /api/v1/export/record.geojson (see `exports.py`).
 
 The package: this module holds the `api` object, its error handlers and every endpoint (the
 OpenAPI operation ids are derived from the endpoints' module, so they stay here); `serialize`
@@ -21,6 +22,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.ingestion import copies
@@ -107,13 +109,14 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
     return _error(request, 400, exc.message)
 
 
-def _only_known(request: HttpRequest, schema: type[s.Schema]) -> None:
-    unknown = sorted(set(request.GET) - set(schema.model_fields))
+def _only_known(request: HttpRequest, schema: type[s.Schema], *, without: tuple[str, ...] = ()) -> None:
+    """Refuse query parameters that are not fields of `schema` (less those `without`)."""
+    known = [name for name in schema.model_fields if name not in without]
+    unknown = sorted(set(request.GET) - set(known))
     if unknown:
         shown = [name[:40] for name in unknown[:MAX_NAMES_IN_ERROR]]
-        allowed = ", ".join(schema.model_fields) or "none"
         raise UnknownParameterError(
-            f"Unknown query parameter(s): {', '.join(shown)}. Allowed: {allowed}.",
+            f"Unknown query parameter(s): {', '.join(shown)}. Allowed: {', '.join(known) or 'none'}.",
             extra={"errors": [{"param": name, "message": "unknown parameter"} for name in shown]},
         )
 
@@ -293,11 +296,34 @@ def map_data(request):
 # -- exports (streamed) ---------------------------------------------------------------------------
 
 
+# Each export takes the filters of its kind's list endpoint (without limit and offset), so a list
+# page's download links export exactly the list on screen, every page of it.
+EXPORT_FILTERS: dict[str, type[s.PageQuery]] = {
+    "stations": s.StationFilter, "responses": s.ResponseFilter, "claims": s.ClaimFilter, "sources": s.SourceFilter,
+    "organizations": s.OrganizationFilter, "incidents": s.IncidentFilter,
+}
+PAGING = ("limit", "offset")
+
+
+def _export_filters(request: HttpRequest, kind: str) -> dict:
+    """The request's filters for an export of `kind`, validated as its list endpoint validates them
+    (unknown or invalid parameters get the same 400); {} for none."""
+    schema = EXPORT_FILTERS[kind]
+    _only_known(request, schema, without=PAGING)
+    try:
+        parsed = schema.model_validate({name: request.GET[name] for name in request.GET})
+    except PydanticValidationError as exc:
+        raise NinjaValidationError(exc.errors(include_input=False)) from exc
+    return parsed.model_dump(exclude=set(PAGING), exclude_none=True)
+
+
 @api.get("/export/{kind}.csv", tags=["export"], response={200: None, **ERRORS},
-         summary="CSV export of the whole public record (streamed)")
+         summary="CSV export of the public record, or of a filtered list (streamed)",
+         description="Takes the filters of the kind's list endpoint (e.g. /export/stations.csv?country=NL), "
+                     "without limit and offset: every matching record. Without filters, the whole public record.")
 def export_csv(request, kind: Path[exports.CsvKind]):
-    _only_known(request, s.ExportQuery)
-    response = StreamingHttpResponse(exports.csv_stream(kind), content_type="text/csv; charset=utf-8")
+    filters = _export_filters(request, kind)
+    response = StreamingHttpResponse(exports.csv_stream(kind, filters), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tnrwatch-{kind}.csv"'
     return response
 
@@ -308,4 +334,14 @@ def export_geojson(request):
     _only_known(request, s.ExportQuery)
     response = StreamingHttpResponse(exports.geojson_stream(), content_type="application/geo+json")
     response["Content-Disposition"] = 'attachment; filename="tnrwatch-record.geojson"'
+    return response
+
+
+@api.get("/export/{kind}.geojson", tags=["export"], response={200: None, **ERRORS},
+         summary="GeoJSON export of the stations, responses or incidents of a filtered list (streamed)",
+         description="Takes the filters of the kind's list endpoint, without limit and offset.")
+def export_geojson_kind(request, kind: Path[exports.GeoKind]):
+    filters = _export_filters(request, kind)
+    response = StreamingHttpResponse(exports.geojson_stream(kind, filters), content_type="application/geo+json")
+    response["Content-Disposition"] = f'attachment; filename="tnrwatch-{kind}.geojson"'
     return response

@@ -108,9 +108,9 @@ def claim_text(claim) -> str:  # noqa: ANN001 - a Claim
     return _("%(prop)s: %(value)s") % {"prop": label, "value": value}
 
 
-# The list pages' exports: the API endpoint of the same list, with the page's filters and the rows
-# of the page on screen (limit and offset), plus the streamed CSV (and GeoJSON where records have
-# a place) of the whole public record.
+# The list pages' exports: the API endpoint of the same list with the page's filters and the rows
+# of the page on screen (limit and offset), and the streamed CSV (and GeoJSON where records have a
+# place) of every record under the same filters.
 _LIST_ENDPOINTS = {"stations": "station_list", "incidents": "incident_list", "sources": "source_list",
                    "responses": "response_list", "claims": "claim_list"}
 _GEOJSON_KINDS = {"stations", "incidents", "responses"}
@@ -124,12 +124,15 @@ def export_links(kind: str, filters: str = "", page=None, extra: str = "") -> di
 
     params = dict(parse_qsl(filters or ""))
     params.update(dict(parse_qsl(extra or "")))
+    every = "?" + urlencode(params) if params else ""
+    paged = dict(params)
     if page is not None and getattr(page, "paginator", None) is not None:
-        params["limit"] = str(page.paginator.per_page)
-        params["offset"] = str((page.number - 1) * page.paginator.per_page)
-    json_url = reverse(f"api-1:{_LIST_ENDPOINTS[kind]}") + "?" + urlencode(params)
+        paged["limit"] = str(page.paginator.per_page)
+        paged["offset"] = str((page.number - 1) * page.paginator.per_page)
     return {
-        "json_url": json_url,
-        "csv_url": reverse("api-1:export_csv", kwargs={"kind": kind}),
-        "geojson_url": reverse("api-1:export_geojson") if kind in _GEOJSON_KINDS else "",
+        "json_url": reverse(f"api-1:{_LIST_ENDPOINTS[kind]}") + "?" + urlencode(paged),
+        "csv_url": reverse("api-1:export_csv", kwargs={"kind": kind}) + every,
+        "geojson_url": reverse("api-1:export_geojson_kind", kwargs={"kind": kind}) + every
+        if kind in _GEOJSON_KINDS else "",
+        "filtered": bool(params),
     }

@@ -46,22 +46,54 @@ def test_comparison_marks_show_their_date_or_say_it_is_unknown(client, atlas_rec
 
 
 def test_list_pages_link_to_exports_of_what_is_on_screen(client, atlas_record):
+    import csv
     import html as htmllib
+    import io
     import json
 
+    country = atlas_record["station"].country
     pages = {
-        reverse("atlas:stations") + "?country=NL": ("/api/v1/stations?country=NL&limit=50&offset=0", True),
-        reverse("atlas:incidents") + "?tactic=rendition": ("/api/v1/incidents?tactic=rendition&limit=50&offset=0", True),
-        reverse("atlas:sources"): ("/api/v1/sources?limit=50&offset=0", False),
-        reverse("atlas:country", args=["nl"]): ("/api/v1/responses?country=NL&limit=", True),
+        reverse("atlas:stations") + "?country=NL": ("/api/v1/stations?country=NL&limit=50&offset=0",
+                                                    "/api/v1/export/stations.csv?country=NL",
+                                                    "/api/v1/export/stations.geojson?country=NL"),
+        reverse("atlas:incidents") + "?tactic=rendition": ("/api/v1/incidents?tactic=rendition&limit=50&offset=0",
+                                                           "/api/v1/export/incidents.csv?tactic=rendition",
+                                                           "/api/v1/export/incidents.geojson?tactic=rendition"),
+        reverse("atlas:sources"): ("/api/v1/sources?limit=50&offset=0", "/api/v1/export/sources.csv\"", None),
+        reverse("atlas:country", args=["nl"]): ("/api/v1/responses?country=NL&limit=",
+                                                "/api/v1/export/responses.csv?country=NL",
+                                                "/api/v1/export/responses.geojson?country=NL"),
+        reverse("atlas:country_claims", args=["nl"]): (
+            f"/api/v1/claims?subject_type=country&subject_id={country.pk}&limit=",
+            f"/api/v1/export/claims.csv?subject_type=country&subject_id={country.pk}", None),
     }
-    for url, (json_url, geojson) in pages.items():
+    for url, (json_url, csv_url, geojson_url) in pages.items():
         page = htmllib.unescape(client.get(url).content.decode())
-        assert json_url in page, url
-        assert "/api/v1/export/" in page and (("/api/v1/export/record.geojson" in page) == geojson), url
-    # and the JSON link returns the rows of the page, filtered
+        assert json_url in page and csv_url in page, url
+        assert (geojson_url in page) if geojson_url else (".geojson" not in page), url
+    # the JSON link returns the rows of the page, the CSV and GeoJSON links every row, filtered
     rows = json.loads(client.get("/api/v1/stations?country=NL&limit=50&offset=0").content)
     assert [s["name_en"] for s in rows["results"]] == ["Fuzhou police service station Rotterdam"]
+    body = b"".join(client.get("/api/v1/export/stations.csv?country=NL").streaming_content).decode()
+    assert [r["name_en"] for r in csv.DictReader(io.StringIO(body))] == ["Fuzhou police service station Rotterdam"]
+    assert list(csv.DictReader(io.StringIO(b"".join(
+        client.get("/api/v1/export/stations.csv?country=DE").streaming_content).decode()))) == []
+    features = json.loads(b"".join(client.get("/api/v1/export/stations.geojson?country=NL").streaming_content))
+    assert [f["properties"]["name_en"] for f in features["features"]] == ["Fuzhou police service station Rotterdam"]
+
+
+def test_filtered_exports_refuse_bad_filters_like_their_lists(client, atlas_record):
+    import json
+
+    for url, param in [("/api/v1/export/stations.csv?status=nonsense", "status"),
+                       ("/api/v1/export/stations.csv?colour=red", "colour"),
+                       ("/api/v1/export/stations.csv?limit=5", "limit"),
+                       ("/api/v1/export/incidents.geojson?year=twenty", "year"),
+                       ("/api/v1/export/sources.geojson", None)]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        body = json.loads(response.content)
+        assert param is None or body["errors"][0]["param"] == param, (url, body)
 
 
 def _page_weight(client, url: str) -> int:
