@@ -109,9 +109,10 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
     """The neighbourhood of `center` to `hops` (1 or 2), with at most `max_nodes` nodes.
 
     Hop by hop, each frontier node (in order) adds its ties (in order) while there is room (with
-    two hops the first may take two thirds of the bound); a tie to a node already drawn is drawn
-    too; a tie that would need a node past the bound is counted in its node's `more`. Nodes of the last hop are not expanded, but their `more` counts say how
-    many ties they have beyond those drawn.
+    two hops the first may take two thirds of the bound, and gets back what the second leaves); a
+    tie to a node already drawn is drawn too; a tie that would need a node past the bound is
+    counted in its node's `more`. Nodes of the last hop are not expanded, but their `more` counts
+    say how many ties they have beyond those drawn.
     """
     if hops not in range(1, MAX_HOPS + 1):
         raise ValueError(f"hops must be 1..{MAX_HOPS}")
@@ -123,6 +124,8 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
     totals: dict[str, int] = {}
     truncated = False
     frontier = [center.key]
+    held_back: list[tuple[int, Tie, Node]] = []  # (hop, tie, node) left for the hops after
+    unexpanded: list[str] = []
     for hop in range(1, hops + 1):
         adjacency = fetch(frontier, per_node)
         totals.update(adjacency.totals)
@@ -142,7 +145,12 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
                 if other == here or tie.ident in drawn:
                     continue
                 if other not in nodes:
-                    if len(nodes) >= room or other not in adjacency.nodes:
+                    if other not in adjacency.nodes:
+                        truncated = True
+                        continue
+                    if len(nodes) >= room:
+                        if room < max_nodes:
+                            held_back.append((hop, tie, adjacency.nodes[other]))
                         truncated = True
                         continue
                     nodes[other] = replace(adjacency.nodes[other], hop=hop)
@@ -151,8 +159,17 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
         frontier = following
         if not frontier:
             break
-    if frontier:  # the last hop: how many ties each of its nodes has in all
-        totals.update(fetch(frontier, 0).totals)
+    # Room the later hops left unused goes back to the ties held back (in their order); those
+    # nodes are not expanded, and their "more" counts say what lies behind them.
+    for hop, tie, other in held_back:
+        if len(nodes) >= max_nodes:
+            break
+        if other.key not in nodes:
+            nodes[other.key] = replace(other, hop=hop)
+            unexpanded.append(other.key)
+        drawn.setdefault(tie.ident, tie)
+    if frontier or unexpanded:  # nodes not expanded: how many ties each has in all
+        totals.update(fetch([*frontier, *unexpanded], 0).totals)
     degree: dict[str, int] = {}
     for tie in drawn.values():
         for end in {tie.source, tie.target}:

@@ -75,6 +75,13 @@ def test_two_hops_leave_room_behind_a_hub():
     assert len(hood.nodes) == 40 and hops.count(1) == 26 and hops.count(2) == 13
 
 
+def test_room_the_second_hop_leaves_goes_back_to_the_first():
+    fetch, node = _fetcher(_star(100))  # the stations have no other ties
+    hood = expand(node("organization:1"), fetch, hops=2, max_nodes=40)
+    assert len(hood.nodes) == 40 and {n.hop for n in hood.nodes} == {0, 1}
+    assert hood.node("organization:1").more == 100 - 39
+
+
 def test_cycles_and_self_ties_do_not_loop_or_duplicate():
     ties = [Tie("a:1", "a:2", "x"), Tie("a:2", "a:3", "x"), Tie("a:3", "a:1", "x"), Tie("a:1", "a:1", "x")]
     fetch, node = _fetcher(ties)
@@ -89,7 +96,8 @@ def test_frontier_reads_are_bounded_per_node():
     expand(node("organization:1"), fetch, hops=2, max_nodes=25)
     assert calls[0] == (("organization:1",), 25)
     assert len(calls[1][0]) == 16 and calls[1][1] == 25  # the first ring: two thirds of the room
-    assert len(calls) == 2
+    assert len(calls[2][0]) == 8 and calls[2][1] == 0  # the room left, given back: totals only
+    assert len(calls) == 3
 
 
 def test_same_input_same_layout_and_same_svg_bytes_whatever_the_fetch_order():
