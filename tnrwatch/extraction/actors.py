@@ -214,13 +214,18 @@ class Context:
 STATE_ACTS = {"arrest_or_charge", "conviction", "investigation"}
 
 
-def document_host(text: str, countries: list[Match], cities: list[Match] | None = None) -> str | None:
+def document_host(text: str, countries: list[Match], cities: list[Match] | None = None,
+                  lang: str = "und") -> str | None:
     """The country a document is about: its most often named country other than China, its
     cities (a Brazilian text that names São Paulo and no country) counting too."""
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
     named = [(m.start, m.payload.iso2) for m in countries[:400] if m.payload is not None]
-    named += [(m.start, m.payload.countries[0][0]) for m in (cities or [])[:400]]
+    # A city counts when it is large or in the language's countries: "Keller" or "Anna" in a
+    # German or Swedish text is a person's name far more often than a small town abroad.
+    homes = set(LANGUAGE_HOMES.get(lang.split("-")[0], ()))
+    named += [(m.start, m.payload.countries[0][0]) for m in (cities or [])[:400]
+              if m.payload.countries[0][1] >= 150_000 or m.payload.countries[0][0] in homes]
     for pos, iso2 in named:
         if iso2 != "CN":
             counts[iso2] = counts.get(iso2, 0) + 1

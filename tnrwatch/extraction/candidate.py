@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-KINDS = ("response", "station", "operator", "figure", "country")
+KINDS = ("response", "station", "operator", "figure", "country", "person", "address")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +27,23 @@ class Candidate:
     what: str | None = None
     date: str | None = None
     body: str | None = None  # the acting body of a response ("police", "Ministry of Foreign Affairs")
+    # A person (people.py): the name as written, the role phrase, the organisation (an acting
+    # body's English label or the phrase's words) and the public basis ("official",
+    # "organization_leader", "court_record"). An address: the street address as written.
+    name: str | None = None
+    role: str | None = None
+    organization: str | None = None
+    basis: str | None = None
+    address: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        return {
+        extra: dict[str, object] = {}
+        if self.kind == "person":
+            extra = {k: data[k] for k in ("name", "role", "organization", "basis")}
+        elif self.kind == "address":
+            extra = {"address": data["address"]}
+        base: dict[str, object] = {
             "kind": data["kind"],
             "country": data["country"],
             "action": data["action"],
@@ -46,3 +59,4 @@ class Candidate:
             "date": data["date"],
             "body": data["body"],
         }
+        return base | extra

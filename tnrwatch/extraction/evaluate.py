@@ -35,9 +35,10 @@ DEVSET = Path(__file__).resolve().parent / "devset"
 Label = str | tuple[Any, ...]
 HELDOUT = Path(__file__).resolve().parent / "heldout" / "texts.json"
 REPO = Path(__file__).resolve().parents[2]
-LABEL_TYPES = ("response", "station_country", "station", "operator", "figure")
+LABEL_TYPES = ("response", "station_country", "station", "operator", "figure", "person")
 NAMES = {"response": "response country+action", "station_country": "station country",
-         "station": "station city+country", "operator": "operator", "figure": "figure value+what"}
+         "station": "station city+country", "operator": "operator", "figure": "figure value+what",
+         "person": "person (public actor) name"}
 PER_LANGUAGE = ("response", "station_country", "operator")
 _CITY_ALIASES = {"new york city": "new york", "frankfurt": "frankfurt am main"}
 
@@ -48,6 +49,7 @@ class Document:
     lang: str
     text: str
     gold: dict[str, set[Label]] = field(default_factory=dict)
+    people_labelled: bool = False  # people are scored only in texts whose labels list them
 
 
 @dataclass
@@ -99,6 +101,7 @@ def _gold_sets(row: dict[str, Any]) -> dict[str, set[Label]]:
         "station": {(city_key(city), c) for city, c in stations if city},
         "operator": {operator_key(o) for o in row.get("operators", [])},
         "figure": {(float(v), w) for v, w in row.get("figures", [])},
+        "person": {_fold(p[0]) for p in row.get("people", [])},
     }
 
 
@@ -115,6 +118,8 @@ def predicted_sets(text: str, lang: str | None = None) -> dict[str, set[Label]]:
             out["operator"].add(operator_key(c.operator))
         elif c.kind == "figure" and c.value is not None and c.what:
             out["figure"].add((float(c.value), c.what))
+        elif c.kind == "person" and c.name:
+            out["person"].add(_fold(c.name))
     return out
 
 
@@ -125,7 +130,7 @@ def _seed_dirs(extra: Path | None = None) -> list[Path]:
 
 def _documents(path: Path) -> list[Document]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return [Document(r["id"], r["lang"], r["text"], _gold_sets(r)) for r in data["texts"]]
+    return [Document(r["id"], r["lang"], r["text"], _gold_sets(r), "people" in r) for r in data["texts"]]
 
 
 def load_devset(seed_dir: Path | None = None) -> tuple[list[Document], list[str]]:
@@ -170,6 +175,8 @@ def evaluate_by_language(docs: list[Document]) -> tuple[dict[str, Score], dict[s
         predicted = predicted_sets(doc.text)
         lang_scores = per_lang.setdefault(doc.lang, {t: Score() for t in LABEL_TYPES})
         for t in LABEL_TYPES:
+            if t == "person" and not doc.people_labelled:
+                continue
             gold, got = doc.gold.get(t, set()), predicted[t]
             scores[t].add(gold, got)
             lang_scores[t].add(gold, got)
@@ -186,6 +193,9 @@ def _table(title: str, docs: list[Document], scores: dict[str, Score],
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for t in LABEL_TYPES:
         s = scores[t]
+        if s.tp + s.fn + s.fp == 0:
+            lines.append(f"| {NAMES[t]} | – | – | – | – | – | – |")  # not labelled in this set
+            continue
         lines.append(f"| {NAMES[t]} | {s.tp + s.fn} | {s.tp + s.fp} | {s.tp} | "
                      f"{s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} |")
     lines += ["", "| language | texts | " + " | ".join(f"{NAMES[t]} F1 (gold)" for t in PER_LANGUAGE) + " |",

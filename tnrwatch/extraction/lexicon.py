@@ -67,11 +67,16 @@ CHINA_MAY_ACT = {"denial", "diplomatic_protest", "no_response"}
 
 # Government nouns: each lexicon's, and the acting bodies it names ("Landeskriminalamt",
 # "Nachrichtendienst"): a body that acts for a government is one.
+# An official's role noun written as a plain word ("consul", "portavoce", 发言人) is one too.
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _GOVERNMENT = [*(w for lex in _LEX for w in lex.government),
-               *(w for lex in _LEX for words in lex.bodies.values() for w in words if len(w) > 3 or nospace(w))]
+               *(w for lex in _LEX for words in lex.bodies.values() for w in words if len(w) > 3 or nospace(w)),
+               *(w for lex in _LEX for w in lex.public_roles.get("official", ()) if _PLAIN_WORD.fullmatch(w))]
 GOVERNMENT_WORDS = _unique(w for w in _GOVERNMENT if not nospace(w))
 GOVERNMENT_WORDS_ZH = _unique(w for w in _GOVERNMENT if nospace(w))
-GOVERNMENT_RE = re.compile(words_pattern(re.escape(w) for w in GOVERNMENT_WORDS), re.I)
+# Whole words, with a plural or genitive "s"/"es" ("ministers", "des Innenministeriums").
+GOVERNMENT_RE = re.compile("|".join(
+    [r"\b(?:" + "|".join(sorted((re.escape(w) for w in GOVERNMENT_WORDS), key=len, reverse=True)) + r")(?:e?s)?\b"]), re.I)
 GOVERNMENT_ZH_RE = re.compile("|".join(GOVERNMENT_WORDS_ZH) or r"(?!x)x")
 
 # Negation before a trigger (same clause): "has not ordered", "no ha cerrado", "n'a pas", 未关闭.

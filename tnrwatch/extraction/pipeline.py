@@ -12,6 +12,7 @@ from tnrwatch.extraction.figures import sentence_figures
 from tnrwatch.extraction.lang import detect_language
 from tnrwatch.extraction.lexicon import body_matches
 from tnrwatch.extraction.matcher import Match, lower_same_length
+from tnrwatch.extraction.people import sentence_addresses, sentence_people
 from tnrwatch.extraction.places import china_gazetteer, city_gazetteer
 from tnrwatch.extraction.responses import government_gazetteer, sentence_responses
 from tnrwatch.extraction.sentences import sentence_spans
@@ -42,7 +43,7 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     doc_countries = {m.payload.iso2 for m in countries if m.payload}
     about = sentences_about_stations(text, spans, low) if cities or countries else [False] * len(spans)
     doc_has_station = any(about)
-    context = Context(host=document_host(text, countries, cities))
+    context = Context(host=document_host(text, countries, cities, lang))
     for i, (s_start, s_end) in enumerate(spans):
         s_lang = given or _sentence_language(text, s_start, s_end, lang)
         in_countries = _within(countries, s_start, s_end)
@@ -64,6 +65,9 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
         out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
                                       s_lang))
         out.extend(sentence_figures(text, s_start, s_end, s_lang))
+        out.extend(sentence_people(text, s_start, s_end, s_lang, in_countries + in_cities,
+                                   _within(bodies, s_start, s_end)))
+        out.extend(sentence_addresses(text, s_start, s_end, s_lang, in_cities, context.host))
     out.sort(key=lambda c: (c.start, c.kind))
     return _headline_once(text, spans, _one_station_level(out))
 

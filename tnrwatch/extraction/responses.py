@@ -93,7 +93,7 @@ def government_gazetteer() -> Gazetteer:
     """Government words, to tell at a glance whether a sentence names a governing body."""
     gaz = Gazetteer()
     for word in GOVERNMENT_WORDS + GOVERNMENT_WORDS_ZH:
-        gaz.add(word, True)
+        gaz.add(word, True, genitive=True)  # "des Innenministeriums"
     return gaz
 
 
@@ -171,7 +171,10 @@ def _read(s: _Sentence, trig: Trigger) -> tuple[Trigger, float] | None:
 
 def _decide(s: _Sentence, trig: Trigger, context: Context) -> dict[str, float]:
     """The trigger's actors and their confidence: the rules' answer, checked by the actor model."""
-    has_gov = bool(s.government)
+    # A government noun China qualifies ("the Chinese police") does not make the sentence's
+    # unnamed actor a host government.
+    has_gov = any(not any(0 <= g.start - m.end <= 3 and m.payload and m.payload.iso2 == "CN" for m in s.countries)
+                  for g in s.government)
     actors, confidence = actors_of(s.text, s.start, s.end, s.countries, trig, s.frame, context, has_gov, s.lang)
     if not actors and s.cities and any(g.end <= trig.start for g in s.government) and not [
             m for m in s.countries if m.payload and m.payload.iso2 != "CN"]:

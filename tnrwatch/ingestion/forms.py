@@ -24,6 +24,13 @@ class CorrectionForm(forms.Form):
     body = forms.CharField(max_length=300, required=False, validators=[_no_nul],
                            help_text="The acting body of a response, e.g. Ministry of Justice")
     date = forms.RegexField(regex=r"^\d{4}(-\d{2}(-\d{2})?)?$", required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD")
+    # People (public actors only) and addresses.
+    name = forms.CharField(max_length=300, required=False, validators=[_no_nul])
+    role = forms.CharField(max_length=300, required=False, validators=[_no_nul])
+    organization = forms.CharField(max_length=300, required=False, validators=[_no_nul])
+    basis = forms.ChoiceField(choices=[("", "—")] + list(v.PUBLIC_ACTOR_BASES.items()), required=False,
+                              help_text="Why this person is a public actor")
+    address = forms.CharField(max_length=300, required=False, validators=[_no_nul])
 
     def corrections(self) -> dict:
         data = dict(self.cleaned_data)

@@ -84,6 +84,11 @@ def entity_match(kind: str, fields: dict[str, Any]) -> tuple[str, Model] | None:
         response = (GovernmentResponse.objects.filter(country__iso2=str(fields["country"]).upper(),
                                                       action=fields["action"]).order_by("pk").first())
         return ("response", response) if response else None
+    if kind == "person" and fields.get("name"):
+        from .review_people import person_by_name
+
+        person = person_by_name(str(fields["name"]))
+        return ("person", person) if person else None
     if kind == "figure" and fields.get("value") is not None:
         try:
             value = int(float(fields["value"]))

@@ -19,12 +19,22 @@ from django.utils import timezone
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services as registry
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.models import Alias, Claim, Figure, GovernmentResponse, Organization, Station
+from tnrwatch.registry.models import (
+    Alias,
+    Claim,
+    Figure,
+    GovernmentResponse,
+    Organization,
+    Person,
+    Station,
+)
 
+from . import review_people
 from .matching import figure_kind, organization_by_name, station_by_place
 from .models import Candidate
 
-EDITABLE = ("country", "action", "city", "operator", "value", "what", "date", "body")
+EDITABLE = ("country", "action", "city", "operator", "value", "what", "date", "body",
+            "name", "role", "organization", "basis", "address")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -56,6 +66,10 @@ def clean_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         out["value"] = int(number) if number == int(number) else number
     if out["date"] and not _DATE.match(out["date"]):
         raise ValidationError("A date is YYYY, YYYY-MM or YYYY-MM-DD.")
+    if kind == "person":
+        review_people.check_person_fields(out)
+    if kind == "address":
+        review_people.check_address_fields(out)
     required = {"response": ("country", "action"), "station": ("country", "city"),
                 "operator": ("operator",), "figure": ("value",)}.get(kind, ())
     missing = [name for name in required if not out.get(name)] if kind != "figure" else (
@@ -112,7 +126,11 @@ def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str,
         actor=actor, subject=subject, prop=prop, value=value, source=candidate.source,
         quote=candidate.quote, start=candidate.start, end=candidate.end,
         location=f"characters {candidate.start}-{candidate.end}",
+        # A claim that names a person is AMBER, like the person (docs/people.md).
+        marking=review_people.PERSON_MARKING if candidate.kind == "person" else None,
     )
+    if candidate.kind == "person":
+        review_people.person_tie(actor, candidate, subject, fields)
     if candidate.kind == "station" and fields.get("operator"):
         operator = _operator(actor, fields["operator"], candidate.quote)
         registry.claim_assert(actor=actor, subject=subject, prop="operator", value=operator.name_en,
@@ -229,4 +247,8 @@ def _subject_for(actor: Any, candidate: Candidate, f: dict[str, Any], *, use_mat
                                             label=(f.get("what") or v.FIGURE_KINDS[figure_kind_slug])[:300],
                                             country=country)
         return figure, "value", str(value)
+    if kind == "person":
+        return review_people.person_subject(actor, candidate, f, _matched(candidate, Person) if use_match else None)
+    if kind == "address":
+        return review_people.address_subject(actor, candidate, f)
     raise ValidationError(f"Candidates of kind {kind!r} cannot be accepted.")

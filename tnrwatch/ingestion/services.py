@@ -31,12 +31,14 @@ from .text import ExtractedText, extract_document
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-REVIEWED_KINDS = ("response", "station", "operator", "figure")  # bare country mentions are context only
+# Bare country mentions are context only. People and addresses (issue 17) are proposed like the rest.
+REVIEWED_KINDS = ("response", "station", "operator", "figure", "person", "address")
 MAX_ORIGIN = 2000
 MAX_CANDIDATES = 2000  # per source: a pathological document cannot flood the review queue
 # The fields a candidate keeps. `body` (the acting body of a response, when the text names it) is
 # not part of the candidate's key, so proposals made before it existed are still recognised.
-CANDIDATE_FIELDS = ("country", "action", "city", "operator", "value", "what", "date", "body")
+CANDIDATE_FIELDS = ("country", "action", "city", "operator", "value", "what", "date", "body",
+                    "name", "role", "organization", "basis", "address")
 
 
 @transaction.atomic
@@ -289,7 +291,9 @@ def _extract(text: str, lang: str) -> list[dict]:
 def candidate_key(*, source_id: int, kind: str, fields: dict, start: int, end: int) -> str:
     """The identity of a proposal: the same source, kind, normalised fields and offsets."""
     parts = [str(source_id), kind, str(start), str(end)]
-    for name in ("country", "action", "city", "operator", "value", "what", "date"):
+    # People and addresses add their own fields; the other kinds' keys stay as they were.
+    extra = {"person": ("name", "basis"), "address": ("address",)}.get(kind, ())
+    for name in ("country", "action", "city", "operator", "value", "what", "date", *extra):
         value = fields.get(name)
         parts.append(normalize_name(str(value)) if value is not None else "")
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -108,6 +108,14 @@ class Lexicon:
     function_words: str = ""
     # Spellings or endings that mark the language in short sentences (one regex).
     cue: str = ""
+    # People the extractor may propose (people.py): role nouns (regex fragments, matched from a
+    # word start) by public basis (registry.vocabulary.PUBLIC_ACTOR_BASES: "official",
+    # "organization_leader", "court_record"); words that make a named person private (a victim, a
+    # reporter, a relative): a name near one is never proposed.
+    public_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    private_roles: tuple[str, ...] = ()
+    # Street words for addresses (regex fragments): "Via", "straße", "rue", "路".
+    streets: tuple[str, ...] = ()
     notes: str = field(default="", compare=False)
 
 

@@ -65,4 +65,7 @@ LEXICON = Lexicon(
             "Ministry of Interior": ("ministerstvo vnitra", "ministr vnitra"), "police": ("policie",),
             "prosecutor": ("státní zastupitelství", "žalobce"), "parliament": ("sněmovna", "parlament"),
             "court": ("soud",)},
+    public_roles={"official": (r"minist(?:r|ryně)", r"mluvčí", r"velvyslan(?:ec|kyně)", r"konzul", r"státní zástupce", r"státní zástupkyně", r"primátor(?:ka)?", r"policejní prezident"), "organization_leader": (r"předsed(?:a|kyně)", r"ředitel(?:ka)?", r"šéf(?:ka)?", r"zakladatel(?:ka)?"), "court_record": (r"obžalovan[ýá]", r"obviněn[ýá]")},
+    private_roles=(r"obě[ťt]", r"novinář(?:ka)?", r"syn", r"dcera", r"manžel(?:ka)?", r"matka", r"otec", r"bratr", r"sestra", r"disident", r"svěd(?:ek|kyně)"),
+    streets=(r"ulice", r"ulici", r"náměstí", r"třída", r"nábřeží"),
 )

@@ -20,7 +20,7 @@ LEXICON = Lexicon(
         "diplomatic_protest": ('\\b(?:verlang|forder)\\w*\\b[^.;]{0,40}\\bAufklärung\\b', '\\bAufklärung\\b[^.;]{0,20}\\b(?:verlang|forder)\\w*', '\\bdiplomatische(?:n)? Kan(?:al|äle)\\w*', r"\beinbestellt\b", r"\bum Aufklärung gebeten\b", r"\bAufklärung (?:verlangt|gefordert)\b",
                                r"\binakzeptabel\b", r"\bnicht hinnehmbar\b", r"\bangesprochen\b"),
         "monitoring": (r"\bbeobacht" + _W, r"\bim Blick\b", r"\bverfolgt\b[^.;]{0,30}\b(?:aufmerksam|genau)\b"),
-        "denial": ('\\bgibt es keine\\b', '\\bexistier\\w* (?:keine|nicht)\\b', r"\bkeine (?:eigenen |konkreten )?Erkenntnisse\b", r"\bnicht bestätigt\b", r"\bnicht bestätigen\b", r"\bkeine Kenntnis\b", r"\bnicht bekannt\b", r"\bDementi\b",r"\b(?:völlig|komplett) (?:falsch|haltlos)\b", r"\bhaltlos\w*", r"\bkeine (?:Hinweise|Belege|Beweise)\b",
+        "denial": ('\\bunbegründet\\w*', '\\bgibt es keine\\b', '\\bexistier\\w* (?:keine|nicht)\\b', r"\bkeine (?:eigenen |konkreten )?Erkenntnisse\b", r"\bnicht bestätigt\b", r"\bnicht bestätigen\b", r"\bkeine Kenntnis\b", r"\bnicht bekannt\b", r"\bDementi\b",r"\b(?:völlig|komplett) (?:falsch|haltlos)\b", r"\bhaltlos\w*", r"\bkeine (?:Hinweise|Belege|Beweise)\b",
                    r"\bbestreit" + _W, r"\bbestritten\b", r"\bdementier" + _W, r"\bzurückgewiesen\b",
                    r"\bweist\b[^.;]{0,40}\bzurück\b", r"\bwies\b[^.;]{0,40}\bzurück\b", r"\bvon Freiwilligen\b"),
         "no_response": ('\\bäußerte sich\\b[^.;]{0,40}\\bnicht\\b', '\\bließ\\b[^.;]{0,40}\\bunbeantwortet\\b', r"\bunbeantwortet\b", r"\bnicht geäußert\b", r"\bäußerte sich\b[^.;]{0,20}\bnicht\b", r"\bkeine Angaben\b", r"\bnicht\b[^.;]{0,40}\breagiert\b", r"\bnicht reagiert\b", r"\bkeine Reaktion\b",
@@ -65,4 +65,7 @@ LEXICON = Lexicon(
     function_words="der die das und ist nicht mit den dem des ein eine einer auf sich auch wurde wird von zu "
                    "im für sind hat haben bei nach regierung",
     cue=r"ß|sch|ung\b|ungen\b|keit\b|heit\b|[äöü]",
+    public_roles={"official": (r"\w*minister(?:in)?", r"(?:regierungs)?sprecher(?:in)?", r"botschafter(?:in)?", r"(?:general)?konsul(?:in)?", r"\w*staatsanw[aä]lt(?:in)?", r"staatssekretär(?:in)?", r"bürgermeister(?:in)?", r"polizeipräsident(?:in)?", r"bundesanwalt"), "organization_leader": (r"vorsitzende[rn]?", r"präsident(?:in)?", r"leiter(?:in)?", r"chef(?:in)?", r"direktor(?:in)?", r"gründer(?:in)?", r"vorstand"), "court_record": (r"angeklagte[rn]?", r"beschuldigte[rn]?")},
+    private_roles=(r"opfer", r"journalist(?:in)?", r"reporter(?:in)?", r"korrespondent(?:in)?", r"sohn", r"tochter", r"ehefrau", r"ehemann", r"mutter", r"vater", r"bruder", r"schwester", r"angehörige[rn]?", r"dissident(?:in)?", r"landsmann", r"zeug(?:e|in)"),
+    streets=(r"\w*straße", r"\w*strasse", r"\w*platz", r"\w*weg", r"\w*allee", r"\w*gasse", r"\w*ring"),
 )

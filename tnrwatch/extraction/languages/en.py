@@ -158,4 +158,7 @@ LEXICON = Lexicon(
     homes=(),
     function_words="the of and to in is that for was with on are by have has this from which were been "
                    "their it its not but would government said",
+    public_roles={"official": (r"(?:deputy |vice[- ])?(?:prime |foreign |interior |justice |home )?minister\w*", r"secretary of state", r"home secretary", r"security minister", r"spokes(?:person|man|woman)", r"ambassador", r"consul(?: general)?", r"commissioner", r"police chief", r"chief constable", r"(?:u\.s\. )?attorney(?: general)?", r"prosecutor", r"senator", r"mayor", r"governor", r"(?:fbi |police )?director"), "organization_leader": (r"chair(?:man|woman|person)?", r"president", r"leader", r"head", r"founder", r"secretary[- ]general"), "court_record": (r"defendant", r"co-defendant", r"the accused")},
+    private_roles=(r"victims?", r"journalists?", r"reporters?", r"correspondents?", r"relatives?", r"son", r"daughter", r"wife", r"husband", r"mother", r"father", r"brother", r"sister", r"dissidents?", r"students?", r"residents?", r"witness(?:es)?"),
+    streets=(r"street", r"avenue", r"road", r"lane", r"boulevard", r"st\.", r"ave\."),
 )

@@ -17,7 +17,7 @@ LEXICON = Lexicon(
                                r"\btrasladado su (?:preocupación|malestar)\b", r"\bconvoc" + _W + r"[^.;]{0,30}embajador", r"\bpedido explicaciones\b",
                                r"\bpidió explicaciones\b", r"\binaceptable\b"),
         "monitoring": (r"\bseguimiento\b", r"\batent[oa]s?\b", r"\bsigue de cerca\b", r"\bvigila" + _W),
-        "denial": ('\\bno existen\\b', '\\bno hay (?:ninguna|constancia)\\b', r"\brechaz(?:ó|a|an|aron|ado)\b", r"\bno (?:le )?consta\b", r"\bno tiene constancia\b", r"\bninguna prueba\b", r"\bneg(?:ó|ado|aron|ou|aram)\b", r"\bnieg(?:a|an|an)\b",
+        "denial": ('\\binfundad\\w*', '\\bno existen\\b', '\\bno hay (?:ninguna|constancia)\\b', r"\brechaz(?:ó|a|an|aron|ado)\b", r"\bno (?:le )?consta\b", r"\bno tiene constancia\b", r"\bninguna prueba\b", r"\bneg(?:ó|ado|aron|ou|aram)\b", r"\bnieg(?:a|an|an)\b",
                    r"\bdesmint" + _W, r"\bdesmient" + _W, r"\binfundad" + _W, r"\bcentros de voluntarios\b", r"\bvoluntarios\b"),
         "no_response": ('\\bno hubo respuesta\\b', '\\bno ha habido respuesta\\b', '\\bsin respuesta\\b', '\\bdeclin\\w* (?:hacer )?comentarios\\b', '\\bno quiso (?:hacer )?comentarios\\b', r"\bno respondió\b", r"\bno ha hecho declaraciones\b", r"\bguardó silencio\b", r"\bsin pronunciarse\b", r"\bno ha contestado\b", r"\bno se ha pronunciado\b", r"\bguarda(?:n)? silencio\b",
                         r"\bno (?:han|ha) (?:respondido|reaccionado)\b", r"\bsin respuesta\b", r"\bninguna respuesta\b",
@@ -51,4 +51,7 @@ LEXICON = Lexicon(
     homes=("ES",),
     function_words="el los las de que y en del por con una para es no se ha lo su al como más sus gobierno fue este",
     cue=r"ñ|[¿¡]|ción\b|ciones\b|ía\b|ías\b",
+    public_roles={"official": (r"ministr[oa]", r"canciller", r"portavoz", r"embajador(?:a)?", r"cónsul", r"fiscal", r"alcalde(?:sa)?", r"comisari[oa]", r"secretari[oa] de estado", r"subsecretari[oa]"), "organization_leader": (r"presidente?a?", r"líder", r"dirigente", r"responsable", r"fundador(?:a)?", r"director(?:a)?"), "court_record": (r"acusad[oa]", r"imputad[oa]", r"procesad[oa]")},
+    private_roles=(r"víctimas?", r"periodistas?", r"hij[oa]", r"espos[oa]", r"madre", r"padre", r"herman[oa]", r"disidente", r"compatriota", r"testigo"),
+    streets=(r"calle", r"avenida", r"plaza", r"paseo", r"carrer", r"c/"),
 )

@@ -16,7 +16,7 @@ LEXICON = Lexicon(
         "diplomatic_protest": ('\\bconvoqu\\w*[^.;]{0,30}(?:chargé|consul|diplomat)', '\\bexig\\w*\\b[^.;]{0,20}\\bexplications\\b', '\\bdemand\\w*\\b[^.;]{0,20}\\bexplications\\b', r"\bconvoqu[ée]" + _W + r"[^.;]{0,30}ambassad", r"\bfait part de (?:sa|leur) préoccupation\b",
                                r"\bdemandé des (?:explications|éclaircissements)\b", r"\binacceptable\b"),
         "monitoring": (r"\bsurveill" + _W, r"\bsuivi\b", r"\bsui(?:t|vent) (?:la situation |l'affaire |le dossier )?de (?:très )?près\b", r"\bvigilan" + _W),
-        "denial": ("\\bn'existe\\w* (?:pas|aucun)\\w*", "\\bil n'y a (?:pas|aucun)\\w*", r"\bréfut" + _W, r"\brejet(?:te|tent|é)\b", r"\bn'a (?:pas )?connaissance\b", r"\btotalement faux\b", r"\baucune preuve\b", r"\bdément" + _W, r"\bdément\b", r"\bnié\b",
+        "denial": ('\\binfondé\\w*', "\\bn'existe\\w* (?:pas|aucun)\\w*", "\\bil n'y a (?:pas|aucun)\\w*", r"\bréfut" + _W, r"\brejet(?:te|tent|é)\b", r"\bn'a (?:pas )?connaissance\b", r"\btotalement faux\b", r"\baucune preuve\b", r"\bdément" + _W, r"\bdément\b", r"\bnié\b",
                    r"\binfondé" + _W, r"\bbénévoles\b"),
         "no_response": ("\\bn'a pas (?:souhaité|voulu) (?:réagir|commenter|répondre)\\b", "\\bn'ont pas (?:souhaité|voulu) (?:réagir|commenter|répondre)\\b", r"\bn'a pas répondu\b", r"\bsans réponse\b", r"\bpas (?:encore )?(?:réagi|répondu)\b", r"\baucune réaction\b",
                         r"\bn'a pas souhaité (?:commenter|réagir)\b", r"\baucun commentaire\b"),
@@ -50,4 +50,7 @@ LEXICON = Lexicon(
     function_words="le la les et des est une dans du pour que qui sur pas au aux par ont été cette sont il "
                    "elle ses leur gouvernement",
     cue=r"eau|[èêë]|\b[ldq]u?'|\bqu'|ière\b",
+    public_roles={"official": (r"ministre", r"porte-parole", r"ambassad(?:eur|rice)", r"consul", r"procureur", r"préf[eè]te?", r"maire", r"commissaire"), "organization_leader": (r"président(?:e)?", r"dirigeant(?:e)?", r"responsable", r"fondat(?:eur|rice)", r"direct(?:eur|rice)"), "court_record": (r"prévenu(?:e)?", r"accusé(?:e)?")},
+    private_roles=(r"victimes?", r"journalistes?", r"fils", r"fille", r"épouse", r"mari", r"mère", r"père", r"frère", r"sœur", r"dissident(?:e)?", r"compatriote", r"témoin"),
+    streets=(r"rue", r"avenue", r"boulevard", r"place", r"quai", r"chemin"),
 )

@@ -18,7 +18,7 @@ LEXICON = Lexicon(
                                r"\binaccettabil" + _W),
         "monitoring": (r"\bmonitora" + _W, r"\bsorveglia" + _W, r"\bvigil" + _W, r"\bsotto osservazione\b",
                        r"\bsegu(?:e|ono) con (?:attenzione|la massima attenzione)\b"),
-        "denial": ('\\bnon esist\\w*', '\\bnon ci sono\\b', r"\bescluso\b", r"\bnessuna (?:evidenza|traccia|stazione)\b", r"\bnon risulta(?:no)?\b", r"\bdel tutto false?\b", r"\bcompletamente fals[oa]s?\b", r"\bnessuna prova\b",
+        "denial": ('\\binfondat\\w*', '\\bnon esist\\w*', '\\bnon ci sono\\b', r"\bescluso\b", r"\bnessuna (?:evidenza|traccia|stazione)\b", r"\bnon risulta(?:no)?\b", r"\bdel tutto false?\b", r"\bcompletamente fals[oa]s?\b", r"\bnessuna prova\b",
                    r"\bsmenti" + _W, r"\bnega(?:to)?\b", r"\binfondat" + _W, r"\brespint" + _W, r"\bvolontari\b"),
         "no_response": ('\\bnon (?:si è|si sono) (?:espress|pronunciat)\\w*', '\\bnessuna risposta\\b', '\\bnessun commento\\b', r"\bnon ha (?:fornito|rilasciato) (?:commenti|dichiarazioni)\b", r"\bbocche cucite\b", r"\bsilenzio\b", r"\bnon (?:ha|hanno) (?:ancora )?commentato\b",
                         r"\bnon (?:hanno|ha) (?:ancora )?(?:risposto|reagito)\b", r"\bnessuna (?:risposta|reazione)\b",
@@ -55,4 +55,7 @@ LEXICON = Lexicon(
     function_words="il di che e la le della del per sono non gli una con dei nel nella ha alla anche stato è "
                    "governo questo",
     cue=r"zion[ei]\b|ità\b|\bgli\b|\bdell[ae']|\bnell[ae']",
+    public_roles={"official": (r"ministr[oa]", r"sottosegretari[oa]", r"portavoce", r"ambasciat(?:ore|rice)", r"console", r"procurat(?:ore|rice)", r"prefett[oa]", r"sindac[oa]", r"questore", r"commissari[oa]"), "organization_leader": (r"president(?:e|essa)", r"leader", r"responsabile", r"fondat(?:ore|rice)", r"dirett(?:ore|rice)", r"segretari[oa]"), "court_record": (r"imputat[oa]", r"indagat[oa]")},
+    private_roles=(r"vittim[ae]", r"giornalist[ai]", r"figli[oa]", r"moglie", r"marito", r"madre", r"padre", r"fratello", r"sorella", r"dissidente", r"connazionale", r"testimone"),
+    streets=(r"via", r"viale", r"piazza", r"corso", r"largo", r"vicolo"),
 )

@@ -15,7 +15,7 @@ LEXICON = Lexicon(
         "diplomatic_protest": ('\\bconvoc\\w*[^.;]{0,30}(?:encarregad|cônsul|diplomat|representante)', '\\bprestar esclarecimentos\\b', '\\bexig\\w*\\b[^.;]{0,20}\\besclarecimentos\\b', r"\bconvoc" + _W + r"[^.;]{0,30}embaixador", r"\b(?:pediu|pedido|pediram|solicitou) (?:esclarecimentos|explicações)\b",
                                r"\binaceitável\b"),
         "monitoring": (r"\batent[oa]s?\b", r"\bvigilância\b", r"\bmonitore" + _W, r"\bacompanh" + _W),
-        "denial": ('\\bnão existem\\b', '\\bnão há (?:qualquer|nenhum)\\w*', r"\brejeit" + _W, r"\bdesment" + _W, r"\bnão (?:tem|há) (?:conhecimento|registo|indícios)\b", r"\bnão encontr\w+ (?:provas|indícios)\b", r"\bnenhuma prova\b", r"\bdesmente\b",
+        "denial": ('\\binfundad\\w*', '\\bnão existem\\b', '\\bnão há (?:qualquer|nenhum)\\w*', r"\brejeit" + _W, r"\bdesment" + _W, r"\bnão (?:tem|há) (?:conhecimento|registo|indícios)\b", r"\bnão encontr\w+ (?:provas|indícios)\b", r"\bnenhuma prova\b", r"\bdesmente\b",
                    r"\bnega(?:m)?\b"),
         "no_response": ('\\bnão se manifest\\w*', '\\bnão houve resposta\\b', '\\bnão comentou\\b', r"\bnão (?:comentou|quis (?:fazer )?comentários)\b", r"\bnão (?:responderam|reagiram|respondeu|reagiu|se pronunci\w+)\b", r"\bsem resposta\b", r"\bnão quis comentar\b"),
         "other": (r"\breabr" + _W,),
@@ -43,4 +43,7 @@ LEXICON = Lexicon(
     homes=("PT", "BR"),
     function_words="o os as de que e do da dos das em um uma para com não por se mais foi pelo pela ao governo são",
     cue=r"[ãõ]|ção\b|ções\b|\blh|nh[ao]",
+    public_roles={"official": (r"ministr[oa]", r"porta-voz", r"embaixador(?:a)?", r"cônsul", r"procurador(?:a)?", r"delegad[oa]", r"prefeit[oa]", r"secretári[oa] de estado"), "organization_leader": (r"presidente", r"líder", r"dirigente", r"responsável", r"fundador(?:a)?", r"dire(?:c)?tor(?:a)?"), "court_record": (r"arguid[oa]", r"acusad[oa]", r"réu", r"ré")},
+    private_roles=(r"vítimas?", r"jornalistas?", r"filh[oa]", r"mulher", r"marido", r"mãe", r"pai", r"irm[ãa]o?", r"dissidente", r"compatriota", r"testemunha"),
+    streets=(r"rua", r"avenida", r"praça", r"travessa", r"largo"),
 )

@@ -53,4 +53,7 @@ LEXICON = Lexicon(
             "Ministry of Interior": ("ministerstvo vnútra",), "police": ("polícia", "naka"),
             "prosecutor": ("prokuratúra", "prokurátor"), "parliament": ("parlament", "národná rada"),
             "court": ("súd",)},
+    public_roles={"official": (r"minist(?:er|erka)", r"hovor(?:ca|kyňa)", r"veľvyslan(?:ec|kyňa)", r"konzul", r"prokurátor(?:ka)?", r"primátor(?:ka)?", r"policajný prezident"), "organization_leader": (r"predsed(?:a|níčka)", r"riaditeľ(?:ka)?", r"šéf(?:ka)?", r"zakladateľ(?:ka)?"), "court_record": (r"obžalovan[ýá]", r"obvinen[ýá]")},
+    private_roles=(r"obe[ťt]", r"novinár(?:ka)?", r"syn", r"dcéra", r"manžel(?:ka)?", r"matka", r"otec", r"brat", r"sestra", r"disident", r"svedok"),
+    streets=(r"ulica", r"ulici", r"námestie", r"námestí", r"cesta", r"nábrežie"),
 )

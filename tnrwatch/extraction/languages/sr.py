@@ -94,4 +94,7 @@ LEXICON = Lexicon(
             "Ministry of Foreign Affairs": _both("ministarstvo spoljnih poslova"),
             "police": _both("policija"), "prosecutor": _both("tužilaštvo", "tužilac"),
             "parliament": _both("skupština"), "court": _both("sud")},
+    public_roles={"official": _both(r"ministar\w*", r"ministark\w*", r"portparol\w*", r"ambasador\w*", r"konzul\w*", r"tužil\w*", r"gradonačelni\w*", r"direktor policije"), "organization_leader": _both(r"predsedni\w*", r"direktor\w*", r"šef\w*", r"osnivač\w*"), "court_record": _both(r"optužen\w*", r"osumnjičen\w*")},
+    private_roles=_both(r"žrtv\w*", r"novinar\w*", r"sin", r"ćerk\w*", r"supru\w*", r"majk\w*", r"otac", r"brat", r"sestr\w*", r"disident\w*", r"svedo\w*"),
+    streets=_both(r"ulic\w*", r"bulevar\w*", r"trg\w*"),
 )

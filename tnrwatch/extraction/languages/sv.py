@@ -47,4 +47,7 @@ LEXICON = Lexicon(
     homes=("SE",),
     function_words="och att det som en är på för med av till den har inte om ett var från de regeringen också",
     cue=r"å|[äö]|\boch\b|ning\b|\bför\b|\binte\b|\bär\b",
+    public_roles={"official": (r"\w*minister", r"(?:press)?talesperson", r"pressekreterare", r"ambassadör", r"konsul", r"åklagare", r"överåklagare", r"rikspolischef", r"borgmästare"), "organization_leader": (r"ordförande", r"ledare", r"grundare", r"chef", r"direktör"), "court_record": (r"(?:den )?åtalade", r"misstänkte")},
+    private_roles=(r"offr(?:et|en)?", r"journalist(?:en)?", r"reporter(?:n)?", r"son", r"dotter", r"fru", r"make", r"mamma", r"pappa", r"bror", r"syster", r"dissident(?:en)?", r"vittne"),
+    streets=(r"\w*gatan", r"\w*vägen", r"\w*torget", r"\w*gränd"),
 )
