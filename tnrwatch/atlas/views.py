@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -132,14 +133,27 @@ def home(request: HttpRequest) -> HttpResponse:
     region = _param(request, "region", 20) or "world"
     if region not in REGIONS:
         raise ValidationError(_("Unknown region; choose one of the map's region links."))
-    svg, shaded = _home_map(request.LANGUAGE_CODE, region)
+    as_of = _as_of(request)
+    svg, shaded = _home_map(request.LANGUAGE_CODE, region, as_of)
     labels = _response_labels()
     return render(request, "atlas/home.html", {
         "svg": svg, "legend": [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS], "shaded": shaded,
         "region": region, "regions": [(slug, REGION_NAMES[slug]) for slug in REGIONS],
+        "as_of": as_of, "undated": selectors.undated_for_map() if as_of else None,
         "figures": selectors.headline_figures(), "counts": selectors.home_counts(),
         **_timeline(None),
     })
+
+
+def _as_of(request: HttpRequest) -> date | None:
+    """The map's "as of" day (?as_of=YYYY-MM-DD), or None for the record as it stands."""
+    raw = _param(request, "as_of", 10)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError(_("The date “as of” must be a day written YYYY-MM-DD, e.g. 2023-01-31.")) from exc
 
 
 def _timeline(country) -> dict:  # noqa: ANN001 - a Country or None
@@ -158,22 +172,22 @@ REGION_NAMES = {"world": _lazy("World"), "europe": _lazy("Europe"), "americas": 
                 "asia-pacific": _lazy("Asia–Pacific"), "africa": _lazy("Africa")}
 
 
-def _home_map(language: str, region: str = "world") -> tuple[str, list]:
+def _home_map(language: str, region: str = "world", as_of: date | None = None) -> tuple[str, list]:
     """The home page's SVG map and its table of shaded countries, cached per language under the
     public map's fingerprint (as the map data of the API is, see `exports.map_json`): it changes as
     soon as a station or response enters or leaves the public record or is saved, so nothing stays
     on the page after it stops being public. Building it is linear in the public stations."""
     fingerprint = hashlib.sha256(selectors.map_fingerprint().encode()).hexdigest()[:32]
-    key = f"tnrwatch:home:map:{fingerprint}:{language}:{region}"
+    key = f"tnrwatch:home:map:{fingerprint}:{language}:{region}:{as_of or ''}"
     cached = cache.get(key)
     if cached is None:
-        cached = _home_map_build(language, region)
+        cached = _home_map_build(language, region, as_of)
         cache.set(key, cached, MAP_CACHE_SECONDS)
     return cached
 
 
-def _home_map_build(language: str, region: str = "world") -> tuple[str, list]:
-    strongest = selectors.strongest_responses()
+def _home_map_build(language: str, region: str = "world", as_of: date | None = None) -> tuple[str, list]:
+    strongest = selectors.strongest_responses(as_of)
     countries = selectors.countries_by_iso2()
     labels = _response_labels()
     # One reverse() per kind, not per country or station: the map holds every public station.
@@ -190,7 +204,7 @@ def _home_map_build(language: str, region: str = "world") -> tuple[str, list]:
     # Stations at the same spot share one marker: count them, keep the first and the last row
     # (the marker's text and link are made once per marker, not once per station).
     spots: dict[tuple[float, float], list] = {}
-    for row in selectors.station_points():
+    for row in selectors.station_points(as_of):
         pk, name, iso2, place, lat, lon = row
         if lat is None or lon is None:
             point = country_point(iso2)

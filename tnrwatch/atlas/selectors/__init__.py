@@ -43,6 +43,7 @@ from .overview import (
     home_counts,
     station_points,
     strongest_responses,
+    undated_for_map,
 )
 from .people import TieView, address_get, person_get, public_replies, public_ties, tie_period
 from .records import (
@@ -104,6 +105,7 @@ __all__ = [
     "station_list",
     "station_points",
     "strongest_responses",
+    "undated_for_map",
     "subject_claims",
     "subject_refs",
     "with_claims",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Window
 
@@ -16,23 +17,31 @@ from ..api_selectors import public
 from .claims import _attach
 
 
-def strongest_responses() -> dict[str, str]:
-    """ISO2 -> the strongest public response action of that country."""
+def strongest_responses(as_of: date | None = None) -> dict[str, str]:
+    """ISO2 -> the strongest public response action of that country; with `as_of`, counting only
+    responses dated on or before that day (an undated response cannot be placed in time)."""
     actions: dict[str, list[str]] = defaultdict(list)
     # Distinct (country, action) pairs straight from the (country, marking, action) index, then
     # the few countries' codes: no join and no sort over every response.
-    pairs = list(public(GovernmentResponse).order_by().values_list("country_id", "action").distinct())
+    responses = public(GovernmentResponse)
+    if as_of is not None:
+        responses = responses.filter(date__lte=as_of)
+    pairs = list(responses.order_by().values_list("country_id", "action").distinct())
     codes = dict(Country.objects.filter(pk__in={c for c, _a in pairs}).values_list("pk", "iso2"))
     for country_id, action in pairs:
         actions[codes[country_id]].append(action)
     return {iso2: v.strongest_response(acts) for iso2, acts in actions.items() if v.strongest_response(acts)}
 
 
-def station_points() -> list[tuple]:
+def station_points(as_of: date | None = None) -> list[tuple]:
     """Public stations with whatever coordinates we know (city, else none), lightest rows:
-    (pk, name_en, country ISO2, city name, city latitude, city longitude)."""
+    (pk, name_en, country ISO2, city name, city latitude, city longitude); with `as_of`, only those
+    first reported on or before that day."""
+    stations = public(Station)
+    if as_of is not None:
+        stations = stations.filter(first_reported__lte=as_of)
     return list(
-        public(Station)
+        stations
         .order_by("country__iso2", "name_en")
         .values_list("pk", "name_en", "country__iso2", "place__name_en", "place__latitude", "place__longitude")
     )
@@ -46,6 +55,12 @@ def headline_figures() -> list[Figure]:
 def countries_by_iso2() -> dict[str, Country]:
     """Every country (reference data, all public), keyed by ISO alpha-2: the world map's shapes."""
     return {c.iso2: c for c in Country.objects.all()}
+
+
+def undated_for_map() -> dict[str, int]:
+    """How many public responses and stations have no date, so a map "as of" a day leaves them out."""
+    return {"responses": public(GovernmentResponse).filter(date__isnull=True).count(),
+            "stations": public(Station).filter(first_reported__isnull=True).count()}
 
 
 def home_counts() -> dict[str, int]:
