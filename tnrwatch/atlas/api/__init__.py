@@ -345,3 +345,7 @@ def export_geojson_kind(request, kind: Path[exports.GeoKind]):
     response = StreamingHttpResponse(exports.geojson_stream(kind, filters), content_type="application/geo+json")
     response["Content-Disposition"] = f'attachment; filename="tnrwatch-{kind}.geojson"'
     return response
+
+
+# People and ties (their endpoints register on `api` when imported).
+from . import people as _people  # noqa: E402, F401

@@ -7,6 +7,7 @@ family tie between them (a canary too), and an AMBER tie.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -85,6 +86,15 @@ def test_canaries_never_reach_search_api_or_claim_pages(network, client):
     api = client.get("/api/v1/claims", {"limit": 200}).content.decode()
     assert "secretary" not in api and FAMILY_ROLE not in api and "his brother" not in api
     assert "association president" in api
+    people = client.get("/api/v1/people").json()
+    assert [p["name_en"] for p in people["results"]] == ["Publicly Named"]
+    assert "1961" not in json.dumps(people)
+    assert client.get(f"/api/v1/people/{network['canary'].pk}").status_code == 404
+    detail = client.get(f"/api/v1/people/{network['named'].pk}").json()
+    assert [t["kind"] for t in detail["ties"]] == ["directorship"] and detail["replies"][0]["text"] == "I deny this entirely."
+    ties = client.get("/api/v1/ties").json()
+    assert {t["kind"] for t in ties["results"]} == {"directorship"}
+    assert client.get("/api/v1/ties", {"kind": "friendship"}).status_code == 400
     for claim in Claim.objects.filter(subject_type__in=["person", "tie"]):
         shown = client.get(reverse("atlas:claim", args=[claim.pk])).status_code
         public = claim.subject_id in (network["named"].pk, network["tie"].pk)
