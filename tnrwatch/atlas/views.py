@@ -10,12 +10,13 @@ import hashlib
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -38,6 +39,9 @@ def public_entity_network(request: HttpRequest, kind: str, pk: int) -> dict:
     from tnrwatch.network.views import public_entity_network as network
 
     return network(request, kind, pk)
+
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 MAX_PARAM_LENGTH = 64
 PAGE_SIZE = 50
@@ -164,7 +168,7 @@ def _timeline(country) -> dict:  # noqa: ANN001 - a Country or None
 
 
 def _response_labels() -> dict[str, str]:
-    return {slug: str(label) for slug, label in selectors.GovernmentResponse._meta.get_field("action").choices}
+    return {slug: str(label) for slug, label in selectors.GovernmentResponse._meta.get_field("action").flatchoices}
 
 
 # The map's region views (map.REGIONS), named for the links above the map.
@@ -258,7 +262,7 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
         "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page,
         "responses": responses, "stations": stations, "station_total": station_total,
         "incidents": incidents, "incident_total": incident_total, "sources": sources,
-        "strongest": strongest, "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").choices).get(strongest or "", ""),
+        "strongest": strongest, "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").flatchoices).get(strongest or "", ""),
         "strongest_responses": strongest_responses, "country_claims": country_claims,
         "more_country_claims": country_claim_total - len(country_claims),
         **_timeline(c),
@@ -285,20 +289,22 @@ def country_claims(request: HttpRequest, iso2: str) -> HttpResponse:
 
 @public_page
 def station(request: HttpRequest, pk: int) -> HttpResponse:
-    s = selectors.station_get(pk)
+    record = selectors.station_get(pk)
+    s = record.station
     claims = _page(request, selectors.subject_claims("station", s.pk), CLAIMS_PER_PAGE)
     return render(request, "atlas/station.html", {
-        "station": s, "country_name": s.country.name_for(request.LANGUAGE_CODE), "page": claims,
+        "station": s, "record": record, "country_name": s.country.name_for(request.LANGUAGE_CODE), "page": claims,
         "replies": _replies_beside(claims, "station", s.pk), **public_entity_network(request, "station", s.pk),
     })
 
 
 @public_page
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organization_get(pk)
+    record = selectors.organization_get(pk)
+    org = record.organization
     claims = _page(request, selectors.subject_claims("organization", org.pk), CLAIMS_PER_PAGE)
     return render(request, "atlas/organization.html", {
-        "org": org, "page": claims, "replies": _replies_beside(claims, "organization", org.pk),
+        "org": org, "record": record, "page": claims, "replies": _replies_beside(claims, "organization", org.pk),
         **public_entity_network(request, "organization", org.pk)})
 
 
@@ -333,20 +339,23 @@ def address(request: HttpRequest, pk: int) -> HttpResponse:
 
 @public_page
 def response(request: HttpRequest, pk: int) -> HttpResponse:
-    r = selectors.response_get(pk)
+    record = selectors.response_get(pk)
+    r = record.response
     claims = _page(request, selectors.subject_claims("response", r.pk), CLAIMS_PER_PAGE)
     return render(request, "atlas/response.html", {
-        "response": r, "country_name": r.country.name_for(request.LANGUAGE_CODE), "page": claims,
+        "response": r, "record": record, "country_name": r.country.name_for(request.LANGUAGE_CODE), "page": claims,
     })
 
 
 @public_page
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.source_get(pk, request.LANGUAGE_CODE)
-    return render(request, "atlas/source.html", {"source": record, "copy": copies.copy_of(record)})
+    return render(request, "atlas/source.html", {
+        "source": record.source, "record": record, "copy": copies.copy_of(record.source),
+    })
 
 
-def _for_reader(response: HttpResponse, audience) -> HttpResponse:  # noqa: ANN001 - an Audience
+def _for_reader(response: R, audience) -> R:  # noqa: ANN001 - an Audience
     """What a partner's token unlocked is never kept by a shared cache."""
     patch_vary_headers(response, ["Authorization"])
     if not audience.is_public:
@@ -366,7 +375,7 @@ def source_text(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_page
-def source_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def source_copy(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The evidence copy, byte for byte, as a download (same readers as the text)."""
     audience = copies.reader_by_request(request)
     copy = copies.copy_of(copies.access_source_copy(audience=audience, pk=pk))
@@ -377,7 +386,8 @@ def source_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @public_page
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "atlas/claim.html", {"claim": selectors.claim_get(pk, request.LANGUAGE_CODE)})
+    record = selectors.claim_get(pk, request.LANGUAGE_CODE)
+    return render(request, "atlas/claim.html", {"claim": record.claim, "record": record})
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -391,7 +401,7 @@ def stations(request: HttpRequest) -> HttpResponse:
     return render(request, "atlas/stations.html", {
         "page": page, "country_filter": country_filter, "status": status,
         "countries": selectors.station_countries(),
-        "statuses": list(selectors.Station._meta.get_field("status").choices),
+        "statuses": list(selectors.Station._meta.get_field("status").flatchoices),
         "filters": _querystring(country=country_filter.iso2 if country_filter else None, status=status),
     })
 
@@ -407,7 +417,7 @@ def incidents(request: HttpRequest) -> HttpResponse:
         "page": page, "country_filter": country_filter, "tactic": tactic,
         "totals": selectors.incident_totals(country=country_filter, tactic=tactic),
         "countries": selectors.incident_countries(),
-        "tactics": list(selectors.Incident._meta.get_field("tactic").choices),
+        "tactics": list(selectors.Incident._meta.get_field("tactic").flatchoices),
         "filters": _querystring(country=country_filter.iso2 if country_filter else None, tactic=tactic),
     })
 
@@ -421,7 +431,7 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def compare(request: HttpRequest) -> HttpResponse:
-    labels = list(selectors.GovernmentResponse._meta.get_field("action").choices)
+    labels = list(selectors.GovernmentResponse._meta.get_field("action").flatchoices)
     return render(request, "atlas/compare.html", {"rows": selectors.compare_rows(), "actions": labels})
 
 

@@ -24,7 +24,7 @@ from tnrwatch.registry.models import (
 from ..api_selectors import public
 from .claims import subject_claims
 from .incidents import IncidentView, _incident_views
-from .records import _hide_private_organizations
+from .records import PublicStation, public_station
 
 
 def country_get(iso2: str) -> Country:
@@ -41,7 +41,7 @@ def _public_station_links() -> QuerySet:
     """How many public stations the outer response names (a link shows only if both ends do)."""
     links = GovernmentResponse.stations.through.objects.filter(governmentresponse_id=OuterRef("pk"))
     return (links.filter(Exists(public(Station).filter(pk=OuterRef("station_id")))).order_by()
-            .values("governmentresponse_id").annotate(n=Count("pk")).values("n"))
+            .values("governmentresponse_id").annotate(n=Count("pk")).values("n"))  # type: ignore[misc]  # the stubs miss `n`
 
 
 def country_responses(country: Country) -> QuerySet:
@@ -65,13 +65,11 @@ def country_strongest(country: Country) -> tuple[str | None, list[GovernmentResp
 COUNTRY_PAGE_LIMIT = 50
 
 
-def country_stations(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[Station], int]:
+def country_stations(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[PublicStation], int]:
     """Up to `limit` public stations of the country (with claims), and how many there are."""
     qs = public(Station).filter(country=country)
     stations = list(qs.select_related("place", "operator", "host_organization").order_by("name_en", "id")[:limit])
-    for s in stations:
-        _hide_private_organizations(s)
-    return stations, (qs.count() if len(stations) == limit else len(stations))
+    return [public_station(s) for s in stations], (qs.count() if len(stations) == limit else len(stations))
 
 
 def country_incidents(country: Country, limit: int = 20) -> tuple[list[IncidentView], int]:

@@ -5,8 +5,10 @@ stations and sources. A record that is missing or not public raises the same err
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.models import (
@@ -30,80 +32,178 @@ from .claims import (
     public_claims,
     subject_claims,
 )
-from .incidents import _incident_views
+from .incidents import IncidentView, _incident_views
+
+M = TypeVar("M", bound=Model)
 
 
-def _hide_private_organizations(station: Station) -> Station:
-    """Drop the station's links to its operator and host unless the outbound rule lets them show,
-    and show the status the public may see (`public_status`, backed by a public claim)."""
-    station.operator, station.host_organization = station_operator(station), station_host(station)
-    station.status = station.public_status
-    return station
+@dataclass(frozen=True)
+class PublicStation:
+    """A public station as the public may see it: `status` is backed by a public claim, and
+    `operator` and `host_organization` are set only where the outbound rule lets the link show
+    (the station's own columns may say otherwise)."""
+
+    station: Station
+    status: str
+    operator: Organization | None
+    host_organization: Organization | None
 
 
-def _get_public(model, pk: int):  # noqa: ANN001
+def public_station(station: Station) -> PublicStation:
+    """`station` (from the outbound rule's queryset) with its public status and links."""
+    return PublicStation(
+        station=station,
+        status=station.public_status,  # type: ignore[attr-defined]  # annotated by the outbound rule
+        operator=station_operator(station),
+        host_organization=station_host(station),
+    )
+
+
+@dataclass(frozen=True)
+class StatusChangeView:
+    """One step of a station's status history, citing its claim only when that claim is public."""
+
+    change: StationStatusChange
+    claim: Claim | None
+
+
+@dataclass(frozen=True)
+class StationRecord:
+    """A public station's page. `status`, `operator` and `host_organization` are what the outbound
+    rule lets the public see (the status backed by a public claim; links only to public records),
+    not the station's own columns."""
+
+    station: Station
+    status: str  # as in PublicStation
+    operator: Organization | None
+    host_organization: Organization | None
+    history: list[StatusChangeView]
+    responses: list[GovernmentResponse]
+    incidents: list[IncidentView]
+
+    @property
+    def status_label(self) -> str:
+        return dict(Station._meta.get_field("status").flatchoices).get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    response: GovernmentResponse
+    stations: list[Station]
+
+
+@dataclass(frozen=True)
+class OrganizationRecord:
+    organization: Organization
+    operated: list[Station]
+    hosted: list[Station]
+    aliases: list[Alias]
+
+
+@dataclass(frozen=True)
+class SourceClaim:
+    """A public claim the source backs or disputes, with the public quotes from this source."""
+
+    claim: Claim
+    evidence: list[Evidence]
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    source: Source
+    claims: list[SourceClaim]
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A public claim with its public evidence for and against, and the other values asserted for
+    the same subject and property (contested facts side by side)."""
+
+    claim: Claim
+    supporting: list[Evidence]
+    refuting: list[Evidence]
+    alternatives: list[Claim]
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source: Source
+    quote_count: int  # public quotes
+
+
+def _public_evidence_of(claim: Claim) -> list[Evidence]:
+    """The claim's public quotes, as `public_claims` prefetched them."""
+    evidence: list[Evidence] = claim.public_evidence  # type: ignore[attr-defined]  # Prefetch(to_attr=)
+    return evidence
+
+
+def _get_public(model: type[M], pk: int) -> M:
     obj = public(model).filter(pk=pk).first()
     if obj is None:
         raise NotFoundOrForbiddenError("There is no public record with this number.")
     return obj
 
 
-def station_get(pk: int) -> Station:
-    station = _hide_private_organizations(_get_public(Station, pk))
+def station_get(pk: int) -> StationRecord:
+    station = _get_public(Station, pk)
     claim_ids = set(subject_claims("station", station.pk).filter(
         pk__in=station.status_history.exclude(claim=None).values("claim_id")).values_list("pk", flat=True))
-    history = []
-    for change in public(StationStatusChange).filter(station=station).select_related("claim").order_by("-date", "-created_at"):
-        # A status change cites its claim only when that claim is itself public.
-        change.public_claim = change.claim if change.claim_id in claim_ids else None
-        history.append(change)
-    station.history = history
-    station.public_responses = list(public(GovernmentResponse).filter(stations=station).select_related("country"))
-    station.public_incidents = [iv for iv in _incident_views(Incident.objects.filter(stations=station), limit=50)[:50]
-                                if station.pk in iv.row.station_ids]
-    return station
+    changes = public(StationStatusChange).filter(station=station).select_related("claim").order_by("-date", "-created_at")
+    seen = public_station(station)
+    return StationRecord(
+        station=station,
+        status=seen.status,
+        operator=seen.operator,
+        host_organization=seen.host_organization,
+        history=[StatusChangeView(change, change.claim if change.claim_id in claim_ids else None) for change in changes],
+        responses=list(public(GovernmentResponse).filter(stations=station).select_related("country")),
+        incidents=[iv for iv in _incident_views(Incident.objects.filter(stations=station), limit=50)[:50]
+                   if station.pk in iv.row.station_ids],
+    )
 
 
-def response_get(pk: int) -> GovernmentResponse:
+def response_get(pk: int) -> ResponseRecord:
     response = public(GovernmentResponse).select_related("country", "place").filter(pk=pk).first()
     if response is None:
         raise NotFoundOrForbiddenError("There is no public record with this number.")
-    response.public_stations = list(public(Station).filter(responses=response))
-    return response
+    return ResponseRecord(response=response, stations=list(public(Station).filter(responses=response)))
 
 
-def organization_get(pk: int) -> Organization:
+def organization_get(pk: int) -> OrganizationRecord:
     org = _get_public(Organization, pk)
-    org.operated = list(public(Station).filter(operator=org).select_related("country"))
-    org.hosted = list(public(Station).filter(host_organization=org).select_related("country"))
-    org.aliases = list(Alias.objects.filter(subject_type="organization", subject_id=org.pk).order_by("name"))
-    return org
+    return OrganizationRecord(
+        organization=org,
+        operated=list(public(Station).filter(operator=org).select_related("country")),
+        hosted=list(public(Station).filter(host_organization=org).select_related("country")),
+        aliases=list(Alias.objects.filter(subject_type="organization", subject_id=org.pk).order_by("name")),
+    )
 
 
-def source_get(pk: int, language: str) -> Source:
+def source_get(pk: int, language: str) -> SourceRecord:
     source = _get_public(Source, pk)
     claim_ids = _public_evidence().filter(source=source).values("claim_id")
     claims = list(public_claims().filter(pk__in=claim_ids).order_by("subject_type", "subject_id", "prop", "id"))
-    for claim in claims:
-        claim.from_this_source = [e for e in claim.public_evidence if e.source_id == source.pk]
-    source.claims = _with_subjects(claims, language)
-    return source
+    return SourceRecord(source=source, claims=[
+        SourceClaim(claim, [e for e in _public_evidence_of(claim) if e.source_id == source.pk])
+        for claim in _with_subjects(claims, language)
+    ])
 
 
-def claim_get(pk: int, language: str) -> Claim:
+def claim_get(pk: int, language: str) -> ClaimRecord:
     claim = public_claims().filter(pk=pk).first()
     if claim is None:
         raise NotFoundOrForbiddenError("There is no public claim with this number.")
     [claim] = _with_subjects([claim], language)
-    claim.supporting = [e for e in claim.public_evidence if e.stance == Evidence.Stance.SUPPORTS]
-    claim.refuting = [e for e in claim.public_evidence if e.stance == Evidence.Stance.REFUTES]
-    # Other values asserted for the same subject and property: contested facts side by side.
-    claim.alternatives = _with_subjects(
-        list(public_claims().filter(subject_type=claim.subject_type, subject_id=claim.subject_id, prop=claim.prop)
-             .exclude(pk=claim.pk)),
-        language,
+    return ClaimRecord(
+        claim=claim,
+        supporting=[e for e in _public_evidence_of(claim) if e.stance == Evidence.Stance.SUPPORTS],
+        refuting=[e for e in _public_evidence_of(claim) if e.stance == Evidence.Stance.REFUTES],
+        alternatives=_with_subjects(
+            list(public_claims().filter(subject_type=claim.subject_type, subject_id=claim.subject_id, prop=claim.prop)
+                 .exclude(pk=claim.pk)),
+            language,
+        ),
     )
-    return claim
 
 
 def station_list(*, country: Country | None = None, status: str | None = None) -> QuerySet:
@@ -124,13 +224,11 @@ def source_list() -> QuerySet:
     return public(Source).order_by("-published", "id")
 
 
-def with_quote_counts(sources: Iterable[Source]) -> list[Source]:
-    """Attach `.quote_count` (public quotes) to the given sources, in one query."""
+def with_quote_counts(sources: Iterable[Source]) -> list[SourceRow]:
+    """The given sources with their number of public quotes, in one query."""
     sources = list(sources)
     counts = dict(
         _public_evidence().filter(source__in=[s.pk for s in sources]).order_by()
         .values_list("source_id").annotate(n=Count("id")).values_list("source_id", "n")
     )
-    for source in sources:
-        source.quote_count = counts.get(source.pk, 0)
-    return sources
+    return [SourceRow(source, counts.get(source.pk, 0)) for source in sources]

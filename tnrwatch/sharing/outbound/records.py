@@ -39,12 +39,15 @@ what passes the rule.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .audience import NEVER_OUTBOUND_APPS, NEVER_OUTBOUND_MODELS, PUBLIC, Audience
+
+if TYPE_CHECKING:
+    from tnrwatch.registry.models import Organization, Station
 from .people import named_persons, tie_ends_visible_q, ties_named
 
 # Records that state a fact, with the subject type claims about them carry.
@@ -205,14 +208,14 @@ def _station_annotations(qs: QuerySet[Any], audience: Audience) -> QuerySet[Any]
     return annotated
 
 
-def station_operator(station: Model) -> Model | None:
+def station_operator(station: Station) -> Organization | None:
     """The station's operator if the link may be shown (the station came from outbound_queryset)."""
-    return station.operator if getattr(station, "operator_visible", False) else None  # type: ignore[attr-defined]
+    return station.operator if getattr(station, "operator_visible", False) else None
 
 
-def station_host(station: Model) -> Model | None:
+def station_host(station: Station) -> Organization | None:
     """The station's host organisation if the link may be shown."""
-    return station.host_organization if getattr(station, "host_organization_visible", False) else None  # type: ignore[attr-defined]
+    return station.host_organization if getattr(station, "host_organization_visible", False) else None
 
 
 def fact_models() -> dict[str, type[Model]]:
