@@ -17,7 +17,7 @@ import pycountry
 from tnrwatch.extraction.index import cached
 from tnrwatch.extraction.languages import Lexicon, lexicons
 from tnrwatch.extraction.matcher import Gazetteer
-from tnrwatch.registry.countries import NAME_OVERRIDES
+from tnrwatch.gazetteer.countries import NAME_OVERRIDES
 
 CORE_LOCALES = ("de", "fr", "it", "es", "nl", "pt", "pt_BR", "sv", "zh_CN", "zh_TW", "zh_HK")
 # Further languages: only their longer names are used, so that short words of one language

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from tnrwatch.registry.names import to_simplified
+from tnrwatch.gazetteer.names import to_simplified
 
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 

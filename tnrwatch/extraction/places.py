@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from tnrwatch.extraction.geonames import cities
 from tnrwatch.extraction.index import cached
 from tnrwatch.extraction.languages import lexicons
 from tnrwatch.extraction.matcher import Gazetteer, has_han, lower_same_length, unspaced
+from tnrwatch.gazetteer.geonames import cities
 
 # Capitalised words that are also city names but far more often something else.
 _NOT_CITIES = {

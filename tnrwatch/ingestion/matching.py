@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db.models import Model
 
+from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry.models import Alias, Figure, GovernmentResponse, Organization, Station
-from tnrwatch.registry.names import normalize_name
 
 # English/pinyin forms of the Chinese administrative suffixes in bureau names.
 _BUREAU_SUFFIXES = re.compile(

@@ -18,8 +18,8 @@ from typing import Any
 from django.db import transaction
 
 from tnrwatch.core.errors import ApplicationError, ValidationError
+from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry.models import Source
-from tnrwatch.registry.names import normalize_name
 from tnrwatch.registry.services import audit_record, source_create
 
 from .blobs import BlobStore, StoredBlob, default_store

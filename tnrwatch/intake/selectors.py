@@ -6,17 +6,17 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.utils.translation import get_language, gettext
 
 from tnrwatch.accounts.access import EDITORS
 from tnrwatch.accounts.models import User
 from tnrwatch.core.errors import NotFoundOrForbiddenError
+from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry.models import Alias, Country, Organization, Station
-from tnrwatch.registry.names import normalize_name
 
 from . import crypto
 from .blobs import blob_store
@@ -90,7 +90,7 @@ def recipients_active() -> list[tuple[int, str]]:
     """
     meta = RecipientKey._meta
     table, quote = meta.db_table, connection.ops.quote_name
-    column = {name: quote(meta.get_field(name).column) for name in ("id", "public_key", "active")}
+    column = {name: quote(cast(Field[Any, Any], meta.get_field(name)).column) for name in ("id", "public_key", "active")}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {column['id']}, {column['public_key']} FROM {quote(table)} "  # noqa: S608 - names from the model

@@ -16,8 +16,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tnrwatch.gazetteer.countries import localised_names
+
 from . import vocabulary as v
-from .countries import localised_names
 
 
 def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:

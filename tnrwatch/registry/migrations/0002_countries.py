@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_countries(apps, schema_editor):
-    from tnrwatch.registry.countries import country_rows
+    from tnrwatch.gazetteer.countries import country_rows
 
     Country = apps.get_model("registry", "Country")
     existing = set(Country.objects.values_list("iso2", flat=True))

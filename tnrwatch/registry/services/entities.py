@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from tnrwatch.core.errors import ValidationError
+from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
@@ -26,7 +27,6 @@ from ..models import (
     Station,
     StationStatusChange,
 )
-from ..names import normalize_name
 from .audit import _check_choice, audit_record, subject_type_of
 
 
@@ -166,7 +166,7 @@ def place_get_or_create(
         return place
     geonameid = None
     if latitude is None or longitude is None:
-        from ..gazetteer import city_lookup
+        from tnrwatch.gazetteer.cities import city_lookup
 
         hit = city_lookup(name_en, country.iso2)
         if hit is not None:

