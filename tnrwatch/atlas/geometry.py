@@ -129,6 +129,24 @@ def _rings(shape) -> list[list[Point]]:  # noqa: ANN001 - a pyshp Shape
     return [shape.points[parts[i] : parts[i + 1]] for i in range(len(parts) - 1)]
 
 
+def _kept_rings(shape, tolerance: float) -> list[list[tuple[int, int]]]:  # noqa: ANN001 - a pyshp Shape
+    """The shape's rings projected and simplified, those too small dropped; a shape whose every
+    ring is too small keeps its largest, so that every country is drawn."""
+    kept: list[list[tuple[int, int]]] = []
+    largest: tuple[float, list[tuple[int, int]]] | None = None
+    for ring in _rings(shape):
+        projected = [project(lon, lat) for lon, lat in ring]
+        simple = _dedupe((round(x), round(y)) for x, y in simplify(projected, tolerance))
+        area = ring_area(projected)
+        if len(simple) >= 4 and area >= MIN_RING_AREA:
+            kept.append(simple)
+        elif largest is None or area > largest[0]:
+            largest = (area, simple if len(simple) >= 3 else _dedupe((round(x), round(y)) for x, y in projected))
+    if not kept and largest is not None and len(largest[1]) >= 2:
+        kept.append(largest[1])
+    return kept
+
+
 def build_world(zip_path: Path | None = None, *, tolerance: float = DEFAULT_TOLERANCE) -> dict:
     """Read the shapefile and return {"viewbox", "scale", "countries": {iso2: {...}}, "other": [d]}.
 
@@ -144,18 +162,7 @@ def build_world(zip_path: Path | None = None, *, tolerance: float = DEFAULT_TOLE
     for item in reader.iterShapeRecords():
         record = item.record.as_dict()
         code = iso2_of(record)
-        kept: list[list[tuple[int, int]]] = []
-        largest: tuple[float, list[tuple[int, int]]] | None = None
-        for ring in _rings(item.shape):
-            projected = [project(lon, lat) for lon, lat in ring]
-            simple = _dedupe((round(x), round(y)) for x, y in simplify(projected, tolerance))
-            area = ring_area(projected)
-            if len(simple) >= 4 and area >= MIN_RING_AREA:
-                kept.append(simple)
-            elif largest is None or area > largest[0]:
-                largest = (area, simple if len(simple) >= 3 else _dedupe((round(x), round(y)) for x, y in projected))
-        if not kept and largest is not None and len(largest[1]) >= 2:
-            kept.append(largest[1])
+        kept = _kept_rings(item.shape, tolerance)
         if code is None:
             other.extend(ring_path(r) for r in kept)
             continue

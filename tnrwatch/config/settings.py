@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any, overload
 
 import dj_database_url
 import django.conf.locale
@@ -19,6 +20,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent  # the tnrwatch package
 PROJECT_DIR = BASE_DIR.parent
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
@@ -333,7 +338,7 @@ DEFAULT_FROM_EMAIL = env("TNR_SMTP_FROM", "tnrwatch@localhost") or "tnrwatch@loc
 
 # Logging: no IP address, user agent or referrer is ever logged (see SECURITY.md).
 # Django's request logger would print the request line on errors; the filter strips request objects.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_request": {"()": "tnrwatch.core.logging.DropRequestDetails"}},

@@ -137,7 +137,7 @@ class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
         super().__init__()
         self.limits = limits
         self.chain = chain
-        self.max_redirections = limits.max_redirects
+        self.max_redirections = limits.max_redirects  # type: ignore[misc]  # per handler, not per class
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
         target = urllib.parse.urljoin(req.full_url, newurl)
@@ -182,7 +182,7 @@ class HttpFetcher:
             raise
         except urllib.error.HTTPError as exc:
             if 300 <= exc.code < 400:  # urllib refuses redirects to other schemes before asking us
-                location = str((exc.headers or {}).get("Location", ""))[:200]
+                location = str(exc.headers.get("Location", "") if exc.headers else "")[:200]
                 raise CaptureError(
                     f"The server redirected to {location!r}; only http(s) is followed."
                 ) from exc

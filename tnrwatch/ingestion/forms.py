@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.merge import MERGEABLE
 
 
-def _no_nul(value: str) -> str:
+def _no_nul(value: str) -> None:
     if "\x00" in value:
         raise forms.ValidationError("NUL characters are not allowed.")
-    return value
 
 
 class CorrectionForm(forms.Form):
@@ -68,14 +69,14 @@ class UploadedFilesField(forms.Field):
 class CaptureForm(forms.Form):
     urls = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), max_length=200 * 2000,
                            required=False, validators=[_no_nul], help_text="One http(s) URL per line.")
-    files = UploadedFilesField(required=False, help_text="HTML, PDF or text files; several at once.")
+    files = UploadedFilesField(required=False, help_text="HTML, PDF or text files; several at once.")  # type: ignore[assignment]  # a field named like BaseForm.files (the metaclass takes it out of the class)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].widget.attrs.update(accept=".html,.htm,.xhtml,.pdf,.txt,.text,text/html,application/pdf,text/plain")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not self.url_list() and not data.get("files"):
             raise forms.ValidationError("Give at least one http(s) URL or one file.")
         return data

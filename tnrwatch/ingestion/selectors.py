@@ -91,7 +91,7 @@ def merge_list(*, page: Any = 1) -> Page:
 
 def merge_side(*, subject_type: str, pk: int) -> dict[str, Any]:
     """One entity of a proposed merge, with its aliases and the number of claims about it."""
-    obj = MERGEABLE[subject_type].objects.filter(pk=pk).first()
+    obj = MERGEABLE[subject_type]._default_manager.filter(pk=pk).first()
     if obj is None:
         raise NotFoundOrForbiddenError()
     return {

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from tnrwatch.core.errors import ApplicationError
 
@@ -214,6 +215,7 @@ def _html(path: Path, limits: CaptureLimits, *, charset: str, url: str) -> Extra
     if doc is None:
         return ExtractedText(text=_fallback_html_text(markup), format="html")
     published = None
+    doc = cast(Any, doc)  # a trafilatura Document (its dict form only with as_dict=True)
     if getattr(doc, "date", None):
         try:
             published = date.fromisoformat(str(doc.date)[:10])
@@ -265,7 +267,7 @@ def _pdf(path: Path, limits: CaptureLimits) -> ExtractedText:
             if count >= limits.max_text_chars:
                 truncated = True
                 break
-        meta = reader.metadata or {}
+        meta: Any = reader.metadata or {}
     except DocumentError:
         raise
     except PdfReadError as exc:

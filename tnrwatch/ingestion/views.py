@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -115,7 +116,7 @@ def source_text(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_view(*ALL_STAFF)
-def source_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def source_copy(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The evidence copy, byte for byte, as a download with its hash."""
     copy = copies.copy_of(access_object(request.user, Source, pk))
     if copy is None:

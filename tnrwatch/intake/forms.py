@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,9 @@ from tnrwatch.registry import selectors as registry_selectors
 from tnrwatch.registry.models import Country, Incident
 
 from .models import ProtectionResource, ReportState, RiskLevel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INVOLVED = [
     ("station", _("An overseas \"police service station\"")),
@@ -53,7 +58,7 @@ class SharedMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
     pass
 
 
-def country_choices(language: str = "en") -> list[tuple[str, str]]:
+def country_choices(language: str = "en") -> list[tuple[str, StrOrPromise]]:
     """The country list of the report form, named and sorted in the reader's language."""
     countries = Country.objects.only("iso2", "name_en", "name_zh_hans", "name_zh_hant")
     named = sorted((c.name_for(language), c.iso2) for c in countries)
@@ -161,8 +166,8 @@ class PromoteForm(forms.Form):
     host_country = forms.CharField(label=_("Host country"), max_length=2, help_text=_("ISO 3166 alpha-2, e.g. NL"))
     month = forms.DateField(label=_("Month"), required=False, help_text=_("Any day of the month (kept to the month)"))
     # The incident's own choices: the same codes, with labels translated like the rest of the record.
-    tactic = forms.ChoiceField(label=_("Tactic"), choices=Incident._meta.get_field("tactic").choices)
-    target_category = forms.ChoiceField(label=_("Target category"), choices=Incident._meta.get_field("target_category").choices,
+    tactic = forms.ChoiceField(label=_("Tactic"), choices=Incident._meta.get_field("tactic").flatchoices)
+    target_category = forms.ChoiceField(label=_("Target category"), choices=Incident._meta.get_field("target_category").flatchoices,
                                         initial="unknown")
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
                               help_text=_("De-identified: no names, no exact places, no details that point at a person."))
@@ -171,7 +176,7 @@ class PromoteForm(forms.Form):
 class ResourceForm(forms.Form):
     country = forms.CharField(label=_("Country"), max_length=2, help_text=_("ISO 3166 alpha-2"))
     name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ProtectionResource._meta.get_field("kind").choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProtectionResource._meta.get_field("kind").flatchoices)
     contact = forms.CharField(label=_("Contact"), max_length=300, required=False)
     url = forms.URLField(label=_("Web address"), required=False, max_length=200, assume_scheme="https")
     how_to_report = forms.CharField(label=_("How to report"), widget=forms.Textarea(attrs={"rows": 3}), required=False,

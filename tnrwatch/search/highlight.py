@@ -55,16 +55,7 @@ def passage(text: str, needles: list[tuple[str, bool]], width: int = PASSAGE_CHA
     if not text:
         return [], False, False
     folded, where = _folded_with_map(text)
-    spans: list[tuple[int, int, int]] = []  # folded start, end, needle index
-    for n, (needle, prefix) in enumerate(needles):
-        if not needle.strip():
-            continue
-        for m in re.finditer(_needle_pattern(needle, prefix), folded):
-            if m.end() > m.start():
-                spans.append((m.start(), m.end(), n))
-                if len(spans) > 2000:
-                    break
-    spans.sort()
+    spans = _spans(folded, needles)
     if not spans:
         end = min(len(text), width)
         return [(text[:end], False)], False, end < len(text)
@@ -86,6 +77,26 @@ def passage(text: str, needles: list[tuple[str, bool]], width: int = PASSAGE_CHA
         space = text.find(" ", end, end + 20)
         end = space if space >= 0 else end
     marks = sorted((where[a], where[b - 1] + 1) for a, b, _n in spans if where[a] >= start and where[b - 1] < end)
+    return _pieces(text, marks, start, end), start > 0, end < len(text)
+
+
+def _spans(folded: str, needles: list[tuple[str, bool]]) -> list[tuple[int, int, int]]:
+    """(folded start, end, needle index) of the needles' matches, sorted (a few thousand at most)."""
+    spans: list[tuple[int, int, int]] = []
+    for n, (needle, prefix) in enumerate(needles):
+        if not needle.strip():
+            continue
+        for m in re.finditer(_needle_pattern(needle, prefix), folded):
+            if m.end() > m.start():
+                spans.append((m.start(), m.end(), n))
+                if len(spans) > 2000:
+                    break
+    spans.sort()
+    return spans
+
+
+def _pieces(text: str, marks: list[tuple[int, int]], start: int, end: int) -> list[tuple[str, bool]]:
+    """text[start:end] cut into (text, is_match) pieces at the sorted `marks` (overlaps merged)."""
     pieces: list[tuple[str, bool]] = []
     pos = start
     for a, b in marks:
@@ -99,7 +110,7 @@ def passage(text: str, needles: list[tuple[str, bool]], width: int = PASSAGE_CHA
         pos = b
     if pos < end:
         pieces.append((text[pos:end], False))
-    return pieces, start > 0, end < len(text)
+    return pieces
 
 
 def passage_html(text: str, needles: list[tuple[str, bool]], width: int = PASSAGE_CHARS) -> str:

@@ -31,13 +31,29 @@ def _date(params: Any, name: str) -> date | None:
         raise QueryError(f"“{name}” must be a date written YYYY-MM-DD.") from exc
 
 
-def parse(params: Any, *, staff: bool) -> tuple[str, SearchFilters, int]:
-    """(query, filters, page) from a QueryDict; workspace-only filters are read only for staff."""
+def _query(params: Any) -> str:
     query = params.get("q", "") or ""
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(f"This search is too long: at most {MAX_QUERY_LENGTH} characters (it has {len(query)}).")
     if clean(query.replace("\t", " ").replace("\n", " ").replace("\r", " ")) != query.replace("\t", " ").replace("\n", " ").replace("\r", " "):
         raise QueryError("The search contains control characters (such as NUL); type it again without them.")
+    return query
+
+
+def _staff_filters(params: Any) -> tuple[str, str]:
+    """(marking, review state): the workspace-only filters."""
+    marking = _value(params, "marking", 16)
+    if marking and marking not in v.MARKINGS:
+        raise QueryError("Unknown marking.")
+    status = _value(params, "status", 16)
+    if status and status not in v.CLAIM_STATUSES:
+        raise QueryError("Unknown review state.")
+    return marking, status
+
+
+def parse(params: Any, *, staff: bool) -> tuple[str, SearchFilters, int]:
+    """(query, filters, page) from a QueryDict; workspace-only filters are read only for staff."""
+    query = _query(params)
     group = _value(params, "kind", 16)
     if group and group not in GROUPS:
         raise QueryError("“kind” must be entity, claim or source.")
@@ -47,14 +63,7 @@ def parse(params: Any, *, staff: bool) -> tuple[str, SearchFilters, int]:
     language = _value(params, "language", 16).lower()
     if language and not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in language):
         raise QueryError("“language” must be a language code such as en, zh or de.")
-    marking = status = ""
-    if staff:
-        marking = _value(params, "marking", 16)
-        if marking and marking not in v.MARKINGS:
-            raise QueryError("Unknown marking.")
-        status = _value(params, "status", 16)
-        if status and status not in v.CLAIM_STATUSES:
-            raise QueryError("Unknown review state.")
+    marking, status = _staff_filters(params) if staff else ("", "")
     date_from, date_to = _date(params, "from"), _date(params, "to")
     if date_from and date_to and date_from > date_to:
         raise QueryError("The start date is after the end date.")

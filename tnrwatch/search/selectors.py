@@ -11,7 +11,7 @@ records loaded through the same querysets.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -376,7 +376,7 @@ def _claim_subjects(claims: list[m.Claim], scope: _Scope) -> dict[tuple[str, int
         if subject_type not in models:
             continue
         model, attr = models[subject_type]
-        qs = model.objects.filter(pk__in=ids) if model in (m.Place, m.Country) else scope.among(model, ids)
+        qs = model._default_manager.filter(pk__in=ids) if model in (m.Place, m.Country) else scope.among(model, ids)
         for pk, label in qs.values_list("pk", attr):
             labels[(subject_type, pk)] = label
     return labels
@@ -393,7 +393,7 @@ def _url(kind: str, pk: int, staff: bool) -> str:
 
 
 def _hit(kind: str, obj: Any, scope: _Scope, needles: list[tuple[str, bool]],
-         subjects: dict[tuple[str, int], str], aliases: list[str] = ()) -> SearchHit:
+         subjects: dict[tuple[str, int], str], aliases: Sequence[str] = ()) -> SearchHit:
     url = _url(kind, obj.pk, scope.staff)
     marking = getattr(obj, "marking", "")
     if kind == "source":

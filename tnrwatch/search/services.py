@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from tnrwatch.registry import models as m
 
@@ -40,8 +40,8 @@ def _names(*names: str) -> tuple[str, str]:
 
 
 def _codes(*codes: str | None) -> str:
-    codes = sorted({c for c in codes if c})
-    return "|" + "|".join(codes) + "|" if codes else ""
+    present = sorted({c for c in codes if c})
+    return "|" + "|".join(present) + "|" if present else ""
 
 
 # --- what each kind of record puts in the index -----------------------------------------------
@@ -69,7 +69,7 @@ def _subject_country_and_label(subject_type: str, subject_id: int) -> tuple[str,
         return (c.iso2, f"{c.name_en} {c.name_zh_hans} {c.name_zh_hant}") if c else ("", "")
     model = {"station": m.Station, "organization": m.Organization, "response": m.GovernmentResponse,
              "figure": m.Figure, "place": m.Place, "incident": m.Incident, "person": m.Person}.get(subject_type)
-    obj = model.objects.filter(pk=subject_id).first() if model else None
+    obj: Any = model._default_manager.filter(pk=subject_id).first() if model else None
     if obj is None:
         return "", ""
     country = getattr(obj, "host_country" if subject_type == "incident" else "country", None)
@@ -181,7 +181,7 @@ def index_subject(*, subject_type: str, subject_id: int, with_claims: bool = Fal
     """Re-index the entity `subject_type:subject_id` (after its aliases changed; not an entity: nothing),
     and with `with_claims` the claims about it (after a merge moved them)."""
     model = _ENTITY_MODELS.get(subject_type)
-    obj = model.objects.filter(pk=subject_id).first() if model else None
+    obj = model._default_manager.filter(pk=subject_id).first() if model else None
     if obj is not None:
         _write(subject_type, {obj.pk: _entity_fields(subject_type, obj)})
     if with_claims:
@@ -194,7 +194,7 @@ def index_records(*, ids_by_kind: dict[str, list[int]]) -> None:
     """Index records written in bulk (the importer): entities, then claims, then sources (which
     take their countries from the claims citing them). Kinds that are not searched are ignored."""
     for kind, model in _ENTITY_MODELS.items():
-        for obj in model.objects.filter(pk__in=ids_by_kind.get(kind, [])).select_related("country"):
+        for obj in model._default_manager.filter(pk__in=ids_by_kind.get(kind, [])).select_related("country"):
             _write(kind, {obj.pk: _entity_fields(kind, obj)})
     index_claims(claim_ids=ids_by_kind.get("claim", []))
     index_sources(source_ids=ids_by_kind.get("source", []))
@@ -242,7 +242,7 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None) -> dict
     sources = m.Source.objects.order_by("pk").only("pk", "title", "publisher", "author", "text", "language", "published")
     claim_countries: dict[int, str] = {}
     subjects: dict[tuple[str, int], tuple[str, str]] = {}
-    todo = [("station", m.Station.objects.select_related("country", "place").order_by("pk")),
+    todo: list[tuple[str, QuerySet[Any]]] = [("station", m.Station.objects.select_related("country", "place").order_by("pk")),
             ("organization", m.Organization.objects.select_related("country", "place").order_by("pk")),
             ("response", m.GovernmentResponse.objects.select_related("country").order_by("pk")),
             ("person", m.Person.objects.select_related("country").order_by("pk")),

@@ -209,8 +209,7 @@ def parse_query(raw: str) -> Query:
     if dropped:
         notices.append("Search operators are not supported; " + ", ".join(sorted(dropped))
                        + " " + ("was" if len(dropped) == 1 else "were") + " left out and every other word must match.")
-    seen: set[Unit] = set()
-    units = [u for u in units if not (u in seen or seen.add(u))]
+    units = list(dict.fromkeys(units))  # each unit once, in order
     if not units:
         raise EmptyQueryError("There is nothing to search for in this query: it has no letters or digits.")
     if len(units) > MAX_UNITS:

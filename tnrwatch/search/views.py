@@ -55,7 +55,7 @@ def page_context(request: HttpRequest, who: Any) -> tuple[dict[str, Any], int]:
     except QueryError as exc:
         context["error"] = str(exc)
         return context, 400
-    base = {"q": query, **filters.as_params()}
+    base: dict[str, Any] = {"q": query, **filters.as_params()}
     context.update(results=results, params=urlencode(base), page=page,
                    previous=urlencode({**base, "page": page - 1}) if page > 1 else "",
                    next=urlencode({**base, "page": page + 1})

@@ -315,6 +315,12 @@ class _Writer:
         return ("place", place.pk) if place else None
 
     def _write_claim(self, objs: list[dict]) -> None:
+        parsed = self._claims_parsed(objs)
+        existing, new_keys = self._claims_create(parsed)
+        self._evidence_create(parsed, existing, new_keys)
+
+    def _claims_parsed(self, objs: list[dict]) -> list[tuple[dict, dict, tuple[str, int], str, str]]:
+        """(object, extension, subject, value, key) of each claim whose subject and source are known."""
         parsed = []
         for obj in objs:
             ext = stix.extension_of(obj) or {}
@@ -328,6 +334,10 @@ class _Writer:
             value = str(ext.get("value") or obj.get("content", "")).strip()
             key = m.claim_key(subject[0], subject[1], str(ext["prop"]), value)
             parsed.append((obj, ext, subject, value, key))
+        return parsed
+
+    def _claims_create(self, parsed: list[tuple[dict, dict, tuple[str, int], str, str]]) -> tuple[dict[str, m.Claim], set[str]]:
+        """The claims of `parsed` by key, those not yet in the record created; and the new keys."""
         existing = {}
         keys = [p[4] for p in parsed]
         for i in range(0, len(keys), 900):
@@ -347,8 +357,12 @@ class _Writer:
             self.to_index.setdefault("claim", []).append(claim.pk)
             self._audit("claim.create", "claim", claim.pk, obj["id"])
             self.result.created["claim"] += 1
-        # Evidence: the partner's quote, citing the partner (federation) or the original source (file).
-        have = set()
+        return existing, new_keys
+
+    def _evidence_create(self, parsed: list[tuple[dict, dict, tuple[str, int], str, str]],
+                         existing: dict[str, m.Claim], new_keys: set[str]) -> None:
+        """Evidence: the partner's quote, citing the partner (federation) or the original source (file)."""
+        have: set[tuple[int, int, str, str]] = set()
         claim_pks = list({existing[p[4]].pk for p in parsed})
         for i in range(0, len(claim_pks), 900):
             have.update(m.Evidence.objects.filter(claim_id__in=claim_pks[i:i + 900]).values_list("claim_id", "source_id", "quote", "stance"))
@@ -358,28 +372,34 @@ class _Writer:
             if obj["id"] not in self.r.known:
                 self._ref(obj, "claim", claim.pk, imported=key in new_keys)
             for ev in ext["evidence"]:
-                original = self.pk(ev.get("source_ref"), "source")
-                source_id = self.via_source.pk if self.via_source else original
-                if source_id is None:
-                    self.result.warn(obj, f"an evidence item cites an unknown source {str(ev.get('source_ref'))[:100]}: not kept")
-                    continue
-                quote, stance = str(ev["quote"]).strip(), ev.get("stance") or "supports"
-                location = str(ev.get("location", ""))
-                if self.via_source and original:
-                    src = m.Source.objects.filter(pk=original).values_list("title", "url").first()
-                    location = (f"{src[0]} {src[1]}".strip() if src else location)[:200]
-                row = (claim.pk, source_id, quote, stance)
-                if row in have:
-                    continue
-                have.add(row)
-                marking = self.held(ev["marking"]) if ev.get("marking") in v.MARKINGS else self._marking(obj)
-                evidence.append(m.Evidence(claim=claim, source_id=source_id, quote=quote, stance=stance, location=location[:200],
-                                           start=ev.get("start") if isinstance(ev.get("start"), int) else None,
-                                           end=ev.get("end") if isinstance(ev.get("end"), int) else None,
-                                           created_by=self.user, marking=marking))
+                item = self._evidence_item(obj, ev, claim, have)
+                if item is not None:
+                    evidence.append(item)
         m.Evidence.objects.bulk_create(evidence, batch_size=500)
         if evidence:
             self.result.created["evidence"] += len(evidence)
+
+    def _evidence_item(self, obj: dict, ev: dict, claim: m.Claim, have: set[tuple[int, int, str, str]]) -> m.Evidence | None:
+        """The unsaved evidence row for `ev`, or None when its source is unknown or the row exists."""
+        original = self.pk(ev.get("source_ref"), "source")
+        source_id = self.via_source.pk if self.via_source else original
+        if source_id is None:
+            self.result.warn(obj, f"an evidence item cites an unknown source {str(ev.get('source_ref'))[:100]}: not kept")
+            return None
+        quote, stance = str(ev["quote"]).strip(), ev.get("stance") or "supports"
+        location = str(ev.get("location", ""))
+        if self.via_source and original:
+            src = m.Source.objects.filter(pk=original).values_list("title", "url").first()
+            location = (f"{src[0]} {src[1]}".strip() if src else location)[:200]
+        row = (claim.pk, source_id, quote, stance)
+        if row in have:
+            return None
+        have.add(row)
+        marking = self.held(ev["marking"]) if ev.get("marking") in v.MARKINGS else self._marking(obj)
+        return m.Evidence(claim=claim, source_id=source_id, quote=quote, stance=stance, location=location[:200],
+                          start=ev.get("start") if isinstance(ev.get("start"), int) else None,
+                          end=ev.get("end") if isinstance(ev.get("end"), int) else None,
+                          created_by=self.user, marking=marking)
 
     def finish(self) -> None:
         # The records now hold these versions: a change made here later leaves as a newer one.

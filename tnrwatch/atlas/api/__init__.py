@@ -17,6 +17,8 @@ turns the selectors' rows into the JSON shapes and pages them.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Path, Query
@@ -86,7 +88,7 @@ def _invalid_parameters(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(UnknownParameterError)
 def _unknown_parameters(request: HttpRequest, exc: UnknownParameterError) -> HttpResponse:
-    return _error(request, 400, exc.message, exc.extra.get("errors"))
+    return _error(request, 400, exc.message, cast("list[dict[str, Any]] | None", exc.extra.get("errors")))
 
 
 @api.exception_handler(NotFoundOrForbiddenError)

@@ -67,7 +67,7 @@ class PublicApiHttpMiddleware:
             response["Last-Modified"] = http_date(last)
             conditional = get_conditional_response(request, etag=response["ETag"], last_modified=int(last),
                                                    response=response)
-            if conditional is not response:
+            if conditional is not None and conditional is not response:
                 conditional["ETag"], conditional["Last-Modified"] = response["ETag"], response["Last-Modified"]
                 response = conditional
         elif response.status_code == 304 and not response.has_header("Last-Modified") and response.has_header("ETag"):

@@ -173,6 +173,6 @@ def _with_subjects(claims: list[Claim], language: str) -> list[Claim]:
     for claim in claims:
         ref = refs.get((claim.subject_type, claim.subject_id))
         if ref is not None:
-            claim.subject_ref = ref
+            claim.subject_ref = ref  # type: ignore[attr-defined]  # read by the claim templates
             kept.append(claim)
     return kept

@@ -60,8 +60,8 @@ def _incident_views(qs: QuerySet, *, limit: int | None = None, offset: int = 0) 
     rows = shown
     codes = {r.host_country for r in rows} | {r.origin_country for r in rows}
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=codes)}
-    tactics = dict(Incident._meta.get_field("tactic").choices)
-    targets = dict(Incident._meta.get_field("target_category").choices)
+    tactics = dict(Incident._meta.get_field("tactic").flatchoices)
+    targets = dict(Incident._meta.get_field("target_category").flatchoices)
     claims = claims_for("incident", [r.pk for r in rows], with_evidence=False)  # the lists link each claim
     views = [
         IncidentView(row=r, host_country=countries[r.host_country], origin_country=countries.get(r.origin_country),

@@ -30,7 +30,7 @@ def strongest_responses(as_of: date | None = None) -> dict[str, str]:
     codes = dict(Country.objects.filter(pk__in={c for c, _a in pairs}).values_list("pk", "iso2"))
     for country_id, action in pairs:
         actions[codes[country_id]].append(action)
-    return {iso2: v.strongest_response(acts) for iso2, acts in actions.items() if v.strongest_response(acts)}
+    return {iso2: strongest for iso2, acts in actions.items() if (strongest := v.strongest_response(acts))}
 
 
 def station_points(as_of: date | None = None) -> list[tuple]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from tnrwatch.registry import vocabulary as v
+
+if TYPE_CHECKING:
+    from tnrwatch.registry.models import Country
 
 register = template.Library()
 
@@ -32,7 +36,7 @@ def station_status(slug: str) -> str:
     """The label of a station status slug (for `public_status`, the status the public may see)."""
     from tnrwatch.registry.models import Station
 
-    return str(dict(Station._meta.get_field("status").choices).get(slug, slug))
+    return str(dict(Station._meta.get_field("status").flatchoices).get(slug, slug))
 
 
 @register.filter
@@ -86,7 +90,7 @@ COUNTRY_PROPS = {"country", "host_country", "origin_country"}
 
 
 @lru_cache(maxsize=1)
-def _country_names() -> dict[str, object]:
+def _country_names() -> dict[str, Country]:
     from tnrwatch.registry.models import Country
 
     return {c.iso2: c for c in Country.objects.all()}

@@ -20,8 +20,10 @@ from __future__ import annotations
 import math
 import time
 from functools import lru_cache
+from typing import Any, cast
 
 from django.db import connection
+from django.db.models import Field
 
 from tnrwatch.core.errors import ApplicationError
 
@@ -45,7 +47,8 @@ def _statements(vendor: str) -> tuple[str, str, str]:
     meta = IntakeBudget._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    pk, reports, size, updated = (quote(meta.get_field(n).column) for n in ("id", "reports", "bytes", "updated_at"))
+    fields = [cast(Field[Any, Any], meta.get_field(n)) for n in ("id", "reports", "bytes", "updated_at")]  # concrete columns
+    pk, reports, size, updated = (quote(f.column) for f in fields)
     greatest = "MAX" if vendor == "sqlite" else "GREATEST"  # the two-argument maximum
     # A level now: what it was, drained for the seconds since (never negative, never a clock step back).
     level = f"{greatest}({{col}} - {greatest}(%s - {updated}, 0) * %s, 0)"

@@ -5,7 +5,7 @@ Each write is atomic and leaves an audit row with ids and states only, never wha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,6 +35,11 @@ class OpenedReport:
     notes: list[Any]
 
 
+def _blobs_delete(store: Any, blob_ids: Iterable[str]) -> None:
+    for blob_id in blob_ids:
+        store.delete(blob_id)
+
+
 def report_open(*, actor: Any, report: Report, identities: Sequence) -> OpenedReport:
     """Decrypts `report` with `identities` and records that `actor` opened it.
 
@@ -43,7 +48,7 @@ def report_open(*, actor: Any, report: Report, identities: Sequence) -> OpenedRe
     answers = selectors.report_answers(report, identities)
     attachments = list(report.attachments.all())
     for attachment in attachments:
-        attachment.meta = selectors.attachment_meta(attachment, answers, identities)
+        attachment.meta = selectors.attachment_meta(attachment, answers, identities)  # type: ignore[attr-defined]  # read by the inbox template
     if report.read_at is None:
         report.read_at = timezone.now()
         Report.objects.filter(pk=report.pk, read_at__isnull=True).update(read_at=report.read_at)
@@ -167,7 +172,7 @@ def report_delete(*, actor: Any, report: Report, actor_label: str | None = None)
     report.delete()
     registry_services.audit_record(actor=actor, actor_label=actor_label, action="intake.report_deleted", subject_type="report", subject_id=report_id)
     store = blob_store()
-    transaction.on_commit(lambda: [store.delete(b) for b in blob_ids])
+    transaction.on_commit(lambda: _blobs_delete(store, blob_ids))
 
 
 @transaction.atomic
@@ -248,5 +253,5 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
             Attachment.objects.filter(pk=attachment.pk).update(blob_id=blob_id, ciphertext_size=size, stripped_blob_id=stripped_id)
         registry_services.audit_record(actor=actor, action="intake.rekeyed", subject_type="report", subject_id=report.pk,
                                        data={"recipients": len(key_ids)})
-        transaction.on_commit(lambda: [store.delete(b) for b in old_blobs])
+        transaction.on_commit(lambda: _blobs_delete(store, old_blobs))
     return report

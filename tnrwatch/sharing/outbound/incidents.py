@@ -77,36 +77,50 @@ def incident_rows(audience: Audience = PUBLIC, qs: QuerySet[Any] | None = None) 
     threshold = min_public_count()
     # Counted over every visible incident, so a cell's size is what the audience could count itself.
     cells = Counter(_cell(i) for i in incidents)
+    stations = _visible_station_links(incidents, audience)
+    for inc in incidents:
+        yield deidentified_row(inc, cell_size=cells[_cell(inc)], threshold=threshold, public=audience.is_public,
+                               station_ids=stations.get(inc.pk, ()))
+
+
+def _visible_station_links(incidents: list[Any], audience: Audience) -> dict[int, tuple[int, ...]]:
+    """{incident id: the ids of its stations the audience may see, sorted}, for incidents not from reports."""
+    from tnrwatch.registry.models import Incident, Station
+
     station_links: dict[int, list[int]] = {}
     through = Incident.stations.through
     for inc_id, st_id in through.objects.filter(incident_id__in=[i.pk for i in incidents if not i.from_report]).values_list("incident_id", "station_id"):
         station_links.setdefault(inc_id, []).append(st_id)
     if station_links:
-        from tnrwatch.registry.models import Station
-
         visible_stations = set(outbound_queryset(Station, audience).filter(
             pk__in={s for ids in station_links.values() for s in ids}).values_list("pk", flat=True))
     else:
         visible_stations = set()
-    for inc in incidents:
-        must_aggregate = audience.is_public or inc.from_report
-        cell = _cell(inc)
-        coarse = must_aggregate and (cells[cell] < threshold or cell[1] is None or cell[3] is None)
-        d = inc.date
-        month = None if coarse or d is None or inc.date_precision == "year" else d.month
-        day = None
-        if not coarse and not inc.from_report and d is not None and inc.date_precision == "day":
-            day = d.day
-        yield IncidentRow(
-            pk=inc.pk, marking=inc.marking, tactic=inc.tactic, target_category=inc.target_category,
-            origin_country=inc.origin_country.iso2, host_country=inc.host_country.iso2,
-            year=d.year if d else None, month=month, day=day,
-            place_id=None if coarse else inc.place_id,
-            place_name="" if coarse or inc.place is None else inc.place.name_en,
-            summary="" if (coarse or inc.from_report) else inc.summary,
-            station_ids=() if inc.from_report else tuple(sorted(s for s in station_links.get(inc.pk, ()) if s in visible_stations)),
-            from_report=inc.from_report, coarsened=coarse and must_aggregate,
-        )
+    return {inc_id: tuple(sorted(s for s in ids if s in visible_stations)) for inc_id, ids in station_links.items()}
+
+
+def deidentified_row(inc: Any, *, cell_size: int, threshold: int, public: bool,
+                     station_ids: tuple[int, ...]) -> IncidentRow:
+    """One incident as a row, de-identified (pure: no database read). `cell_size` is the number of
+    incidents the audience may see in its city-and-month cell; `station_ids` its visible stations."""
+    must_aggregate = public or inc.from_report
+    cell = _cell(inc)
+    coarse = must_aggregate and (cell_size < threshold or cell[1] is None or cell[3] is None)
+    d = inc.date
+    month = None if coarse or d is None or inc.date_precision == "year" else d.month
+    day = None
+    if not coarse and not inc.from_report and d is not None and inc.date_precision == "day":
+        day = d.day
+    return IncidentRow(
+        pk=inc.pk, marking=inc.marking, tactic=inc.tactic, target_category=inc.target_category,
+        origin_country=inc.origin_country.iso2, host_country=inc.host_country.iso2,
+        year=d.year if d else None, month=month, day=day,
+        place_id=None if coarse else inc.place_id,
+        place_name="" if coarse or inc.place is None else inc.place.name_en,
+        summary="" if (coarse or inc.from_report) else inc.summary,
+        station_ids=() if inc.from_report else station_ids,
+        from_report=inc.from_report, coarsened=coarse and must_aggregate,
+    )
 
 
 def incident_row_date(row: IncidentRow) -> date | None:

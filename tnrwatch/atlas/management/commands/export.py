@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -93,10 +93,11 @@ class Command(BaseCommand):
             if name in ("csv", "geojson"):
                 raise CommandError(f"{name} exports the public record only; --partner is for stix and ftm.")
             writer_options["partner"] = options["partner"]
+        # self.stdout is Django's OutputWrapper; writers get the raw stream so they can write
+        # chunks without the wrapper appending newlines.
+        stream = cast(TextIO, self.stdout._out)
         try:
-            # self.stdout is Django's OutputWrapper; writers get the raw stream so they can write
-            # chunks without the wrapper appending newlines.
-            available[name](self.stdout._out, writer_options)
+            available[name](stream, writer_options)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout._out.flush()
+        stream.flush()

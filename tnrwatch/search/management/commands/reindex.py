@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             nonlocal bar
             if bar is None:
-                bar = ProgressBar(self.stderr._out, total)  # the raw stream: the bar writes its own line ends
+                bar = ProgressBar(cast(TextIO, self.stderr._out), total)  # the raw stream: the bar writes its own line ends
             if options.get("verbosity", 1):
                 bar.update(done)
 
