@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 
 def _fold(name: str) -> str:
@@ -12,11 +13,11 @@ def _fold(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[tuple[str, str], dict]:
+def _index() -> dict[tuple[str, str], dict[str, Any]]:
     # The copy of the list the extractor reads too: the cities are read once per process.
     from .geonames import cities
 
-    index: dict[tuple[str, str], dict] = {}
+    index: dict[tuple[str, str], dict[str, Any]] = {}
     for city in cities():
         row = {"name": city["name"], "latitude": city["latitude"], "longitude": city["longitude"],
                "geonameid": city["geonameid"], "population": city.get("population", 0),
@@ -30,6 +31,6 @@ def _index() -> dict[tuple[str, str], dict]:
     return index
 
 
-def city_lookup(name: str, iso2: str) -> dict | None:
+def city_lookup(name: str, iso2: str) -> dict[str, Any] | None:
     """The most populous city called `name` (in any of its geonames spellings) in country `iso2`."""
     return _index().get((_fold(name), iso2.upper()))

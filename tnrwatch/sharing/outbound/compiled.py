@@ -53,7 +53,7 @@ def _cached(model: type[Model], audience: Audience, vendor: str) -> tuple[str, t
     return sql, tuple(params)
 
 
-def compiled_queryset(model: type[Model], audience: Audience) -> QuerySet:
+def compiled_queryset(model: type[Model], audience: Audience) -> QuerySet[Any]:
     """The records of `model` that `audience` may receive (as `outbound_queryset`, without its
     annotations), filtered by the rule compiled once per process."""
     sql, params = rule_condition(model, audience)
