@@ -213,6 +213,39 @@ def country_code(text: str, countries: dict[str, str]) -> str | None:
     return countries.get(t.upper()) or countries.get(t.casefold()) or COUNTRY_ALIASES.get(t.casefold())
 
 
+def _check_values(kind: str, values: dict[str, str], mapped: Row, countries: dict[str, str]) -> None:
+    """Check one row's field values for `kind`, noting errors and notes on `mapped`; country names
+    and vocabulary labels in `values` are replaced by their codes."""
+    for name, required, _help in FIELDS[kind]:
+        if required and not values.get(name):
+            mapped.errors.append(f"{name} is empty")
+    if values.get("country"):
+        iso2 = country_code(values["country"], countries)
+        if iso2 is None:
+            mapped.errors.append(f"unknown country {values['country'][:40]!r}")
+        else:
+            if iso2 != values["country"].strip().upper():
+                mapped.notes.append(f"country {values['country'][:40]!r} read as {iso2}")
+            values["country"] = iso2
+    if values.get("source_url") and not re.match(r"^https?://\S+$", values["source_url"]):
+        mapped.errors.append(f"source URL {values['source_url'][:60]!r} is not an http(s) URL")
+    if values.get("quote") and not (values.get("source_url") or values.get("source_title")):
+        mapped.errors.append("a quote needs the source it comes from (source URL or title)")
+    vocabulary_field, vocabulary = VOCABULARY_FIELDS.get(kind, ("", {}))
+    if vocabulary_field and values.get(vocabulary_field):
+        slug = _slug(values[vocabulary_field], vocabulary)
+        if slug is None:
+            mapped.errors.append(f"unknown {vocabulary_field} {values[vocabulary_field][:40]!r}")
+        else:
+            values[vocabulary_field] = slug
+    for date_field in ("first_reported", "date"):
+        if values.get(date_field):
+            try:
+                parse_date(values[date_field])
+            except ValueError as exc:
+                mapped.errors.append(str(exc))
+
+
 def map_rows(kind: str, table: Table, mapping: dict[str, str], countries: dict[str, str]) -> list[Row]:
     """Each row as field values for `kind`, with per-row errors and notes (country names mapped,
     rows repeating an earlier one). `countries` maps ISO codes and lower-cased names to ISO alpha-2."""
@@ -222,34 +255,7 @@ def map_rows(kind: str, table: Table, mapping: dict[str, str], countries: dict[s
         mapped = Row(number=row.number, raw=row.raw, errors=list(row.errors))
         if not row.errors:
             values = {name: row.values.get(col, "") for name, col in mapping.items() if col}
-            for name, required, _help in FIELDS[kind]:
-                if required and not values.get(name):
-                    mapped.errors.append(f"{name} is empty")
-            if values.get("country"):
-                iso2 = country_code(values["country"], countries)
-                if iso2 is None:
-                    mapped.errors.append(f"unknown country {values['country'][:40]!r}")
-                else:
-                    if iso2 != values["country"].strip().upper():
-                        mapped.notes.append(f"country {values['country'][:40]!r} read as {iso2}")
-                    values["country"] = iso2
-            if values.get("source_url") and not re.match(r"^https?://\S+$", values["source_url"]):
-                mapped.errors.append(f"source URL {values['source_url'][:60]!r} is not an http(s) URL")
-            if values.get("quote") and not (values.get("source_url") or values.get("source_title")):
-                mapped.errors.append("a quote needs the source it comes from (source URL or title)")
-            vocabulary_field, vocabulary = VOCABULARY_FIELDS.get(kind, ("", {}))
-            if vocabulary_field and values.get(vocabulary_field):
-                slug = _slug(values[vocabulary_field], vocabulary)
-                if slug is None:
-                    mapped.errors.append(f"unknown {vocabulary_field} {values[vocabulary_field][:40]!r}")
-                else:
-                    values[vocabulary_field] = slug
-            for date_field in ("first_reported", "date"):
-                if values.get(date_field):
-                    try:
-                        parse_date(values[date_field])
-                    except ValueError as exc:
-                        mapped.errors.append(str(exc))
+            _check_values(kind, values, mapped, countries)
             mapped.values = values
             key = ((values.get("name_en") or "").casefold(), values.get("country")) if kind == "station" else \
                 (values.get("country"), values.get("action"), values.get("date"), (values.get("body") or "").casefold())

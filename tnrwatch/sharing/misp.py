@@ -118,18 +118,23 @@ def misp_object(obj: dict, names: dict[str, str]) -> dict | None:
                                         _attribute("type", ext.get("source_kind")),
                                         _attribute("summary", " ".join(x for x in (ext.get("publisher"), ext.get("date")) if x) or None)])
     if kind == "claim":
-        attrs = [_attribute("property", ext.get("prop")), _attribute("value", ext.get("value")), _attribute("status", ext.get("status"))]
-        for ev in ext.get("evidence") or []:
-            attrs.append(_attribute("quote", ev.get("quote"), comment=f"{ev.get('stance', 'supports')}: "
-                                    f"{names.get(ev.get('source_ref', ''), ev.get('source_ref', ''))} {ev.get('location', '')}".strip()))
-        out = _object("tnrwatch-claim", obj, attrs, description="A claim with its verbatim evidence quotes (tnrwatch).")
-        if ext.get("subject_ref"):
-            out["ObjectReference"].append({"referenced_uuid": _uuid(ext["subject_ref"]), "relationship_type": "describes"})
-        for ev in ext.get("evidence") or []:
-            if ev.get("source_ref"):
-                out["ObjectReference"].append({"referenced_uuid": _uuid(ev["source_ref"]), "relationship_type": "cites"})
-        return out
+        return _claim_object(obj, ext, names)
     return None
+
+
+def _claim_object(obj: dict, ext: dict, names: dict[str, str]) -> dict:
+    """A claim as a MISP object: its quotes as attributes, its subject and sources as references."""
+    attrs = [_attribute("property", ext.get("prop")), _attribute("value", ext.get("value")), _attribute("status", ext.get("status"))]
+    for ev in ext.get("evidence") or []:
+        attrs.append(_attribute("quote", ev.get("quote"), comment=f"{ev.get('stance', 'supports')}: "
+                                f"{names.get(ev.get('source_ref', ''), ev.get('source_ref', ''))} {ev.get('location', '')}".strip()))
+    out = _object("tnrwatch-claim", obj, attrs, description="A claim with its verbatim evidence quotes (tnrwatch).")
+    if ext.get("subject_ref"):
+        out["ObjectReference"].append({"referenced_uuid": _uuid(ext["subject_ref"]), "relationship_type": "describes"})
+    for ev in ext.get("evidence") or []:
+        if ev.get("source_ref"):
+            out["ObjectReference"].append({"referenced_uuid": _uuid(ev["source_ref"]), "relationship_type": "cites"})
+    return out
 
 
 def misp_events(objects: Iterable[dict], *, title: str, date: str) -> list[dict]:

@@ -32,6 +32,22 @@ def _record() -> dict:
     return record
 
 
+def _kept(bundle: list[dict], objects: dict) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """The STIX objects of each kind, and how many of each the MISP objects (by uuid) kept."""
+    expected = {
+        "stations": [o for o in bundle if o["type"] == "infrastructure"],
+        "bureaus": [o for o in bundle if o["type"] == "identity" and "extensions" in o],
+        "incidents": [o for o in bundle if o["type"] == "incident"],
+        "responses": [o for o in bundle if o["type"] == "grouping"],
+    }
+    kept = {k: sum(1 for o in objs if o["id"].partition("--")[2] in objects) for k, objs in expected.items()}
+    relationships = [o for o in bundle if o["type"] == "relationship"]
+    references = {r.uuid for o in objects.values() for r in o.references}
+    kept["relationships"] = sum(1 for r in relationships if r["id"].partition("--")[2] in references)
+    expected["relationships"] = relationships
+    return expected, kept
+
+
 def test_pymisp_loads_the_misp_export_keeping_at_least_95_percent_with_one_tlp_tag_per_event():
     _record()
     out = io.StringIO()
@@ -48,17 +64,7 @@ def test_pymisp_loads_the_misp_export_keeping_at_least_95_percent_with_one_tlp_t
     tags = [[t.name for t in e.tags if t.name.startswith("tlp:")] for e in events]
     assert sorted(tags) == [["tlp:amber"], ["tlp:clear"]]
     objects = {o.uuid: o for e in events for o in e.objects}
-    expected = {
-        "stations": [o for o in bundle if o["type"] == "infrastructure"],
-        "bureaus": [o for o in bundle if o["type"] == "identity" and "extensions" in o],
-        "incidents": [o for o in bundle if o["type"] == "incident"],
-        "responses": [o for o in bundle if o["type"] == "grouping"],
-    }
-    kept = {k: sum(1 for o in objs if o["id"].partition("--")[2] in objects) for k, objs in expected.items()}
-    relationships = [o for o in bundle if o["type"] == "relationship"]
-    references = {r.uuid for o in objects.values() for r in o.references}
-    kept["relationships"] = sum(1 for r in relationships if r["id"].partition("--")[2] in references)
-    expected["relationships"] = relationships
+    expected, kept = _kept(bundle, objects)
     quotes = {a.value for o in objects.values() if o.name == "tnrwatch-claim" for a in o.attributes if a.object_relation == "quote"}
     figures = {k: f"{kept[k]}/{len(expected[k])}" for k in expected}
     print("MISP core format via PyMISP, kept:", figures, f"quotes {len(quotes)}")
