@@ -249,7 +249,10 @@ FEATURES: dict[str, Callable[..., Iterator[dict]]] = {
     "responses": _response_features,
     "incidents": _incident_features,
 }
-GeoKind = Literal[tuple(FEATURES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # as CsvKind
+    GeoKind: TypeAlias = str
+else:
+    GeoKind = Literal[tuple(FEATURES)]
 
 
 def _features(kind: str | None, filters: dict[str, Any]) -> Iterator[dict]:

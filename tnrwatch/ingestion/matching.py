@@ -1,6 +1,6 @@
 """Find the registry entity a candidate names, across scripts and transliterations.
 
-Names are compared by `Alias.normalized` (`registry.names.normalize_name`: simplified script,
+Names are compared by `Alias.normalized` (`gazetteer.names.normalize_name`: simplified script,
 case-folded, no accents or punctuation). Known English and pinyin forms of common operating
 bureaus are added as search keys, so "Fuzhou police", "Fuzhou Public Security Bureau" and
 福州市公安局 meet on one organisation.

@@ -264,7 +264,7 @@ def load_record(generated: Generated) -> dict[str, tuple[str, int]]:
     """Write the generated record into the (throwaway) database in bulk; record key -> (subject
     type, id). The one function here that touches Django, imported late so the rest stays pure."""
     from tnrwatch.registry.models import Address, Alias, Country, Organization, Person, Tie, tie_key
-    from tnrwatch.registry.names import normalize_name
+    from tnrwatch.gazetteer.names import normalize_name
 
     countries = dict(Country.objects.values_list("iso2", "pk"))
     people = Person.objects.bulk_create([

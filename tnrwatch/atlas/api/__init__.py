@@ -315,7 +315,7 @@ def _export_filters(request: HttpRequest, kind: str) -> dict:
     try:
         parsed = schema.model_validate({name: request.GET[name] for name in request.GET})
     except PydanticValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_input=False)) from exc
+        raise NinjaValidationError(cast("list[dict[str, Any]]", exc.errors(include_input=False))) from exc
     return parsed.model_dump(exclude=set(PAGING), exclude_none=True)
 
 
