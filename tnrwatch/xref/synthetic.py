@@ -263,8 +263,8 @@ def score(truth: dict[str, str], proposals: list[tuple[str, str]]) -> dict[str, 
 def load_record(generated: Generated) -> dict[str, tuple[str, int]]:
     """Write the generated record into the (throwaway) database in bulk; record key -> (subject
     type, id). The one function here that touches Django, imported late so the rest stays pure."""
-    from tnrwatch.registry.models import Address, Alias, Country, Organization, Person, Tie, tie_key
     from tnrwatch.gazetteer.names import normalize_name
+    from tnrwatch.registry.models import Address, Alias, Country, Organization, Person, Tie, tie_key
 
     countries = dict(Country.objects.values_list("iso2", "pk"))
     people = Person.objects.bulk_create([
