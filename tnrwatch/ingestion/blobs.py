@@ -39,7 +39,10 @@ class StoredBlob:
     path: Path
 
 
-class BlobStore:
+class DocumentStore:
+    """The content-addressed store of captured documents: one file per SHA-256 (not encrypted:
+    sources are public or partner documents; reports never come here)."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
@@ -87,10 +90,10 @@ class BlobStore:
         return self.put_chunks([data], max_bytes=max_bytes)
 
 
-def default_store() -> BlobStore:
+def default_store() -> DocumentStore:
     from django.conf import settings
 
-    return BlobStore(Path(settings.DATA_DIR) / "blobs")
+    return DocumentStore(Path(settings.DATA_DIR) / "blobs")
 
 
 class BlobWriter:
@@ -101,7 +104,7 @@ class BlobWriter:
     to call at any time, as often as needed. Past `max_bytes`, `write` removes the temporary file
     and raises DocumentTooLargeError: nothing of a refused document stays on disk."""
 
-    def __init__(self, store: BlobStore, *, max_bytes: int) -> None:
+    def __init__(self, store: DocumentStore, *, max_bytes: int) -> None:
         tmp_dir = store.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         self.store = store

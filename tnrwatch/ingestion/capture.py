@@ -34,7 +34,7 @@ from typing import Protocol
 
 from tnrwatch.core.errors import ApplicationError
 
-from .blobs import CHUNK, BlobStore, DocumentTooLargeError, StoredBlob, file_too_large
+from .blobs import CHUNK, DocumentStore, DocumentTooLargeError, StoredBlob, file_too_large
 from .limits import CaptureLimits
 
 
@@ -59,7 +59,7 @@ class Capture:
 class Fetcher(Protocol):
     def can_fetch(self, origin: str) -> bool: ...
 
-    def fetch(self, origin: str, *, store: BlobStore, limits: CaptureLimits) -> Capture: ...
+    def fetch(self, origin: str, *, store: DocumentStore, limits: CaptureLimits) -> Capture: ...
 
 
 def _content_type_of(name: str) -> str:
@@ -73,7 +73,7 @@ class FileFetcher:
     def can_fetch(self, origin: str) -> bool:
         return "://" not in origin
 
-    def fetch(self, origin: str, *, store: BlobStore, limits: CaptureLimits) -> Capture:
+    def fetch(self, origin: str, *, store: DocumentStore, limits: CaptureLimits) -> Capture:
         path = Path(origin)
         try:
             if not path.is_file():
@@ -99,7 +99,7 @@ class UploadFetcher:
     def can_fetch(self, origin: str) -> bool:
         return origin.startswith(self.prefix)
 
-    def fetch(self, origin: str, *, store: BlobStore, limits: CaptureLimits) -> Capture:
+    def fetch(self, origin: str, *, store: DocumentStore, limits: CaptureLimits) -> Capture:
         sha, _sep, quoted = origin[len(self.prefix):].partition("/")
         name = urllib.parse.unquote(quoted)
         try:
@@ -157,7 +157,7 @@ class HttpFetcher:
     def can_fetch(self, origin: str) -> bool:
         return origin.lower().startswith(("http://", "https://"))
 
-    def fetch(self, origin: str, *, store: BlobStore, limits: CaptureLimits) -> Capture:
+    def fetch(self, origin: str, *, store: DocumentStore, limits: CaptureLimits) -> Capture:
         _check_host(origin, limits)
         chain: list[str] = []
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _RedirectPolicy(limits, chain))

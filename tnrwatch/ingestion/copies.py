@@ -27,7 +27,7 @@ from django.http import FileResponse, HttpRequest
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.models import Source
 
-from .blobs import BlobStore, default_store
+from .blobs import DocumentStore, default_store
 from .models import Document
 
 # What a captured document is served as, by the format its text was read as.
@@ -53,7 +53,7 @@ class EvidenceCopy:
         return f"sha-256=:{base64.b64encode(bytes.fromhex(self.sha256)).decode('ascii')}:"
 
 
-def copy_of(source: Source, *, store: BlobStore | None = None) -> EvidenceCopy | None:
+def copy_of(source: Source, *, store: DocumentStore | None = None) -> EvidenceCopy | None:
     """The evidence copy this instance holds for `source`, or None ("not captured": a source
     entered by hand, a report the instance cannot hold, or a hash received from a partner)."""
     if not source.sha256:

@@ -22,7 +22,7 @@ from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry.models import Source
 from tnrwatch.registry.services import audit_record, source_create
 
-from .blobs import BlobStore, StoredBlob, default_store
+from .blobs import DocumentStore, StoredBlob, default_store
 from .capture import Capture, expand_origins, fetcher_for
 from .limits import CaptureLimits, limits_from_settings
 from .models import Candidate, Document, IngestJob
@@ -106,7 +106,7 @@ def _uploaded_document(job: IngestJob, upload: Upload) -> Document:
 
 
 def job_create_from_web(*, actor: Any, urls: list[str], files: Sequence[Any] = (),
-                        store: BlobStore | None = None) -> IngestJob:
+                        store: DocumentStore | None = None) -> IngestJob:
     """A batch from the web capture page: http(s) URLs and uploaded files (`UploadedDocument`s of
     `ingestion.upload`, waiting in the store's temporary folder).
 
@@ -180,7 +180,7 @@ def job_enqueue(*, job_id: int) -> int:
     return count
 
 
-def document_process(*, document_id: int, store: BlobStore | None = None, limits: CaptureLimits | None = None,
+def document_process(*, document_id: int, store: DocumentStore | None = None, limits: CaptureLimits | None = None,
                      actor_label: str = "ingest") -> Document | None:
     """Capture, extract and propose candidates for one document. Never raises for a bad document:
     the error is recorded on it (status failed) so the rest of the batch goes on."""
@@ -253,7 +253,7 @@ def _record_source(document: Document, capture: Capture, extracted: ExtractedTex
                                                "candidates": found, "format": extracted.format})
 
 
-def _record_failure(document: Document, message: str, *, actor_label: str, store: BlobStore) -> None:
+def _record_failure(document: Document, message: str, *, actor_label: str, store: DocumentStore) -> None:
     with transaction.atomic():
         document.status = Document.Status.FAILED
         document.error = message[:2000]
@@ -264,7 +264,7 @@ def _record_failure(document: Document, message: str, *, actor_label: str, store
         _remove_unreferenced(store, document.sha256)
 
 
-def _remove_unreferenced(store: BlobStore, sha256: str) -> None:
+def _remove_unreferenced(store: DocumentStore, sha256: str) -> None:
     """Delete the bytes of a refused document unless a Source or another document still needs
     them (the same bytes captured elsewhere, or waiting for a worker)."""
     if Source.objects.filter(sha256=sha256).exists():

@@ -22,7 +22,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpl
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from .blobs import BlobStore, BlobWriter, DocumentTooLargeError, StoredBlob, file_too_large
+from .blobs import BlobWriter, DocumentStore, DocumentTooLargeError, StoredBlob, file_too_large
 from .limits import CaptureLimits
 
 UPLOAD_FIELD = "files"
@@ -58,7 +58,7 @@ class UploadedDocument(UploadedFile):
 class CaptureUploadHandler(FileUploadHandler):
     chunk_size = 64 * 1024
 
-    def __init__(self, request=None, *, store: BlobStore, limits: CaptureLimits) -> None:  # noqa: ANN001
+    def __init__(self, request=None, *, store: DocumentStore, limits: CaptureLimits) -> None:  # noqa: ANN001
         super().__init__(request)
         self.store = store
         self.limits = limits

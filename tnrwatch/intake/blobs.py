@@ -8,13 +8,13 @@ from __future__ import annotations
 from django.db import connections
 
 from .config import intake_config
-from .storage import BlobStore
+from .storage import CiphertextStore
 
 
-def blob_store() -> BlobStore:
+def blob_store() -> CiphertextStore:
     config = intake_config()
     fsync = config.fsync_blobs if config.fsync_blobs is not None else database_fsyncs_commits()
-    return BlobStore(config.blob_path, fsync=fsync)
+    return CiphertextStore(config.blob_path, fsync=fsync)
 
 
 def database_fsyncs_commits(using: str = "default") -> bool:

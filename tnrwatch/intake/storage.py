@@ -26,7 +26,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class BlobStore:
+class CiphertextStore:
     """A flat directory of `<hex id>.age` files."""
 
     def __init__(self, root: Path, *, fsync: bool = True) -> None:

@@ -24,7 +24,7 @@ from . import crypto
 from .blobs import blob_store
 from .config import intake_config
 from .services import StoredUpload
-from .storage import BlobStore
+from .storage import CiphertextStore
 
 ATTACHMENT_FIELD = "attachments"
 # Room for the text fields on top of the attachments before a body counts as too large.
@@ -51,7 +51,7 @@ class EncryptingUploadHandler(FileUploadHandler):
 
     chunk_size = 64 * 1024
 
-    def __init__(self, request=None, *, public_keys: list[str], store: BlobStore | None = None) -> None:
+    def __init__(self, request=None, *, public_keys: list[str], store: CiphertextStore | None = None) -> None:
         super().__init__(request)
         config = intake_config()
         self.limit = config.max_upload_bytes

@@ -45,7 +45,7 @@ def _hash_file(path) -> str:  # noqa: ANN001 - a Path
     return digest.hexdigest()
 
 
-def _check_copies(report: VerifyReport, store) -> dict[int, bool]:  # noqa: ANN001 - a BlobStore
+def _check_copies(report: VerifyReport, store) -> dict[int, bool]:  # noqa: ANN001 - a DocumentStore
     """{source id: its captured text can be trusted for quotes (a copy that verifies, with text)}."""
     trusted: dict[int, bool] = {}
     for pk, sha, has_text in Source.objects.order_by("pk").values_list("pk", "sha256", "text").iterator(chunk_size=500):
@@ -135,7 +135,7 @@ def _check_rule(report: VerifyReport, verified: set[int], unverifiable: set[int]
         report.failures.append(f"claim #{pk}: marked TLP:CLEAR but not public ({reason})")
 
 
-def verify(*, store=None) -> VerifyReport:  # noqa: ANN001 - a BlobStore
+def verify(*, store=None) -> VerifyReport:  # noqa: ANN001 - a DocumentStore
     """Run the three checks over the whole record; see the module docstring."""
     from tnrwatch.ingestion.blobs import default_store
 

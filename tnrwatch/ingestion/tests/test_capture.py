@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tnrwatch.ingestion.blobs import BlobStore
+from tnrwatch.ingestion.blobs import DocumentStore
 from tnrwatch.ingestion.capture import CaptureError, HttpFetcher
 from tnrwatch.ingestion.limits import CaptureLimits
 from tnrwatch.ingestion.models import Document
@@ -56,7 +56,7 @@ def test_folder_of_html_text_and_pdf_becomes_sources(tmp_path, settings):
     assert notice.text.startswith("青田县公安局")
     pdf = Source.objects.get(kind="official")
     assert "54 stations" in pdf.text
-    store = BlobStore(Path(settings.DATA_DIR) / "blobs")
+    store = DocumentStore(Path(settings.DATA_DIR) / "blobs")
     for source in Source.objects.all():
         blob = store.path_for(source.sha256)
         assert blob.exists()
@@ -114,7 +114,7 @@ def test_redirect_to_another_scheme_is_refused(http_server):
 
 def test_private_hosts_are_refused_unless_allowed(tmp_path, http_server):
     http_server.routes["/a"] = (200, {"Content-Type": "text/plain"}, b"hello")
-    store = BlobStore(tmp_path / "blobs")
+    store = DocumentStore(tmp_path / "blobs")
     with pytest.raises(CaptureError, match="private or local network"):
         HttpFetcher().fetch(f"{http_server.base}/a", store=store, limits=CaptureLimits())
     capture = HttpFetcher().fetch(f"{http_server.base}/a", store=store, limits=CaptureLimits(allow_private_hosts=True))
@@ -136,7 +136,7 @@ def test_size_limit_applies_to_files_and_downloads(tmp_path, http_server, settin
 
 
 def test_blob_store_is_content_addressed_and_write_once(tmp_path):
-    store = BlobStore(tmp_path / "blobs")
+    store = DocumentStore(tmp_path / "blobs")
     one = store.put_bytes(b"evidence", max_bytes=100)
     two = store.put_chunks([b"evi", b"dence"], max_bytes=100)
     assert one == two

@@ -41,9 +41,9 @@ def test_postgresql_commits_are_fsynced_so_blobs_are_too(settings):
 
 
 def test_blob_folder_is_made_private_on_first_write(tmp_path):
-    from tnrwatch.intake.storage import BlobStore
+    from tnrwatch.intake.storage import CiphertextStore
 
-    store = BlobStore(tmp_path / "not" / "yet", fsync=False)  # building a store touches nothing
+    store = CiphertextStore(tmp_path / "not" / "yet", fsync=False)  # building a store touches nothing
     assert not (tmp_path / "not").exists() and store.all_ids() == []
     blob_id, size = store.write(b"age ciphertext stand-in")
     assert size == len(b"age ciphertext stand-in") and store.all_ids() == [blob_id]

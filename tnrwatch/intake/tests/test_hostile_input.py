@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tnrwatch.intake import services, upload
 from tnrwatch.intake.models import Attachment, Message, Report
-from tnrwatch.intake.storage import BlobStore
+from tnrwatch.intake.storage import CiphertextStore
 
 from .conftest import multipart_form
 
@@ -117,7 +117,7 @@ def test_a_plain_file_name_with_dots_is_accepted(client, analyst):
     assert Report.objects.count() == 1
 
 
-class MeteredStore(BlobStore):
+class MeteredStore(CiphertextStore):
     """A real blob store that remembers the most bytes ever written to one blob."""
 
     peak = 0

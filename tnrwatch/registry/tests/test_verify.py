@@ -13,7 +13,7 @@ import stat
 import pytest
 from django.core.management import CommandError, call_command
 
-from tnrwatch.ingestion.blobs import BlobStore, default_store
+from tnrwatch.ingestion.blobs import DocumentStore, default_store
 from tnrwatch.registry import services
 from tnrwatch.registry.demo import SEED_SHA256, demo_load, seed_path
 from tnrwatch.registry.models import Claim, Evidence, Source
@@ -45,9 +45,9 @@ def test_verify_reports_no_failure_on_the_demo(demo, capsys):
     assert out == report.summary() and out.endswith("0 failures") and " unverifiable, " in out
 
 
-def _store_copy(tmp_path) -> BlobStore:
+def _store_copy(tmp_path) -> DocumentStore:
     src = default_store().path_for(SEED_SHA256)
-    store = BlobStore(tmp_path / "blobs")
+    store = DocumentStore(tmp_path / "blobs")
     dest = store.path_for(SEED_SHA256)
     dest.parent.mkdir(parents=True)
     shutil.copyfile(src, dest)
