@@ -14,6 +14,7 @@ from django.http.request import UnreadablePostError
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -94,7 +95,7 @@ def _capture_submit(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"{job.total} documents queued as batch {job.pk}.")
+            messages.success(request, _("%(total)s documents queued as batch %(batch)s.") % {"total": job.total, "batch": job.pk})
             return redirect(reverse("ingestion:documents") + f"?job={job.pk}")
     return _capture_page(request, form, status=400)
 
@@ -134,7 +135,7 @@ def candidate_accept(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access_object(request.user, Candidate, pk, *REVIEWERS)
     publish = request.POST.get("publish") == "1"
     if publish and not may_publish(request.user):
-        messages.error(request, "Only a reviewer can publish; accept it, then propose it for publication.")
+        messages.error(request, _("Only a reviewer can publish; accept it, then propose it for publication."))
         return _back(candidate)
     try:
         claim = review.candidate_accept(actor=request.user, candidate=candidate, publish=publish)
@@ -142,11 +143,13 @@ def candidate_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return _back(candidate)
     if publish:
-        messages.success(request, f"Accepted and published: claim {claim.pk} ({claim.prop} = {claim.value}), "
-                                  "its quote and its source are public (TLP:CLEAR).")
+        messages.success(request, _("Accepted and published: claim %(pk)s (%(prop)s = %(value)s), "
+                                    "its quote and its source are public (TLP:CLEAR).")
+                         % {"pk": claim.pk, "prop": claim.prop, "value": claim.value})
     else:
-        messages.success(request, f"Accepted: claim {claim.pk} ({claim.prop} = {claim.value}), marked "
-                                  f"TLP:{claim.marking.upper()}: not public until it is published from the claim's page.")
+        messages.success(request, _("Accepted: claim %(pk)s (%(prop)s = %(value)s), marked "
+                                    "TLP:%(marking)s: not public until it is published from the claim's page.")
+                         % {"pk": claim.pk, "prop": claim.prop, "value": claim.value, "marking": claim.marking.upper()})
     return _back(candidate)
 
 
@@ -156,14 +159,14 @@ def candidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access_object(request.user, Candidate, pk, *REVIEWERS)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The reason is too long or not valid.")
+        messages.error(request, _("The reason is too long or not valid."))
         return _back(candidate)
     try:
         review.candidate_reject(actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return _back(candidate)
-    messages.success(request, "Rejected; it will not be proposed again.")
+    messages.success(request, _("Rejected; it will not be proposed again."))
     return _back(candidate)
 
 
@@ -179,7 +182,7 @@ def candidate_correct(request: HttpRequest, pk: int) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "Corrected and accepted.")
+                messages.success(request, _("Corrected and accepted."))
                 return _back(candidate)
         status = 400
     else:
@@ -225,7 +228,7 @@ def merge(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Merged. The merge can be undone from this list.")
+            messages.success(request, _("Merged. The merge can be undone from this list."))
             return redirect("ingestion:merges")
     return render(request, "ingestion/merge.html", {
         "form": form, "subject_type": data["subject_type"],
@@ -251,5 +254,5 @@ def unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The merge was undone.")
+        messages.success(request, _("The merge was undone."))
     return redirect("ingestion:merges")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -93,8 +94,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 commit_error = exc.message
             else:
-                messages.success(request, f"Imported {result['rows']} rows ({result['skipped']} skipped): "
-                                          f"{result['created']} new, {result['linked']} existing, {result['claims']} claims.")
+                messages.success(request, _("Imported %(rows)s rows (%(skipped)s skipped): "
+                                            "%(created)s new, %(linked)s existing, %(claims)s claims.") % result)
                 return redirect("sharing:csv_preview", pk=staged.pk)
         status = 400
     table, mapping_errors, rows = csv_preview(staged, mapping)

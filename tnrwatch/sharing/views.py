@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tnrwatch.accounts.access import ADMINS, staff_view
@@ -80,7 +81,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "update" and form.is_valid():
             partner_update(actor=request.user, partner=partner, max_marking=form.cleaned_data["max_marking"],
                            read=form.cleaned_data["read"], write=form.cleaned_data["write"], active=form.cleaned_data["active"])
-            messages.success(request, "Partner updated.")
+            messages.success(request, _("Partner updated."))
             return redirect("sharing:partner_detail", pk=partner.pk)
         if action == "trust" and trust_form.is_valid():
             try:
@@ -89,7 +90,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 trust_form.add_error(None, exc.message)
             else:
-                messages.success(request, "Trust for publication saved.")
+                messages.success(request, _("Trust for publication saved."))
                 return redirect("sharing:partner_detail", pk=partner.pk)
         if action == "subscribe" and sub_form.is_valid():
             try:
@@ -97,7 +98,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 sub_form.add_error(None, exc.message)
             else:
-                messages.success(request, "Subscribed.")
+                messages.success(request, _("Subscribed."))
                 return redirect("sharing:partner_detail", pk=partner.pk)
     log = ShareLog.objects.filter(partner=partner)[:50]
     status = 400 if (form.errors or sub_form.errors or trust_form.errors) else 200
