@@ -161,12 +161,12 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
             break
     # Room the later hops left unused goes back to the ties held back (in their order); those
     # nodes are not expanded, and their "more" counts say what lies behind them.
-    for hop, tie, other in held_back:
+    for hop, tie, node in held_back:
         if len(nodes) >= max_nodes:
             break
-        if other.key not in nodes:
-            nodes[other.key] = replace(other, hop=hop)
-            unexpanded.append(other.key)
+        if node.key not in nodes:
+            nodes[node.key] = replace(node, hop=hop)
+            unexpanded.append(node.key)
         drawn.setdefault(tie.ident, tie)
     if frontier or unexpanded:  # nodes not expanded: how many ties each has in all
         totals.update(fetch([*frontier, *unexpanded], 0).totals)

@@ -28,9 +28,9 @@ from django.db.models import Model
 from . import services
 from .models import Address, Claim, Organization, Person, Source, Station, Tie, tie_key
 
-ACTOR = {"actor": None, "actor_label": "load_demo"}
+ACTOR: dict[str, Any] = {"actor": None, "actor_label": "load_demo"}
 
-SOURCES = {
+SOURCES: dict[str, dict[str, Any]] = {
     "doj": {"kind": "official", "title": "Two Arrested for Operating Illegal Overseas Police Station of the Chinese Government",
             "publisher": "U.S. Department of Justice", "published": date(2023, 4, 17), "language": "en",
             "url": "https://www.justice.gov/opa/pr/two-arrested-operating-illegal-overseas-police-station-chinese-government"},
@@ -52,7 +52,7 @@ QUOTES = {
     "post_address": "outside 107 East Broadway, where the nonprofit ChangLe Association Inc owns and operates a “service station”",
 }
 CHARGE = "charged (complaint unsealed 17 April 2023, E.D.N.Y.) with conspiring to act as agents of the PRC government"
-PEOPLE = {
+PEOPLE: dict[str, dict[str, Any]] = {
     "lu": {"name_en": "Lu Jianwang", "aliases": [("Harry Lu", "en")], "position": "defendant (charged 2023)"},
     "chen": {"name_en": "Chen Jinping", "aliases": [], "position": "defendant (charged 2023)"},
 }
