@@ -83,94 +83,127 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
             continue  # definitions and authors: not part of the record
         marking = stix.MARKING_BY_ID[refs[0]]
         if obj["type"] == "relationship" and kind is None and obj.get("description") in ("operated by", "hosted by"):
-            role = "operates" if obj["description"] == "operated by" else "hosts"
-            link = ftm_model.make_entity("UnknownLink")
-            link.id = _ftm_id(stix.relationship_id(obj["target_ref"], role, obj["source_ref"]))
-            link.add("subject", _ftm_id(obj["target_ref"]))
-            link.add("object", _ftm_id(obj["source_ref"]))
-            link.add("role", role)
-            yield _marked(link, marking)
-        elif kind == "organization":
-            schema = "PublicBody" if ext.get("organization_kind") in ("operating_bureau", "government_body") else "Organization"
-            e = ftm_model.make_entity(schema)
-            e.id = _ftm_id(obj["id"])
-            e.add("name", obj["name"])
-            e.add("alias", [ext.get("name_zh"), *ext.get("aliases", [])])
-            e.add("country", ext.get("country"))
-            e.add("description", obj.get("description"))
-            e.add("classification", v.ORGANIZATION_KINDS.get(ext.get("organization_kind", ""), ""))
-            e.add("topics", FTM_TOPICS.get(ext.get("organization_kind", "")))
-            if ext.get("place"):
-                e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
-            yield _marked(e, marking)
-        elif kind == "station":
-            e = ftm_model.make_entity("Organization")
-            e.id = _ftm_id(obj["id"])
-            e.add("name", obj["name"])
-            e.add("alias", [ext.get("name_zh"), *obj.get("aliases", [])])
-            e.add("country", ext.get("country"))
-            e.add("classification", "Overseas police service station")
-            e.add("status", v.STATION_STATUSES.get(ext.get("status", ""), ""))
-            e.add("description", obj.get("description"))
-            e.add("topics", FTM_TOPICS["station"])
-            e.add("incorporationDate", ext.get("first_reported"))
-            if ext.get("place"):
-                e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
-            yield _marked(e, marking)
-        elif kind == "government-response":
-            e = ftm_model.make_entity("Event")
-            e.id = _ftm_id(obj["id"])
-            e.add("name", obj["name"])
-            e.add("summary", obj.get("description"))
-            e.add("country", ext.get("country"))
-            e.add("date", ext.get("date"))
-            e.add("keywords", [ext.get("action"), ext.get("body")])
-            e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
-            if ext.get("body"):
-                # The acting body (a ministry, a court, the police) as the event's organiser.
-                body = ftm_model.make_entity("PublicBody")
-                body.id = f"tnrwatch-body-{stix.name_id('identity', 'body', ext['country'], ext['body'].casefold()).partition('--')[2]}"
-                body.add("name", ext["body"])
-                body.add("country", ext.get("country"))
-                body.add("topics", "gov")
-                yield _marked(body, marking)
-                e.add("organizer", body.id)
-            yield _marked(e, marking)
-        elif kind == "incident":
-            e = ftm_model.make_entity("Event")
-            e.id = _ftm_id(obj["id"])
-            e.add("name", obj["name"])
-            e.add("summary", obj.get("description"))
-            e.add("country", ext.get("host_country"))
-            when = "-".join(f"{x:02d}" if i else str(x) for i, x in enumerate(p for p in (ext.get("year"), ext.get("month"), ext.get("day")) if p))
-            e.add("date", when or None)
-            e.add("keywords", [ext.get("tactic"), ext.get("target_category")])
-            e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
-            yield _marked(e, marking)
-        elif kind == "source":
-            e = ftm_model.make_entity("Article" if ext.get("source_kind") == "news" else "Document")
-            e.id = _ftm_id(obj["id"])
-            e.add("title", obj["name"])
-            e.add("publisher", ext.get("publisher"))
-            e.add("author", ext.get("author"))
-            e.add("publishedAt", ext.get("date"))
-            e.add("language", ext.get("language"))
-            for ref in obj.get("external_references", []):
-                e.add("sourceUrl", ref.get("url"))
-            yield _marked(e, marking)
+            yield _marked(_ftm_station_link(obj), marking)
+        elif kind in _FTM_RECORDS:
+            for entity in _FTM_RECORDS[kind](obj, ext):
+                yield _marked(entity, marking)
         elif kind in ("person", "address", "tie"):
             for entity, link_marking in ftm_network_entities(obj, ext, marking, _ftm_id, ftm_model.make_entity):
                 yield _marked(entity, link_marking)
         elif kind == "claim" and ext.get("subject_ref", "").split("--")[0] in ("identity", "infrastructure"):
             for i, ev in enumerate(ext.get("evidence", [])):
-                d = ftm_model.make_entity("Documentation")
-                d.id = _ftm_id(obj["id"]) + f"-{i}"
-                d.add("entity", _ftm_id(ext["subject_ref"]))
-                d.add("document", _ftm_id(ev["source_ref"]))
-                d.add("role", f"{ext['prop']}: {ext['value']}"[:500])
-                d.add("summary", ev["quote"])
-                d.add("status", ext.get("status"))
-                yield _marked(d, stix.strictest(marking, ev.get("marking") or marking))
+                yield _marked(_ftm_documentation(obj, ext, i, ev), stix.strictest(marking, ev.get("marking") or marking))
+
+
+def _ftm_station_link(obj: dict) -> Any:
+    """A station's operator or host as an UnknownLink."""
+    role = "operates" if obj["description"] == "operated by" else "hosts"
+    link = ftm_model.make_entity("UnknownLink")
+    link.id = _ftm_id(stix.relationship_id(obj["target_ref"], role, obj["source_ref"]))
+    link.add("subject", _ftm_id(obj["target_ref"]))
+    link.add("object", _ftm_id(obj["source_ref"]))
+    link.add("role", role)
+    return link
+
+
+def _ftm_organization(obj: dict, ext: dict) -> list[Any]:
+    schema = "PublicBody" if ext.get("organization_kind") in ("operating_bureau", "government_body") else "Organization"
+    e = ftm_model.make_entity(schema)
+    e.id = _ftm_id(obj["id"])
+    e.add("name", obj["name"])
+    e.add("alias", [ext.get("name_zh"), *ext.get("aliases", [])])
+    e.add("country", ext.get("country"))
+    e.add("description", obj.get("description"))
+    e.add("classification", v.ORGANIZATION_KINDS.get(ext.get("organization_kind", ""), ""))
+    e.add("topics", FTM_TOPICS.get(ext.get("organization_kind", "")))
+    if ext.get("place"):
+        e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
+    return [e]
+
+
+def _ftm_station(obj: dict, ext: dict) -> list[Any]:
+    e = ftm_model.make_entity("Organization")
+    e.id = _ftm_id(obj["id"])
+    e.add("name", obj["name"])
+    e.add("alias", [ext.get("name_zh"), *obj.get("aliases", [])])
+    e.add("country", ext.get("country"))
+    e.add("classification", "Overseas police service station")
+    e.add("status", v.STATION_STATUSES.get(ext.get("status", ""), ""))
+    e.add("description", obj.get("description"))
+    e.add("topics", FTM_TOPICS["station"])
+    e.add("incorporationDate", ext.get("first_reported"))
+    if ext.get("place"):
+        e.add("address", f"{ext['place']['name']}, {ext['place']['country']}")
+    return [e]
+
+
+def _ftm_response(obj: dict, ext: dict) -> list[Any]:
+    """The response as an Event, after its acting body (when named) as a PublicBody."""
+    out = []
+    e = ftm_model.make_entity("Event")
+    e.id = _ftm_id(obj["id"])
+    e.add("name", obj["name"])
+    e.add("summary", obj.get("description"))
+    e.add("country", ext.get("country"))
+    e.add("date", ext.get("date"))
+    e.add("keywords", [ext.get("action"), ext.get("body")])
+    e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
+    if ext.get("body"):
+        # The acting body (a ministry, a court, the police) as the event's organiser.
+        body = ftm_model.make_entity("PublicBody")
+        body.id = f"tnrwatch-body-{stix.name_id('identity', 'body', ext['country'], ext['body'].casefold()).partition('--')[2]}"
+        body.add("name", ext["body"])
+        body.add("country", ext.get("country"))
+        body.add("topics", "gov")
+        out.append(body)
+        e.add("organizer", body.id)
+    out.append(e)
+    return out
+
+
+def _ftm_incident(obj: dict, ext: dict) -> list[Any]:
+    e = ftm_model.make_entity("Event")
+    e.id = _ftm_id(obj["id"])
+    e.add("name", obj["name"])
+    e.add("summary", obj.get("description"))
+    e.add("country", ext.get("host_country"))
+    when = "-".join(f"{x:02d}" if i else str(x) for i, x in enumerate(p for p in (ext.get("year"), ext.get("month"), ext.get("day")) if p))
+    e.add("date", when or None)
+    e.add("keywords", [ext.get("tactic"), ext.get("target_category")])
+    e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
+    return [e]
+
+
+def _ftm_source(obj: dict, ext: dict) -> list[Any]:
+    e = ftm_model.make_entity("Article" if ext.get("source_kind") == "news" else "Document")
+    e.id = _ftm_id(obj["id"])
+    e.add("title", obj["name"])
+    e.add("publisher", ext.get("publisher"))
+    e.add("author", ext.get("author"))
+    e.add("publishedAt", ext.get("date"))
+    e.add("language", ext.get("language"))
+    for ref in obj.get("external_references", []):
+        e.add("sourceUrl", ref.get("url"))
+    return [e]
+
+
+def _ftm_documentation(obj: dict, ext: dict, i: int, ev: dict) -> Any:
+    """One evidence item of a claim about an organisation or station, as Documentation."""
+    d = ftm_model.make_entity("Documentation")
+    d.id = _ftm_id(obj["id"]) + f"-{i}"
+    d.add("entity", _ftm_id(ext["subject_ref"]))
+    d.add("document", _ftm_id(ev["source_ref"]))
+    d.add("role", f"{ext['prop']}: {ext['value']}"[:500])
+    d.add("summary", ev["quote"])
+    d.add("status", ext.get("status"))
+    return d
+
+
+# The entities of one record's STIX object, by the extension's kind.
+_FTM_RECORDS: dict[str, Callable[[dict, dict], list[Any]]] = {
+    "organization": _ftm_organization, "station": _ftm_station, "government-response": _ftm_response,
+    "incident": _ftm_incident, "source": _ftm_source,
+}
 
 
 def ftm_validate(entity: dict) -> None:

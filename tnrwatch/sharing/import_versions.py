@@ -92,6 +92,13 @@ def _apply_one(w: _Writer, kind: str, obj: dict, record: Any) -> None:
     target = w.held(marking, current=record.marking)
     if target != record.marking:
         rs.marking_set(obj=record, marking=target, **who)
+    _apply_fields(w, kind, obj, ext, record, who, reason)
+    if obj.get("revoked") and kind != "claim":
+        w.result.warn(obj, "revoked by its author: the record is kept, the revocation noted on its reference")
+
+
+def _apply_fields(w: _Writer, kind: str, obj: dict, ext: dict, record: Any, who: dict[str, Any], reason: str) -> None:
+    """The new version's fields (and status) written through the registry's services."""
     if kind == "station":
         status = ext.get("status")
         if status in v.STATION_STATUSES and status != record.status:
@@ -125,8 +132,6 @@ def _apply_one(w: _Writer, kind: str, obj: dict, record: Any) -> None:
         status = "retracted" if obj.get("revoked") else ext.get("status")
         if status in v.CLAIM_STATUSES and status != record.status:
             rs.claim_set_status(claim=record, status=status, reason=("Revoked by its author. " if obj.get("revoked") else "") + reason, **who)
-    if obj.get("revoked") and kind != "claim":
-        w.result.warn(obj, "revoked by its author: the record is kept, the revocation noted on its reference")
 
 
 def apply_versions(w: _Writer, kind: str, objs: list[dict]) -> None:

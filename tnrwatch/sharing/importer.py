@@ -421,6 +421,36 @@ def _published(obj: dict, ext: dict) -> Any:
 
 
 @transaction.atomic
+def _authors_keep(objects: list[dict], kinds: dict[str, str], resolver: Any, result: ImportResult) -> None:
+    """Keep the identities that author objects, so re-exports name the original author. Any other
+    plain identity (a person named in a MISP event) is not kept."""
+    authors = {o.get("created_by_ref") for o in objects}
+    for obj in objects:
+        if obj["type"] != "identity" or obj["id"] in kinds or obj["id"] in result.skipped_ids:
+            continue
+        if obj["id"] in (resolver.own_identity, stix.PROJECT_IDENTITY_ID) or obj["id"] in resolver.identities:
+            continue
+        if obj["id"] not in authors:
+            result.warn(obj, "an identity that authors nothing in the bundle is not kept (skipped)", skip=True)
+            continue
+        KnownIdentity.objects.update_or_create(stix_id=obj["id"], defaults={"name": str(obj.get("name", ""))[:300], "data": obj})
+        resolver.identities.add(obj["id"])
+
+
+def _by_kind(objects: list[dict], kinds: dict[str, str], result: ImportResult) -> dict[str, list[dict]]:
+    """The bundle's records by kind; plain objects of other types counted as ignored, with a warning."""
+    by_kind: dict[str, list[dict]] = {}
+    for obj in objects:
+        kind = kinds.get(obj["id"])
+        if kind:
+            by_kind.setdefault(kind, []).append(obj)
+        elif obj["id"] not in result.skipped_ids and obj["type"] not in (
+                "identity", "location", "relationship", "marking-definition", "extension-definition"):
+            result.ignored += 1
+            result.warn(obj, f"a plain {obj['type']} is not kept by this instance (skipped)")
+    return by_kind
+
+
 def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_label: str | None = None,
                 partner: Partner | None = None, via_source: m.Source | None = None,
                 channel: str = "stix", strict: bool = False, trusted: bool | None = None) -> ImportResult:
@@ -445,28 +475,8 @@ def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_lab
                      default_marking=getattr(settings, "TNR_DEFAULT_MARKING", "amber"), result=result,
                      trusted=bool(partner.trusted_for_publication) if trusted is None and partner is not None else bool(trusted))
     writer.result.objects = len(objects)
-    # Identities that author objects: kept so re-exports name the original author. Any other plain
-    # identity (a person named in a MISP event) is not kept.
-    authors = {o.get("created_by_ref") for o in objects}
-    for obj in objects:
-        if obj["type"] != "identity" or obj["id"] in kinds or obj["id"] in result.skipped_ids:
-            continue
-        if obj["id"] in (resolver.own_identity, stix.PROJECT_IDENTITY_ID) or obj["id"] in resolver.identities:
-            continue
-        if obj["id"] not in authors:
-            result.warn(obj, "an identity that authors nothing in the bundle is not kept (skipped)", skip=True)
-            continue
-        KnownIdentity.objects.update_or_create(stix_id=obj["id"], defaults={"name": str(obj.get("name", ""))[:300], "data": obj})
-        resolver.identities.add(obj["id"])
-    by_kind: dict[str, list[dict]] = {}
-    for obj in objects:
-        kind = kinds.get(obj["id"])
-        if kind:
-            by_kind.setdefault(kind, []).append(obj)
-        elif obj["id"] not in result.skipped_ids and obj["type"] not in (
-                "identity", "location", "relationship", "marking-definition", "extension-definition"):
-            writer.result.ignored += 1
-            result.warn(obj, f"a plain {obj['type']} is not kept by this instance (skipped)")
+    _authors_keep(objects, kinds, resolver, result)
+    by_kind = _by_kind(objects, kinds, result)
     try:
         for kind in ("organization", "station", "response", "incident", "source", "claim"):
             if by_kind.get(kind):
