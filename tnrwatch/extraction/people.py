@@ -123,9 +123,9 @@ def sentence_people(text: str, s_start: int, s_end: int, lang: str, places: list
             continue
         head = text[max(lo, m.start() - 12):m.start()]
         phrase = head.split("，")[-1] + m.group(1)
-        role = pattern.search(m.group(1))
-        if role is not None:
-            out.append(_person(text, s_start, s_end, lang, m.group(2), phrase, _basis(role, bases, phrase),
+        han_role = pattern.search(m.group(1))
+        if han_role is not None:
+            out.append(_person(text, s_start, s_end, lang, m.group(2), phrase, _basis(han_role, bases, phrase),
                                bodies, m.start()))
     return out
 

@@ -203,52 +203,68 @@ def _operator(actor: Any, name: str, quote: str = "", org: Organization | None =
 
 
 def _subject_for(actor: Any, candidate: Candidate, f: dict[str, Any], *, use_match: bool) -> tuple[Any, str, str]:
+    """The entity the accepted candidate is about, and the property and value of its claim."""
     kind = candidate.kind
-    if kind == "response":
-        country = registry.country_get(f["country"])
-        when, precision = _parse_date(f.get("date"))
-        response = _matched(candidate, GovernmentResponse) if use_match else None
-        if response is None or response.country_id != country.pk or response.action != f["action"]:
-            response = GovernmentResponse.objects.filter(country=country, action=f["action"], date=when).first()
-        body = f.get("body") or ""
-        if response is None:
-            response = registry.response_create(
-                actor=actor, country=country, action=f["action"], date=when, date_precision=precision,
-                summary=candidate.quote[:2000], body=body, body_kind=body_kind(body),
-            )
-        elif body and not response.body:  # the acting body fills a response that did not name one
-            registry.response_update(actor=actor, response=response, body=body, body_kind=body_kind(body))
-        return response, "action", f["action"]
-    if kind == "station":
-        country = registry.country_get(f["country"])
-        station = _matched(candidate, Station) if use_match else None
-        if station is None or station.country_id != country.pk:
-            station = station_by_place(f["city"], country.iso2)
-        if station is None:
-            place = registry.place_get_or_create(actor=actor, name_en=f["city"][:200], country=country)
-            operator = _operator(actor, f["operator"], candidate.quote) if f.get("operator") else None
-            station = registry.station_create(actor=actor, name_en=f"{f['city']} station"[:300], country=country,
-                                              place=place, operator=operator)
-        return station, "location", f"{f['city']}, {country.iso2}"
-    if kind == "operator":
-        org = _matched(candidate, Organization) if use_match else None
-        org = _operator(actor, f["operator"], candidate.quote, org=org)
-        # The operator's own city (e.g. Fuzhou) is where the bureau is, not where a station is.
-        return org, "role", "operates overseas police stations"
-    if kind == "figure":
-        figure_kind_slug = figure_kind(f.get("what"))
-        value = int(float(f["value"]))
-        figure = _matched(candidate, Figure) if use_match else None
-        if figure is None or figure.value != value:
-            figure = Figure.objects.filter(kind=figure_kind_slug, value=value).first()
-        if figure is None:
-            country = registry.country_get(f["country"]) if f.get("country") else None
-            figure = registry.figure_create(actor=actor, kind=figure_kind_slug, value=value,
-                                            label=(f.get("what") or v.FIGURE_KINDS[figure_kind_slug])[:300],
-                                            country=country)
-        return figure, "value", str(value)
     if kind == "person":
         return review_people.person_subject(actor, candidate, f, _matched(candidate, Person) if use_match else None)
     if kind == "address":
         return review_people.address_subject(actor, candidate, f)
-    raise ValidationError(f"Candidates of kind {kind!r} cannot be accepted.")
+    subject_for = _SUBJECTS.get(kind)
+    if subject_for is None:
+        raise ValidationError(f"Candidates of kind {kind!r} cannot be accepted.")
+    return subject_for(actor, candidate, f, use_match)
+
+
+def _response_subject(actor: Any, candidate: Candidate, f: dict[str, Any], use_match: bool) -> tuple[Any, str, str]:
+    country = registry.country_get(f["country"])
+    when, precision = _parse_date(f.get("date"))
+    response = _matched(candidate, GovernmentResponse) if use_match else None
+    if response is None or response.country_id != country.pk or response.action != f["action"]:
+        response = GovernmentResponse.objects.filter(country=country, action=f["action"], date=when).first()
+    body = f.get("body") or ""
+    if response is None:
+        response = registry.response_create(
+            actor=actor, country=country, action=f["action"], date=when, date_precision=precision,
+            summary=candidate.quote[:2000], body=body, body_kind=body_kind(body),
+        )
+    elif body and not response.body:  # the acting body fills a response that did not name one
+        registry.response_update(actor=actor, response=response, body=body, body_kind=body_kind(body))
+    return response, "action", f["action"]
+
+
+def _station_subject(actor: Any, candidate: Candidate, f: dict[str, Any], use_match: bool) -> tuple[Any, str, str]:
+    country = registry.country_get(f["country"])
+    station = _matched(candidate, Station) if use_match else None
+    if station is None or station.country_id != country.pk:
+        station = station_by_place(f["city"], country.iso2)
+    if station is None:
+        place = registry.place_get_or_create(actor=actor, name_en=f["city"][:200], country=country)
+        operator = _operator(actor, f["operator"], candidate.quote) if f.get("operator") else None
+        station = registry.station_create(actor=actor, name_en=f"{f['city']} station"[:300], country=country,
+                                          place=place, operator=operator)
+    return station, "location", f"{f['city']}, {country.iso2}"
+
+
+def _operator_subject(actor: Any, candidate: Candidate, f: dict[str, Any], use_match: bool) -> tuple[Any, str, str]:
+    org = _matched(candidate, Organization) if use_match else None
+    org = _operator(actor, f["operator"], candidate.quote, org=org)
+    # The operator's own city (e.g. Fuzhou) is where the bureau is, not where a station is.
+    return org, "role", "operates overseas police stations"
+
+
+def _figure_subject(actor: Any, candidate: Candidate, f: dict[str, Any], use_match: bool) -> tuple[Any, str, str]:
+    figure_kind_slug = figure_kind(f.get("what"))
+    value = int(float(f["value"]))
+    figure = _matched(candidate, Figure) if use_match else None
+    if figure is None or figure.value != value:
+        figure = Figure.objects.filter(kind=figure_kind_slug, value=value).first()
+    if figure is None:
+        country = registry.country_get(f["country"]) if f.get("country") else None
+        figure = registry.figure_create(actor=actor, kind=figure_kind_slug, value=value,
+                                        label=(f.get("what") or v.FIGURE_KINDS[figure_kind_slug])[:300],
+                                        country=country)
+    return figure, "value", str(value)
+
+
+_SUBJECTS = {"response": _response_subject, "station": _station_subject, "operator": _operator_subject,
+             "figure": _figure_subject}

@@ -36,8 +36,13 @@ def test_damaged_index_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     index.cached("test", _small, _encode, _decode)
     path = next(tmp_path.glob("test-*.marshal"))
     path.write_bytes(b"\x00not marshal")
-    calls = []
-    gaz = index.cached("test", lambda: calls.append(1) or _small(), _encode, _decode)
+    calls: list[int] = []
+
+    def rebuild() -> Gazetteer:
+        calls.append(1)
+        return _small()
+
+    gaz = index.cached("test", rebuild, _encode, _decode)
     assert calls == [1] and gaz.find(TEXT) == _small().find(TEXT)
 
 
