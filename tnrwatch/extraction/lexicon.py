@@ -77,6 +77,12 @@ GOVERNMENT_WORDS_ZH = _unique(w for w in _GOVERNMENT if nospace(w))
 # Whole words, with a plural or genitive "s"/"es" ("ministers", "des Innenministeriums").
 GOVERNMENT_RE = re.compile("|".join(
     [r"\b(?:" + "|".join(sorted((re.escape(w) for w in GOVERNMENT_WORDS), key=len, reverse=True)) + r")(?:e?s)?\b"]), re.I)
+# The same nouns ending a compound, in the languages that write them: "Justitieministern",
+# "Bundesinnenministerium", "Rijksrecherche".
+_HEADS = _unique(w for lex in _LEX if lex.compounds for w in lex.government if len(w) >= 5 and _PLAIN_WORD.fullmatch(w))
+COMPOUND_GOVERNMENT_RE = re.compile(
+    r"\b[^\W\d_]{3,}(?:" + ("|".join(sorted(map(re.escape, _HEADS), key=len, reverse=True)) or "(?!x)x") + r")(?:e?s|en|n)?\b",
+    re.I)
 GOVERNMENT_ZH_RE = re.compile("|".join(GOVERNMENT_WORDS_ZH) or r"(?!x)x")
 
 # Negation before a trigger (same clause): "has not ordered", "no ha cerrado", "n'a pas", 未关闭.

@@ -28,6 +28,7 @@ from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.dates import find_dates
 from tnrwatch.extraction.lexicon import (
     ASK_RE,
+    COMPOUND_GOVERNMENT_RE,
     GOVERNMENT_RE,
     GOVERNMENT_WORDS,
     GOVERNMENT_WORDS_ZH,
@@ -121,6 +122,8 @@ def sentence_responses(text: str, s_start: int, s_end: int, countries: list[Matc
         bodies = [m for m in body_matches(text[:s_end]) if m.start >= s_start]
     if government is None:
         government = [m for m in government_gazetteer().find(text[:s_end]) if m.start >= s_start]
+    if not government:  # "Justitieministern vill ...": a compound the gazetteer does not hold
+        government = [Match(m.start(), m.end(), True) for m in COMPOUND_GOVERNMENT_RE.finditer(text, s_start, s_end)]
     sentence = _sentence(text, s_start, s_end, countries, lang, cities or [], government)
     has_actor = bool(government) or any(m.payload for m in sentence.countries) or bool(context.host)
     triggers = find_triggers(text, s_start, s_end, lang)[:MAX_TRIGGERS] if has_actor else []

@@ -28,7 +28,7 @@ from tnrwatch.extraction.places import CityRef
 _POLICE_NEXT = re.compile(
     r"^\s*(?:county |city |municipal )?(?:police|Polizei|polizia|polic[ií]a|politie|polisen|rendőr\w*|policie|polícia|"
     r"policija|полициј\w*|politi\w*|αστυνομ\w*|authorities|bureau|PSB|Behörden?|autorités|autorità|autoridades|"
-    r"autoriteiten|myndighet\w*|hatóság\w*|úřad\w*|公安[局厅廳]?|警察|警方|当局|當局|市公安局|경찰|공안|-run\b|-linked\b|-operated\b)",
+    r"autoriteiten|myndighet\w*|hatóság\w*|úřad\w*|公安[局厅廳]?|警察|警方|警侨|警僑|当局|當局|市公安局|경찰|공안|-run\b|-linked\b|-operated\b)",
     re.I,
 )
 _POLICE_BEFORE = re.compile(
@@ -141,10 +141,15 @@ def _placed(text: str, s_start: int, m: Match, *, city: bool = True) -> bool:
     head = text[max(s_start, m.start - 30):m.start]
     if city and (_LOCATIVE.search(head) or _FROM.search(head)):
         return True
+    if city:  # "u Novom Beogradu", "in Nieuw-West Amsterdam": one capitalised word between
+        shorter = _MODIFIER.sub("", head)
+        if shorter != head and (_LOCATIVE.search(shorter) or _PLACE_BEFORE.search(shorter)):
+            return True
     return bool(_PLACE_BEFORE.search(head) or head.endswith(("在", "于", "於", "位于", "位於"))
                 or LOCATIVE_SUFFIX_RE.search(text, m.start, m.end) or LOCATIVE_AFTER_RE.match(text, m.end))
 
 
+_MODIFIER = re.compile(r"(?<=\s)[A-ZÀ-ÞА-ЯЂЉЊЋЏ][^\W\d_]+\s+$")
 _FROM = re.compile(r"\b(?:from|von|de|da|desde)\s+(?:the\s+)?$", re.I)
 # "no evidence of stations in Switzerland", "there are no such stations in X": none there.
 _NONE_THERE = re.compile(

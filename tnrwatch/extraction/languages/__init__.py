@@ -114,6 +114,9 @@ class Lexicon:
     # reporter, a relative): a name near one is never proposed.
     public_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     private_roles: tuple[str, ...] = ()
+    # Whether the language writes compound nouns ("Justitieministern", "Landeskriminalamt"): its
+    # government nouns then also end a longer word.
+    compounds: bool = False
     # Street words for addresses (regex fragments): "Via", "straße", "rue", "路".
     streets: tuple[str, ...] = ()
     notes: str = field(default="", compare=False)

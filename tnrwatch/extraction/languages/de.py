@@ -68,4 +68,5 @@ LEXICON = Lexicon(
     public_roles={"official": (r"\w*minister(?:in)?", r"(?:regierungs)?sprecher(?:in)?", r"botschafter(?:in)?", r"(?:general)?konsul(?:in)?", r"\w*staatsanw[aä]lt(?:in)?", r"staatssekretär(?:in)?", r"bürgermeister(?:in)?", r"polizeipräsident(?:in)?", r"bundesanwalt"), "organization_leader": (r"vorsitzende[rn]?", r"präsident(?:in)?", r"leiter(?:in)?", r"chef(?:in)?", r"direktor(?:in)?", r"gründer(?:in)?", r"vorstand"), "court_record": (r"angeklagte[rn]?", r"beschuldigte[rn]?")},
     private_roles=(r"opfer", r"journalist(?:in)?", r"reporter(?:in)?", r"korrespondent(?:in)?", r"sohn", r"tochter", r"ehefrau", r"ehemann", r"mutter", r"vater", r"bruder", r"schwester", r"angehörige[rn]?", r"dissident(?:in)?", r"landsmann", r"zeug(?:e|in)"),
     streets=(r"\w*straße", r"\w*strasse", r"\w*platz", r"\w*weg", r"\w*allee", r"\w*gasse", r"\w*ring"),
+    compounds=True,
 )

@@ -45,4 +45,5 @@ LEXICON = Lexicon(
     public_roles={"official": (r"minister", r"staatssecretaris", r"woordvoerder", r"ambassadeur", r"consul", r"officier van justitie", r"burgemeester"), "organization_leader": (r"voorzitter", r"leider", r"oprichter", r"directeur", r"bestuurder"), "court_record": (r"verdachte",)},
     private_roles=(r"slachtoffers?", r"journalist(?:e|en)?", r"verslaggever", r"zoon", r"dochter", r"echtgenote", r"moeder", r"vader", r"broer", r"zus", r"dissident", r"getuige"),
     streets=(r"\w*straat", r"\w*weg", r"\w*plein", r"\w*laan", r"\w*gracht", r"\w*kade"),
+    compounds=True,
 )

@@ -55,4 +55,5 @@ LEXICON = Lexicon(
             "Ministry of Justice": ("justisdepartementet", "justisministeren"),
             "police": ("politiet", "pst", "kripos"), "prosecutor": ("påtalemyndigheten",),
             "parliament": ("stortinget",)},
+    compounds=True,
 )

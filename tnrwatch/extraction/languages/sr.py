@@ -55,7 +55,7 @@ LEXICON = Lexicon(
         "monitoring": _both(r"\bpomno prat" + _W, r"\bprati situacij" + _W, r"\bnadzir" + _W),
         "denial": _both('\\bne postoj\\w*', '\\bnema nikakv\\w*', r"\bnegir" + _W, r"\bdemant" + _W, r"\bodbac" + _W, r"\bneosnovan" + _W,
                         r"\bnema (?:nikakvih )?(?:dokaza|saznanja|informacija)\b", r"\bnisu upoznat" + _W),
-        "no_response": _both('\\bnije komentarisa\\w*', '\\bnisu komentarisa\\w*', '\\bnije bilo odgovora\\b', '\\bnema odgovora\\b', '\\bnije (?:se )?oglasi\\w*', r"\bnije odgovori" + _W, r"\bnisu odgovori" + _W, r"\bbez odgovora\b",
+        "no_response": _both('\\bodbi\\w*[^.;]{0,12}\\bkomentar\\w*', '\\bnije komentarisa\\w*', '\\bnisu komentarisa\\w*', '\\bnije bilo odgovora\\b', '\\bnema odgovora\\b', '\\bnije (?:se )?oglasi\\w*', r"\bnije odgovori" + _W, r"\bnisu odgovori" + _W, r"\bbez odgovora\b",
                              r"\bnije (?:se )?oglasi" + _W),
     },
     government=_both("vlada", "vlade", "vladu", "ministarstvo", "ministarstva", "ministar", "policija", "policije",

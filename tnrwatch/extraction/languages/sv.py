@@ -16,7 +16,7 @@ LEXICON = Lexicon(
         "diplomatic_protest": ('\\bkallats till\\b', '\\bkallat(?:s)? upp\\b', '\\bkallades\\b[^.;]{0,30}\\btill (?:UD|Utrikesdepartementet)\\b', '\\bkalla(?:de|t|s)? in\\b', '\\bkallades upp\\b', '\\bkräv(?:er|de|t)\\b[^.;]{0,20}\\b(?:klargörande|förklaring)\\w*', '\\bbegär(?:de|t)?\\b[^.;]{0,20}\\b(?:klargörande|förklaring)\\w*', r"\bkallade upp\b", r"\bkallat upp\b", r"\btagit upp\b[^.;]{0,40}\b(?:med|hos)\b",
                                r"\btog upp\b[^.;]{0,40}\b(?:med|hos)\b", r"\bbegärt (?:en )?förklaring\b"),
         "monitoring": (r"\bbevakar\b", r"\bföljer\b[^.;]{0,20}\bnoga\b", r"\bunder bevakning\b", r"\bföljer utvecklingen\b"),
-        "denial": ('\\bfinns inga\\b', '\\bfinns det inga\\b', '\\binte (?:har )?(?:hittats|hittat)\\b', '\\bhar inte hittats\\b', '\\binte kunnat bekräfta\\b', r"\binga (?:uppgifter|indikationer|tecken)\b", r"\bkänner inte till\b", r"\bavvisa" + _W, r"\bhelt felaktig\w*", r"\binga bevis\b", r"\bförneka" + _W, r"\btillbakavisa" + _W),
+        "denial": ('\\bavfärda\\w*', '\\bfinns inga\\b', '\\bfinns det inga\\b', '\\binte (?:har )?(?:hittats|hittat)\\b', '\\bhar inte hittats\\b', '\\binte kunnat bekräfta\\b', r"\binga (?:uppgifter|indikationer|tecken)\b", r"\bkänner inte till\b", r"\bavvisa" + _W, r"\bhelt felaktig\w*", r"\binga bevis\b", r"\bförneka" + _W, r"\btillbakavisa" + _W),
         "no_response": ('\\binte velat kommentera\\b', '\\binte (?:har )?velat svara\\b', r"\binte (?:har )?kommenterat\b", r"\binte kommentera\b", r"\binte (?:har )?(?:svarat|reagerat|agerat)\b", r"\bännu inte (?:svarat|reagerat|agerat)\b",
                         r"\bvill inte kommentera\b", r"\bavböj(?:er|de) att kommentera\b"),
         "other": (r"\böppna(?:s|des)? igen\b",),
@@ -50,4 +50,5 @@ LEXICON = Lexicon(
     public_roles={"official": (r"\w*minister", r"(?:press)?talesperson", r"pressekreterare", r"ambassadör", r"konsul", r"åklagare", r"överåklagare", r"rikspolischef", r"borgmästare"), "organization_leader": (r"ordförande", r"ledare", r"grundare", r"chef", r"direktör"), "court_record": (r"(?:den )?åtalade", r"misstänkte")},
     private_roles=(r"offr(?:et|en)?", r"journalist(?:en)?", r"reporter(?:n)?", r"son", r"dotter", r"fru", r"make", r"mamma", r"pappa", r"bror", r"syster", r"dissident(?:en)?", r"vittne"),
     streets=(r"\w*gatan", r"\w*vägen", r"\w*torget", r"\w*gränd"),
+    compounds=True,
 )
