@@ -38,6 +38,7 @@ DEFAULT_ALGORITHM = LogicV2.NAME
 DEFAULT_THRESHOLD = 0.85
 DEFAULT_MARGIN = 0.0
 MAX_CANDIDATES = 10  # per file entity, from the blocking index; the matcher scores each
+INDEX_MEMORY_MB = 512  # DuckDB's limit for the blocking index; past it, it works on disk
 _CJK_PERSON_NAME = range(2, 5)  # characters; 1-character surname + 1-3 given (compound surnames are rare)
 
 logging.getLogger("nomenklatura").setLevel(logging.WARNING)
@@ -117,7 +118,8 @@ def match(*, file_entities: Callable[[], Iterable[EntityProxy]], file_entity: Ca
     equally well are not a finding). Streams: one file entity's candidates at a time."""
     scorer = algorithm_named(algorithm)
     config = scorer.default_config()
-    index = Index(_Entities(record_entities), workdir / "index", options={"max_candidates": max_candidates})  # type: ignore[arg-type]
+    options = {"max_candidates": max_candidates, "memory": INDEX_MEMORY_MB}
+    index = Index(_Entities(record_entities), workdir / "index", options=options)  # type: ignore[arg-type]
     try:
         index.build()
         matchable = (prepared(p) for p in file_entities() if p.schema.matchable)

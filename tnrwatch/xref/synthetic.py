@@ -32,13 +32,29 @@ GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
          "晓东小明俊杰家豪雪梅春燕德华永康立新卫东振华国强宏伟淑珍玉兰金凤成龙天佑安琪嘉怡雨欣博文晨阳")
 ORIGINS = (("温州", "Wenzhou"), ("青田", "Qingtian"), ("福州", "Fuzhou"), ("福清", "Fuqing"), ("丽水", "Lishui"),
            ("南通", "Nantong"), ("长乐", "Changle"), ("文成", "Wencheng"), ("瑞安", "Rui'an"), ("莆田", "Putian"),
-           ("明溪", "Mingxi"), ("台山", "Taishan"), ("泉州", "Quanzhou"), ("温岭", "Wenling"), ("永嘉", "Yongjia"))
+           ("明溪", "Mingxi"), ("台山", "Taishan"), ("泉州", "Quanzhou"), ("温岭", "Wenling"), ("永嘉", "Yongjia"),
+           ("乐清", "Yueqing"), ("苍南", "Cangnan"), ("平阳", "Pingyang"), ("泰顺", "Taishun"), ("瓯海", "Ouhai"),
+           ("永康", "Yongkang"), ("义乌", "Yiwu"), ("东阳", "Dongyang"), ("金华", "Jinhua"), ("宁波", "Ningbo"),
+           ("台州", "Taizhou"), ("玉环", "Yuhuan"), ("连江", "Lianjiang"), ("闽侯", "Minhou"), ("平潭", "Pingtan"),
+           ("罗源", "Luoyuan"), ("仙游", "Xianyou"), ("晋江", "Jinjiang"), ("石狮", "Shishi"), ("南安", "Nan'an"),
+           ("安溪", "Anxi"), ("三明", "Sanming"), ("开平", "Kaiping"), ("恩平", "Enping"), ("新会", "Xinhui"),
+           ("鹤山", "Heshan"), ("梅州", "Meizhou"), ("潮州", "Chaozhou"), ("汕头", "Shantou"), ("青岛", "Qingdao"),
+           ("沈阳", "Shenyang"), ("哈尔滨", "Harbin"), ("延边", "Yanbian"))
 HOSTS = (("罗马", "Rome", "it", "Via Nazionale", "00184"), ("米兰", "Milan", "it", "Via Paolo Sarpi", "20154"),
          ("马德里", "Madrid", "es", "Calle de Alcala", "28014"), ("巴黎", "Paris", "fr", "Rue de Belleville", "75019"),
          ("鹿特丹", "Rotterdam", "nl", "Westblaak", "3012"), ("多伦多", "Toronto", "ca", "Spadina Avenue", "M5T"),
          ("纽约", "New York", "us", "East Broadway", "10002"), ("伦敦", "London", "gb", "Gerrard Street", "W1D"),
          ("布拉格", "Prague", "cz", "Vinohradska", "13000"), ("布达佩斯", "Budapest", "hu", "Kobanyai ut", "1087"),
-         ("都柏林", "Dublin", "ie", "Parnell Street", "D01"), ("维也纳", "Vienna", "at", "Mariahilfer Strasse", "1060"))
+         ("都柏林", "Dublin", "ie", "Parnell Street", "D01"), ("维也纳", "Vienna", "at", "Mariahilfer Strasse", "1060"),
+         ("普拉托", "Prato", "it", "Via Pistoiese", "59100"), ("佛罗伦萨", "Florence", "it", "Via Palazzuolo", "50123"),
+         ("巴塞罗那", "Barcelona", "es", "Carrer del Trafalgar", "08010"), ("里斯本", "Lisbon", "pt", "Rua da Palma", "1100"),
+         ("柏林", "Berlin", "de", "Kantstrasse", "10623"), ("法兰克福", "Frankfurt", "de", "Kaiserstrasse", "60329"),
+         ("阿姆斯特丹", "Amsterdam", "nl", "Zeedijk", "1012"), ("布鲁塞尔", "Brussels", "be", "Rue de Brabant", "1030"),
+         ("雅典", "Athens", "gr", "Odos Sokratous", "10552"), ("华沙", "Warsaw", "pl", "Ulica Marywilska", "03-228"),
+         ("斯德哥尔摩", "Stockholm", "se", "Drottninggatan", "111 51"), ("温哥华", "Vancouver", "ca", "Keefer Street", "V6A"),
+         ("旧金山", "San Francisco", "us", "Stockton Street", "94108"), ("悉尼", "Sydney", "au", "Dixon Street", "2000"),
+         ("墨尔本", "Melbourne", "au", "Little Bourke Street", "3000"), ("奥克兰", "Auckland", "nz", "Dominion Road", "1024"),
+         ("约翰内斯堡", "Johannesburg", "za", "Commissioner Street", "2001"), ("圣保罗", "Sao Paulo", "br", "Rua 25 de Marco", "01021"))
 KINDS = (("同乡会", "Hometown Association"), ("商会", "Chamber of Commerce"),
          ("华侨华人联合会", "Overseas Chinese Federation"), ("联谊会", "Friendship Association"),
          ("促进会", "Promotion Association"), ("文化协会", "Cultural Association"),
