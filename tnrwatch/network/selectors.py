@@ -181,37 +181,60 @@ def _station_org_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, fi
     if not links:
         return out
     rows: list[tuple[str, dict]] = []  # (tie type, station row) whose both ends the viewer may see
-    stations = viewer.queryset(m.Station)
-    fields = ["pk", "name_en", "name_zh", "first_reported", "operator_id", "host_organization_id"]
     if station_ids:
-        found = list(stations.filter(pk__in=station_ids).values(*fields))
-        ends = {row[col] for row in found for _t, col in links} - {None}
-        # A link is shown only where both ends are visible.
-        visible_orgs = set(viewer.queryset(m.Organization).filter(pk__in=ends).values_list("pk", flat=True))
-        for row in found:
-            total = 0
-            for tie_type, col in links:
-                if row[col] in visible_orgs and filters.admits(tie_type, row["first_reported"], None):
-                    total += 1
-                    if per_node:
-                        rows.append((tie_type, row))
-            out.totals[node_key("station", row["pk"])] = total
+        rows += _links_of_stations(viewer, station_ids, links, per_node, filters, out)
     if org_ids:
-        window = stations
-        if filters.date_to:
-            window = window.exclude(first_reported__gt=filters.date_to)
-        for tie_type, col in links:
-            of_orgs = window.filter(**{f"{col}__in": org_ids})
-            for row in of_orgs.order_by().values(col).annotate(n=Count("pk")).values_list(col, "n"):
-                key = node_key("organization", row[0])
-                out.totals[key] = out.totals.get(key, 0) + row[1]
-            if per_node:
-                ranked = of_orgs.annotate(rank=Window(RowNumber(), partition_by=[F(col)],
-                                                      order_by=[F("name_en").asc(), F("pk").asc()]))
-                for row in ranked.filter(rank__lte=per_node).values(*fields):
-                    rows.append((tie_type, row))
+        rows += _links_of_organizations(viewer, org_ids, links, per_node, filters, out)
     if not rows:
         return out
+    _station_org_ties_add(viewer, rows, out)
+    return out
+
+
+_STATION_LINK_FIELDS = ["pk", "name_en", "name_zh", "first_reported", "operator_id", "host_organization_id"]
+
+
+def _links_of_stations(viewer: Viewer, station_ids: list[int], links: list[tuple[str, str]], per_node: int,
+                       filters: NetworkFilters, out: Adjacency) -> list[tuple[str, dict]]:
+    """The frontier stations' links (counted in `out.totals`; returned when `per_node`)."""
+    rows: list[tuple[str, dict]] = []
+    found = list(viewer.queryset(m.Station).filter(pk__in=station_ids).values(*_STATION_LINK_FIELDS))
+    ends = {row[col] for row in found for _t, col in links} - {None}
+    # A link is shown only where both ends are visible.
+    visible_orgs = set(viewer.queryset(m.Organization).filter(pk__in=ends).values_list("pk", flat=True))
+    for row in found:
+        total = 0
+        for tie_type, col in links:
+            if row[col] in visible_orgs and filters.admits(tie_type, row["first_reported"], None):
+                total += 1
+                if per_node:
+                    rows.append((tie_type, row))
+        out.totals[node_key("station", row["pk"])] = total
+    return rows
+
+
+def _links_of_organizations(viewer: Viewer, org_ids: list[int], links: list[tuple[str, str]], per_node: int,
+                            filters: NetworkFilters, out: Adjacency) -> list[tuple[str, dict]]:
+    """The frontier organisations' stations (counted in `out.totals`; the first `per_node` of each returned)."""
+    rows: list[tuple[str, dict]] = []
+    window = viewer.queryset(m.Station)
+    if filters.date_to:
+        window = window.exclude(first_reported__gt=filters.date_to)
+    for tie_type, col in links:
+        of_orgs = window.filter(**{f"{col}__in": org_ids})
+        for row in of_orgs.order_by().values(col).annotate(n=Count("pk")).values_list(col, "n"):
+            key = node_key("organization", row[0])
+            out.totals[key] = out.totals.get(key, 0) + row[1]
+        if per_node:
+            ranked = of_orgs.annotate(rank=Window(RowNumber(), partition_by=[F(col)],
+                                                  order_by=[F("name_en").asc(), F("pk").asc()]))
+            for row in ranked.filter(rank__lte=per_node).values(*_STATION_LINK_FIELDS):
+                rows.append((tie_type, row))
+    return rows
+
+
+def _station_org_ties_add(viewer: Viewer, rows: list[tuple[str, dict]], out: Adjacency) -> None:
+    """The nodes and ties of `rows` into `out`, each tie with the claims that state it."""
     org_pks = {row[col] for tie_type, row in rows for t, col in STATION_LINKS if t == tie_type}
     orgs = {o["pk"]: o for o in viewer.queryset(m.Organization).filter(pk__in=org_pks).values("pk", "name_en", "name_zh")}
     evidence = _link_claims(viewer, rows, orgs)
@@ -227,7 +250,6 @@ def _station_org_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, fi
         href = viewer.claim_page(claim_ids[0]) if claim_ids else viewer.page("station", row["pk"]) + "#claims"
         out.ties.append(Tie(source=s_key, target=o_key, tie_type=tie_type, start=row["first_reported"],
                             contested=contested, href=href, claim_ids=claim_ids))
-    return out
 
 
 def _link_claims(viewer: Viewer, rows: list[tuple[str, dict]], orgs: dict[int, dict]) -> dict[tuple, tuple]:

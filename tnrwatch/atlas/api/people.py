@@ -6,7 +6,7 @@ is the same 404 as a missing one. No birth date: the public record names, it doe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from django.db.models import Q
 from ninja import Path, Query
@@ -21,8 +21,12 @@ from ..selectors.people import end_labels
 from . import ERRORS, _missing, _only_known, api
 from .serialize import _claim_refs, _page
 
-TieKind = Literal[tuple(v.TIE_KINDS)]  # type: ignore[valid-type]
-EndType = Literal[tuple(v.TIE_END_TYPES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # Literals of the vocabularies at run time (see schemas.py); strings to a type checker
+    TieKind: TypeAlias = str
+    EndType: TypeAlias = str
+else:
+    TieKind = Literal[tuple(v.TIE_KINDS)]
+    EndType = Literal[tuple(v.TIE_END_TYPES)]
 
 
 class PersonFilter(s.PageQuery):
@@ -78,7 +82,7 @@ class PersonDetailOut(PersonOut):
 
 def _person(p: Person) -> dict:
     return {"id": p.pk, "name_en": p.name_en, "name_zh": p.name_zh, "public_basis": p.public_basis,
-            "position": p.position, "country": p.country.iso2 if p.country_id else None, "updated_at": p.updated_at}
+            "position": p.position, "country": p.country.iso2 if p.country is not None else None, "updated_at": p.updated_at}
 
 
 def _date(day: dt.date | None, precision: str) -> str | None:
