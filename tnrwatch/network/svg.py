@@ -85,7 +85,9 @@ def _text(x: float, y: float, content: str, *, size: float = 12, anchor: str = "
 
 
 def render(hood: Neighbourhood, text: SvgText) -> str:
-    """The SVG markup (a root <svg> element with role="img" and a <title>)."""
+    """The SVG markup (a root <svg> element with role="group", since its nodes and ties are links,
+    and a <title>; role="img" would hide those links from assistive technology, and axe-core
+    reports focusable descendants of an image as nested-interactive)."""
     xs = [n.x for n in hood.nodes] or [0.0]
     ys = [n.y for n in hood.nodes] or [0.0]
     min_x, max_x = min(xs) - MARGIN, max(xs) + MARGIN
@@ -95,7 +97,7 @@ def render(hood: Neighbourhood, text: SvgText) -> str:
     palette = colours(types)
     pos = {n.key: n for n in hood.nodes}
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="network" role="img" aria-labelledby="network-title" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="network" role="group" aria-labelledby="network-title" '
         f'viewBox="{min_x:.1f} {min_y:.1f} {width:.1f} {height:.1f}" width="{width:.0f}" height="{height:.0f}" '
         f'font-family="{escape(FONT_FAMILY)}">',
         f'<title id="network-title">{escape(text.title)}</title>',

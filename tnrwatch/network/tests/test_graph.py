@@ -133,7 +133,7 @@ def test_svg_escapes_labels_links_all_scripts_and_dashes_contested_ties():
     hood = expand(node("organization:1"), fetch, hops=1)
     out = svg.render(hood, svg.SvgText(title="Ties & more", tie_labels={"operated_by": "Operated by"}))
     root = ET.fromstring(out)  # noqa: S314 - our own output, checked to be well-formed XML
-    assert root.tag.endswith("svg") and root.get("role") == "img"
+    assert root.tag.endswith("svg") and root.get("role") == "group"  # its nodes and ties are links: not an image
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "/claims/5/?a=1&amp;b=2" in out
     assert "福州警侨服务站" in out and "བོད་ཀྱི་ཚོགས་པ" in out
