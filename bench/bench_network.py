@@ -139,7 +139,26 @@ def _report(generated: dict, latency: dict) -> str:
     lines += ["", "\"Shown\" counts what the last response held (nodes and ties drawn, ties left out as "
                   "\"more\", bytes): the view is bounded (40 nodes by default, 120 at most), so it does not grow "
                   f"with the record. Requests per page: {REQUESTS} after {WARMUP} warm-up requests, fewer when a "
-                  f"page takes over {BUDGET_SECONDS:.0f} s in total."]
+                  f"page takes over {BUDGET_SECONDS:.0f} s in total.",
+              "",
+              "Reading the figures:",
+              "",
+              "- The view's cost follows what it draws, not the record: each read is bounded per node (a "
+              "`ROW_NUMBER()` window per frontier node) and asks the publication rule through correlated "
+              "`EXISTS` on indexed columns (claims by subject and marking, evidence by claim, the stations' "
+              "foreign keys, the ties' end indexes), so no index was added for it. Most of the time is Python "
+              "(the ORM, the SVG, the template).",
+              "- The rule is compiled once per process (`sharing.outbound.compiled`); before that, rebuilding "
+              "its querysets for each of the view's reads made the hub's 1-hop page cost ~600 ms of CPU (p50, "
+              "10k claims; 2.7 s wall-clock), now ~50 ms.",
+              "- Generating the 1M record is `bench/synthetic.py`'s bulk insert (the atlas bench's generator) "
+              "plus this module's hub and ties (executemany, seconds); on the loaded machine it took the time "
+              "in the first table.",
+              "- Wall-clock figures are those of a machine shared by several sessions at a load average of "
+              "12-22 on 2 cores during the run; the CPU figures are the serving process's own.",
+              "- The hub's organisation page is over the goal for a reason outside the view: the page lists "
+              "every station the hub operates (500 here, each through the rule); under cProfile that list "
+              "took about twice the time of the embedded 1-hop view. Paging that list is a follow-up."]
     return "\n".join(lines) + "\n"
 
 
