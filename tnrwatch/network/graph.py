@@ -130,11 +130,7 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
         adjacency = fetch(frontier, per_node)
         totals.update(adjacency.totals)
         known = {**adjacency.nodes, **nodes}
-        by_node: dict[str, list[Tie]] = {}
-        for tie in adjacency.ties:
-            for end in (tie.source, tie.target):
-                if end in frontier:
-                    by_node.setdefault(end, []).append(tie)
+        by_node = _ties_by_end(adjacency.ties, frontier)
         following: list[str] = []
         # With two hops, the first may fill at most two thirds of the view, so a hub's ties leave
         # room for what lies behind its neighbours (the rest of the hub's ties are its "more").
@@ -170,18 +166,30 @@ def expand(center: Node, fetch: Fetch, *, hops: int = 1, max_nodes: int = DEFAUL
         drawn.setdefault(tie.ident, tie)
     if frontier or unexpanded:  # nodes not expanded: how many ties each has in all
         totals.update(fetch([*frontier, *unexpanded], 0).totals)
+    final = _with_more(nodes, drawn, totals)
+    truncated = truncated or any(node.more > 0 for node in final)
+    placed = layout(final, list(drawn.values()), center.key)
+    ties = sorted(drawn.values(), key=lambda t: (t.tie_type, t.source, t.target, t.ident))
+    return Neighbourhood(center=center.key, hops=hops, nodes=tuple(placed), ties=tuple(ties), truncated=truncated)
+
+
+def _ties_by_end(ties: Iterable[Tie], frontier: list[str]) -> dict[str, list[Tie]]:
+    """{frontier node: its ties, in order}."""
+    by_node: dict[str, list[Tie]] = {}
+    for tie in ties:
+        for end in (tie.source, tie.target):
+            if end in frontier:
+                by_node.setdefault(end, []).append(tie)
+    return by_node
+
+
+def _with_more(nodes: dict[str, Node], drawn: dict[str, Tie], totals: dict[str, int]) -> list[Node]:
+    """The nodes, each with `more`: how many of its ties (of `totals`) are not drawn."""
     degree: dict[str, int] = {}
     for tie in drawn.values():
         for end in {tie.source, tie.target}:
             degree[end] = degree.get(end, 0) + 1
-    final = []
-    for key, node in nodes.items():
-        more = max(0, totals.get(key, 0) - degree.get(key, 0))
-        truncated = truncated or more > 0
-        final.append(replace(node, more=more))
-    placed = layout(final, list(drawn.values()), center.key)
-    ties = sorted(drawn.values(), key=lambda t: (t.tie_type, t.source, t.target, t.ident))
-    return Neighbourhood(center=center.key, hops=hops, nodes=tuple(placed), ties=tuple(ties), truncated=truncated)
+    return [replace(node, more=max(0, totals.get(key, 0) - degree.get(key, 0))) for key, node in nodes.items()]
 
 
 # -- layout -----------------------------------------------------------------------------------------

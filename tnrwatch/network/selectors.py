@@ -316,14 +316,7 @@ def _typed_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, filters:
                 rows[row["pk"]] = row
     if not rows:
         return out
-    wanted: dict[str, set[int]] = {}
-    for row in rows.values():
-        for side in ("from", "to"):
-            wanted.setdefault(row[f"{side}_type"], set()).add(row[f"{side}_id"])
-    for kind, pks in wanted.items():
-        label_fields = ["pk", "full"] if kind == "address" else ["pk", "name_en", "name_zh"]
-        for obj in viewer.queryset(TIE_END_MODELS[kind]).filter(pk__in=pks).values(*label_fields):
-            out.nodes[node_key(kind, obj["pk"])] = _node(viewer, kind, obj["pk"], *_names(obj))
+    _tie_ends_add(viewer, rows, out)
     evidence = _tie_claims(viewer, list(rows))
     for pk, row in sorted(rows.items()):
         source, target = node_key(row["from_type"], row["from_id"]), node_key(row["to_type"], row["to_id"])
@@ -334,6 +327,18 @@ def _typed_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, filters:
                             end=row["end_date"], contested=contested, key=f"tie:{pk}", claim_ids=claim_ids,
                             href=viewer.claim_page(claim_ids[0]) if claim_ids else ""))
     return out
+
+
+def _tie_ends_add(viewer: Viewer, rows: dict[int, dict], out: Adjacency) -> None:
+    """The nodes at both ends of the tie rows, labelled, into `out` (those the viewer may see)."""
+    wanted: dict[str, set[int]] = {}
+    for row in rows.values():
+        for side in ("from", "to"):
+            wanted.setdefault(row[f"{side}_type"], set()).add(row[f"{side}_id"])
+    for kind, pks in wanted.items():
+        label_fields = ["pk", "full"] if kind == "address" else ["pk", "name_en", "name_zh"]
+        for obj in viewer.queryset(TIE_END_MODELS[kind]).filter(pk__in=pks).values(*label_fields):
+            out.nodes[node_key(kind, obj["pk"])] = _node(viewer, kind, obj["pk"], *_names(obj))
 
 
 def _tie_claims(viewer: Viewer, tie_ids: list[int]) -> dict[int, tuple[tuple[int, ...], bool]]:

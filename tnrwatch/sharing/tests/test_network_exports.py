@@ -75,6 +75,12 @@ def _stix(partner=None) -> str:
     return out.getvalue()
 
 
+def _tie_relationships(objects: list[dict]) -> list[dict]:
+    """The relationships of the bundle that carry a tie (their extension's kind is "tie")."""
+    return [o for o in objects if o["type"] == "relationship"
+            and (o.get("extensions") or {}).get(next(iter(o.get("extensions") or {"": 0})), {}).get("kind") == "tie"]
+
+
 def test_stix_carries_people_addresses_and_ties_and_validates(network):
     partner_create(actor=None, name="Partner A", max_marking="amber", read=["record", "network"])
     partner_create(actor=None, name="Partner B", max_marking="amber", read=["record"])
@@ -92,8 +98,7 @@ def test_stix_carries_people_addresses_and_ties_and_validates(network):
         address = [o for o in objects if o["type"] == "location" and o.get("street_address") is None
                    and o.get("name", "").startswith("107 East Broadway")]
         assert address and address[0]["country"] == "US", [o for o in objects if o["type"] == "location"]
-        ties = [o for o in objects if o["type"] == "relationship"
-                and (o.get("extensions") or {}).get(next(iter(o.get("extensions") or {"": 0})), {}).get("kind") == "tie"]
+        ties = _tie_relationships(objects)
         kinds = {next(iter(t["extensions"].values()))["tie_kind"] for t in ties}
         assert set(network["kinds"]) <= kinds
         assert "family" not in kinds  # not even to a partner, without a recorded reason
