@@ -93,6 +93,7 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
         "claim": reverse("atlas:claim", args=[record["closure"].pk]),
         "response": reverse("atlas:response", args=[record["response"].pk]),
         "organization": reverse("atlas:organization", args=[record["bureau"].pk]),
+        "network": reverse("atlas:network", args=["stations", record["station"].pk]) + "?hops=2",
         "search": reverse("atlas:search") + "?q=Rotterdam",
         "report": reverse("intake:form"),
         "follow_up": reverse("intake:follow_up"),
