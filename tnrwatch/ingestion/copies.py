@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.models import Source
@@ -106,10 +107,10 @@ def access_source_copy(*, audience, pk: int) -> Source:  # noqa: ANN001 - a shar
     if audience.is_public:
         sources = sources.filter(republish_allowed=True)  # reuse terms, not a marking
     elif "source" not in kinds_for(audience):
-        raise NotFoundOrForbiddenError("There is no captured copy you may read under this number.")
+        raise NotFoundOrForbiddenError(gettext("There is no captured copy you may read under this number."))
     source = sources.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if source is None:
-        raise NotFoundOrForbiddenError("There is no captured copy you may read under this number.")
+        raise NotFoundOrForbiddenError(gettext("There is no captured copy you may read under this number."))
     return source
 
 

@@ -16,6 +16,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import ApplicationError, ValidationError
 from tnrwatch.gazetteer.names import normalize_name
@@ -114,7 +115,7 @@ def job_create_from_web(*, actor: Any, urls: list[str], files: Sequence[Any] = (
     call added are removed again: a refused submission leaves nothing behind."""
     urls = web_urls(urls)
     if not urls and not files:
-        raise ValidationError("Give at least one http(s) URL or one file.")
+        raise ValidationError(gettext("Give at least one http(s) URL or one file."))
     store = store or default_store()
     added: list[str] = []
     try:
@@ -147,17 +148,17 @@ def web_urls(urls: list[str]) -> list[str]:
             continue
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname or len(url) > MAX_ORIGIN or "\x00" in url:
-            raise ValidationError(f"Not an http(s) URL: {url[:100]!r}")
+            raise ValidationError(gettext("Not an http(s) URL: %(url)s") % {"url": repr(url[:100])})
         cleaned.append(url)
     if len(cleaned) > MAX_WEB_URLS:
-        raise ValidationError(f"At most {MAX_WEB_URLS} URLs at once; use `tnrwatch ingest` for more.")
+        raise ValidationError(gettext("At most %(n)s URLs at once; use `tnrwatch ingest` for more.") % {"n": MAX_WEB_URLS})
     return cleaned
 
 
 def job_create_from_urls(*, actor: Any, urls: list[str]) -> IngestJob:
     """A batch of http(s) URLs submitted on the web (see `web_urls`)."""
     if not web_urls(urls):
-        raise ValidationError("Give at least one http(s) URL.")
+        raise ValidationError(gettext("Give at least one http(s) URL."))
     return job_create(actor=actor, origins=web_urls(urls))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import models as m
@@ -46,11 +47,11 @@ def partner_create(*, actor: Any, name: str, max_marking: str = "clear", read: I
     """Create a partner; returns it with its token, which is shown once and stored only hashed."""
     name = (name or "").strip()
     if not name or len(name) > 200 or "\x00" in name:
-        raise ValidationError("A partner needs a name of 1 to 200 characters.")
+        raise ValidationError(gettext("A partner needs a name of 1 to 200 characters."))
     if max_marking not in v.MARKINGS or max_marking == "red":
-        raise ValidationError("TLP:RED is never shared; choose CLEAR, GREEN, AMBER or AMBER+STRICT.")
+        raise ValidationError(gettext("TLP:RED is never shared; choose CLEAR, GREEN, AMBER or AMBER+STRICT."))
     if Partner.objects.filter(name=name).exists():
-        raise ValidationError("A partner with this name exists.")
+        raise ValidationError(gettext("A partner with this name exists."))
     token = secrets.token_urlsafe(32)
     partner = Partner.objects.create(name=name, token_hash=token_hash(token), token_prefix=token[:6], max_marking=max_marking)
     _grants_set(partner, read, write)
@@ -64,7 +65,7 @@ def _grants_set(partner: Partner, read: Iterable[str], write: Iterable[str]) -> 
     known = {c.slug: c for c in Collection.objects.all()}
     unknown = (read | write) - set(known)
     if unknown:
-        raise ValidationError(f"Unknown collection(s): {', '.join(sorted(unknown))}")
+        raise ValidationError(gettext("Unknown collection(s): %(names)s") % {"names": ", ".join(sorted(unknown))})
     partner.grants.all().delete()
     for slug in sorted(read | write):
         PartnerGrant.objects.create(partner=partner, collection=known[slug], can_read=slug in read, can_write=slug in write)
@@ -74,7 +75,7 @@ def _grants_set(partner: Partner, read: Iterable[str], write: Iterable[str]) -> 
 def partner_update(*, actor: Any, partner: Partner, max_marking: str, read: Iterable[str], write: Iterable[str],
                    active: bool = True) -> Partner:
     if max_marking not in v.MARKINGS or max_marking == "red":
-        raise ValidationError("TLP:RED is never shared.")
+        raise ValidationError(gettext("TLP:RED is never shared."))
     old = {"max_marking": partner.max_marking, "active": partner.active}
     partner.max_marking, partner.active = max_marking, active
     partner.save(update_fields=["max_marking", "active"])
@@ -91,9 +92,9 @@ def partner_set_trust(*, actor: Any, partner: Partner, trusted: bool, reason: st
     partner page. Records already received keep their marking."""
     reason = (reason or "").strip()
     if trusted and not reason:
-        raise ValidationError("Say why this partner's TLP:CLEAR data may be published without review.")
+        raise ValidationError(gettext("Say why this partner's TLP:CLEAR data may be published without review."))
     if len(reason) > 500 or "\x00" in reason:
-        raise ValidationError("The reason is at most 500 characters.")
+        raise ValidationError(gettext("The reason is at most 500 characters."))
     old = partner.trusted_for_publication
     partner.trusted_for_publication, partner.trust_reason = trusted, reason
     partner.trust_changed_at = timezone.now()
@@ -122,7 +123,7 @@ def partner_by_token(token: str) -> Partner | None:
 @transaction.atomic
 def subscription_create(*, actor: Any, partner: Partner, api_root_url: str, collection_id: str, remote_token: str) -> Subscription:
     if not api_root_url.startswith(("http://", "https://")):
-        raise ValidationError("The API root must be an http(s) URL.")
+        raise ValidationError(gettext("The API root must be an http(s) URL."))
     sub = Subscription.objects.create(partner=partner, api_root_url=api_root_url, collection_id=collection_id,
                                       remote_token=remote_token)
     audit_record(actor=actor, action="partner.subscribe", subject_type="partner", subject_id=partner.pk,

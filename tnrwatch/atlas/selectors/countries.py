@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry import vocabulary as v
@@ -30,10 +31,10 @@ from .records import PublicStation, public_station
 def country_get(iso2: str) -> Country:
     iso2 = (iso2 or "").upper()
     if len(iso2) != 2 or not iso2.isascii() or not iso2.isalpha():
-        raise NotFoundOrForbiddenError("There is no country with this code.")
+        raise NotFoundOrForbiddenError(gettext("There is no country with this code."))
     country = Country.objects.filter(iso2=iso2).first()
     if country is None:
-        raise NotFoundOrForbiddenError("There is no country with this code.")
+        raise NotFoundOrForbiddenError(gettext("There is no country with this code."))
     return country
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry import vocabulary as v
@@ -117,7 +118,7 @@ def public_replies(subject_type: str, subject_id: int) -> tuple[list[Reply], dic
 def person_get(pk: int) -> Person:
     person = public(Person).select_related("country").filter(pk=pk).first()
     if person is None:
-        raise NotFoundOrForbiddenError("There is no public record with this number.")
+        raise NotFoundOrForbiddenError(gettext("There is no public record with this number."))
     person.aliases = list(Alias.objects.filter(subject_type="person", subject_id=person.pk)
                           .exclude(name__in=[person.name_en, person.name_zh]).order_by("name"))
     person.ties = public_ties("person", person.pk)
@@ -127,6 +128,6 @@ def person_get(pk: int) -> Person:
 def address_get(pk: int) -> Address:
     address = public(Address).select_related("country", "place").filter(pk=pk).first()
     if address is None:
-        raise NotFoundOrForbiddenError("There is no public record with this number.")
+        raise NotFoundOrForbiddenError(gettext("There is no public record with this number."))
     address.ties = public_ties("address", address.pk)
     return address

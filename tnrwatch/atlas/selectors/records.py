@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import Count, Model, QuerySet
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.models import (
@@ -140,7 +141,7 @@ def _public_evidence_of(claim: Claim) -> list[Evidence]:
 def _get_public(model: type[M], pk: int) -> M:
     obj = public(model).filter(pk=pk).first()
     if obj is None:
-        raise NotFoundOrForbiddenError("There is no public record with this number.")
+        raise NotFoundOrForbiddenError(gettext("There is no public record with this number."))
     return obj
 
 
@@ -165,7 +166,7 @@ def station_get(pk: int) -> StationRecord:
 def response_get(pk: int) -> ResponseRecord:
     response = public(GovernmentResponse).select_related("country", "place").filter(pk=pk).first()
     if response is None:
-        raise NotFoundOrForbiddenError("There is no public record with this number.")
+        raise NotFoundOrForbiddenError(gettext("There is no public record with this number."))
     return ResponseRecord(response=response, stations=list(public(Station).filter(responses=response)))
 
 
@@ -192,7 +193,7 @@ def source_get(pk: int, language: str) -> SourceRecord:
 def claim_get(pk: int, language: str) -> ClaimRecord:
     claim = public_claims().filter(pk=pk).first()
     if claim is None:
-        raise NotFoundOrForbiddenError("There is no public claim with this number.")
+        raise NotFoundOrForbiddenError(gettext("There is no public claim with this number."))
     [claim] = _with_subjects([claim], language)
     return ClaimRecord(
         claim=claim,
