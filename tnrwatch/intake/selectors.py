@@ -90,7 +90,7 @@ def recipients_active() -> list[tuple[int, str]]:
     """
     meta = RecipientKey._meta
     table, quote = meta.db_table, connection.ops.quote_name
-    column = {name: quote(cast(Field[Any, Any], meta.get_field(name)).column) for name in ("id", "public_key", "active")}
+    column = {name: quote(cast("Field[Any, Any]", meta.get_field(name)).column) for name in ("id", "public_key", "active")}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {column['id']}, {column['public_key']} FROM {quote(table)} "  # noqa: S608 - names from the model

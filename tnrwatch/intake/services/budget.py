@@ -47,7 +47,7 @@ def _statements(vendor: str) -> tuple[str, str, str]:
     meta = IntakeBudget._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    fields = [cast(Field[Any, Any], meta.get_field(n)) for n in ("id", "reports", "bytes", "updated_at")]  # concrete columns
+    fields = [cast("Field[Any, Any]", meta.get_field(n)) for n in ("id", "reports", "bytes", "updated_at")]  # concrete columns
     pk, reports, size, updated = (quote(f.column) for f in fields)
     greatest = "MAX" if vendor == "sqlite" else "GREATEST"  # the two-argument maximum
     # A level now: what it was, drained for the seconds since (never negative, never a clock step back).
