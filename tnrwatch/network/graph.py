@@ -206,45 +206,58 @@ def ring_radius(hop: int, count: int) -> float:
 
 
 def layout(nodes: Iterable[Node], ties: Sequence[Tie], center: str) -> list[Node]:
-    """Concentric rings by hop, centre in the middle. Hop-1 nodes are ordered by (tie type to the
-    centre, label, key) clockwise from the top; each hop-2 node sits in the sector of the first
-    hop-1 node (in that order) it is tied to, so a hub's ties fan out behind it. No randomness."""
+    """A radial tree: the centre in the middle, rings by hop. Hop-1 nodes are ordered by (tie type
+    to the centre, label, key) clockwise from the top; each hop-2 node hangs from the first hop-1
+    node (in that order) it is tied to, and each hop-1 node gets a sector of its ring as wide as
+    what hangs from it (at least one slot), with its own nodes spread inside it, so a hub's ties fan
+    out behind it instead of crossing the drawing. No randomness."""
     nodes = list(nodes)
     by_key = {n.key: n for n in nodes}
-    ring: dict[int, list[Node]] = {}
-    for n in nodes:
-        ring.setdefault(n.hop, []).append(n)
     first_type: dict[str, str] = {}
     for tie in sorted(ties, key=lambda t: (t.tie_type, t.ident)):
         for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
             if other == center:
                 first_type.setdefault(end, tie.tie_type)
-    order: dict[str, tuple] = {}
+    order: dict[str, tuple] = {n.key: () for n in nodes if n.hop == 0}
+    firsts = [n for n in nodes if n.hop == 1]
+    for n in firsts:
+        order[n.key] = (first_type.get(n.key, ""), n.label.casefold(), n.key)
+    firsts.sort(key=lambda n: order[n.key])
+    parent: dict[str, str] = {}
+    for tie in ties:
+        for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
+            if end in by_key and by_key[end].hop == 2 and other in by_key and by_key[other].hop == 1:
+                if end not in parent or order[other] < order[parent[end]]:
+                    parent[end] = other
+    children: dict[str, list[Node]] = {n.key: [] for n in firsts}
+    for n in nodes:
+        if n.hop == 2 and n.key in parent:
+            order[n.key] = (*order[parent[n.key]], n.label.casefold(), n.key)
+            children[parent[n.key]].append(n)
+    for kids in children.values():
+        kids.sort(key=lambda n: order[n.key])
+    slots = sum(max(1, len(kids)) for kids in children.values()) or 1
+    # Each ring outside the one before, however crowded that one had to be.
+    r1 = ring_radius(1, slots)  # a first-hop node with nothing behind it has one slot on this ring
+    r2 = r1 + RING
     placed: dict[str, Node] = {}
-    previous = 0.0
-    for hop in sorted(ring):
-        members = ring[hop]
-        if hop == 0:
-            for n in members:
+
+    def put(node: Node, radius: float, angle: float) -> None:
+        placed[node.key] = replace(node, x=round(radius * math.cos(angle), 1), y=round(radius * math.sin(angle), 1))
+
+    start = -math.pi / 2
+    step = 2 * math.pi / slots
+    for first in firsts:
+        width = max(1, len(children[first.key])) * step
+        put(first, r1, start + width / 2)
+        for i, kid in enumerate(children[first.key]):
+            put(kid, r2, start + (i + 0.5) * step)
+        start += width
+    for n in nodes:
+        if n.key not in placed:
+            if n.hop == 0:
                 placed[n.key] = replace(n, x=0.0, y=0.0)
-                order[n.key] = ()
-            continue
-        parents: dict[str, tuple] = {}
-        for tie in ties:
-            for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
-                if end in by_key and by_key[end].hop == hop and other in order and by_key[other].hop == hop - 1:
-                    if end not in parents or order[other] < parents[end]:
-                        parents[end] = order[other]
-        for n in members:
-            lead = (first_type.get(n.key, ""),) if hop == 1 else parents.get(n.key, ())
-            order[n.key] = (*lead, n.label.casefold(), n.key)
-        members = sorted(members, key=lambda n: order[n.key])
-        # Each ring outside the one before, however crowded that one had to be.
-        radius = max(ring_radius(hop, len(members)), previous + RING)
-        previous = radius
-        step = 2 * math.pi / len(members)
-        offset = step / 2 if hop > 1 else 0.0
-        for i, n in enumerate(members):
-            angle = -math.pi / 2 + offset + i * step
-            placed[n.key] = replace(n, x=round(radius * math.cos(angle), 1), y=round(radius * math.sin(angle), 1))
+            else:  # not reached through a first-hop node (cannot happen from `expand`): the top
+                order.setdefault(n.key, (n.label.casefold(), n.key))
+                put(n, r2, -math.pi / 2)
     return [placed[n.key] for n in sorted(nodes, key=lambda n: (n.hop, order[n.key]))]
