@@ -284,9 +284,10 @@ class AuditFilterForm(forms.Form):
 
 def _not_public(form: forms.Form) -> None:
     """A person or a tie to one is never created CLEAR: it becomes public only by publication."""
-    if "marking" in form.fields:
-        form.fields["marking"].choices = [c for c in form.fields["marking"].choices if c[0] != "clear"]
-        form.fields["marking"].initial = "amber"
+    field = form.fields.get("marking")
+    if isinstance(field, forms.ChoiceField):
+        field.choices = [(k, label) for k, label in v.MARKINGS.items() if k != "clear"]
+        field.initial = "amber"
 
 
 class PersonForm(EntityForm):

@@ -35,8 +35,8 @@ class PersonFilter(s.PageQuery):
 
 
 class TieFilter(s.PageQuery):
-    kind: TieKind | None = None
-    end_type: EndType | None = None
+    kind: TieKind | None = None  # type: ignore[valid-type]
+    end_type: EndType | None = None  # type: ignore[valid-type]
     end_id: s.Id | None = None
 
 

@@ -241,10 +241,11 @@ def address_update(*, actor: Any, address: Address, actor_label: str | None = No
         address.latitude, address.longitude, address.geo_precision = lat, lon, "street"
     elif moved or lat is None:
         # The building's own position is unknown: the city's centre from the gazetteer, if any.
-        city_at = address.place.latitude is not None if address.place else False
-        address.latitude = address.place.latitude if city_at else None
-        address.longitude = address.place.longitude if city_at else None
-        address.geo_precision = "city" if city_at else ""
+        place = address.place
+        if place is not None and place.latitude is not None:
+            address.latitude, address.longitude, address.geo_precision = place.latitude, place.longitude, "city"
+        else:
+            address.latitude, address.longitude, address.geo_precision = None, None, ""
     changes = {name: {"from": _jsonable({"v": old})["v"], "to": _jsonable({"v": getattr(address, name)})["v"]}
                for name, old in before.items() if old != getattr(address, name)}
     if not changes:
