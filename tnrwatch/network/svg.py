@@ -141,7 +141,9 @@ def _tie(tie: Tie, a: Node, b: Node, colour: str, text: SvgText) -> str:
     ux, uy = dx / length, dy / length
     x1, y1 = a.x + ux * NODE_R, a.y + uy * NODE_R
     x2, y2 = b.x - ux * (NODE_R + 4), b.y - uy * (NODE_R + 4)
-    mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
+    # The label sits nearer the outer end: ties converge on a hub, so their middles crowd there.
+    share = 0.5 if a.hop == b.hop else (0.64 if b.hop > a.hop else 0.36)
+    mx, my = a.x + dx * share, a.y + dy * share
     dash = ' stroke-dasharray="6 4"' if tie.contested else ""
     css = "tie contested" if tie.contested else "tie"
     words = f"{label}: {a.label} → {b.label}" + (f" ({dates})" if dates else "") + (f" — {text.contested}" if tie.contested else "")
