@@ -20,9 +20,7 @@ from tnrwatch.registry.models import (
     Claim,
     Country,
     Evidence,
-    Figure,
     GovernmentResponse,
-    Incident,
     Organization,
     Place,
     Source,
@@ -36,17 +34,6 @@ from tnrwatch.sharing.outbound import (
     outbound_queryset,
     readable_evidence,
 )
-
-SUBJECT_MODELS = {
-    "country": Country,
-    "place": Place,
-    "organization": Organization,
-    "station": Station,
-    "response": GovernmentResponse,
-    "incident": Incident,
-    "source": Source,
-    "figure": Figure,
-}
 
 
 def public(model) -> QuerySet:

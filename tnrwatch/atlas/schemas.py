@@ -16,6 +16,7 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 
 from tnrwatch.registry import vocabulary as v
+from tnrwatch.registry.subjects import CLAIM_SUBJECT_TYPES
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -53,7 +54,7 @@ else:
     IncidentTactic = Literal[tuple(v.INCIDENT_TACTICS)]
     TargetCategory = Literal[tuple(v.TARGET_CATEGORIES)]
     ClaimStatus = Literal[tuple(v.CLAIM_STATUSES)]
-    SubjectType = Literal[v.SUBJECT_TYPES]
+    SubjectType = Literal[CLAIM_SUBJECT_TYPES]
     OrganizationKind = Literal[tuple(v.ORGANIZATION_KINDS)]
     SourceKind = Literal[tuple(v.SOURCE_KINDS)]
 Continent = Literal["AF", "AN", "AS", "EU", "NA", "OC", "SA"]

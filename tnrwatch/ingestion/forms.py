@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.merge import MERGEABLE
+from tnrwatch.registry.merge import MERGEABLE_TYPES
 
 
 def _no_nul(value: str) -> None:
@@ -46,7 +46,7 @@ class RejectForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    subject_type = forms.ChoiceField(choices=[(k, k) for k in MERGEABLE])
+    subject_type = forms.ChoiceField(choices=[(k, k) for k in MERGEABLE_TYPES])
     kept = forms.IntegerField(min_value=1, max_value=2**62)
     merged = forms.IntegerField(min_value=1, max_value=2**62)
     reason = forms.CharField(max_length=1000, required=False, validators=[_no_nul])

@@ -8,7 +8,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Q
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
-from tnrwatch.registry.merge import MERGEABLE
+from tnrwatch.registry.merge import mergeable_model
 from tnrwatch.registry.models import Alias, AuditEntry, Claim, Source
 from tnrwatch.registry.selectors import paginate
 
@@ -91,7 +91,7 @@ def merge_list(*, page: Any = 1) -> Page:
 
 def merge_side(*, subject_type: str, pk: int) -> dict[str, Any]:
     """One entity of a proposed merge, with its aliases and the number of claims about it."""
-    obj = MERGEABLE[subject_type]._default_manager.filter(pk=pk).first()
+    obj = mergeable_model(subject_type)._default_manager.filter(pk=pk).first()
     if obj is None:
         raise NotFoundOrForbiddenError()
     return {

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from tnrwatch.accounts.access import ALL_STAFF, require_role
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry import models as m
+from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.sharing.outbound import Audience, compiled_queryset
 
@@ -51,14 +52,8 @@ TIE_TYPES: dict[str, Any] = {
 }
 # The claim properties that state each of the station's links (a claim about the station).
 LINK_PROPS = {"operated_by": ("operator",), "hosted_by": ("host_organization", "hosted_by", "host")}
-NODE_MODELS: dict[str, type[Model]] = {
-    "station": m.Station, "organization": m.Organization, "person": m.Person, "address": m.Address,
-    "response": m.GovernmentResponse, "incident": m.Incident, "source": m.Source, "figure": m.Figure,
-}
-PUBLIC_PAGES = {"station": "atlas:station", "organization": "atlas:organization", "person": "atlas:person",
-                "address": "atlas:address", "response": "atlas:response", "source": "atlas:source"}
-PUBLIC_NETWORK_SLUGS = {"station": "stations", "organization": "organisations", "person": "people",
-                        "address": "addresses"}
+NODE_TYPES = subjects.types(network_node=True)  # the kinds drawn (`registry/subjects.py`)
+PUBLIC_NETWORK_SLUGS = {k.subject_type: k.network_slug for k in subjects.SUBJECTS if k.network_slug}
 
 
 PLACEHOLDER = 987654321987654321  # an id no record has, replaced in the reversed URL
@@ -80,9 +75,8 @@ def _reverse(name: str, args: list) -> str:
 
 
 def workspace_slug(kind: str) -> str | None:
-    from tnrwatch.registry.views.kinds import KINDS
-
-    return next((slug for slug, k in KINDS.items() if k.subject_type == kind), None)
+    found = subjects.get(kind)
+    return found.workspace_slug if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -113,7 +107,8 @@ class Viewer:
         if self.staff:
             slug = workspace_slug(kind)
             return _reverse("workspace:entity_detail", [slug, pk]) if slug else ""
-        return _reverse(PUBLIC_PAGES[kind], [pk]) if kind in PUBLIC_PAGES else ""
+        found = subjects.get(kind)
+        return _reverse(found.public_page, [pk]) if found is not None and found.public_page else ""
 
     def network_page(self, kind: str, pk: int) -> str:
         if self.staff:
@@ -151,7 +146,7 @@ def _node(viewer: Viewer, kind: str, pk: int, name_en: str, name_zh: str) -> Nod
 
 def center_node(viewer: Viewer, kind: str, pk: int) -> Node:
     """The entity the view is about; the same error for missing and for hidden."""
-    model = NODE_MODELS.get(kind)
+    model = subjects.subject(kind).model if kind in NODE_TYPES else None
     in_range = 0 < pk < 2**63  # out of any database's range: no such row (and no overflow error)
     obj = viewer.queryset(model).filter(pk=pk).first() if model and in_range else None
     if obj is None:
@@ -278,7 +273,7 @@ def _link_claims(viewer: Viewer, rows: list[tuple[str, dict]], orgs: dict[int, d
 
 # -- provider: typed ties (registry.Tie) ----------------------------------------------------------
 
-TIE_END_MODELS = {"person": m.Person, "organization": m.Organization, "station": m.Station, "address": m.Address}
+TIE_END_TYPES = subjects.types(tie_end=True)
 TIE_FIELDS = ["pk", "kind", "from_type", "from_id", "to_type", "to_id", "start_date", "end_date"]
 
 
@@ -286,7 +281,7 @@ def _typed_ties(viewer: Viewer, frontier: Sequence[str], per_node: int, filters:
     by_type: dict[str, list[int]] = {}
     for key in frontier:
         kind, pk = split_key(key)
-        if kind in TIE_END_MODELS:
+        if kind in TIE_END_TYPES:
             by_type.setdefault(kind, []).append(pk)
     out = Adjacency()
     kinds = [t for t in filters.tie_types if t in TIE_END_KINDS] if filters.tie_types else None
@@ -337,7 +332,7 @@ def _tie_ends_add(viewer: Viewer, rows: dict[int, dict], out: Adjacency) -> None
             wanted.setdefault(row[f"{side}_type"], set()).add(row[f"{side}_id"])
     for kind, pks in wanted.items():
         label_fields = ["pk", "full"] if kind == "address" else ["pk", "name_en", "name_zh"]
-        for obj in viewer.queryset(TIE_END_MODELS[kind]).filter(pk__in=pks).values(*label_fields):
+        for obj in viewer.queryset(subjects.subject(kind).model).filter(pk__in=pks).values(*label_fields):
             out.nodes[node_key(kind, obj["pk"])] = _node(viewer, kind, obj["pk"], *_names(obj))
 
 

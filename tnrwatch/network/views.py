@@ -33,7 +33,9 @@ TIED_KINDS = ("station", "organization", "person", "address")  # the kinds whose
 
 
 def kind_labels() -> dict[str, str]:
-    return {"station": _("Station"), "organization": _("Organisation"), "person": _("Person"), "address": _("Address")}
+    from tnrwatch.registry import subjects
+
+    return {kind: str(subjects.subject(kind).label) for kind in ("station", "organization", "person", "address")}
 
 
 def tie_labels() -> dict[str, str]:
@@ -150,9 +152,12 @@ def public_entity_network(request: HttpRequest, kind: str, pk: int) -> dict:
 
 
 def _workspace_kind(slug: str) -> str:
-    from tnrwatch.registry.views.kinds import KINDS
+    from tnrwatch.registry import subjects
 
-    return KINDS[slug].subject_type
+    found = subjects.by_workspace_slug(slug)
+    if found is None:  # the URL converter only lets the workspace's slugs through
+        raise KeyError(slug)
+    return found.subject_type
 
 
 def _bad_request(view: Callable) -> Callable:

@@ -25,6 +25,7 @@ from .models import (
     Tie,
 )
 from .selectors import subject_get
+from .subjects import CLAIM_SUBJECT_TYPES
 
 TEXT_MAX = 20_000
 VALUE_MAX = 2_000
@@ -186,7 +187,7 @@ class ListFilterForm(forms.Form):
 
 class ClaimFilterForm(ListFilterForm):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("any"))] + list(v.CLAIM_STATUSES.items()), required=False)
-    subject_type = forms.ChoiceField(label=_("About"), choices=[("", _("any"))] + [(s, s) for s in v.SUBJECT_TYPES], required=False)
+    subject_type = forms.ChoiceField(label=_("About"), choices=[("", _("any"))] + [(s, s) for s in CLAIM_SUBJECT_TYPES], required=False)
 
 
 class EvidenceForm(forms.Form):
@@ -206,7 +207,7 @@ class EvidenceForm(forms.Form):
 
 
 class ClaimForm(EvidenceForm):
-    subject_type = forms.ChoiceField(label=_("About (record type)"), choices=[(s, s) for s in v.SUBJECT_TYPES])
+    subject_type = forms.ChoiceField(label=_("About (record type)"), choices=[(s, s) for s in CLAIM_SUBJECT_TYPES])
     subject_id = forms.CharField(label=_("Record id"), max_length=32,
                                  help_text=_("The number shown on the record's page; for a country, its ISO code (NL, CZE)."))
     prop = forms.CharField(label=_("Property"), max_length=64, help_text=_("e.g. status, operator, response, count"))

@@ -25,6 +25,7 @@ from django.db.models import Count, Model
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
 from tnrwatch.search import services as search_index
 
+from . import subjects
 from .models import (
     Alias,
     AuditEntry,
@@ -32,21 +33,20 @@ from .models import (
     Evidence,
     Figure,
     GovernmentResponse,
-    Organization,
-    Person,
-    Station,
     Tie,
     claim_key,
 )
 from .services import audit_record
 
-MERGEABLE: dict[str, type[Model]] = {
-    "organization": Organization,
-    "station": Station,
-    "figure": Figure,
-    "response": GovernmentResponse,
-    "person": Person,
-}
+MERGEABLE_TYPES: tuple[str, ...] = subjects.types(mergeable=True)
+
+
+def mergeable_model(subject_type: str) -> type[Model]:
+    """The model of a kind that can be merged (`registry/subjects.py`); ValidationError otherwise."""
+    kind = subjects.get(subject_type)
+    if kind is None or not kind.mergeable:
+        raise ValidationError(f"Entities of type {subject_type!r} cannot be merged.")
+    return kind.model
 
 
 def _dump(objs: list[Model]) -> list[dict[str, Any]]:
@@ -70,9 +70,7 @@ def _load(data: list[dict[str, Any]], *, links: bool = True) -> None:
 
 
 def _entity(subject_type: str, pk: Any) -> Model:
-    model = MERGEABLE.get(subject_type)
-    if model is None:
-        raise ValidationError(f"Entities of type {subject_type!r} cannot be merged.")
+    model = mergeable_model(subject_type)
     try:
         return model.objects.select_for_update().get(pk=int(pk))
     except (model.DoesNotExist, ValueError, TypeError) as exc:
@@ -195,7 +193,7 @@ def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None =
         raise ConflictError("This merge was already undone.")
     undo = entry.data
     subject_type = undo["subject_type"]
-    model = MERGEABLE[subject_type]
+    model = mergeable_model(subject_type)
     kept = model.objects.filter(pk=undo["kept"]).first()
     if kept is None:
         raise ConflictError("The kept entity no longer exists (merged again?); undo the later merge first.")
@@ -252,7 +250,7 @@ def duplicate_pairs(limit: int = 100) -> list[dict[str, Any]]:
               .values("subject_type", "normalized").annotate(n=Count("subject_id", distinct=True)).filter(n__gt=1)
               .order_by("subject_type", "normalized")[:limit])
     for group in groups:
-        model = MERGEABLE[group["subject_type"]]
+        model = mergeable_model(group["subject_type"])
         ids = Alias.objects.filter(subject_type=group["subject_type"], normalized=group["normalized"]).values_list(
             "subject_id", flat=True)
         by_country: dict[Any, list[Model]] = {}

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from . import vocabulary as v
+from .subjects import CLAIM_SUBJECT_TYPES
 
 
 def _choices(mapping: dict[str, str]) -> list[tuple[str, StrOrPromise]]:
@@ -271,7 +272,7 @@ class Claim(Marked):
     subject, property and value never change; status and marking change through services."""
 
     key = models.CharField(max_length=40, unique=True)
-    subject_type = models.CharField(max_length=16, choices=[(s, s) for s in v.SUBJECT_TYPES])
+    subject_type = models.CharField(max_length=16, choices=[(s, s) for s in CLAIM_SUBJECT_TYPES])
     subject_id = models.BigIntegerField()
     prop = models.CharField(max_length=64)
     value = models.TextField()
@@ -322,7 +323,7 @@ class Evidence(Marked):
 class Alias(models.Model):
     """Another name of an entity, in any language or script; `normalized` drives search."""
 
-    subject_type = models.CharField(max_length=16, choices=[(s, s) for s in v.SUBJECT_TYPES])
+    subject_type = models.CharField(max_length=16, choices=[(s, s) for s in CLAIM_SUBJECT_TYPES])
     subject_id = models.BigIntegerField()
     name = models.CharField(max_length=300)
     language = models.CharField(max_length=16, blank=True)

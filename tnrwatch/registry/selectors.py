@@ -15,6 +15,7 @@ from django.db.models import Count, Model, Q, QuerySet
 
 from tnrwatch.sharing.outbound import with_marking
 
+from . import subjects
 from .models import AuditCheck, AuditEntry, Claim, Country, Evidence, Station
 from .services import SUBJECT_MODELS, audit_check_valid
 
@@ -196,18 +197,17 @@ def ties_of(subject_type: str, subject_id: int, limit: int = 500) -> list[dict[s
         other_type, other_id = (tie.to_type, tie.to_id) if outgoing else (tie.from_type, tie.from_id)
         other = subject_get(other_type, other_id)
         rows.append({"tie": tie, "outgoing": outgoing, "other": other, "other_type": other_type,
-                     "other_url": reverse("workspace:entity_detail", args=[_SLUGS[other_type], other_id])})
+                     "other_url": reverse("workspace:entity_detail", args=[subjects.subject(other_type).workspace_slug, other_id])})
     return rows
 
 
-_SLUGS = {"person": "people", "organization": "organizations", "station": "stations", "address": "addresses"}
 
 
 def tie_ends(tie: Any) -> list[tuple[str, Any, str]]:
     """(type, record or None, workspace page) of a tie's two ends."""
     from django.urls import reverse
 
-    return [(t, subject_get(t, i), reverse("workspace:entity_detail", args=[_SLUGS[t], i]))
+    return [(t, subject_get(t, i), reverse("workspace:entity_detail", args=[subjects.subject(t).workspace_slug, i]))
             for t, i in ((tie.from_type, tie.from_id), (tie.to_type, tie.to_id))]
 
 

@@ -112,9 +112,7 @@ FIGURE_KINDS: dict[str, str] = {
     "other": "Other",
 }
 
-# Subjects a claim can be about.
-SUBJECT_TYPES = ("country", "place", "organization", "station", "response", "incident", "source", "figure",
-                 "person", "address", "tie")
+# The subjects a claim can be about: `subjects.CLAIM_SUBJECT_TYPES` (the registry's table of kinds).
 
 # Source kinds that may name a person by themselves (the naming standard, docs/people.md).
 NAMING_SOURCE_KINDS = ("court", "registry")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from tnrwatch.accounts.access import ALL_STAFF, require_role
 from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
+from tnrwatch.registry.subjects import subject as subject_kind
 from tnrwatch.sharing.outbound import Audience, outbound_queryset, with_marking
 
 from .backends import backend
@@ -38,9 +39,6 @@ from .text import Query, QueryError, fold, parse_query
 PER_PAGE = 20
 MAX_PAGE = 50  # deeper pages are refused: nobody reads them, and OFFSET costs grow with the page
 GROUPS = ("entity", "claim", "source")
-_MODELS: dict[str, type[Model]] = {"station": m.Station, "organization": m.Organization,
-                                   "response": m.GovernmentResponse, "claim": m.Claim, "source": m.Source,
-                                   "person": m.Person}
 # Filters that only some kinds have; with such a filter set, the other kinds are left out.
 _SOURCE_ONLY = ("language", "date_from", "date_to", "publisher")
 
@@ -210,7 +208,7 @@ def _where(kinds: list[str], scope: _Scope, filters: SearchFilters) -> tuple[str
     per_kind: list[str] = []
     params: list[Any] = []
     for kind in kinds:
-        model = _MODELS[kind]
+        model = subject_kind(kind).model
         cond = ["e.kind = %s"]
         params.append(kind)
         restriction = scope.restriction(model)
@@ -330,7 +328,7 @@ def _load(found: list[Hit], scope: _Scope, needles: list[tuple[str, bool]]) -> l
         by_kind.setdefault(hit.kind, []).append(hit.object_id)
     objects: dict[tuple[str, int], Any] = {}
     for kind, ids in by_kind.items():
-        qs = scope.among(_MODELS[kind], ids)
+        qs = scope.among(subject_kind(kind).model, ids)
         if kind in ("station", "organization", "response", "person"):
             qs = qs.select_related("country")
         for obj in qs:
@@ -362,20 +360,21 @@ def _matched_name(names: list[str], needles: list[tuple[str, bool]]) -> str:
     return ""
 
 
+# The field that names a claim's subject in a hit, per kind of subject.
+_NAME_FIELDS = {"station": "name_en", "organization": "name_en", "response": "body", "source": "title",
+                "figure": "label", "place": "name_en", "country": "name_en", "person": "name_en", "address": "full"}
+
+
 def _claim_subjects(claims: list[m.Claim], scope: _Scope) -> dict[tuple[str, int], str]:
     """Names of the claims' subjects, read through the scope (a claim is visible only with its subject)."""
     wanted: dict[str, set[int]] = {}
     for c in claims:
         wanted.setdefault(c.subject_type, set()).add(c.subject_id)
     labels: dict[tuple[str, int], str] = {}
-    models = {"station": (m.Station, "name_en"), "organization": (m.Organization, "name_en"),
-              "response": (m.GovernmentResponse, "body"), "source": (m.Source, "title"),
-              "figure": (m.Figure, "label"), "place": (m.Place, "name_en"), "country": (m.Country, "name_en"),
-              "person": (m.Person, "name_en"), "address": (m.Address, "full")}
     for subject_type, ids in wanted.items():
-        if subject_type not in models:
+        if subject_type not in _NAME_FIELDS:
             continue
-        model, attr = models[subject_type]
+        model, attr = subject_kind(subject_type).model, _NAME_FIELDS[subject_type]
         qs = model._default_manager.filter(pk__in=ids) if model in (m.Place, m.Country) else scope.among(model, ids)
         for pk, label in qs.values_list("pk", attr):
             labels[(subject_type, pk)] = label
@@ -386,8 +385,7 @@ def _url(kind: str, pk: int, staff: bool) -> str:
     if staff:
         if kind == "claim":
             return reverse("workspace:claim_detail", args=[pk])
-        slug = {"station": "stations", "organization": "organizations", "response": "responses", "source": "sources",
-                "person": "people"}[kind]
+        slug = subject_kind(kind).workspace_slug
         return reverse("workspace:entity_detail", args=[slug, pk])
     return reverse(f"atlas:{kind}", args=[pk])
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
 from tnrwatch.registry import models as m
+from tnrwatch.registry import subjects
 
 from .backends import backend
 from .models import ENTITY_KINDS, PendingPurge, SearchEntry
@@ -63,12 +64,16 @@ def _entity_fields(kind: str, obj: Any) -> dict[str, Any]:
             "countries": _codes(country)}
 
 
+# Claims about these subjects index no country or name of their subject (sources are indexed apart).
+_UNLABELLED_SUBJECTS = ("source", "address", "tie")
+
+
 def _subject_country_and_label(subject_type: str, subject_id: int) -> tuple[str, str]:
     if subject_type == "country":
         c = m.Country.objects.filter(pk=subject_id).first()
         return (c.iso2, f"{c.name_en} {c.name_zh_hans} {c.name_zh_hant}") if c else ("", "")
-    model = {"station": m.Station, "organization": m.Organization, "response": m.GovernmentResponse,
-             "figure": m.Figure, "place": m.Place, "incident": m.Incident, "person": m.Person}.get(subject_type)
+    kind = subjects.get(subject_type)
+    model = kind.model if kind is not None and kind.claim_subject and subject_type not in _UNLABELLED_SUBJECTS else None
     obj: Any = model._default_manager.filter(pk=subject_id).first() if model else None
     if obj is None:
         return "", ""
@@ -164,14 +169,15 @@ def index_claims(*, claim_ids: Iterable[int]) -> None:
         _write("claim", {c.pk: _claim_fields(c, subjects) for c in claims})
 
 
-_ENTITY_MODELS: dict[str, type[Model]] = {"station": m.Station, "organization": m.Organization,
-                                          "response": m.GovernmentResponse, "person": m.Person}
+def _entity_models() -> dict[str, type[Model]]:
+    """{kind: model} of the searched entities, in the index's order (models from `registry/subjects.py`)."""
+    return {kind: subjects.subject(kind).model for kind in ENTITY_KINDS}
 
 
 @transaction.atomic
 def index_entity(*, entity: Model) -> None:
     """Index a station, organisation or government response with its aliases."""
-    for kind, model in _ENTITY_MODELS.items():
+    for kind, model in _entity_models().items():
         if isinstance(entity, model):
             _write(kind, {entity.pk: _entity_fields(kind, entity)})
 
@@ -180,7 +186,7 @@ def index_entity(*, entity: Model) -> None:
 def index_subject(*, subject_type: str, subject_id: int, with_claims: bool = False) -> None:
     """Re-index the entity `subject_type:subject_id` (after its aliases changed; not an entity: nothing),
     and with `with_claims` the claims about it (after a merge moved them)."""
-    model = _ENTITY_MODELS.get(subject_type)
+    model = _entity_models().get(subject_type)
     obj = model._default_manager.filter(pk=subject_id).first() if model else None
     if obj is not None:
         _write(subject_type, {obj.pk: _entity_fields(subject_type, obj)})
@@ -193,7 +199,7 @@ def index_subject(*, subject_type: str, subject_id: int, with_claims: bool = Fal
 def index_records(*, ids_by_kind: dict[str, list[int]]) -> None:
     """Index records written in bulk (the importer): entities, then claims, then sources (which
     take their countries from the claims citing them). Kinds that are not searched are ignored."""
-    for kind, model in _ENTITY_MODELS.items():
+    for kind, model in _entity_models().items():
         for obj in model._default_manager.filter(pk__in=ids_by_kind.get(kind, [])).select_related("country"):
             _write(kind, {obj.pk: _entity_fields(kind, obj)})
     index_claims(claim_ids=ids_by_kind.get("claim", []))

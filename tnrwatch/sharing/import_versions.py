@@ -24,8 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tnrwatch.core.errors import ValidationError
-from tnrwatch.registry import models as m
 from tnrwatch.registry import services as rs
+from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
 
 from . import stix
@@ -34,8 +34,6 @@ from .models import StixObjectRef
 if TYPE_CHECKING:
     from .importer import _Writer
 
-KIND_MODEL = {"organization": m.Organization, "station": m.Station, "response": m.GovernmentResponse,
-              "incident": m.Incident, "source": m.Source, "claim": m.Claim}
 
 
 def _when(value: Any) -> datetime | None:
@@ -136,7 +134,7 @@ def _apply_fields(w: _Writer, kind: str, obj: dict, ext: dict, record: Any, who:
 
 def apply_versions(w: _Writer, kind: str, objs: list[dict]) -> None:
     """Apply newer versions of records the import made (see the module docstring)."""
-    model = KIND_MODEL[kind]
+    model = subjects.subject(kind).model
     pks = {obj["id"]: w.r.known[obj["id"]][1] for obj in objs}
     records = model.objects.in_bulk(set(pks.values()))
     for obj in objs:

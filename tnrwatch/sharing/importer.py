@@ -27,6 +27,7 @@ from django.utils import timezone
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry import models as m
+from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.services import (
     audit_entry,
@@ -34,6 +35,7 @@ from tnrwatch.registry.services import (
     audit_record_many,
     place_get_or_create,
 )
+from tnrwatch.registry.subjects import CLAIM_SUBJECT_TYPES
 from tnrwatch.search import services as search_index
 
 from . import stix
@@ -325,7 +327,7 @@ class _Writer:
         for obj in objs:
             ext = stix.extension_of(obj) or {}
             subject = self._subject(ext.get("subject_ref") or obj["object_refs"][0])
-            if subject is None or subject[0] not in v.SUBJECT_TYPES:
+            if subject is None or subject[0] not in CLAIM_SUBJECT_TYPES:
                 self.result.warn(obj, "the claim's subject is not a record of this instance: not kept", skip=True)
                 continue
             if self.via_source is None and not any(self.pk(ev.get("source_ref"), "source") for ev in ext["evidence"]):
@@ -478,7 +480,7 @@ def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_lab
     _authors_keep(objects, kinds, resolver, result)
     by_kind = _by_kind(objects, kinds, result)
     try:
-        for kind in ("organization", "station", "response", "incident", "source", "claim"):
+        for kind in subjects.types(exported=True):
             if by_kind.get(kind):
                 writer.write_kind(kind, by_kind[kind])
         writer.finish()

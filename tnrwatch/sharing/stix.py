@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tnrwatch.registry import subjects
+
 # The tnrwatch project's namespace for name-based ids, and its published definitions.
 NAMESPACE = uuid.UUID("e28a52a6-fdb7-4445-b081-3c30a7e0ac7f")
 PROJECT_IDENTITY_ID = "identity--e00a52f4-b61b-4958-a7dc-6af180c23dd8"
@@ -71,12 +73,10 @@ def strictest(*markings: str) -> str:
     ends and its own)."""
     return min((m for m in markings if m in MARKING_ORDER), key=MARKING_ORDER.index, default="red")
 
-KIND_TYPES = {"organization": "identity", "station": "infrastructure", "response": "grouping",
-              "incident": "incident", "source": "report", "claim": "note",
-              # People, addresses and ties (stix_network.py); not imported from partners (yet).
-              "person": "identity", "address": "location", "tie": "relationship"}
-EXTENSION_KINDS = {"organization": "organization", "station": "station", "response": "government-response",
-                   "incident": "incident", "source": "source", "claim": "claim"}
+# Each exported kind's STIX type and its `kind` in our extension (`registry/subjects.py`). People,
+# addresses and ties (stix_network.py) have no kind of their own in it; not imported from partners (yet).
+KIND_TYPES = {k.subject_type: k.stix_type for k in subjects.kinds(exported=True)}
+EXTENSION_KINDS = {k.subject_type: k.stix_extension for k in subjects.kinds(exported=True) if k.stix_extension}
 KIND_BY_EXTENSION = {v: k for k, v in EXTENSION_KINDS.items()}
 
 EXTENSION_SCHEMA = {

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from tnrwatch.registry import subjects
+
 from . import stix
 
-NETWORK_KINDS = {"person": "identity", "address": "location", "tie": "relationship"}
+NETWORK_KINDS = {t: subjects.subject(t).stix_type for t in ("person", "address", "tie")}  # `registry/subjects.py`
 
 RELATIONSHIP_TYPES = {
     "membership": "member-of", "directorship": "directs", "employment": "employed-by", "ownership": "owns",

@@ -15,10 +15,16 @@ from typing import Any
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
-from tnrwatch.registry.models import Address, Alias, Organization, Person, Station, Tie
+from tnrwatch.registry import subjects
+from tnrwatch.registry.models import Address, Alias, Tie
 
 # subject type -> model, for the entity kinds the record can be matched on
-MATCHED: dict[str, Any] = {"organization": Organization, "station": Station, "person": Person, "address": Address}
+MATCHED_TYPES = ("organization", "station", "person", "address")
+
+
+def matched_model(subject_type: str) -> Any:
+    """The model of an entity kind the record can be matched on, or None (`registry/subjects.py`)."""
+    return subjects.subject(subject_type).model if subject_type in MATCHED_TYPES else None
 # Entity kinds a reviewed merge can fold a file's entity into (registry.merge; an address has no names to take).
 MERGE_INTO = ("organization", "station", "person")
 _AT_ADDRESS = ("registered_at", "located_at")
@@ -34,7 +40,7 @@ def record_id(subject_type: str, pk: int) -> str:
 def parse_record_id(value: str) -> tuple[str, int] | None:
     prefix, _sep, rest = value.partition("-")
     subject_type, _sep, pk = rest.partition("-")
-    if prefix == "record" and subject_type in MATCHED and pk.isdigit():
+    if prefix == "record" and subject_type in MATCHED_TYPES and pk.isdigit():
         return subject_type, int(pk)
     return None
 
@@ -96,7 +102,8 @@ def _proxy(subject_type: str, obj: Any, aliases: list[str], addresses: list[str]
 
 def record_entities() -> Iterator[EntityProxy]:
     """Every matchable entity of the record, in batches (memory stays flat on a large record)."""
-    for subject_type, entity_model in MATCHED.items():
+    for subject_type in MATCHED_TYPES:
+        entity_model = matched_model(subject_type)
         related = ["country"] if subject_type == "person" else ["country", "place__country"]
         queryset = entity_model.objects.select_related(*related).order_by("pk")
         last = 0
@@ -114,9 +121,9 @@ def record_entities() -> Iterator[EntityProxy]:
 
 def record_exists(value: str) -> bool:
     parsed = parse_record_id(value)
-    return parsed is not None and MATCHED[parsed[0]].objects.filter(pk=parsed[1]).exists()
+    return parsed is not None and matched_model(parsed[0]).objects.filter(pk=parsed[1]).exists()
 
 
 def record_label(subject_type: str, pk: int) -> str:
-    obj = MATCHED[subject_type].objects.filter(pk=pk).first()
+    obj = matched_model(subject_type).objects.filter(pk=pk).first()
     return str(obj)[:300] if obj is not None else f"{subject_type} {pk}"

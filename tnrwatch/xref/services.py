@@ -195,7 +195,7 @@ def _proposal(proposal_id: Any) -> XrefProposal:
 
 
 def _subject(proposal: XrefProposal) -> Any:
-    entity_model = record.MATCHED.get(proposal.subject_type)
+    entity_model = record.matched_model(proposal.subject_type)
     obj = entity_model.objects.filter(pk=proposal.subject_id).first() if entity_model else None
     if obj is None:
         raise ConflictError("The record entity of this proposal no longer exists (merged or deleted).")
@@ -297,7 +297,7 @@ def proposal_undo(*, actor: Any, proposal_id: Any, actor_label: str | None = Non
         if entry is None:
             raise ConflictError("The merge's audit row is missing; it cannot be undone.")
         registry_merge.entity_unmerge(actor=actor, actor_label=label, merge_entry_id=entry.pk)
-        made = record.MATCHED[proposal.subject_type].objects.get(pk=int(proposal.merged_entity_id or 0))
+        made = record.matched_model(proposal.subject_type).objects.get(pk=int(proposal.merged_entity_id or 0))
         Alias.objects.filter(subject_type=proposal.subject_type, subject_id=made.pk).delete()
         made.delete()
         registry.audit_record(actor=actor, actor_label=label, action=f"{proposal.subject_type}.delete",

@@ -18,15 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from tnrwatch.core.errors import NotFoundOrForbiddenError
+from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.models import (
     Address,
     Alias,
     Claim,
-    Organization,
     Person,
     Reply,
-    Station,
     Tie,
 )
 
@@ -34,9 +33,6 @@ from ..api_selectors import public
 from .claims import claims_for
 
 TIES_PER_PAGE = 200  # a record's page lists at most this many ties (the network view pages them)
-_PAGES = {"person": "atlas:person", "organization": "atlas:organization", "station": "atlas:station",
-          "address": "atlas:address"}
-_MODELS: dict[str, Any] = {"person": Person, "organization": Organization, "station": Station, "address": Address}
 
 
 @dataclass
@@ -77,12 +73,12 @@ def end_labels(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], tuple[
         by_type[end_type].add(end_id)
     out: dict[tuple[str, int], tuple[str, str]] = {}
     for end_type, ids in by_type.items():
-        model = _MODELS.get(end_type)
+        model = subjects.subject(end_type).model if end_type in subjects.types(tie_end=True) else None
         if model is None:
             continue
         for obj in public(model).filter(pk__in=ids):
             label = obj.full if end_type == "address" else obj.name_en
-            out[(end_type, obj.pk)] = (label, reverse(_PAGES[end_type], args=[obj.pk]))
+            out[(end_type, obj.pk)] = (label, reverse(subjects.subject(end_type).public_page, args=[obj.pk]))
     return out
 
 

@@ -25,22 +25,11 @@ from tnrwatch.core import sql
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.core.keys import instance_secret
 
-from .. import audit_chain
+from .. import audit_chain, subjects
 from ..models import AuditChainHead, AuditCheck, AuditEntry
 
-SUBJECT_MODELS: dict[str, str] = {
-    "country": "Country",
-    "place": "Place",
-    "organization": "Organization",
-    "station": "Station",
-    "response": "GovernmentResponse",
-    "incident": "Incident",
-    "source": "Source",
-    "figure": "Figure",
-    "person": "Person",
-    "address": "Address",
-    "tie": "Tie",
-}
+# {subject type: model name} and back, of the kinds a claim can be about (from `registry/subjects.py`).
+SUBJECT_MODELS: dict[str, str] = {k.subject_type: k.model_name for k in subjects.kinds(claim_subject=True)}
 MODEL_SUBJECTS: dict[str, str] = {model: subject for subject, model in SUBJECT_MODELS.items()}
 
 

@@ -17,14 +17,19 @@ from django.db.models import Model
 
 from tnrwatch.core.errors import ConflictError, ValidationError
 
+from .. import subjects
 from .. import vocabulary as v
-from ..models import Address, Claim, Evidence, Organization, Person, Source, Station, Tie, tie_key
+from ..models import Claim, Evidence, Source, Tie, tie_key
 from .audit import _check_choice, audit_record
 from .claims import claim_assert
 from .people import _marking_not_public, _text
 
-END_MODELS: dict[str, type[Model]] = {"person": Person, "organization": Organization, "station": Station,
-                                      "address": Address}
+END_TYPES = subjects.types(tie_end=True)  # the kinds a tie can join (`registry/subjects.py`)
+
+
+def _end_type(obj: Model) -> str | None:
+    kind = subjects.of_model(obj)
+    return kind.subject_type if kind is not None and kind.tie_end else None
 TIE_PROP = "tie"
 
 
@@ -51,18 +56,18 @@ class DuplicateTieError(ConflictError):
 def tie_end(end: Model | tuple[str, Any]) -> Model:
     """The record at one end of a tie, from a model instance or a (type, id) pair."""
     if isinstance(end, Model):
-        kinds = {model: name for name, model in END_MODELS.items()}
-        if type(end) not in kinds or end.pk is None:
+        end_type = _end_type(end)
+        if end_type is None or end.pk is None:
             raise TieEndKindError(f"A {type(end).__name__} cannot be the end of a tie.")
-        end = (kinds[type(end)], end.pk)
+        end = (end_type, end.pk)
     try:
         end_type, raw_id = end
         end_id = int(raw_id)
     except (TypeError, ValueError) as exc:
         raise TieEndMissingError("A tie's end is a (type, id) pair.") from exc
-    model = END_MODELS.get(end_type)
-    if model is None:
-        raise TieEndKindError(f"Unknown end type {end_type!r}; expected one of: {', '.join(END_MODELS)}.")
+    if end_type not in END_TYPES:
+        raise TieEndKindError(f"Unknown end type {end_type!r}; expected one of: {', '.join(END_TYPES)}.")
+    model = subjects.subject(end_type).model
     obj = model._default_manager.filter(pk=end_id).first()
     if obj is None:
         raise TieEndMissingError(f"There is no {end_type} #{end_id}.")
@@ -116,8 +121,8 @@ def tie_create(
     the quote, or nothing (each refusal is an ApplicationError saying why)."""
     _check_choice(kind, v.TIE_KINDS, "tie kind")
     from_obj, to_obj = tie_end(from_end), tie_end(to_end)
-    from_key = (next(t for t, mdl in END_MODELS.items() if isinstance(from_obj, mdl)), from_obj.pk)
-    to_key = (next(t for t, mdl in END_MODELS.items() if isinstance(to_obj, mdl)), to_obj.pk)
+    from_key = (_end_type(from_obj), from_obj.pk)
+    to_key = (_end_type(to_obj), to_obj.pk)
     if from_key == to_key:
         raise SelfTieError()
     allowed_from, allowed_to = v.TIE_ENDS[kind]

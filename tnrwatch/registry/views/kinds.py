@@ -1,4 +1,8 @@
-"""The record types the workspace edits, and how: model, form, create and update services."""
+"""How the workspace edits each kind of record: its form, create and update services, list columns.
+
+Which kinds have workspace pages, and their slug, model and labels, are the registry's table of
+kinds (`registry/subjects.py`: `workspace_slug`); this module adds what only the workspace needs.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +13,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .. import forms, services
-from ..models import (
-    Address,
-    Figure,
-    GovernmentResponse,
-    Incident,
-    Organization,
-    Person,
-    Source,
-    Station,
-    Tie,
-)
+from .. import forms, services, subjects
+from ..subjects import SubjectKind
 
 
 @dataclass(frozen=True)
 class Kind:
-    slug: str  # in URLs
-    subject_type: str  # in claims and audit rows
-    model: type
-    label: Any
-    plural: Any
+    subject: SubjectKind
     form: type[forms.EntityForm]
     create: Callable[..., Any]
     update: Callable[..., Any]
@@ -38,6 +28,26 @@ class Kind:
     search: tuple[str, ...]
     related: tuple[str, ...] = ()
 
+    @property
+    def slug(self) -> str:  # in URLs
+        return self.subject.workspace_slug or ""
+
+    @property
+    def subject_type(self) -> str:  # in claims and audit rows
+        return self.subject.subject_type
+
+    @property
+    def model(self) -> type:
+        return self.subject.model
+
+    @property
+    def label(self) -> Any:
+        return self.subject.label
+
+    @property
+    def plural(self) -> Any:
+        return self.subject.plural
+
     def update_call(self, obj: Any, **kwargs: Any) -> Any:
         return self.update(**{self.update_arg: obj}, **kwargs)
 
@@ -45,47 +55,47 @@ class Kind:
 KINDS: dict[str, Kind] = {
     k.slug: k
     for k in [
-        Kind("stations", "station", Station, _("Station"), _("Stations"), forms.StationForm,
+        Kind(subjects.subject("station"), forms.StationForm,
              services.station_create, services.station_update, "station",
              ((_("Name"), "name_en"), (_("Chinese name"), "name_zh"), (_("Country"), "country"),
               (_("City"), "place.name_en"), (_("Status"), "get_status_display")),
              ("name_en", "name_zh", "description"), ("country", "place")),
-        Kind("organizations", "organization", Organization, _("Organisation"), _("Organisations"),
-             forms.OrganizationForm, services.organization_create, services.organization_update, "organization",
+        Kind(subjects.subject("organization"), forms.OrganizationForm,
+             services.organization_create, services.organization_update, "organization",
              ((_("Name"), "name_en"), (_("Chinese name"), "name_zh"), (_("Kind"), "get_kind_display"),
               (_("Country"), "country")),
              ("name_en", "name_zh", "region", "description"), ("country",)),
-        Kind("responses", "response", GovernmentResponse, _("Government response"), _("Government responses"),
-             forms.ResponseForm, services.response_create, services.response_update, "response",
+        Kind(subjects.subject("response"), forms.ResponseForm,
+             services.response_create, services.response_update, "response",
              ((_("Country"), "country"), (_("Action"), "get_action_display"), (_("Body"), "body"),
               (_("Date"), "date")),
              ("body", "summary"), ("country",)),
-        Kind("incidents", "incident", Incident, _("Incident"), _("Incidents"), forms.IncidentForm,
+        Kind(subjects.subject("incident"), forms.IncidentForm,
              services.incident_create, services.incident_update, "incident",
              ((_("Date"), "date"), (_("Host country"), "host_country"), (_("Tactic"), "get_tactic_display"),
               (_("Target"), "get_target_category_display")),
              ("summary",), ("host_country", "origin_country")),
-        Kind("sources", "source", Source, _("Source"), _("Sources"), forms.SourceForm,
+        Kind(subjects.subject("source"), forms.SourceForm,
              services.source_create, services.source_update, "source",
              ((_("Title"), "title"), (_("Publisher"), "publisher"), (_("Published"), "published_label"),
               (_("Language"), "language")),
              ("title", "publisher", "author", "url"), ()),
-        Kind("figures", "figure", Figure, _("Figure"), _("Figures"), forms.FigureForm,
+        Kind(subjects.subject("figure"), forms.FigureForm,
              services.figure_create, services.figure_update, "figure",
              ((_("Kind"), "get_kind_display"), (_("Value"), "value"), (_("What is counted"), "label"),
               (_("Period end"), "period_end")),
              ("label",), ("country",)),
-        Kind("people", "person", Person, _("Person"), _("People"), forms.PersonForm,
+        Kind(subjects.subject("person"), forms.PersonForm,
              services.person_create, services.person_update, "person",
              ((_("Name"), "name_en"), (_("Chinese name"), "name_zh"), (_("Named as"), "get_public_basis_display"),
               (_("Roles"), "position"), (_("Country"), "country")),
              ("name_en", "name_zh", "position", "description"), ("country",)),
-        Kind("addresses", "address", Address, _("Address"), _("Addresses"), forms.AddressForm,
+        Kind(subjects.subject("address"), forms.AddressForm,
              services.address_create, services.address_update, "address",
              ((_("Address"), "full"), (_("City"), "city"), (_("Country"), "country"),
               (_("Position"), "geo_precision")),
              ("full", "street", "postcode", "city"), ("country",)),
-        Kind("ties", "tie", Tie, _("Tie"), _("Ties"), forms.TieForm,
+        Kind(subjects.subject("tie"), forms.TieForm,
              services.tie_create, services.tie_update, "tie",
              ((_("Kind"), "get_kind_display"), (_("From"), "from_label"), (_("To"), "to_label"),
               (_("Role"), "role"), (_("Start"), "start_date"), (_("End"), "end_date")),

@@ -44,18 +44,17 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from tnrwatch.registry import subjects
+from tnrwatch.registry.subjects import CLAIM_SUBJECT_TYPES
+
 from .audience import NEVER_OUTBOUND_APPS, NEVER_OUTBOUND_MODELS, PUBLIC, Audience
 
 if TYPE_CHECKING:
     from tnrwatch.registry.models import Organization, Station
 from .people import named_persons, tie_ends_visible_q, ties_named
 
-# Records that state a fact, with the subject type claims about them carry.
-FACT_SUBJECTS = {
-    "registry.organization": "organization", "registry.station": "station",
-    "registry.governmentresponse": "response", "registry.incident": "incident", "registry.figure": "figure",
-    "registry.person": "person", "registry.address": "address", "registry.tie": "tie",
-}
+# Records that state a fact ("app.model" label: the subject type claims about them carry).
+FACT_SUBJECTS = {f"registry.{k.model_name.lower()}": k.subject_type for k in subjects.kinds(fact_backed=True)}
 REFERENCE_SUBJECTS = ("country", "place")  # public reference data, always visible
 
 
@@ -99,20 +98,15 @@ def _has_quoted_claim(audience: Audience, subject_type: str) -> Exists:
 
 
 def _subject_model(subject_type: str) -> type[Model] | None:
-    from tnrwatch.registry import models as m
-
-    return {"organization": m.Organization, "station": m.Station, "response": m.GovernmentResponse,
-            "incident": m.Incident, "source": m.Source, "figure": m.Figure, "person": m.Person,
-            "address": m.Address, "tie": m.Tie}.get(subject_type)
+    kind = subjects.get(subject_type)
+    return kind.model if kind is not None and kind.claim_subject and kind.subject_type not in REFERENCE_SUBJECTS else None
 
 
 def visible_subject_q(audience: Audience, *, types: Iterable[str] | None = None,
                       include_incidents: bool = True) -> Q:
     """Rows (with subject_type/subject_id) whose subject the audience may see. Claims about an
     incident from a report never leave: their values and quotes are not de-identified."""
-    from tnrwatch.registry import vocabulary as v
-
-    wanted = list(v.SUBJECT_TYPES if types is None else types)
+    wanted = list(CLAIM_SUBJECT_TYPES if types is None else types)
     q = Q(subject_type__in=[t for t in wanted if t in REFERENCE_SUBJECTS])
     for subject_type in wanted:
         model = _subject_model(subject_type)

@@ -15,18 +15,16 @@ from typing import Any
 from django.db.models import Model
 
 from tnrwatch.registry import models as m
+from tnrwatch.registry import subjects
 
 from .. import stix
 from ..models import Collection, Partner, SharingInstance, StixObjectRef
 from ..outbound import PUBLIC, Audience, incident_rows
 
-KIND_MODELS: dict[str, type[Model]] = {
-    "organization": m.Organization, "station": m.Station, "response": m.GovernmentResponse,
-    "incident": m.Incident, "source": m.Source, "claim": m.Claim,
-    "person": m.Person, "address": m.Address, "tie": m.Tie,
-}
-# New kinds go at the end: a kind's place here is its rank in TAXII paging cursors.
-KIND_ORDER = ["organization", "station", "response", "incident", "source", "claim", "person", "address", "tie"]
+# The kinds that leave as STIX, in the order of an export (`registry/subjects.py`: `stix_type`; new
+# kinds go at the end: a kind's place here is its rank in TAXII paging cursors).
+KIND_MODELS: dict[str, type[Model]] = {k.subject_type: k.model for k in subjects.kinds(exported=True)}
+KIND_ORDER = list(KIND_MODELS)
 ALL_KINDS = tuple(KIND_ORDER)
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tnrwatch.registry import models as m
+from tnrwatch.registry import subjects
 
 from .. import stix_network
 from .context import ExportContext, Unit
-
-END_MODELS = {"person": m.Person, "organization": m.Organization, "station": m.Station, "address": m.Address}
 
 
 def _date(day: object, precision: str) -> str | None:
@@ -57,7 +56,7 @@ def units_tie(ctx: ExportContext, rows: list[m.Tie]) -> Iterator[Unit]:
         by_type.setdefault(t.from_type, set()).add(t.from_id)
         by_type.setdefault(t.to_type, set()).add(t.to_id)
     ids = {end_type: ctx.ids(end_type, pks) for end_type, pks in by_type.items()}
-    markings = {end_type: dict(END_MODELS[end_type]._default_manager.filter(pk__in=pks).values_list("pk", "marking"))
+    markings = {end_type: dict(subjects.subject(end_type).model._default_manager.filter(pk__in=pks).values_list("pk", "marking"))
                 for end_type, pks in by_type.items()}
     for t in rows:
         rec = ctx.meta("tie", t, refs.get(t.pk)) | {

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tnrwatch.registry import models as m
+from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
 
 from .. import stix
@@ -114,8 +115,9 @@ def _country_name(ctx: ExportContext, pk: int) -> str:
     return c[1] if c else ""
 
 
-EXPORTED_SUBJECTS = ["country", "place", "organization", "station", "response", "incident", "source",
-                     "person", "address", "tie"]
+# Claims leave with the records they are about: the exported kinds, and countries and places (locations).
+EXPORTED_SUBJECTS = [k.subject_type for k in subjects.kinds(claim_subject=True)
+                     if k.exported or k.subject_type in ("country", "place")]
 
 
 def _visible_evidence(ctx: ExportContext, *, claim_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list:
