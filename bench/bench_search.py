@@ -146,7 +146,7 @@ def child_generate(sources: int) -> dict:
     )
     from tnrwatch.search.models import SearchEntry
     from tnrwatch.search.services import index_records
-    from tnrwatch.search.text import fold, index_terms
+    from tnrwatch.search.text import fold, index_terms, stem_terms
 
     call_command("migrate", verbosity=0)
     if connection.vendor == "postgresql":  # built once after the load (child_index), not row by row
@@ -178,8 +178,9 @@ def child_generate(sources: int) -> dict:
         with transaction.atomic():
             Source.objects.bulk_create(batch)  # not through services: the index rows are written here
             SearchEntry.objects.bulk_create([
-                SearchEntry(kind="source", object_id=src.pk, title=index_terms(src.title), names=publishers[src._pub][1],
-                            body=body, language=src.language, published=src.published, publisher=publishers[src._pub][2])
+                SearchEntry(kind="source", object_id=src.pk, title=(title := index_terms(src.title)), names=publishers[src._pub][1],
+                            body=body, stems=stem_terms(f"{title} {body}", src.language), language=src.language,
+                            published=src.published, publisher=publishers[src._pub][2])
                 for src, body in zip(batch, terms, strict=True)])
         batch.clear()
         terms.clear()
@@ -207,7 +208,7 @@ def child_generate(sources: int) -> dict:
     for src in Source.objects.order_by("?")[:20]:
         entry = SearchEntry.objects.get(kind="source", object_id=src.pk)
         want = _source_fields(src, "")
-        if (entry.title, entry.names.strip(), entry.body) != (want["title"], want["names"].strip(), want["body"]):
+        if (entry.title, entry.names.strip(), entry.body, entry.stems) != (want["title"], want["names"].strip(), want["body"], want["stems"]):
             raise RuntimeError(f"bulk-loaded index row of source {src.pk} differs from what reindex writes")
     # Claims about the registry, citing the first sources (the "plus the registry" part).
     first = list(Source.objects.order_by("pk").values_list("pk", flat=True)[:2000])

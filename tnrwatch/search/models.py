@@ -24,6 +24,7 @@ class SearchEntry(models.Model):
     title = models.TextField(blank=True)  # index terms, weighted highest
     names = models.TextField(blank=True)  # index terms of names, aliases, pinyin, publisher
     body = models.TextField(blank=True)  # index terms of the text
+    stems = models.TextField(blank=True)  # Snowball stems of a source's words, in its language (text.stem_terms)
     names_raw = models.TextField(blank=True)  # squashed names ("|"-separated) for the trigram index
     countries = models.CharField(max_length=400, blank=True)  # "|DE|FR|": the ISO codes it concerns
     language = models.CharField(max_length=16, blank=True)

@@ -21,14 +21,14 @@ from tnrwatch.registry import subjects
 
 from .backends import backend
 from .models import ENTITY_KINDS, PendingPurge, SearchEntry
-from .text import fold, index_terms, pinyin_forms, squash
+from .text import fold, index_terms, pinyin_forms, squash, stem_terms
 
 BATCH = 500
-_FIELDS = ("title", "names", "body", "names_raw", "countries", "language", "published", "publisher")
+_FIELDS = ("title", "names", "body", "stems", "names_raw", "countries", "language", "published", "publisher")
 
 
-def _row(e: SearchEntry) -> tuple[int, str, str, str, str, str]:
-    return (e.pk, e.title, e.names, e.body, e.names_raw, e.kind)
+def _row(e: SearchEntry) -> tuple[int, str, str, str, str, str, str]:
+    return (e.pk, e.title, e.names, e.body, e.names_raw, e.kind, e.stems)
 
 
 def _names(*names: str) -> tuple[str, str]:
@@ -104,8 +104,9 @@ def _source_countries(source_id: int) -> str:
 
 
 def _source_fields(src: Any, countries: str | None = None) -> dict[str, Any]:
-    return {"title": index_terms(src.title), "names": index_terms(f"{src.publisher} {src.author}"),
-            "body": index_terms(src.text), "names_raw": "",
+    title, body = index_terms(src.title), index_terms(src.text)
+    return {"title": title, "names": index_terms(f"{src.publisher} {src.author}"), "body": body,
+            "stems": stem_terms(f"{title} {body}", src.language), "names_raw": "",
             "countries": _source_countries(src.pk) if countries is None else countries,
             "language": (src.language or "").lower()[:16], "published": src.published,
             "publisher": fold(src.publisher)[:300]}

@@ -132,6 +132,45 @@ def pinyin_forms(name: str) -> list[str]:
     return [" ".join(syllables), "".join(syllables)]
 
 
+# --- stemming ----------------------------------------------------------------------------------
+
+# Snowball stemmers (PyStemmer) for the languages of captured documents that have one. Uyghur,
+# Tibetan, Chinese, Japanese, Korean and Vietnamese have none and are never stemmed: their words
+# match as written (CJK as bigrams), as before.
+STEMMERS = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian", "nl": "dutch",
+            "pt": "portuguese", "sv": "swedish", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
+            "da": "danish", "fi": "finnish", "hu": "hungarian", "ro": "romanian", "ru": "russian", "cs": "czech",
+            "el": "greek", "tr": "turkish", "ca": "catalan", "pl": "polish", "sr": "serbian", "lt": "lithuanian"}
+_STEMMABLE = re.compile(r"[^\W\d_]{3,}")
+
+
+@lru_cache(maxsize=32)
+def _stemmer(algorithm: str):  # noqa: ANN202 - a Stemmer.Stemmer
+    import Stemmer
+
+    return Stemmer.Stemmer(algorithm)
+
+
+def stem_terms(terms: str, language: str) -> str:
+    """The distinct Snowball stems of the words among `terms` (folded index terms) for a document in
+    `language` ("" when the language has no stemmer). Indexed beside the words, so "stations",
+    "stationed" and "station" meet at "station"; phrases still match the words as written."""
+    algorithm = STEMMERS.get((language or "").lower().split("-")[0])
+    if not algorithm:
+        return ""
+    words = [w for w in dict.fromkeys(terms.split()) if _STEMMABLE.fullmatch(w) and not _HAS_CJK.search(w)]
+    return " ".join(dict.fromkeys(_stemmer(algorithm).stemWords(words)))
+
+
+@lru_cache(maxsize=4096)
+def query_stems(term: str) -> tuple[str, ...]:
+    """Every stemmer's stem of a query word (the searcher's language is unknown): matched against
+    the documents' stems, beside the word itself."""
+    if not _STEMMABLE.fullmatch(term) or _HAS_CJK.search(term):
+        return ()
+    return tuple(sorted({_stemmer(a).stemWord(term) for a in set(STEMMERS.values())}))
+
+
 # --- queries -----------------------------------------------------------------------------------
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
@@ -228,7 +267,11 @@ def fts5_match(query: Query) -> str:
     parts = []
     for unit in query.units:
         phrase = '"' + " ".join(unit.terms) + '"'
-        parts.append(phrase + ("*" if unit.prefix else ""))
+        stems = query_stems(unit.terms[0]) if len(unit.terms) == 1 and not unit.prefix else ()
+        if stems:  # the word as written, or a stem of it among the stems column's terms
+            parts.append("(" + " OR ".join([phrase, *(f'"{x}"' for x in stems if x != unit.terms[0])]) + ")")
+        else:
+            parts.append(phrase + ("*" if unit.prefix else ""))
     return " AND ".join(parts)
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from ..text import Query
 
-# Fields of the entry rows, in the order backends receive them: (id, title, names, body, names_raw, kind).
-Row = tuple[int, str, str, str, str, str]
+# Fields of the entry rows, in the order backends receive them: (id, title, names, body, names_raw, kind, stems).
+Row = tuple[int, str, str, str, str, str, str]
 Where = tuple[str, list[Any]]
 
 COUNT_CAP = 1000  # counts of hits stop here ("1000+"): counting every match is a full scan
@@ -42,6 +42,11 @@ class Backend:
 
     def uninstall(self) -> None:
         raise NotImplementedError
+
+    def has_stems(self) -> bool:
+        """Whether the entry table has the stems column yet (migrations before 0006 build without it)."""
+        with self.conn.cursor() as c:
+            return "stems" in {col.name for col in self.conn.introspection.get_table_description(c, "search_entry")}
 
     def rebuild(self) -> None:
         """Fill the engine's structures from every entry row (after `install` on a filled table)."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ..text import Query
+from ..text import Query, query_stems
 from .base import COUNT_CAP, RANK_ALL, Backend, Hit, Where
 
 
@@ -37,6 +37,11 @@ def tsquery(query: Query) -> tuple[str, list[Any]]:
             else:
                 parts.append("to_tsquery('simple', %s)")
                 params.append(term)
+        elif len(unit.terms) == 1 and (stems := query_stems(unit.terms[0])):
+            # The word, or any stemmer's stem of it (documents carry their stems with weight C);
+            # terms are letters and digits only, so no quote can occur.
+            parts.append("to_tsquery('simple', %s)")
+            params.append(" | ".join("'" + t + "'" for t in dict.fromkeys([unit.terms[0], *stems])))
         else:
             parts.append("phraseto_tsquery('simple', %s)")
             params.append(" ".join(unit.terms))
@@ -49,10 +54,11 @@ class PostgresBackend(Backend):
     def install(self) -> None:
         with self.conn.cursor() as c:
             c.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            c.execute("ALTER TABLE search_entry ADD COLUMN document tsvector GENERATED ALWAYS AS ("
+            stems = "setweight(to_tsvector('simple', stems), 'C') || " if self.has_stems() else ""  # from migration 0006
+            c.execute("ALTER TABLE search_entry ADD COLUMN document tsvector GENERATED ALWAYS AS ("  # noqa: S608 - fixed SQL
                       "setweight(to_tsvector('simple', title), 'A') || "
                       "setweight(to_tsvector('simple', names), 'B') || "
-                      "setweight(to_tsvector('simple', body), 'D')) STORED")
+                      f"{stems}setweight(to_tsvector('simple', body), 'D')) STORED")
             c.execute("CREATE INDEX search_entry_document ON search_entry USING gin (document)")
             # Titles and names alone: small (never toasted), for ranking a common word's best tier.
             c.execute("ALTER TABLE search_entry ADD COLUMN head tsvector GENERATED ALWAYS AS ("

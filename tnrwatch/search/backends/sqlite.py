@@ -25,8 +25,11 @@ from .base import COUNT_CAP, RANK_ALL, Backend, Hit, Row, Where
 
 # `kind` is indexed too (weight 0: it never ranks), so a group's kinds narrow the matches inside
 # FTS5, before any row of ours is read: a word common among claims costs a source search nothing.
-WORDS_COLUMNS = "title, names, body, kind"
-WORDS_RANK = "bm25(10.0, 5.0, 1.0, 0.0)"
+# The stems column joined in migration 0006; earlier migrations build the table without it.
+WORDS_COLUMNS = "title, names, body, stems, kind"
+WORDS_RANK = "bm25(10.0, 5.0, 1.0, 0.5, 0.0)"
+WORDS_COLUMNS_BEFORE_STEMS = "title, names, body, kind"
+WORDS_RANK_BEFORE_STEMS = "bm25(10.0, 5.0, 1.0, 0.0)"
 
 
 class SqliteBackend(Backend):
@@ -34,9 +37,10 @@ class SqliteBackend(Backend):
 
     def install(self) -> None:
         with self.conn.cursor() as c:
-            c.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5({WORDS_COLUMNS}, "
+            columns, rank = (WORDS_COLUMNS, WORDS_RANK) if self.has_stems() else (WORDS_COLUMNS_BEFORE_STEMS, WORDS_RANK_BEFORE_STEMS)
+            c.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5({columns}, "
                       "content='search_entry', content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
-            c.execute(f"INSERT INTO search_words(search_words, rank) VALUES('rank', '{WORDS_RANK}')")
+            c.execute(f"INSERT INTO search_words(search_words, rank) VALUES('rank', '{rank}')")
             c.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_names USING fts5(names_raw, "
                       "content='search_entry', content_rowid='id', tokenize='trigram')")
         self.tune()
@@ -61,15 +65,15 @@ class SqliteBackend(Backend):
 
     def added(self, rows: list[Row]) -> None:
         with self.conn.cursor() as c:
-            c.executemany("INSERT INTO search_words(rowid, title, names, body, kind) VALUES (%s, %s, %s, %s, %s)",
-                          [(*r[:4], r[5]) for r in rows])
+            c.executemany("INSERT INTO search_words(rowid, title, names, body, stems, kind) "
+                          "VALUES (%s, %s, %s, %s, %s, %s)", [(*r[:4], r[6], r[5]) for r in rows])
             c.executemany("INSERT INTO search_names(rowid, names_raw) VALUES (%s, %s)",
                           [(r[0], r[4]) for r in rows if r[4]])
 
     def removing(self, rows: list[Row]) -> None:
         with self.conn.cursor() as c:
-            c.executemany("INSERT INTO search_words(search_words, rowid, title, names, body, kind) "
-                          "VALUES ('delete', %s, %s, %s, %s, %s)", [(*r[:4], r[5]) for r in rows])
+            c.executemany("INSERT INTO search_words(search_words, rowid, title, names, body, stems, kind) "
+                          "VALUES ('delete', %s, %s, %s, %s, %s, %s)", [(*r[:4], r[6], r[5]) for r in rows])
             c.executemany("INSERT INTO search_names(search_names, rowid, names_raw) VALUES ('delete', %s, %s)",
                           [(r[0], r[4]) for r in rows if r[4]])
 

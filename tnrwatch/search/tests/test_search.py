@@ -216,3 +216,28 @@ def test_a_common_word_is_ranked_on_a_bounded_window_with_the_same_guarantees(re
     for module in (sqlite, postgres):
         monkeypatch.setattr(module, "RANK_ALL", 5000)
     assert not search("Qingtian association", PUBLIC).notices
+
+
+def test_inflected_words_meet_at_their_stem_in_the_documents_language(record):
+    # Given an English and a Spanish source whose words are inflected
+    english = services.source_create(actor_label="test", title="Closures", marking="clear", language="en",
+                                     text="Two stations were closed after the investigations.")
+    spanish = services.source_create(actor_label="test", title="Cierres", marking="clear", language="es",
+                                     text="Las investigaciones continúan.")
+    # Then other forms of the words find them (Snowball stems), and the word as written still does
+    for query in ("station", "closing", "investigation", "stations"):
+        assert english.pk in _ids(search(query, PUBLIC), "source"), query
+    assert spanish.pk in _ids(search("investigación", PUBLIC), "source")
+    # while a phrase matches only the words as written
+    assert _ids(search('"station were closed"', PUBLIC), "source") == []
+
+
+def test_stemming_leaves_chinese_uyghur_tibetan_and_pinyin_search_as_it_was(record):
+    uyghur = services.source_create(actor_label="test", title="ئۇيغۇر تەشكىلاتى", marking="clear", language="ug",
+                                    text="ساقچى پونكىتى ھەققىدە خەۋەر")
+    tibetan = services.source_create(actor_label="test", title="བོད་ཀྱི་གནས་ཚུལ", marking="clear", language="bo",
+                                     text="སྲུང་བརྒྱུད་ཁང་གི་སྐོར")
+    assert uyghur.pk in _ids(search("پونكىتى", PUBLIC), "source")
+    assert tibetan.pk in _ids(search("སྲུང", PUBLIC), "source")
+    assert record["chinese"].pk in _ids(search("警察", PUBLIC), "source")
+    assert ("station", record["station"].pk) in _kinds_ids(search("Wenzhou", PUBLIC, SearchFilters(group="entity")), "entity")
