@@ -288,9 +288,9 @@ TNR_INGEST_TIMEOUT = env_int("TNR_INGEST_TIMEOUT", 30)
 # this plus 1 MiB of form fields: change both together.
 TNR_INGEST_MAX_UPLOAD_BYTES = env_int("TNR_INGEST_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 TNR_INGEST_ALLOW_PRIVATE_HOSTS = env_bool("TNR_INGEST_ALLOW_PRIVATE_HOSTS", False)
-# Largest FtM entity file the cross-reference page takes; it runs during the request (about a
-# minute for 10,000 entities), so larger files go through `tnrwatch xref FILE`, which streams any size.
-# Below nginx's client_max_body_size (deploy/).
+# Largest FtM entity file the cross-reference page takes; it runs during the request (~90 s of CPU
+# for 10,000 entities against 10,000, docs/benchmarks.md), so larger files go through
+# `tnrwatch xref FILE`, which streams any size. Below nginx's client_max_body_size (deploy/).
 TNR_XREF_MAX_UPLOAD_BYTES = env_int("TNR_XREF_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 # Intake (the reporting channel). The receipt key is the server secret behind receipt look-ups
