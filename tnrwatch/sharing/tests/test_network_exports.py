@@ -123,3 +123,14 @@ def test_ftm_export_uses_the_interval_schemata_and_validates(network):
     assert directorship["properties"]["startDate"] == ["2018"]
     assert directorship["properties"]["endDate"] == ["2022-10"]
     assert set(v.TIE_KINDS) - {"family"} == set(network["kinds"])
+
+
+def test_importing_a_bundle_with_people_skips_them_with_a_warning(network):
+    from tnrwatch.registry.models import Person, Tie
+    from tnrwatch.sharing.services import stix_import
+
+    people, ties = Person.objects.count(), Tie.objects.count()
+    result = stix_import(data=_stix(), actor_label="test")
+    assert (Person.objects.count(), Tie.objects.count()) == (people, ties)
+    skipped = {w["id"].split("--")[0] for w in result.warnings if w.get("id")}
+    assert {"identity", "relationship"} <= skipped
