@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from tnrwatch.intake.tests.test_browser import requested_hosts  # the browser's own request log
+
 from .atlas_fixtures import atlas_record  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -65,6 +67,27 @@ def _staff_cookie(live_server, make_staff):
     return client.cookies["sessionid"].value
 
 
+def _public_person_and_address(record: dict):
+    """A person named by a court record, with a published tie to the record's station, and the
+    station's published address: the people and address pages, and their ties in the network view."""
+    from tnrwatch.registry import services
+    from tnrwatch.registry.models import Claim
+
+    court = services.source_create(actor_label="t", kind="court", title="Indictment", publisher="District Court")
+    person = services.person_create(actor_label="t", name_en="Publicly Named", name_zh="公开名", public_basis="court_record")
+    services.claim_publish(actor=None, actor_label="t", claim=services.claim_assert(
+        actor_label="t", subject=person, prop="position", value="association president", source=court,
+        quote="the president of the association"))
+    address = services.address_create(actor_label="t", full="1 Example Street, Rotterdam", city="Rotterdam",
+                                      country=record["station"].country)
+    for kind, a, b, quote in (("directorship", person, record["station"], "he ran the station"),
+                              ("located_at", record["station"], address, "the station at 1 Example Street")):
+        tie = services.tie_create(actor_label="t", kind=kind, from_end=a, to_end=b, source=court, quote=quote)
+        services.claim_publish(actor=None, actor_label="t", claim=Claim.objects.get(subject_type="tie", subject_id=tie.pk))
+    services.marking_set(actor=None, actor_label="t", obj=address, marking="clear")
+    return person, address
+
+
 @pytest.mark.django_db(transaction=True)
 def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, atlas_record, make_staff, settings, tmp_path):
     from tnrwatch.intake.tests.conftest import multipart_form
@@ -80,6 +103,7 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
     Client().post(reverse("intake:form"), multipart_form())
     report = Report.objects.latest("id")
     record = atlas_record
+    person, address = _public_person_and_address(record)
     public = {
         "home": reverse("atlas:home"),
         "home_europe": reverse("atlas:home") + "?region=europe",
@@ -94,6 +118,9 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
         "response": reverse("atlas:response", args=[record["response"].pk]),
         "organization": reverse("atlas:organization", args=[record["bureau"].pk]),
         "network": reverse("atlas:network", args=["stations", record["station"].pk]) + "?hops=2",
+        "person": reverse("atlas:person", args=[person.pk]),
+        "address": reverse("atlas:address", args=[address.pk]),
+        "home_as_of": reverse("atlas:home") + "?as_of=2022-10-15",
         "search": reverse("atlas:search") + "?q=Rotterdam",
         "report": reverse("intake:form"),
         "follow_up": reverse("intake:follow_up"),
@@ -105,8 +132,12 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
         "workspace": reverse("workspace:home"),
         "inbox": reverse("inbox:list"),
         "inbox_report": reverse("inbox:report", args=[report.pk]),
+        "xref": reverse("xref:runs"),
+        "workspace_person": reverse("workspace:entity_detail", args=["people", person.pk]),
+        "workspace_network": reverse("workspace:network", args=["stations", record["station"].pk]) + "?hops=2",
     }
     host = urlsplit(live_server.url).hostname
+    own_host = urlsplit(live_server.url).netloc
     shots = os.environ.get("TNR_SCREENSHOTS")
     failures = {}
     browser.get(live_server.url + "/static/css/tnrwatch.css")  # a page on the host, to set cookies on
@@ -122,6 +153,9 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
                 for name, url in (staff if staff_pages else public).items():
                     browser.get(live_server.url + url)
                     assert f'lang="{language}"' in browser.page_source, (name, language)
+                    # nothing fetched from another host: the browser's own request log
+                    hosts = requested_hosts(browser)
+                    assert hosts <= {own_host}, (name, language, hosts)
                     violations = axe_violations(browser)
                     if violations:
                         failures[(language, width_name, name)] = violations
