@@ -49,7 +49,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             # Refused on the Content-Length header, before one byte of the body is read.
             return render(request, "sharing/csv_upload.html", {"form": CsvUploadForm(), "too_large": True,
                                                               "limit_mb": MAX_CSV_BYTES // (1024 * 1024)}, status=413)
-        request.upload_handlers.insert(0, _SizeLimitHandler(request))
+        request.upload_handlers.insert(0, _SizeLimitHandler(request))  # type: ignore[union-attr]  # a list until the body is read
         return csrf_protect(_upload_post)(request)
     return render(request, "sharing/csv_upload.html", {"form": CsvUploadForm(), "limit_mb": MAX_CSV_BYTES // (1024 * 1024)})
 

@@ -66,7 +66,7 @@ class ImportResult:
     skipped: int = 0  # objects not kept, each with a warning
     held: int = 0  # arrived TLP:CLEAR, kept for review (not public until an analyst publishes)
     warnings: list[dict] = field(default_factory=list)
-    skipped_ids: set[str] = field(default_factory=set)
+    skipped_ids: set[str | None] = field(default_factory=set)
 
     def warn(self, obj: Any, message: str, *, skip: bool = False) -> None:
         oid = obj.get("id") if isinstance(obj, dict) else None

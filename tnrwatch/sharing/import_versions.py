@@ -136,7 +136,7 @@ def apply_versions(w: _Writer, kind: str, objs: list[dict]) -> None:
     """Apply newer versions of records the import made (see the module docstring)."""
     model = subjects.subject(kind).model
     pks = {obj["id"]: w.r.known[obj["id"]][1] for obj in objs}
-    records = model.objects.in_bulk(set(pks.values()))
+    records = model._default_manager.in_bulk(set(pks.values()))
     for obj in objs:
         record = records.get(pks[obj["id"]])
         if record is None:

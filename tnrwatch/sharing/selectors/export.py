@@ -7,6 +7,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 
@@ -32,7 +33,7 @@ def kind_units(ctx: ExportContext, kind: str, *, after: tuple | None = None, add
     if added_after is not None:
         qs = qs.filter(updated_at__gt=added_after)
     rank = KIND_ORDER.index(kind)
-    cursor = None
+    cursor: tuple[Any, int | None] | None = None
     if after is not None:
         t, r, pk = after
         if r > rank:

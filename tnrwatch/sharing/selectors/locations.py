@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import datetime
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Model
 
 from tnrwatch.registry import models as m
 
@@ -34,7 +34,8 @@ _COLUMNS = {"organization": ("country_id", "place_id"), "station": ("country_id"
 
 def _fingerprint() -> tuple:
     out = []
-    for model in (*KIND_MODELS.values(), m.Evidence):
+    models: list[type[Model]] = [*KIND_MODELS.values(), m.Evidence]
+    for model in models:
         agg = model._default_manager.aggregate(t=Max("updated_at"), n=Count("pk"))
         out.append((agg["t"], agg["n"]))
     return tuple(out)

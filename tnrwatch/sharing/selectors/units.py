@@ -6,7 +6,7 @@ chunk at once; a linked record the audience may not see is dropped from the refe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -212,7 +212,7 @@ def _subject_location(ctx: ExportContext, claim: m.Claim) -> list[dict]:
     return [stix.place_location(ctx.place(place))] if place else []
 
 
-BUILDERS = {"organization": _units_organization, "station": _units_station, "response": _units_response,
+BUILDERS: dict[str, Callable[[ExportContext, list[Any]], Iterator[Unit]]] = {"organization": _units_organization, "station": _units_station, "response": _units_response,
             "incident": _units_incident, "source": _units_source, "claim": _units_claim,
             "person": units_person, "address": units_address, "tie": units_tie}
 RELATED = {"organization": ["place"], "station": ["place"], "response": ["place"], "incident": ["place"],
