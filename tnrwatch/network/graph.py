@@ -205,6 +205,27 @@ def ring_radius(hop: int, count: int) -> float:
     return max(RING, count * MIN_GAP / (2 * math.pi))
 
 
+def _first_tie_types(ties: Sequence[Tie], center: str) -> dict[str, str]:
+    """{node: the first (by type, then id) type of its ties to the centre}."""
+    first_type: dict[str, str] = {}
+    for tie in sorted(ties, key=lambda t: (t.tie_type, t.ident)):
+        for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
+            if other == center:
+                first_type.setdefault(end, tie.tie_type)
+    return first_type
+
+
+def _parents(ties: Sequence[Tie], by_key: dict[str, Node], order: dict[str, tuple]) -> dict[str, str]:
+    """{hop-2 node: the first hop-1 node (in `order`) it is tied to}."""
+    parent: dict[str, str] = {}
+    for tie in ties:
+        for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
+            if end in by_key and by_key[end].hop == 2 and other in by_key and by_key[other].hop == 1:
+                if end not in parent or order[other] < order[parent[end]]:
+                    parent[end] = other
+    return parent
+
+
 def layout(nodes: Iterable[Node], ties: Sequence[Tie], center: str) -> list[Node]:
     """A radial tree: the centre in the middle, rings by hop. Hop-1 nodes are ordered by (tie type
     to the centre, label, key) clockwise from the top; each hop-2 node hangs from the first hop-1
@@ -213,22 +234,13 @@ def layout(nodes: Iterable[Node], ties: Sequence[Tie], center: str) -> list[Node
     out behind it instead of crossing the drawing. No randomness."""
     nodes = list(nodes)
     by_key = {n.key: n for n in nodes}
-    first_type: dict[str, str] = {}
-    for tie in sorted(ties, key=lambda t: (t.tie_type, t.ident)):
-        for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
-            if other == center:
-                first_type.setdefault(end, tie.tie_type)
+    first_type = _first_tie_types(ties, center)
     order: dict[str, tuple] = {n.key: () for n in nodes if n.hop == 0}
     firsts = [n for n in nodes if n.hop == 1]
     for n in firsts:
         order[n.key] = (first_type.get(n.key, ""), n.label.casefold(), n.key)
     firsts.sort(key=lambda n: order[n.key])
-    parent: dict[str, str] = {}
-    for tie in ties:
-        for end, other in ((tie.source, tie.target), (tie.target, tie.source)):
-            if end in by_key and by_key[end].hop == 2 and other in by_key and by_key[other].hop == 1:
-                if end not in parent or order[other] < order[parent[end]]:
-                    parent[end] = other
+    parent = _parents(ties, by_key, order)
     children: dict[str, list[Node]] = {n.key: [] for n in firsts}
     for n in nodes:
         if n.hop == 2 and n.key in parent:
