@@ -132,6 +132,8 @@ def tie_create(
     if not fits:
         raise TieEndKindError(
             f"A {kind} tie links {'/'.join(allowed_from)} to {'/'.join(allowed_to)}, not {from_key[0]} to {to_key[0]}.")
+    assert from_key[0] is not None and to_key[0] is not None  # both fit the kind's ends (never None)
+    from_key, to_key = (from_key[0], from_key[1]), (to_key[0], to_key[1])  # as typed: the kinds are known
     role = _text(role, "The role", limit=300)
     _check_dates(start, start_precision, end, end_precision)
     if not isinstance(source, Source):
