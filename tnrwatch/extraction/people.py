@@ -45,14 +45,25 @@ _CLAUSE_END = re.compile(r"[.;:!?()\[\]\"“”«»]|\s[–—]\s")
 _HAN_NAME = r"(?!表示|说|說|称|稱|指出|强调|強調|日前|近日)[\u4e00-\u9fff]{2,3}?"
 _HAN_AFTER = r"(?=表示|说|說|称|稱|指出|强调|強調|在|于|於|日前|近日|曾|已|，|。|、|：|:|）|\)|$)"
 MAX_PEOPLE = 50  # per sentence
+_DIGIT = re.compile(r"\d")
 
 
-@lru_cache(maxsize=1)
-def _roles() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern of every public role word, and each word's basis."""
+# Languages the detector confuses in short sentences: each reads the other's roles too.
+_KIN = {"cs": ("sk",), "sk": ("cs",), "sv": ("no",), "no": ("sv",), "es": ("pt", "it"), "pt": ("es", "it"),
+        "it": ("es", "pt"), "fr": ("it",), "nl": ("de",), "de": ("nl",)}
+
+
+@lru_cache(maxsize=64)
+def _roles(lang: str = "") -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern of the public role words of `lang` and English (all languages when `lang`
+    is empty), and each word's basis. Per language: one alternation of every language's roles
+    costs more than the rest of the extractor on every sentence."""
+    base = lang.split("-")[0]
     basis: dict[str, str] = {}
     for wanted in BASES:
         for lex in lexicons():
+            if base and lex.code not in (base, "en", *_KIN.get(base, ())):
+                continue
             for fragment in lex.public_roles.get(wanted, ()):
                 basis.setdefault(fragment, wanted)
     bounded = [fragment if nospace(fragment) else rf"\b{fragment}\b" for fragment in basis]
@@ -93,13 +104,24 @@ def sentence_people(text: str, s_start: int, s_end: int, lang: str, places: list
                     bodies: list[Match]) -> list[Candidate]:
     """People named with a public role in one sentence (`places`: its country and city
     mentions, which are not names; `bodies`: its acting bodies, for the organisation)."""
-    pattern, bases = _roles()
+    out: list[Candidate] = []
+    runs = list(_NAME.finditer(text, s_start, s_end))
+    if runs:
+        out += _named_people(text, s_start, s_end, lang, places, bodies, runs)
+    if nospace(text[s_start:s_end]):
+        out += _han_people(text, s_start, s_end, lang, bodies)
+    return out[:MAX_PEOPLE]
+
+
+def _named_people(text: str, s_start: int, s_end: int, lang: str, places: list[Match], bodies: list[Match],
+                  runs: list[re.Match[str]]) -> list[Candidate]:
+    pattern, bases = _roles(lang)
     roles = list(pattern.finditer(text, s_start, s_end))
     if not roles:
         return []
     out: list[Candidate] = []
     taken = [(m.start, m.end) for m in places]
-    for run in _NAME.finditer(text, s_start, s_end):
+    for run in runs:
         if len(out) >= MAX_PEOPLE:
             break
         name = _trimmed(run)
@@ -117,6 +139,12 @@ def sentence_people(text: str, s_start: int, s_end: int, lang: str, places: list
             continue
         out.append(_person(text, s_start, s_end, lang, name.group(), phrase, _basis(role, bases, phrase),
                            bodies, role.start()))
+    return out
+
+
+def _han_people(text: str, s_start: int, s_end: int, lang: str, bodies: list[Match]) -> list[Candidate]:
+    pattern, bases = _roles()
+    out: list[Candidate] = []
     for m in _han_roles().finditer(text, s_start, s_end):
         lo, hi = _clause(text, s_start, s_end, m.start())
         if _private().search(text, lo, hi) or len(out) >= MAX_PEOPLE:
@@ -225,6 +253,8 @@ def sentence_addresses(text: str, s_start: int, s_end: int, lang: str, cities: l
     """Street addresses in one sentence, each with the country of the sentence's city (else the
     document's host country)."""
     out: list[Candidate] = []
+    if _DIGIT.search(text, s_start, s_end) is None:
+        return out  # every address has a number
     for m in _streets().finditer(text, s_start, s_end):
         if len(out) >= MAX_PEOPLE:
             break
