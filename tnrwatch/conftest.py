@@ -33,6 +33,7 @@ _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequen
 _DATA_MIGRATIONS = [
     ("tnrwatch.registry.migrations.0002_countries", "load_countries"),
     ("tnrwatch.sharing.migrations.0002_defaults", "create_defaults"),
+    ("tnrwatch.sharing.migrations.0006_campaign_kind", "add_campaigns"),
 ]
 
 

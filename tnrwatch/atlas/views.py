@@ -338,6 +338,18 @@ def address(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_page
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.campaign_get(pk)
+    claims = _page(request, selectors.subject_claims("campaign", record.pk), CLAIMS_PER_PAGE)
+    return render(request, "atlas/campaign.html", {"campaign": record, "page": claims})
+
+
+@public_page
+def campaigns(request: HttpRequest) -> HttpResponse:
+    return render(request, "atlas/campaigns.html", {"campaigns": selectors.campaign_list()})
+
+
+@public_page
 def response(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.response_get(pk)
     r = record.response

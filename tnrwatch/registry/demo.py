@@ -1,4 +1,5 @@
-"""The demo dataset: every fact the founding article states, as claims that cite it.
+"""The demo dataset: every fact the founding article states, as claims that cite it, and the
+campaigns (`demo_campaigns.py`) with the public sources that state them.
 
 The founding article is Radio Free Asia's "International concern grows over Chinese 'police
 service stations'" (the seed, identified by SEED_SHA256). Its text is not in the repository: only
@@ -27,11 +28,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
-from . import services
+from . import demo_campaigns, services
 from .demo_network import QUOTES as NETWORK_QUOTES_BY_KEY
 from .demo_network import NetworkLoader
 from .models import (
     AuditEntry,
+    Campaign,
     Claim,
     Evidence,
     Figure,
@@ -134,6 +136,7 @@ SOURCES: dict[str, dict[str, Any]] = {
     # Cited through the article's words only: the evidence for every claim is the article.
     "report": {"kind": "report", "title": "110 Overseas – Chinese Transnational Policing Gone Wild",
                "publisher": "Safeguard Defenders"},
+    **demo_campaigns.SOURCES,
 }
 
 ORGANIZATIONS: dict[str, dict[str, Any]] = {
@@ -154,6 +157,7 @@ ORGANIZATIONS: dict[str, dict[str, Any]] = {
     "fr_dgsi": {"kind": "government_body", "name_en": "General Directorate for Internal Security",
                 "country": "FR", "aliases": [("DGSI", "fr")]},
     "cl_interior": {"kind": "government_body", "name_en": "Interior Minister of Chile", "country": "CL"},
+    **demo_campaigns.ORGANIZATIONS,
 }
 
 STATIONS: dict[str, dict[str, Any]] = {
@@ -446,6 +450,29 @@ class _Loader:
             self._ensure(f"incident:{name}", existing,
                          lambda f=fields: services.incident_create(**self.kw, marking=MARKING, **f))
 
+    def campaigns(self) -> None:
+        for name, spec in demo_campaigns.CAMPAIGNS.items():
+            fields = {k: val for k, val in spec.items() if k not in ("part_of", "attributed_to")}
+            fields["part_of"] = self.refs[f"campaign:{spec['part_of']}"] if spec.get("part_of") else None
+            existing = Campaign.objects.filter(name_en=spec["name_en"]).first()
+            self._ensure(f"campaign:{name}", existing, lambda f=fields, s=spec: services.campaign_create(
+                **self.kw, marking=MARKING, attributed_to=[self.refs[r] for r in s.get("attributed_to", [])], **f))
+
+    def campaign_claims(self) -> None:
+        """The campaigns' claims: the founding article's quotes at their offsets, the other public
+        sources' quotes without offsets (no copy of them is captured here)."""
+        for ref, prop, value, quotes in demo_campaigns.CLAIMS:
+            for source_key, text in quotes:
+                source = self.refs[f"source:{source_key}"]
+                kw: dict[str, Any] = {"quote": text}
+                if source_key == "rfa":
+                    quote = QUOTES[text]
+                    start, end = _offsets(source.text, quote)
+                    kw = {"quote": quote.text, "location": f"paragraph {quote.paragraph}", "start": start, "end": end}
+                claim = services.claim_assert(**self.kw, subject=self._subject(ref), prop=prop, value=value,
+                                              source=source, stance=Evidence.Stance.SUPPORTS, marking=MARKING, **kw)
+                self.wanted.add((claim.key, kw["quote"].strip(), Evidence.Stance.SUPPORTS))
+
     def _subject(self, ref: str) -> Model:
         if ref.startswith("country:"):
             return services.country_get(ref.split(":", 1)[1])
@@ -515,7 +542,8 @@ def demo_load() -> DemoLoadResult:
         claims_before, evidence_before = Claim.objects.count(), Evidence.objects.count()
         loader = _Loader()
         for step in (loader.sources, loader.organizations, loader.stations, loader.figures,
-                     loader.responses, loader.incidents, loader.claims, loader.superseded_quotes):
+                     loader.responses, loader.incidents, loader.campaigns, loader.claims, loader.campaign_claims,
+                     loader.superseded_quotes):
             step()
         # The people, address and ties behind the New York station, from the 2023 prosecution.
         NetworkLoader(loader.result.created).load()

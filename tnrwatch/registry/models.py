@@ -207,6 +207,31 @@ class Incident(Marked):
         return f"{self.host_country_id}: {self.tactic} ({self.date or 'undated'})"
 
 
+class Campaign(Marked):
+    """A named operation run by state bodies (Fox Hunt, Sky Net, "110 Overseas"): who it is
+    attributed to, the stations it uses, the wider campaign it is part of. Like every fact-stating
+    record it is shown only with a quoted claim about it (the publication rule)."""
+
+    name_en = models.CharField(max_length=300)
+    name_zh = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    objective = models.TextField(blank=True, help_text="What the campaign is said to aim at")
+    first_seen = models.DateField(null=True, blank=True, help_text="When it was launched or first reported")
+    first_seen_precision = models.CharField(
+        max_length=5, choices=[("day", "day"), ("month", "month"), ("year", "year")], default="year"
+    )
+    attributed_to = models.ManyToManyField(Organization, blank=True, related_name="campaigns")
+    stations = models.ManyToManyField(Station, blank=True, related_name="campaigns")
+    part_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="parts")
+
+    class Meta:
+        ordering = ["name_en"]
+        indexes = [models.Index(fields=["marking", "updated_at", "id"])]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
 class Figure(Marked):
     """A headline number stated by a source (stations counted, people persuaded to return...)."""
 

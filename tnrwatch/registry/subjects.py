@@ -113,6 +113,9 @@ SUBJECTS: tuple[SubjectKind, ...] = (
                 public_page="atlas:address", stix_type="location", tie_end=True, network_node=True,
                 network_slug="addresses"),
     SubjectKind("tie", "Tie", _("Tie"), _("Ties"), fact_backed=True, workspace_slug="ties", stix_type="relationship"),
+    # Named operations (Fox Hunt, Sky Net, "110 Overseas"): attributed to organisations, using stations.
+    SubjectKind("campaign", "Campaign", _("Campaign"), _("Campaigns"), fact_backed=True, public_page="atlas:campaign",
+                stix_type="campaign", stix_extension="campaign"),
 )
 del _
 

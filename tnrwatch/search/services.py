@@ -80,7 +80,7 @@ def _subject_country_and_label(subject_type: str, subject_id: int) -> tuple[str,
     country = getattr(obj, "host_country" if subject_type == "incident" else "country", None)
     # An incident's summary may come from a report: nothing of it goes into the index.
     label = {"station": lambda: f"{obj.name_en} {obj.name_zh}", "organization": lambda: f"{obj.name_en} {obj.name_zh}",
-             "person": lambda: f"{obj.name_en} {obj.name_zh}",
+             "person": lambda: f"{obj.name_en} {obj.name_zh}", "campaign": lambda: f"{obj.name_en} {obj.name_zh}",
              "response": lambda: obj.body, "figure": lambda: obj.label, "place": lambda: f"{obj.name_en} {obj.name_zh}",
              "incident": lambda: ""}[subject_type]()
     return (country.iso2 if country else ""), label

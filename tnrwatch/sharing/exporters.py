@@ -90,7 +90,7 @@ def ftm_entities(objects: Iterator[dict]) -> Iterator[dict]:
         elif kind in ("person", "address", "tie"):
             for entity, link_marking in ftm_network_entities(obj, ext, marking, _ftm_id, ftm_model.make_entity):
                 yield _marked(entity, link_marking)
-        elif kind == "claim" and ext.get("subject_ref", "").split("--")[0] in ("identity", "infrastructure"):
+        elif kind == "claim" and ext.get("subject_ref", "").split("--")[0] in ("identity", "infrastructure", "campaign"):
             for i, ev in enumerate(ext.get("evidence", [])):
                 yield _marked(_ftm_documentation(obj, ext, i, ev), stix.strictest(marking, ev.get("marking") or marking))
 
@@ -202,8 +202,26 @@ def _ftm_documentation(obj: dict, ext: dict, i: int, ev: dict) -> Any:
 # The entities of one record's STIX object, by the extension's kind.
 _FTM_RECORDS: dict[str, Callable[[dict, dict], list[Any]]] = {
     "organization": _ftm_organization, "station": _ftm_station, "government-response": _ftm_response,
-    "incident": _ftm_incident, "source": _ftm_source,
+    "incident": _ftm_incident, "source": _ftm_source, "campaign": lambda obj, ext: [_ftm_campaign(obj, ext)],
 }
+
+
+def _ftm_campaign(obj: dict, ext: dict) -> Any:
+    """A campaign as an FtM `Event` (FtM has no campaign schema): dated to its stated grain, with the
+    bodies it is attributed to as organisers and the stations it uses as involved."""
+    e = ftm_model.make_entity("Event")
+    e.id = _ftm_id(obj["id"])
+    e.add("name", obj["name"])
+    e.add("alias", [ext.get("name_zh"), *obj.get("aliases", [])])
+    e.add("summary", obj.get("description"))
+    e.add("description", obj.get("objective"))
+    if ext.get("date"):
+        grain = {"year": 4, "month": 7}.get(ext.get("date_precision", "day"), 10)
+        e.add("startDate", ext["date"][:grain])
+    e.add("organizer", [_ftm_id(r) for r in ext.get("attributed_refs", [])])
+    e.add("involved", [_ftm_id(r) for r in ext.get("station_refs", [])])
+    e.add("keywords", "campaign")
+    return e
 
 
 def ftm_validate(entity: dict) -> None:

@@ -147,7 +147,7 @@ def custom_properties(obj: dict) -> list[str]:
 
 
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-REQUIRED = {"infrastructure": ("name",), "identity": ("name",), "grouping": ("context", "object_refs"),
+REQUIRED = {"infrastructure": ("name",), "identity": ("name",), "campaign": ("name",), "grouping": ("context", "object_refs"),
             "incident": ("name",), "report": ("name", "published", "object_refs"), "note": ("content", "object_refs")}
 
 
@@ -180,6 +180,7 @@ class _Resolver:
 
     def __init__(self, objects_by_id: dict[str, dict], refs_by_id: dict[str, set[str]] | None = None) -> None:
         self.bundle = objects_by_id
+        self.derived_sets: set[str] | None = None  # the intrusion sets of the bundle's identities
         self.countries = {c.iso2: c for c in m.Country.objects.all()}
         self.country_ids = {stix.country_id(iso2): c for iso2, c in self.countries.items()}
         self.known: dict[str, tuple[str, int]] = {}

@@ -119,6 +119,11 @@ def _apply_fields(w: _Writer, kind: str, obj: dict, ext: dict, record: Any, who:
         fields = _changes(record, {"summary": obj.get("description") or None})
         if fields:
             rs.incident_update(incident=record, **who, **fields)
+    elif kind == "campaign":
+        fields = _changes(record, {"description": obj.get("description", ""), "objective": str(obj.get("objective", "")),
+                                   "name_zh": str(ext.get("name_zh", ""))[:300], "first_seen": _date_or_none(ext.get("date"))})
+        if fields:
+            rs.campaign_update(campaign=record, **who, **fields)
     elif kind == "source":
         fields = _changes(record, {"title": str(obj.get("name", ""))[:1000] or None,
                                    "publisher": str(ext.get("publisher", ""))[:300], "author": str(ext.get("author", ""))[:300],

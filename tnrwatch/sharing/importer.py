@@ -168,7 +168,7 @@ class _Writer:
 
     def _after_create(self, kind: str, obj: dict, rec: Any) -> None:
         ext = stix.extension_of(obj) or {}
-        if kind in ("station", "organization"):
+        if kind in ("station", "organization", "campaign"):
             names = [(rec.name_en, "en"), (rec.name_zh, "zh")] + [(a, "") for a in (obj.get("aliases") or ext.get("aliases") or [])]
             seen = set()
             for name, lang in names:
@@ -179,9 +179,10 @@ class _Writer:
                                                 normalized=normalize_name(name)))
 
     def _names_index(self, kind: str) -> dict[tuple[str, int | None], int]:
-        model = m.Station if kind == "station" else m.Organization
+        model = subjects.subject(kind).model
         index: dict[tuple[str, int | None], int] = {}
-        country_of = dict(model.objects.values_list("pk", "country_id"))
+        country_of = (dict(model.objects.values_list("pk", "country_id")) if kind != "campaign"
+                      else dict.fromkeys(model.objects.values_list("pk", flat=True)))
         for sid, norm in m.Alias.objects.filter(subject_type=kind).values_list("subject_id", "normalized"):
             if sid in country_of:
                 index.setdefault((norm, country_of[sid]), sid)
@@ -280,6 +281,38 @@ class _Writer:
 
         self._link_or_build("incident", objs, lambda obj: None, build)
         self._station_links(objs, "incident", m.Incident.stations.through, "incident_id")
+
+    def _write_campaign(self, objs: list[dict]) -> None:
+        index = self._names_index("campaign")
+
+        def find(obj):
+            pk = index.get((normalize_name(obj["name"]), None))
+            return m.Campaign(pk=pk) if pk else None
+
+        def build(obj):
+            ext = stix.extension_of(obj) or {}
+            return m.Campaign(name_en=obj["name"][:300], name_zh=str(ext.get("name_zh", ""))[:300],
+                              description=obj.get("description", ""), objective=str(obj.get("objective", "")),
+                              first_seen=_date(ext["date"]) if ext.get("date") else None,
+                              first_seen_precision=ext.get("date_precision") or "year", marking=self._marking(obj))
+
+        self._link_or_build("campaign", objs, find, build)
+        attributed, used = m.Campaign.attributed_to.through, m.Campaign.stations.through
+        links_a, links_s = [], []
+        for obj in objs:
+            if obj["id"] not in self.created_ids:
+                continue
+            ext = stix.extension_of(obj) or {}
+            pk = self.r.known[obj["id"]][1]
+            links_a += [attributed(campaign_id=pk, organization_id=o) for ref in ext.get("attributed_refs") or []
+                        if (o := self.pk(ref, "organization"))]
+            links_s += [used(campaign_id=pk, station_id=st) for ref in ext.get("station_refs") or []
+                        if (st := self.pk(ref, "station"))]
+            parent = self.pk(ext.get("part_of_ref"), "campaign")
+            if parent and parent != pk:
+                m.Campaign.objects.filter(pk=pk).update(part_of_id=parent)
+        attributed.objects.bulk_create(links_a, ignore_conflicts=True, batch_size=500)
+        used.objects.bulk_create(links_s, ignore_conflicts=True, batch_size=500)
 
     def _write_source(self, objs: list[dict]) -> None:
         def find(obj):
@@ -414,6 +447,18 @@ class _Writer:
         audit_record_many(self.audit)  # chained, in this transaction
 
 
+def _derived(obj: dict, resolver: _Resolver) -> bool:
+    """Objects this instance's mapping derives from a record in the same bundle (a bureau's
+    intrusion set, a refuting quote's opinion): the record carries them, nothing to report."""
+    if obj["type"] == "intrusion-set":
+        if resolver.derived_sets is None:
+            resolver.derived_sets = {stix.intrusion_set_id(i) for i in resolver.bundle if i.startswith("identity--")}
+        return obj["id"] in resolver.derived_sets
+    if obj["type"] == "opinion":
+        return stix.is_derived_opinion(obj, resolver.bundle)
+    return False
+
+
 def _published(obj: dict, ext: dict) -> Any:
     """A source's publication date: our extension's `date` (absent when the source is undated), or
     a plain report's own `published` (kept, never dropped)."""
@@ -439,7 +484,8 @@ def _authors_keep(objects: list[dict], kinds: dict[str, str], resolver: Any, res
         resolver.identities.add(obj["id"])
 
 
-def _by_kind(objects: list[dict], kinds: dict[str, str], result: ImportResult) -> dict[str, list[dict]]:
+def _by_kind(objects: list[dict], kinds: dict[str, str], result: ImportResult,
+             resolver: _Resolver) -> dict[str, list[dict]]:
     """The bundle's records by kind; plain objects of other types counted as ignored, with a warning."""
     by_kind: dict[str, list[dict]] = {}
     for obj in objects:
@@ -447,7 +493,7 @@ def _by_kind(objects: list[dict], kinds: dict[str, str], result: ImportResult) -
         if kind:
             by_kind.setdefault(kind, []).append(obj)
         elif obj["id"] not in result.skipped_ids and obj["type"] not in (
-                "identity", "location", "relationship", "marking-definition", "extension-definition"):
+                "identity", "location", "relationship", "marking-definition", "extension-definition") and not _derived(obj, resolver):
             result.ignored += 1
             result.warn(obj, f"a plain {obj['type']} is not kept by this instance (skipped)")
     return by_kind
@@ -478,9 +524,11 @@ def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_lab
                      trusted=bool(partner.trusted_for_publication) if trusted is None and partner is not None else bool(trusted))
     writer.result.objects = len(objects)
     _authors_keep(objects, kinds, resolver, result)
-    by_kind = _by_kind(objects, kinds, result)
+    by_kind = _by_kind(objects, kinds, result, resolver)
+    # Claims last: they may be about any record of the bundle (a campaign is exported after claims).
+    order = [k for k in subjects.types(exported=True) if k != "claim"] + ["claim"]
     try:
-        for kind in subjects.types(exported=True):
+        for kind in order:
             if by_kind.get(kind):
                 writer.write_kind(kind, by_kind[kind])
         writer.finish()

@@ -16,6 +16,11 @@ object in one event per TLP marking, so each event carries exactly one TLP tag:
 | claim        | tnrwatch-claim               | ours: one `quote` attribute per evidence item |
 | country/place| geolocation                  | MISP's `geolocation`         |
 
+Bureaus (the intrusion set each carries in STIX) are clusters of MISP's own `threat-actor` galaxy
+(tag `misp-galaxy:threat-actor="…"`, synonyms and country in its meta); campaigns are clusters of
+a `tnrwatch-campaign` galaxy (MISP has no standard campaign galaxy), with their `attributed-to`
+and `part-of` links as cluster relations. Each event holds the clusters of its own marking.
+
 Relationships become object references (`relationship_type` the STIX type, or its description
 where it says more: "operated by", "hosted by"). A reference whose two ends fall in different
 events (different markings) is kept in the event of its source object, pointing at the other
@@ -38,6 +43,9 @@ TEMPLATES = {
     "geolocation": ("cd6f2238-ba55-4888-82c4-104e6e1acf21", "8"),
     "report": ("70a68471-df22-4e3f-aa1a-5a3be19f82df", "8"),
 }
+# MISP's threat-actor galaxy (misp-galaxy, galaxies/threat-actor.json).
+THREAT_ACTOR_GALAXY = {"uuid": "698774c7-8022-42c4-917f-8d6e4f06ada3", "name": "Threat Actor", "type": "threat-actor",
+                       "namespace": "misp", "description": "Threat actors are characteristics of malicious actors."}
 # Our own templates: a stable uuid per name (MISP accepts objects of templates it does not hold).
 OWN_TEMPLATE_NAMESPACE = uuid.UUID("3f9a6c1e-2b0d-4c4e-9a55-6f0f7c3d8e21")
 
@@ -135,12 +143,81 @@ def _claim_object(obj: dict, ext: dict, names: dict[str, str]) -> dict:
         if ev.get("source_ref"):
             out["ObjectReference"].append({"referenced_uuid": _uuid(ev["source_ref"]), "relationship_type": "cites"})
     return out
+CAMPAIGN_GALAXY = {"uuid": str(uuid.uuid5(OWN_TEMPLATE_NAMESPACE, "galaxy:tnrwatch-campaign")), "name": "tnrwatch campaign",
+                   "type": "tnrwatch-campaign", "namespace": "tnrwatch",
+                   "description": "Named operations of state bodies against emigrants (tnrwatch)."}
+
+
+def _cluster(galaxy: dict, obj: dict, meta: dict[str, Any]) -> dict:
+    value = obj["name"]
+    return {"uuid": _uuid(obj["id"]), "type": galaxy["type"], "value": value, "description": obj.get("description", ""),
+            "tag_name": f'misp-galaxy:{galaxy["type"]}="{value}"', "meta": {k: val for k, val in meta.items() if val},
+            "GalaxyClusterRelation": []}
+
+
+def galaxy_clusters(objects: list[dict]) -> dict[str, dict]:
+    """{STIX id: cluster} of the bureaus' intrusion sets (MISP threat-actor galaxy) and campaigns,
+    with cluster relations from the STIX relationships between them."""
+    bureaus = {stix.intrusion_set_id(o["id"]): o for o in objects if o["type"] == "identity"}
+    clusters: dict[str, dict] = {}
+    for obj in objects:
+        if obj["type"] == "intrusion-set":
+            country = _ext(bureaus.get(obj["id"], {})).get("country")
+            clusters[obj["id"]] = _cluster(THREAT_ACTOR_GALAXY, obj, {"synonyms": obj.get("aliases"), "country": country})
+        elif obj["type"] == "campaign":
+            ext = _ext(obj)
+            clusters[obj["id"]] = _cluster(CAMPAIGN_GALAXY, obj, {"synonyms": obj.get("aliases"), "objective": obj.get("objective"),
+                                                                   "first-seen": ext.get("date")})
+    for obj in objects:
+        if obj["type"] == "relationship" and obj["source_ref"] in clusters and obj["target_ref"] in clusters:
+            clusters[obj["source_ref"]]["GalaxyClusterRelation"].append({
+                "referenced_galaxy_cluster_uuid": _uuid(obj["target_ref"]),
+                "referenced_galaxy_cluster_type": (obj.get("description") or obj["relationship_type"]).replace(" ", "-")})
+    return clusters
+
+
+def _intrusion_set_links(objects: list[dict[str, Any]], clusters: dict[str, dict[str, Any]],
+                         index: dict[str, dict[str, Any]]) -> None:
+    """A bureau's intrusion set is a galaxy cluster in MISP, which cannot hold object references: its
+    link to the bureau's identity becomes the cluster's tag on the organisation object's name, and
+    its `uses` of a station a `used-by` reference from the station to the organisation."""
+    bureau_of = {stix.intrusion_set_id(o["id"]): o["id"] for o in objects if o["type"] == "identity"}
+    for obj in objects:
+        if obj["type"] != "relationship" or obj["source_ref"] not in clusters or obj["source_ref"] not in bureau_of:
+            continue
+        org = index.get(_uuid(bureau_of[obj["source_ref"]]))
+        target = index.get(_uuid(obj["target_ref"]))
+        if org is None:
+            continue
+        if obj["relationship_type"] == "related-to" and target is org:
+            name = next((a for a in org["Attribute"] if a["object_relation"] == "name"), None)
+            if name is not None:
+                name.setdefault("Tag", []).append({"name": clusters[obj["source_ref"]]["tag_name"]})
+                name["uuid"] = _uuid(obj["id"])
+        elif obj["relationship_type"] == "uses" and target is not None:
+            target["ObjectReference"].append({"uuid": _uuid(obj["id"]), "referenced_uuid": org["uuid"],
+                                              "relationship_type": "used-by"})
+
+
+def _galaxies(clusters: list[tuple[dict, dict]]) -> list[dict]:
+    out: dict[str, dict] = {}
+    for galaxy, cluster in clusters:
+        out.setdefault(galaxy["uuid"], {**galaxy, "GalaxyCluster": []})["GalaxyCluster"].append(cluster)
+    return list(out.values())
 
 
 def misp_events(objects: Iterable[dict], *, title: str, date: str) -> list[dict]:
     """One MISP event per TLP marking (exactly one TLP tag each), in MISP core format."""
     objects = list(objects)
     names = {o["id"]: o.get("name", "") for o in objects if o.get("name")}
+    clusters = galaxy_clusters(objects)
+    galaxies_by_marking: dict[str, list[tuple[dict, dict]]] = {}
+    for obj in objects:
+        if obj["id"] in clusters:
+            marking = stix.object_marking(obj, "red")[0]
+            if marking != "red":
+                galaxy = THREAT_ACTOR_GALAXY if obj["type"] == "intrusion-set" else CAMPAIGN_GALAXY
+                galaxies_by_marking.setdefault(marking, []).append((galaxy, clusters[obj["id"]]))
     by_marking: dict[str, list[dict]] = {}
     uuid_marking: dict[str, str] = {}
     for obj in objects:
@@ -153,18 +230,21 @@ def misp_events(objects: Iterable[dict], *, title: str, date: str) -> list[dict]
             by_marking.setdefault(marking, []).append(converted)
             uuid_marking[converted["uuid"]] = marking
     index = {o["uuid"]: o for objs in by_marking.values() for o in objs}
+    _intrusion_set_links(objects, clusters, index)
     for obj in objects:
-        if obj["type"] != "relationship":
+        if obj["type"] != "relationship" or obj["source_ref"].startswith("intrusion-set--"):
             continue
         source = index.get(_uuid(obj["source_ref"]))
         if source is not None and _uuid(obj["target_ref"]) in index:
             source["ObjectReference"].append({"uuid": _uuid(obj["id"]), "referenced_uuid": _uuid(obj["target_ref"]),
                                               "relationship_type": (obj.get("description") or obj["relationship_type"]).replace(" ", "-")})
     events = []
-    for marking in [mk for mk in stix.MARKING_ORDER[::-1] if mk in by_marking]:
+    for marking in [mk for mk in stix.MARKING_ORDER[::-1] if mk in by_marking or mk in galaxies_by_marking]:
+        in_event = galaxies_by_marking.get(marking, [])
         events.append({"Event": {
             "uuid": str(uuid.uuid5(OWN_TEMPLATE_NAMESPACE, f"{title}:{marking}")),
             "info": f"{title} ({stix.TLP_NAMES[marking]})", "date": date, "threat_level_id": "4", "analysis": "2",
-            "distribution": "0", "published": False, "Tag": [{"name": TLP_TAGS[marking]}],
-            "Attribute": [], "Object": by_marking[marking]}})
+            "distribution": "0", "published": False,
+            "Tag": [{"name": TLP_TAGS[marking]}, *({"name": c["tag_name"]} for _g, c in in_event)],
+            "Galaxy": _galaxies(in_event), "Attribute": [], "Object": by_marking.get(marking, [])}})
     return events

@@ -8,11 +8,14 @@ What STIX lacks is carried by one published Extension Definition (`EXTENSION_ID`
 | ------------------ | ---------------- | -------------------- |
 | country, place     | location         | (none: plain STIX)   |
 | organisation       | identity         | organization         |
+| (a bureau, too)    | intrusion-set    | (none: derived)      |
 | station            | infrastructure   | station              |
 | government response| grouping         | government-response  |
 | incident           | incident         | incident             |
 | source             | report           | source               |
 | claim + evidence   | note             | claim                |
+| (refuting quote)   | opinion          | (none: derived)      |
+| campaign           | campaign         | campaign             |
 
 Markings are the TLP 2.0 marking definitions published by the OASIS CTI TC. Ids of countries,
 places and relationships are name-based (UUIDv5), so two instances name the same city alike; ids
@@ -33,7 +36,9 @@ from tnrwatch.registry import subjects
 NAMESPACE = uuid.UUID("e28a52a6-fdb7-4445-b081-3c30a7e0ac7f")
 PROJECT_IDENTITY_ID = "identity--e00a52f4-b61b-4958-a7dc-6af180c23dd8"
 EXTENSION_ID = "extension-definition--c4a26bf4-eecc-4bf5-bb55-32739777a1b5"
-EXTENSION_VERSION = "1.0.0"
+EXTENSION_VERSION = "1.1.0"
+# 1.1.0 added campaigns (kind, attributed_refs, part_of_ref): a newer version of the definition.
+EXTENSION_MODIFIED = "2026-12-02T00:00:00.000Z"
 EPOCH = "2022-10-01T00:00:00.000Z"
 
 TLP2_EXTENSION_ID = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
@@ -77,6 +82,9 @@ def strictest(*markings: str) -> str:
 # addresses and ties (stix_network.py) have no kind of their own in it; not imported from partners (yet).
 KIND_TYPES = {k.subject_type: k.stix_type for k in subjects.kinds(exported=True)}
 EXTENSION_KINDS = {k.subject_type: k.stix_extension for k in subjects.kinds(exported=True) if k.stix_extension}
+# The OASIS CTI TC's Incident Core Extension (cti-stix-common-objects, incident-core): referenced by
+# id on every incident, not embedded (like the TLP definitions, it is OASIS's object, not ours).
+INCIDENT_CORE_EXTENSION_ID = "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
 KIND_BY_EXTENSION = {v: k for k, v in EXTENSION_KINDS.items()}
 
 EXTENSION_SCHEMA = {
@@ -88,7 +96,8 @@ EXTENSION_SCHEMA = {
         "organization (on identity), government-response (on grouping: a dated action by a host "
         "country's body), incident (on incident: a de-identified transnational-repression incident), "
         "source (on report: a document), claim (on note: a statement about a subject with its status "
-        "and evidence, each a verbatim quote from a source with its stance)."
+        "and evidence, each a verbatim quote from a source with its stance), campaign (on campaign: a "
+        "named operation, with the organisations it is attributed to and the stations it uses)."
     ),
     "type": "object",
     "required": ["extension_type", "kind"],
@@ -121,6 +130,8 @@ EXTENSION_SCHEMA = {
         "date": {"type": "string", "format": "date"},
         "date_precision": {"enum": ["day", "month", "year"]},
         "station_refs": {"type": "array", "items": {"type": "string"}},
+        "attributed_refs": {"type": "array", "items": {"type": "string"}, "description": "campaign: the organisations (identities) it is attributed to"},
+        "part_of_ref": {"type": "string", "description": "campaign: the wider campaign it is part of"},
         "tactic": {"type": "string"},
         "target_category": {"type": "string"},
         "origin_country": {"type": "string"},
@@ -206,7 +217,7 @@ def project_identity() -> dict[str, Any]:
 def extension_definition() -> dict[str, Any]:
     return {
         "type": "extension-definition", "spec_version": "2.1", "id": EXTENSION_ID,
-        "created_by_ref": PROJECT_IDENTITY_ID, "created": EPOCH, "modified": EPOCH,
+        "created_by_ref": PROJECT_IDENTITY_ID, "created": EPOCH, "modified": EXTENSION_MODIFIED,
         "name": "tnrwatch record",
         "description": "Overseas police service stations, government responses, de-identified incidents, and claims with their status and verbatim evidence quotes.",
         "schema": json.dumps(EXTENSION_SCHEMA, sort_keys=True),
@@ -338,7 +349,39 @@ def organization_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
     obj["extensions"] = _ext("organization", organization_kind=rec["kind"], name_zh=rec.get("name_zh"),
                              country=rec.get("country"), region=rec.get("region"), place=_place_ext(rec.get("place")),
                              aliases=rec.get("aliases"))
-    return [obj, *_location_refs(rec), *_located_at(obj["id"], rec)]
+    out = [obj, *_location_refs(rec), *_located_at(obj["id"], rec)]
+    if rec.get("adversary"):
+        out += intrusion_set_objects(obj, rec)
+    return out
+
+
+def intrusion_set_id(identity_id: str) -> str:
+    """The intrusion set of an organisation's identity: name-based on the identity's id, so it is
+    the same object on every export and every instance that received the identity."""
+    return name_id("intrusion-set", identity_id)
+
+
+def intrusion_set_objects(identity: dict[str, Any], rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """A public security bureau (an operating bureau, or a body a campaign is attributed to) as the
+    adversary behind stations and campaigns: an `intrusion-set` named after the bureau, `related-to`
+    its identity, which campaigns are `attributed-to` and which `uses` the stations it operates.
+
+    An intrusion set rather than a threat-actor: STIX's interoperability profile requires a
+    threat-actor's `sophistication` and `roles`, an assessment the record does not make (the
+    sophistication vocabulary describes cyber tooling). What the intrusion set needs is stated by
+    what the body is: `resource_level` "government", and `primary_motivation` "dominance", the
+    attack-motivation vocabulary's word for asserting control over others (what the sources say
+    the stations are for: coercing emigrants to return, silencing dissent).
+    """
+    actor = _base("intrusion-set", dict(rec, id=intrusion_set_id(identity["id"])))
+    names = [n for n in [rec.get("name_zh"), *(rec.get("aliases") or [])] if n and n != rec["name"]]
+    actor.update(name=rec["name"], resource_level="government", primary_motivation="dominance",
+                 description=rec.get("description") or f"Overseas operations of {rec['name']}, a public security "
+                                                         "body, as the adversary behind the stations and campaigns "
+                                                         "attributed to it.")
+    if names:
+        actor["aliases"] = sorted(set(names))
+    return [actor, relationship(actor["id"], "related-to", identity["id"], rec, description="operations of")]
 
 
 def station_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -362,6 +405,11 @@ def station_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
         # operator_ref / host_organization_ref say it for machines).
         out.append(relationship(obj["id"], "related-to", rec["operator_ref"], rec, rec.get("operator_marking", "red"),
                                 description="operated by"))
+        if rec.get("operator_is_adversary"):
+            # The operating bureau's intrusion set `uses` the station (intrusion-set -> infrastructure
+            # is in the STIX relationship table), what OpenCTI and MISP analysts look for.
+            out.append(relationship(intrusion_set_id(rec["operator_ref"]), "uses", obj["id"], rec,
+                                    rec.get("operator_marking", "red")))
     if rec.get("host_organization_ref"):
         out.append(relationship(obj["id"], "related-to", rec["host_organization_ref"], rec, rec.get("host_marking", "red"),
                                 description="hosted by"))
@@ -388,12 +436,22 @@ def incident_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
                              origin_country=rec["origin_country"], host_country=rec["host_country"],
                              year=rec.get("year"), month=rec.get("month"), day=rec.get("day"),
                              place=_place_ext(rec.get("place")), station_refs=rec.get("station_refs"))
+    obj["extensions"][INCIDENT_CORE_EXTENSION_ID] = incident_core(rec)
     loc_rec = dict(rec, country=rec["host_country"])
     out = [obj, *_location_refs(loc_rec), *_located_at(obj["id"], loc_rec)]
     station_markings = rec.get("station_markings") or {}
     for station_ref in rec.get("station_refs", []):
         out.append(relationship(obj["id"], "related-to", station_ref, rec, station_markings.get(station_ref, "red")))
     return out
+
+
+def incident_core(rec: dict[str, Any]) -> dict[str, Any]:
+    """The OASIS Incident Core Extension's required properties, as far as the record can say them:
+    `determination` "suspected" (a documented allegation of transnational repression, which no one
+    here has confirmed as an investigator would), and `investigation_status` "open" (the record
+    keeps gathering sources about it). The extension's impact and task properties are about
+    computer-security incidents and stay out."""
+    return {"extension_type": "property-extension", "determination": "suspected", "investigation_status": "open"}
 
 
 def source_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -429,11 +487,63 @@ def claim_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
                              status=rec["status"], evidence=evidence)
     if rec["status"] == "retracted":
         obj["revoked"] = True  # a retracted claim is one its author no longer stands by
-    return [obj]
+    return [obj, *opinion_objects(obj, rec)]
+
+
+def opinion_objects(note: dict[str, Any], rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """A refuting quote as a STIX `opinion` on the claim's note ("disagree", the quote as its
+    explanation), so a contested claim shows its other side in any STIX tool. Its marking is the
+    strictest of the claim's and the quote's; its id is name-based on the note, source and quote."""
+    out = []
+    for ev in rec["evidence"]:
+        if ev.get("stance") != "refutes":
+            continue
+        opinion = _base("opinion", dict(rec, id=name_id("opinion", note["id"], ev["source_ref"], ev["quote"]),
+                                        marking=strictest(rec["marking"], ev.get("marking") or rec["marking"])))
+        opinion.update(opinion="disagree", explanation=ev["quote"], object_refs=[note["id"], ev["source_ref"]])
+        out.append(opinion)
+    return out
+
+
+def is_derived_opinion(obj: dict[str, Any], bundle: dict[str, dict[str, Any]]) -> bool:
+    """An opinion this mapping derives from a claim's refuting quote (the claim carries it)."""
+    refs = obj.get("object_refs") or []
+    return bool(refs) and extension_of(bundle.get(refs[0], {})) is not None and bundle[refs[0]].get("type") == "note"
+
+
+def campaign_objects(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """A campaign, `attributed-to` the intrusion sets of the bureaus behind it, `uses` the stations
+    it runs through, `related-to` ("part of") the wider campaign; each relationship takes the
+    strictest marking of its ends."""
+    obj = _base("campaign", rec)
+    obj["name"] = rec["name"]
+    for key in ("description", "objective"):
+        if rec.get(key):
+            obj[key] = rec[key]
+    if rec.get("aliases"):
+        obj["aliases"] = list(rec["aliases"])
+    if rec.get("first_seen"):
+        obj["first_seen"] = timestamp(rec["first_seen"])
+    obj["extensions"] = _ext("campaign", name_zh=rec.get("name_zh"), date=rec.get("first_seen"),
+                             date_precision=rec.get("first_seen_precision") if rec.get("first_seen") else None,
+                             attributed_refs=rec.get("attributed_refs"), station_refs=rec.get("station_refs"),
+                             part_of_ref=rec.get("part_of_ref"), aliases=rec.get("aliases"))
+    markings = rec.get("markings") or {}
+    out = [obj]
+    for ref in rec.get("attributed_refs") or []:
+        out.append(relationship(obj["id"], "attributed-to", intrusion_set_id(ref), rec, markings.get(ref, "red")))
+    for ref in rec.get("station_refs") or []:
+        out.append(relationship(obj["id"], "uses", ref, rec, markings.get(ref, "red")))
+    if rec.get("part_of_ref"):
+        out.append(relationship(obj["id"], "related-to", rec["part_of_ref"], rec, markings.get(rec["part_of_ref"], "red"),
+                                description="part of"))
+    return out
+
 
 
 RECORD_MAPPERS = {"organization": organization_objects, "station": station_objects, "response": response_objects,
-                  "incident": incident_objects, "source": source_objects, "claim": claim_objects}
+                  "incident": incident_objects, "source": source_objects, "claim": claim_objects,
+                  "campaign": campaign_objects}
 
 
 # --- streamed bundle writing ----------------------------------------------------------------------

@@ -47,6 +47,8 @@ from .overview import (
 )
 from .people import TieView, address_get, person_get, public_replies, public_ties, tie_period
 from .records import (
+    campaign_get,
+    campaign_list,
     claim_get,
     organization_get,
     response_get,
@@ -94,6 +96,8 @@ __all__ = [
     "incident_list",
     "incident_totals",
     "organization_get",
+    "campaign_get",
+    "campaign_list",
     "public_claims",
     "response_get",
     "response_years",

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet, Window
 from django.urls import reverse
 
 from tnrwatch.registry.models import (
+    Campaign,
     Claim,
     Country,
     Figure,
@@ -140,6 +141,9 @@ def subject_refs(pairs: Iterable[tuple[str, int]], language: str) -> dict[tuple[
             for i in public(Incident).filter(pk__in=ids).select_related("host_country"):
                 label = f"{i.get_tactic_display()}, {i.host_country.name_for(language)}"
                 refs[(subject_type, i.pk)] = SubjectRef(label, reverse("atlas:incidents") + f"#incident-{i.pk}")
+        elif subject_type == "campaign":
+            for c in public(Campaign).filter(pk__in=ids):
+                refs[(subject_type, c.pk)] = SubjectRef(c.name_en, reverse("atlas:campaign", args=[c.pk]))
         elif subject_type == "figure":
             for f in public(Figure).filter(pk__in=ids):
                 refs[(subject_type, f.pk)] = SubjectRef(f"{f.value:,} {f.label}", reverse("atlas:home") + f"#figure-{f.pk}")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.models import (
     Alias,
+    Campaign,
     Claim,
     Country,
     Evidence,
@@ -178,6 +179,23 @@ def organization_get(pk: int) -> OrganizationRecord:
         hosted=list(public(Station).filter(host_organization=org).select_related("country")),
         aliases=list(Alias.objects.filter(subject_type="organization", subject_id=org.pk).order_by("name")),
     )
+
+
+def campaign_get(pk: int) -> Campaign:
+    """A public campaign with the links the public may see: the bodies it is attributed to, the
+    stations it uses, the campaign it is part of and its parts (each end public by the rule)."""
+    campaign = _get_public(Campaign, pk)
+    campaign.public_attributed = list(public(Organization).filter(campaigns=campaign).order_by("name_en"))
+    campaign.public_stations = list(public(Station).filter(campaigns=campaign).select_related("country"))
+    campaign.public_parent = public(Campaign).filter(pk=campaign.part_of_id).first() if campaign.part_of_id else None
+    campaign.public_parts = list(public(Campaign).filter(part_of=campaign))
+    campaign.aliases = list(Alias.objects.filter(subject_type="campaign", subject_id=campaign.pk).order_by("name"))
+    return campaign
+
+
+def campaign_list() -> list[Campaign]:
+    """Public campaigns, by name."""
+    return list(public(Campaign).order_by("name_en"))
 
 
 def source_get(pk: int, language: str) -> SourceRecord:

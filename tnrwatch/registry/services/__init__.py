@@ -25,6 +25,7 @@ from .audit import (
 )
 from .claims import claim_assert, claim_set_status, evidence_remove
 from .edits import (
+    campaign_update,
     figure_update,
     incident_update,
     marking_set,
@@ -37,6 +38,7 @@ from .edits import (
 )
 from .entities import (
     alias_add,
+    campaign_create,
     country_get,
     figure_create,
     incident_create,
@@ -106,6 +108,8 @@ __all__ = [
     "ConflictError",
     "ValidationError",
     "alias_add",
+    "campaign_create",
+    "campaign_update",
     "audit_record",
     "claim_assert",
     "claim_set_status",

@@ -17,6 +17,7 @@ from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
 from ..models import (
+    Campaign,
     Claim,
     Figure,
     GovernmentResponse,
@@ -153,6 +154,12 @@ def incident_update(*, actor: Any, incident: Incident, actor_label: str | None =
     if "tactic" in fields:
         _check_choice(fields["tactic"], v.INCIDENT_TACTICS, "incident tactic")
     return _update(incident, actor=actor, actor_label=actor_label, audit_action="incident.update", **fields)
+
+
+@transaction.atomic
+def campaign_update(*, actor: Any, campaign: Campaign, actor_label: str | None = None, **fields: Any) -> Campaign:
+    """Edit a campaign's descriptive fields (name, description, objective, first seen); audited."""
+    return _update(campaign, actor=actor, actor_label=actor_label, audit_action="campaign.update", **fields)
 
 
 @transaction.atomic

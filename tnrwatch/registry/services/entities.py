@@ -4,6 +4,7 @@ places, and their aliases (names search finds them by).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from tnrwatch.search import services as search_index
 from .. import vocabulary as v
 from ..models import (
     Alias,
+    Campaign,
     Country,
     Figure,
     GovernmentResponse,
@@ -37,11 +39,13 @@ def _create(model: type[Model], *, actor: Any, actor_label: str | None, audit_ac
         _city_to_place(model, fields, actor=actor, actor_label=actor_label)
     if "marking" in fields:
         _check_choice(fields["marking"], v.MARKINGS, "marking")
-    obj = model(**{k: val for k, val in fields.items() if k != "stations"})
-    obj.full_clean(exclude=["stations"])
+    many = ("stations", "attributed_to")
+    obj = model(**{k: val for k, val in fields.items() if k not in many})
+    obj.full_clean(exclude=list(many))
     obj.save()
-    if fields.get("stations"):
-        obj.stations.set(fields["stations"])
+    for name in many:
+        if fields.get(name):
+            getattr(obj, name).set(fields[name])
     audit_record(actor=actor, action=audit_action, subject=obj, data={"fields": _jsonable(fields)}, actor_label=actor_label)
     return obj
 
@@ -108,6 +112,19 @@ def response_create(*, actor: Any = None, actor_label: str | None = None, **fiel
 def incident_create(*, actor: Any = None, actor_label: str | None = None, **fields: Any) -> Incident:
     _check_choice(fields.get("tactic", ""), v.INCIDENT_TACTICS, "incident tactic")
     return _create(Incident, actor=actor, actor_label=actor_label, audit_action="incident.create", **fields)
+
+
+@transaction.atomic
+def campaign_create(*, actor: Any = None, actor_label: str | None = None, aliases: Sequence[tuple[str, str]] = (),
+                    attributed_to: Sequence[Organization] = (), **fields: Any) -> Campaign:
+    """A named campaign, with the organisations it is attributed to and the stations it uses
+    (links shown only where both ends may be: the publication rule); one audit row."""
+    if not str(fields.get("name_en", "")).strip():
+        raise ValidationError("A campaign needs a name.")
+    campaign = _create(Campaign, actor=actor, actor_label=actor_label, audit_action="campaign.create",
+                       **fields, **({"attributed_to": list(attributed_to)} if attributed_to else {}))
+    _aliases_add(campaign, "campaign", [(campaign.name_en, "en"), (campaign.name_zh, "zh"), *aliases])
+    return campaign
 
 
 @transaction.atomic

@@ -18,10 +18,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from tnrwatch.registry import demo, demo_network
+from tnrwatch.registry import demo, demo_campaigns, demo_network
 from tnrwatch.registry.models import (
     Alias,
     AuditEntry,
+    Campaign,
     Claim,
     Evidence,
     Figure,
@@ -38,7 +39,7 @@ SEED_CANDIDATES = [
     Path("/work/shared/seed") / demo.SEED_FILENAME,  # this workplace
     REPO_ROOT.parent / "shared" / "seed" / demo.SEED_FILENAME,  # CI: ../shared/seed/
 ]
-MARKED_MODELS = [Organization, Station, GovernmentResponse, Incident, Figure, Source]
+MARKED_MODELS = [Organization, Station, GovernmentResponse, Incident, Figure, Source, Campaign]
 
 
 def _seed_text() -> str:
@@ -113,12 +114,13 @@ def test_the_demo_source_is_the_captured_seed_article(loaded):
     assert rfa.published is None and rfa.url == ""
     # Every claim's evidence is the article (the Safeguard Defenders report is only cited through
     # it), except the network behind the New York station, which cites the 2023 prosecution's
-    # public reporting (registry/demo_network.py).
+    # public reporting (registry/demo_network.py), and the campaigns' public sources (none captured).
     network = {"person", "address", "tie"}
     cited = set(Evidence.objects.exclude(claim__subject_type__in=network).values_list("source", flat=True))
-    network_sources = set(Source.objects.filter(title__in=[s["title"] for s in demo_network.SOURCES.values()])
-                          .values_list("pk", flat=True))
-    assert cited - network_sources == {rfa.pk}
+    others = [s["title"] for s in (*demo_network.SOURCES.values(), *demo_campaigns.SOURCES.values())]
+    other_sources = set(Source.objects.filter(title__in=others).values_list("pk", flat=True))
+    assert cited - other_sources == {rfa.pk}
+    assert not Source.objects.filter(title__in=[s["title"] for s in demo_campaigns.SOURCES.values()]).exclude(sha256=None).exists()
     report = Source.objects.get(publisher="Safeguard Defenders")
     assert report.title == "110 Overseas – Chinese Transnational Policing Gone Wild"
 
@@ -131,6 +133,19 @@ def test_load_on_an_empty_database_reports_what_it_created(db):
     out = _load()
     assert "Demo dataset loaded" in out
     assert Claim.objects.count() > 80
+
+
+def test_campaigns_with_their_bureaus_and_sources(loaded):
+    fox = Campaign.objects.get(name_en="Fox Hunt")
+    assert fox.part_of.name_en == "Sky Net" and fox.first_seen.isoformat() == "2014-06-01"
+    assert [o.name_en for o in fox.attributed_to.all()] == ["Ministry of Public Security"]
+    overseas = Campaign.objects.get(name_en="110 Overseas")
+    assert [o.name_en for o in overseas.attributed_to.all()] == ["Fuzhou Public Security Bureau"]
+    for campaign in Campaign.objects.all():
+        claims = Claim.objects.filter(subject_type="campaign", subject_id=campaign.pk)
+        assert claims.exists() and all(c.evidence.exists() for c in claims), campaign
+    launched = Evidence.objects.get(claim__subject_type="campaign", claim__prop="launched")
+    assert (launched.source.publisher, launched.quote) == ("Wikipedia", "Operation Fox Hunt was launched in June 2014.")
 
 
 def test_headline_figures(loaded):
@@ -234,10 +249,11 @@ def test_every_entity_has_a_claim_with_evidence(loaded):
 def test_no_fact_without_a_quote(loaded):
     assert not Claim.objects.annotate(n=Count("evidence")).filter(n=0).exists()
     known = {q.text for q in demo.QUOTES.values()}
+    elsewhere = {quote for *_rest, quotes in demo_campaigns.CLAIMS for source, quote in quotes if source != "rfa"}
     for ev in Evidence.objects.all():
         if ev.quote in demo.NETWORK_QUOTES:
             continue  # short quotes of the public pages demo_network.py cites (no captured copy)
-        assert ev.quote in known and ev.location.startswith("paragraph ")
+        assert (ev.quote in known and ev.location.startswith("paragraph ")) or (ev.quote in elsewhere and ev.start is None)
     # Each organisation's country, each response's action and each figure's value is a quoted claim.
     for org in Organization.objects.filter(kind="operating_bureau"):
         assert Claim.objects.filter(subject_type="organization", subject_id=org.pk, prop="country",
@@ -253,7 +269,7 @@ def test_no_fact_without_a_quote(loaded):
 def test_audit_rows_name_the_loader(loaded):
     rows = AuditEntry.objects.filter(actor_label="load_demo")
     assert rows.filter(action="claim.create").count() == Claim.objects.count()
-    assert rows.filter(action="source.create").count() == 2 + len(demo_network.SOURCES)
+    assert rows.filter(action="source.create").count() == 2 + len(demo_network.SOURCES) + len(demo_campaigns.SOURCES)
     assert rows.filter(action="response.create").count() == GovernmentResponse.objects.count()
     # and the capture of the founding article, written by the ingestion pipeline under its own label.
     assert not AuditEntry.objects.exclude(actor_label__in=["load_demo", "ingest"]).exists()

@@ -10,7 +10,8 @@ The rule, for an `Audience`:
   empty, and its source is visible; it is *visible* when, in addition, its claim is visible;
 - a **claim** is visible when its own marking allows the audience, its subject is visible, and it
   has at least one readable evidence item;
-- an **entity that states a fact** (station, organisation, government response, incident, figure)
+- an **entity that states a fact** (station, organisation, government response, incident, figure,
+  campaign)
   is visible when its own marking allows the audience and at least one claim about it has its own
   marking allowed and a readable evidence item. Its subject (the country, a public reference
   record) is always visible. An incident from the reporting channel never has a public quote (its
@@ -24,7 +25,7 @@ The rule, for an `Audience`:
   (`people.py`). A **reply** (right of reply) is visible where its author and the claim it
   answers are;
 - a **link** between two records (a station's operator or host, a response's stations, an
-  incident's stations, a status change's claim) is visible only where both ends are, and carries
+  incident's stations, a campaign's bureaus, stations and wider campaign, a status change's claim) is visible only where both ends are, and carries
   the strictest of its ends' markings and its own (`strictest`);
 - a station's **status** as an audience sees it (`public_status`) is that of its latest status
   change backed by a claim the audience may see (the change's own claim, or a claim about the

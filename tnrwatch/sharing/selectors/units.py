@@ -6,7 +6,7 @@ chunk at once; a linked record the audience may not see is dropped from the refe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,20 +15,35 @@ from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
 
 from .. import stix
-from ..outbound import outbound_queryset, readable_evidence, visible_ids
-from .context import KIND_MODELS, ExportContext, Unit
+from ..outbound import outbound_queryset, readable_evidence, visible_ids, visible_markings
+from .context import KIND_MODELS, KIND_ORDER, ExportContext, Unit
 from .network_units import units_address, units_person, units_tie
+
+
+def actor_ids(ctx: ExportContext, pks: Iterable[int | None]) -> set[int]:
+    """Which of these organisations leave with an intrusion set: operating bureaus, and bodies a
+    campaign the audience may see is attributed to."""
+    pks = {p for p in pks if p is not None}
+    if not pks:
+        return set()
+    out = set(m.Organization.objects.filter(pk__in=pks, kind="operating_bureau").values_list("pk", flat=True))
+    through = m.Campaign.attributed_to.through
+    links = list(through.objects.filter(organization_id__in=pks - out).values_list("organization_id", "campaign_id"))
+    seen = visible_ids(m.Campaign, ctx.audience, [c for _o, c in links])
+    return out | {o for o, c in links if c in seen}
 
 
 def _units_organization(ctx: ExportContext, rows: list[m.Organization]) -> Iterator[Unit]:
     refs = ctx.refs("organization", [o.pk for o in rows])
     aliases = ctx.aliases("organization", rows)
+    actors = actor_ids(ctx, [o.pk for o in rows])
     for o in rows:
         country = ctx.country(o.country_id)
         rec = ctx.meta("organization", o, refs.get(o.pk)) | {
             "name": o.name_en, "name_zh": o.name_zh, "kind": o.kind, "description": o.description,
             "country": country[0] if country else None, "country_name": country[1] if country else None,
             "region": o.region, "place": ctx.place(o.place), "aliases": aliases.get(o.pk, []),
+            "adversary": o.pk in actors,
         }
         yield Unit(o.updated_at, 0, o.pk, stix.organization_objects(rec))
 
@@ -39,6 +54,7 @@ def _units_station(ctx: ExportContext, rows: list[m.Station]) -> Iterator[Unit]:
     org_pks = visible_ids(m.Organization, ctx.audience, [s.operator_id for s in rows] + [s.host_organization_id for s in rows])
     org_ids = ctx.ids("organization", org_pks)
     org_markings = dict(m.Organization.objects.filter(pk__in=org_pks).values_list("pk", "marking"))
+    actors = actor_ids(ctx, org_pks)
     for s in rows:
         country = ctx.country(s.country_id)
         rec = ctx.meta("station", s, refs.get(s.pk)) | {
@@ -47,6 +63,7 @@ def _units_station(ctx: ExportContext, rows: list[m.Station]) -> Iterator[Unit]:
             "first_reported": s.first_reported.isoformat() if s.first_reported else None,
             "operator_ref": org_ids.get(s.operator_id), "host_organization_ref": org_ids.get(s.host_organization_id),
             "operator_marking": org_markings.get(s.operator_id, "red"),
+            "operator_is_adversary": s.operator_id in actors,
             "host_marking": org_markings.get(s.host_organization_id, "red"),
             "aliases": aliases.get(s.pk, []),
         }
@@ -144,10 +161,18 @@ def _units_source(ctx: ExportContext, rows: list[m.Source]) -> Iterator[Unit]:
     citing: dict[int, set[int]] = {}
     for source_id, claim_id in _visible_evidence(ctx, source_ids=[s.pk for s in rows]):
         citing.setdefault(source_id, set()).add(claim_id)
-    claim_ids = ctx.ids("claim", {c for cs in citing.values() for c in cs})
+    cited = {c for cs in citing.values() for c in cs}
+    claim_ids = ctx.ids("claim", cited)
+    claims = [c for i in range(0, len(cited), 900)
+              for c in m.Claim.objects.filter(pk__in=sorted(cited)[i:i + 900]).only("pk", "subject_type", "subject_id")]
+    subjects = _subject_ids(ctx, claims)
+    subject_of = {c.pk: subjects.get((c.subject_type, c.subject_id)) for c in claims}
     for s in rows:
         rec = ctx.meta("source", s, refs.get(s.pk))
-        object_refs = sorted(claim_ids[c] for c in citing.get(s.pk, ())) or [rec["created_by_ref"]]
+        # What the report is about: the claims citing it and their subjects (each of them leaves in
+        # the same export: a visible claim has a visible subject).
+        about = {claim_ids[c] for c in citing.get(s.pk, ())} | {subject_of[c] for c in citing.get(s.pk, ()) if subject_of.get(c)}
+        object_refs = sorted(about) or [rec["created_by_ref"]]
         rec |= {"title": s.title, "kind": s.kind, "publisher": s.publisher, "author": s.author, "url": s.url,
                 "published": s.published.isoformat() if s.published else None, "language": s.language,
                 "sha256": s.sha256, "object_refs": object_refs}
@@ -212,8 +237,40 @@ def _subject_location(ctx: ExportContext, claim: m.Claim) -> list[dict]:
     return [stix.place_location(ctx.place(place))] if place else []
 
 
+def _units_campaign(ctx: ExportContext, rows: list[m.Campaign]) -> Iterator[Unit]:
+    refs = ctx.refs("campaign", [c.pk for c in rows])
+    aliases = ctx.aliases("campaign", rows)
+    pks = [c.pk for c in rows]
+    orgs: dict[int, list[int]] = {}
+    for cid, oid in m.Campaign.attributed_to.through.objects.filter(campaign_id__in=pks).values_list("campaign_id", "organization_id"):
+        orgs.setdefault(cid, []).append(oid)
+    stations: dict[int, list[int]] = {}
+    for cid, sid in m.Campaign.stations.through.objects.filter(campaign_id__in=pks).values_list("campaign_id", "station_id"):
+        stations.setdefault(cid, []).append(sid)
+    org_marks = visible_markings(m.Organization, ctx.audience, [o for os in orgs.values() for o in os])
+    station_marks = visible_markings(m.Station, ctx.audience, [s for ss in stations.values() for s in ss])
+    parent_marks = visible_markings(m.Campaign, ctx.audience, [c.part_of_id for c in rows])
+    org_ids, station_ids = ctx.ids("organization", org_marks), ctx.ids("station", station_marks)
+    parent_ids = ctx.ids("campaign", parent_marks)
+    for c in rows:
+        visible_orgs = [o for o in orgs.get(c.pk, []) if o in org_marks]
+        visible_stations = [s for s in stations.get(c.pk, []) if s in station_marks]
+        markings = {org_ids[o]: org_marks[o] for o in visible_orgs} | {station_ids[s]: station_marks[s] for s in visible_stations}
+        part_of = parent_ids.get(c.part_of_id) if c.part_of_id in parent_marks else None
+        if part_of:
+            markings[part_of] = parent_marks[c.part_of_id]
+        rec = ctx.meta("campaign", c, refs.get(c.pk)) | {
+            "name": c.name_en, "name_zh": c.name_zh, "description": c.description, "objective": c.objective,
+            "first_seen": c.first_seen.isoformat() if c.first_seen else None, "first_seen_precision": c.first_seen_precision,
+            "aliases": aliases.get(c.pk, []), "attributed_refs": sorted(org_ids[o] for o in visible_orgs),
+            "station_refs": sorted(station_ids[s] for s in visible_stations), "part_of_ref": part_of, "markings": markings,
+        }
+        yield Unit(c.updated_at, KIND_ORDER.index("campaign"), c.pk, stix.campaign_objects(rec))
+
+
 BUILDERS: dict[str, Callable[[ExportContext, list[Any]], Iterator[Unit]]] = {"organization": _units_organization, "station": _units_station, "response": _units_response,
             "incident": _units_incident, "source": _units_source, "claim": _units_claim,
-            "person": units_person, "address": units_address, "tie": units_tie}
+            "person": units_person, "address": units_address, "tie": units_tie,
+            "campaign": _units_campaign}
 RELATED = {"organization": ["place"], "station": ["place"], "response": ["place"], "incident": ["place"],
-           "source": [], "claim": [], "person": [], "address": [], "tie": []}
+           "source": [], "claim": [], "person": [], "address": [], "tie": [], "campaign": []}

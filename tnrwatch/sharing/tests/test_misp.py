@@ -43,6 +43,9 @@ def _kept(bundle: list[dict], objects: dict) -> tuple[dict[str, list[dict]], dic
     kept = {k: sum(1 for o in objs if o["id"].partition("--")[2] in objects) for k, objs in expected.items()}
     relationships = [o for o in bundle if o["type"] == "relationship"]
     references = {r.uuid for o in objects.values() for r in o.references}
+    # A bureau's intrusion set is a galaxy cluster: its link to the bureau is the cluster's tag on
+    # the organisation object's name attribute (which takes the relationship's uuid).
+    references |= {a.uuid for o in objects.values() for a in o.attributes if any(t.name.startswith("misp-galaxy:") for t in a.tags)}
     kept["relationships"] = sum(1 for r in relationships if r["id"].partition("--")[2] in references)
     expected["relationships"] = relationships
     return expected, kept

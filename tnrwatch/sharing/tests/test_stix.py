@@ -90,6 +90,7 @@ def _empty_the_record() -> None:
     m.Evidence.objects.all().delete()
     m.Claim.objects.all().delete()
     m.StationStatusChange.objects.all().delete()
+    m.Campaign.objects.all().delete()
     m.Incident.objects.all().delete()
     m.GovernmentResponse.objects.all().delete()
     m.Station.objects.all().delete()
