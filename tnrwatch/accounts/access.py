@@ -2,16 +2,30 @@
 
 Staff pages are locked by Django's LoginRequiredMiddleware; views additionally declare which roles
 may use them with `@staff_view(...)`, which also requires a verified second factor (TOTP).
-`access_*` functions return the object or raise one error that is the same for "missing" and
-"forbidden", so an unauthorised user learns nothing about what exists.
+`access_<thing>_by_<key>(user, key)` functions return the object or raise one error that is the
+same for "missing" and "forbidden" (`NotFoundOrForbiddenError`), so an unauthorised user learns
+nothing about what exists. Templates get the same answers from `context_processors.permissions`
+(`{% if may.edit %}`).
+
+Partners (TAXII, partner reads of evidence copies) are not users: they hold a token, and
+`access_partner_by_request` / `access_collection_by_partner` answer for them. Threat model: those
+endpoints are reachable without a staff session; a request without a valid token, or for a
+collection not granted, gets the same answer as for one that does not exist, so a caller learns
+nothing about which collections or partners exist.
+
+Models of other apps are looked up by name (`apps.get_model`), so this app imports none of them.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -58,6 +72,8 @@ def may_see_intake_audit(user: Any) -> bool:
 
 
 def require_role(user: Any, *roles: str) -> None:
+    """PermissionDeniedError unless `user` is verified staff with one of `roles` (for selectors
+    that serve staff and the public alike: search, the network view)."""
     if not user_has_role(user, *roles):
         raise PermissionDeniedError("Your role does not allow this.")
 
@@ -99,3 +115,71 @@ def access_object(user: Any, model: type, pk: Any, *roles: str):
         return model.objects.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFoundOrForbiddenError() from exc
+
+
+def access_report_by_id(user: Any, report_id: Any):  # noqa: ANN201 - an intake Report
+    """A report of the case inbox, for the roles that work it (admins and analysts)."""
+    return access_object(user, apps.get_model("intake", "Report"), _int_or_none(report_id), *EDITORS)
+
+
+def access_partner_by_id(user: Any, partner_id: Any):  # noqa: ANN201 - a sharing Partner
+    """A partner, for admins (who manage partners)."""
+    return access_object(user, apps.get_model("sharing", "Partner"), _int_or_none(partner_id), *ADMINS)
+
+
+def access_csv_upload_by_id(user: Any, upload_id: Any):  # noqa: ANN201 - a sharing CsvUpload
+    """A staged CSV import, for editors."""
+    return access_object(user, apps.get_model("sharing", "CsvUpload"), _int_or_none(upload_id), *EDITORS)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+# -- partners (by token) -------------------------------------------------------------------------
+
+
+def token_from_request(request: HttpRequest) -> str:
+    """The partner token: `Authorization: Bearer T`, `Token T` (taxii2-client's TokenAuth), or HTTP
+    Basic with the token as password (taxii2-client's user/password)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, value = header.partition(" ")
+    scheme = scheme.lower()
+    if scheme in ("bearer", "token"):
+        return value.strip()
+    if scheme == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return ""
+        return decoded.partition(":")[2]
+    return ""
+
+
+def access_partner_by_request(request: HttpRequest):  # noqa: ANN201 - a sharing Partner or None
+    """The active partner whose token the request carries, or None."""
+    from tnrwatch.sharing.services import partner_by_token
+
+    return partner_by_token(token_from_request(request))
+
+
+def access_collection_by_partner(partner: Any, collection_id: str, *, write: bool = False) -> tuple[Any, Any]:
+    """The collection and the partner's grant on it, or NotFoundOrForbiddenError."""
+    if partner is None:
+        raise NotFoundOrForbiddenError()
+    grant_model = apps.get_model("sharing", "PartnerGrant")
+    grant = grant_model.objects.select_related("collection").filter(
+        partner=partner, collection_id=_uuid_or_none(collection_id)).first()
+    if grant is None or not (grant.can_write if write else grant.can_read):
+        raise NotFoundOrForbiddenError()
+    return grant.collection, grant
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

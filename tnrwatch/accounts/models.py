@@ -17,9 +17,6 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.READ_ONLY)
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
-
 
 class FailedLogin(models.Model):
     """Consecutive failed password attempts for one username, for exponential back-off.

@@ -89,7 +89,7 @@ def _charset(headers: dict) -> str:
 def reader_by_request(request: HttpRequest):  # noqa: ANN201 - a sharing.outbound.Audience
     """Who reads: the partner whose token the request carries, else the public (a wrong or
     revoked token reads as the public, so it learns nothing)."""
-    from tnrwatch.sharing.access import access_partner_by_request
+    from tnrwatch.accounts.access import access_partner_by_request
     from tnrwatch.sharing.outbound import PUBLIC
     from tnrwatch.sharing.selectors import partner_audience
 

@@ -104,7 +104,7 @@ def _capture_submit(request: HttpRequest) -> HttpResponse:
 @staff_view(*ALL_STAFF)
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     obj = access_object(request.user, Source, pk)
-    return render(request, "ingestion/source.html", {**selectors.source_review(obj), "may_publish": may_publish(request.user)})
+    return render(request, "ingestion/source.html", selectors.source_review(obj))
 
 
 @require_GET

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tnrwatch.accounts.access import ADMINS, EDITORS, staff_view, user_has_role
+from tnrwatch.accounts.access import ADMINS, EDITORS, access_report_by_id, staff_view, user_has_role
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry import selectors as registry_selectors
 from tnrwatch.registry import services as registry_services
@@ -115,7 +115,7 @@ def key_lock(request: HttpRequest) -> HttpResponse:
 @staff_view(*EDITORS)
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get(pk)
+    report = access_report_by_id(request.user, pk)
     identities = unlock.unlocked_identities(request)
     context: dict[str, Any] = {
         "report": report, "unlocked": bool(identities), "states": ReportState.choices, "risks": RiskLevel.choices,
@@ -204,7 +204,7 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
-    report = selectors.report_get(pk)
+    report = access_report_by_id(request.user, pk)
     try:
         form = handler(request, report)
     except NotFoundOrForbiddenError:
@@ -226,7 +226,7 @@ def report_rekey(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Unlock your key first."))
         return redirect("inbox:report", pk=pk)
     try:
-        services.report_rekey(actor=request.user, report=selectors.report_get(pk), identities=identities)
+        services.report_rekey(actor=request.user, report=access_report_by_id(request.user, pk), identities=identities)
     except crypto.DecryptionError:
         messages.error(request, _("Your key cannot open every part of this report."))
     else:
@@ -237,7 +237,7 @@ def report_rekey(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(*ADMINS)
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.report_delete(actor=request.user, report=selectors.report_get(pk))
+    services.report_delete(actor=request.user, report=access_report_by_id(request.user, pk))
     messages.success(request, _("The report, its thread, notes and files were deleted."))
     return redirect("inbox:list")
 

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from tnrwatch.accounts.access import EDITORS, staff_view
+from tnrwatch.accounts.access import EDITORS, access_csv_upload_by_id, staff_view
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import vocabulary as v
 
@@ -80,7 +80,7 @@ def _mapping_from(request: HttpRequest, staged: CsvUpload) -> dict[str, str]:
 @staff_view(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    staged = get_object_or_404(CsvUpload, pk=pk)
+    staged = access_csv_upload_by_id(request.user, pk)
     mapping = _mapping_from(request, staged)
     marking = request.POST.get("marking", settings.TNR_DEFAULT_MARKING)
     status = 200

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -562,16 +562,6 @@ def write_bundle(out: Any, objects: Iterable[dict[str, Any]], *, seed: str) -> i
         count += 1
     out.write("\n]}\n")
     return count
-
-
-def dedupe(objects: Iterable[dict[str, Any]], seen: set[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Each id once (locations and relationships are shared between records)."""
-    seen = set() if seen is None else seen
-    for obj in objects:
-        if obj["id"] in seen:
-            continue
-        seen.add(obj["id"])
-        yield obj
 
 
 # --- STIX -> records ------------------------------------------------------------------------------

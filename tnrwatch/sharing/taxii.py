@@ -24,10 +24,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from tnrwatch.accounts.access import access_collection_by_partner, access_partner_by_request
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 
 from . import selectors
-from .access import access_collection_by_partner, access_partner_by_request
 from .models import Collection, PartnerGrant, TaxiiStatus
 from .services import (
     StixImportError,

@@ -8,11 +8,11 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tnrwatch.accounts.access import ADMINS, staff_view
+from tnrwatch.accounts.access import ADMINS, access_partner_by_id, staff_view
 from tnrwatch.core.errors import ValidationError
 
 from . import stix
@@ -65,7 +65,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 @staff_view(*ADMINS)
 @require_http_methods(["GET", "POST"])
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_object_or_404(Partner, pk=pk)
+    partner = access_partner_by_id(request.user, pk)
     grants = partner.grants.select_related("collection")
     form = PartnerForm(request.POST if request.POST.get("action") == "update" else None, initial={
         "name": partner.name, "max_marking": partner.max_marking, "active": partner.active,

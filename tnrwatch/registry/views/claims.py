@@ -31,7 +31,7 @@ from ..forms import (
 from ..models import Claim, Evidence
 from ..selectors import audit_list, claim_is_public, claim_review, paginate, subject_get
 from ..selectors import claim_list as select_claims
-from .common import UNSET, call_service, can, form_status, posted, query_without_page
+from .common import UNSET, call_service, form_status, posted, query_without_page
 from .kinds import KINDS
 
 SUBJECT_KIND = {k.subject_type: k.slug for k in KINDS.values()}
@@ -45,7 +45,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
                              q=data.get("q", ""), marking=data.get("marking", ""))
     page = paginate(queryset, request.GET.get("page"))
     return render(request, "workspace/claim_list.html", {
-        "filters": filters, "page": page, "can": can(request.user), "query": query_without_page(request) if filters.is_valid() else "",
+        "filters": filters, "page": page, "query": query_without_page(request) if filters.is_valid() else "",
     })
 
 
@@ -75,13 +75,13 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Review a claim: the evidence for and against side by side, and its history."""
     claim = access_object(request.user, Claim, pk)
     return render(request, "workspace/claim_detail.html", {
-        "review": claim_review(claim), "claim": claim, "can": can(request.user),
+        "review": claim_review(claim), "claim": claim,
         "subject_kind": SUBJECT_KIND.get(claim.subject_type),
         "status_form": ClaimStatusForm(initial={"status": claim.status}),
         "evidence_form": EvidenceForm(user=request.user),
         "marking_form": MarkingForm(initial={"marking": claim.marking}, user=request.user),
         "evidence_marking_form": MarkingForm(user=request.user),
-        "is_public": claim_is_public(claim), "may_publish": may_publish(request.user),
+        "is_public": claim_is_public(claim),
         "publication": services.claim_publication_state(claim=claim),
         "history": audit_list(subject=f"claim:{claim.pk}")[:50],
     })
@@ -164,7 +164,7 @@ def claim_publish(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("workspace:claim_detail", pk=claim.pk)
     return render(request, "workspace/claim_publish.html", {
         "claim": claim, "preview": services.claim_publication_preview(claim=claim), "form": form,
-        "propose_form": ProposeForm(), "may_publish": may_publish(request.user), "can": can(request.user),
+        "propose_form": ProposeForm(),
     }, status=form_status(request) if request.method == "POST" else 200)
 
 

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import QuerySet
 
-from tnrwatch.accounts.access import EDITORS, REVIEWERS, user_has_role
 from tnrwatch.core.errors import ApplicationError
 
 UNSET = object()
@@ -27,11 +26,6 @@ def call_service(form: forms.Form, call: Callable[[], Any]) -> Any:
     except IntegrityError:
         form.add_error(None, "This conflicts with an existing record.")
     return UNSET
-
-
-def can(user: Any) -> dict[str, bool]:
-    """What the page may offer this user (the views enforce it again)."""
-    return {"edit": user_has_role(user, *EDITORS), "review": user_has_role(user, *REVIEWERS)}
 
 
 def form_status(request: Any) -> int:

@@ -24,7 +24,7 @@ from ..selectors import (
     tie_ends,
     ties_of,
 )
-from .common import UNSET, call_service, can, form_status, plain, posted, query_without_page
+from .common import UNSET, call_service, form_status, plain, posted, query_without_page
 from .kinds import KINDS, attr_path
 
 
@@ -43,7 +43,7 @@ def entity_list(request: HttpRequest, kind: str) -> HttpResponse:
     page = paginate(queryset, request.GET.get("page"))
     rows = [(obj, [attr_path(obj, path) for _h, path in k.columns]) for obj in page]
     return render(request, "workspace/entity_list.html", {
-        "kind": k, "filters": filters, "page": page, "rows": rows, "can": can(request.user),
+        "kind": k, "filters": filters, "page": page, "rows": rows,
         "query": query_without_page(request) if filters.is_valid() else "",
     })
 
@@ -55,7 +55,7 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     fields = [(form[name].label, _display(obj, name)) for name in form.fields if name in {f.name for f in obj._meta.get_fields()}]
     context = {
         "kind": k, "obj": obj, "fields": fields, "claims": claims_about(k.subject_type, obj.pk),
-        "marking_form": MarkingForm(initial={"marking": obj.marking}, user=request.user), "can": can(request.user),
+        "marking_form": MarkingForm(initial={"marking": obj.marking}, user=request.user),
     }
     if isinstance(obj, Source):
         from tnrwatch.ingestion.copies import copy_of

@@ -8,11 +8,9 @@ from django.shortcuts import render
 from tnrwatch.accounts.access import ALL_STAFF, may_see_intake_audit, staff_view
 
 from ..selectors import workspace_overview
-from .common import can
 from .kinds import KINDS
 
 
 @staff_view(*ALL_STAFF)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/home.html", {"overview": workspace_overview(include_intake=may_see_intake_audit(request.user)), "kinds": KINDS.values(),
-                                                   "can": can(request.user)})
+    return render(request, "workspace/home.html", {"overview": workspace_overview(include_intake=may_see_intake_audit(request.user)), "kinds": KINDS.values()})

@@ -38,9 +38,6 @@ class Audience:
         """Whether one record's marking lets it reach this audience."""
         return marking in self.allowed_markings()
 
-    def may_read(self, collection: str) -> bool:
-        return self.is_public or collection in self.collections
-
 
 PUBLIC = Audience(name="public", max_marking="clear")
 
