@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +26,15 @@ from .importer import (
     check_bundle,
     stix_import,
 )
-from .models import Collection, Partner, PartnerGrant, ShareLog, Subscription, TaxiiListedObject
+from .models import (
+    Collection,
+    Partner,
+    PartnerGrant,
+    ShareLog,
+    Subscription,
+    TaxiiListedObject,
+    TaxiiStatus,
+)
 from .outbound import Audience
 
 __all__ = ["MAX_IMPORT_BYTES", "ImportResult", "StixImportError", "bundle_objects", "check_bundle", "stix_import",
@@ -155,3 +163,13 @@ def partner_source(partner: Partner, url: str = "") -> m.Source:
         return found
     return source_create(actor=None, actor_label="federation", kind="partner", title=f"Partner feed: {partner.name}",
                          publisher=partner.name, url=url[:2000], marking="green")
+
+
+@transaction.atomic
+def taxii_status_record(*, partner: Partner, body: Callable[[str], dict]) -> dict:
+    """Keep the status resource of a TAXII push: `body(status_id)` is its JSON, which names its own
+    id. No audit row: the push's import wrote its own."""
+    status = TaxiiStatus.objects.create(partner=partner, data={})
+    data = body(str(status.id))
+    TaxiiStatus.objects.filter(pk=status.pk).update(data=data)
+    return data

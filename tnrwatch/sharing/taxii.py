@@ -36,6 +36,7 @@ from .services import (
     share_log_write,
     stix_import,
     taxii_listed_remember,
+    taxii_status_record,
 )
 
 TAXII = "application/taxii+json;version=2.1"
@@ -312,11 +313,10 @@ def _add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:
         successes = []
         failures = [{"id": str(e.get("id") or ""), "version": "", "message": e["error"]} for e in exc.errors]
     share_log_write(partner=partner, audience=selectors.partner_audience(partner), channel="taxii", stix_ids=[], pull=False)
-    status = TaxiiStatus.objects.create(partner=partner, data={})
-    body = {"id": str(status.id), "status": "complete", "request_timestamp": selectors.taxii_timestamp(requested),
-            "total_count": len(successes) + len(failures), "success_count": len(successes), "successes": successes,
-            "failure_count": len(failures), "failures": failures, "pending_count": 0, "pendings": []}
-    TaxiiStatus.objects.filter(pk=status.pk).update(data=body)
+    body = taxii_status_record(partner=partner, body=lambda status_id: {
+        "id": status_id, "status": "complete", "request_timestamp": selectors.taxii_timestamp(requested),
+        "total_count": len(successes) + len(failures), "success_count": len(successes), "successes": successes,
+        "failure_count": len(failures), "failures": failures, "pending_count": 0, "pendings": []})
     return taxii_response(body, status=202)
 
 

@@ -29,9 +29,13 @@ ALL_KINDS = tuple(KIND_ORDER)
 
 
 def instance() -> SharingInstance:
+    """This instance's identity row, which migration `sharing/0002_defaults` writes (a read: a
+    database without it was not migrated)."""
     inst = SharingInstance.objects.order_by("pk").first()
     if inst is None:
-        inst = SharingInstance.objects.create()
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("No sharing instance row: run `tnrwatch migrate`.")
     return inst
 
 
