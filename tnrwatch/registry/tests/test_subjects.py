@@ -103,8 +103,9 @@ def test_every_kind_names_a_registry_model_and_exported_kinds_keep_their_stix_or
     for kind in subjects.SUBJECTS:
         assert kind.model._meta.app_label == "registry", kind
         assert subjects.of_model(kind.model) is kind
+    # an exported kind's place is its rank in TAXII paging cursors: new kinds only ever go at the end
     assert subjects.types(exported=True) == ("organization", "station", "response", "incident", "source", "claim",
-                                             "person", "address", "tie")
+                                             "person", "address", "tie", "campaign")
     assert subjects.CLAIM_SUBJECT_TYPES[:8] == ("country", "place", "organization", "station", "response",
                                                 "incident", "source", "figure")
     assert subjects.by_workspace_slug("stations").subject_type == "station"
