@@ -18,20 +18,36 @@ from .context import ALL_KINDS, KIND_MODELS, KIND_ORDER, ExportContext, Unit, in
 from .units import BUILDERS, RELATED
 
 
+def _after_q(t: datetime, pk: int | None) -> Q:
+    """Rows strictly after the keyset cursor (t, pk) in (updated_at, pk) order, written so that an
+    index on (updated_at, id) serves it as one range (`updated_at >= t` first): an OR of the two
+    cases alone makes SQLite and PostgreSQL scan every row after t, or the whole table."""
+    if pk is None:
+        return Q(updated_at__gt=t)
+    return Q(updated_at__gte=t) & (Q(updated_at__gt=t) | Q(pk__gt=pk))
+
+
 def kind_units(ctx: ExportContext, kind: str, *, after: tuple | None = None, added_after: datetime | None = None,
                chunk: int = 1000, stop: int | None = None, pks: Iterable[int] | None = None) -> Iterator[Unit]:
     """Units of one kind in (updated_at, pk) order, strictly after the cursor `after` (only the
-    records with the ids `pks`, when given)."""
+    records with the ids `pks`, when given).
+
+    Each chunk is found in two steps, so that a page costs the same at 10,000 rows as at a million:
+    the next `chunk` rows in keyset order from the plain table (an index range on (updated_at,
+    id), no rule evaluated), then the publication rule (`outbound_queryset`) on those rows only.
+    Evaluated on the whole table in one statement, the rule's EXISTS made the database visit and
+    sort every row after the cursor for each chunk."""
     model = KIND_MODELS[kind]
-    qs = outbound_queryset(model, ctx.audience)
+    base = model._default_manager.all()
     if pks is not None:
-        qs = qs.filter(pk__in=sorted(set(pks)))
+        base = base.filter(pk__in=sorted(set(pks)))
     if kind == "claim":
-        qs = qs.exclude(subject_type="figure")
+        base = base.exclude(subject_type="figure")
+    if added_after is not None:
+        base = base.filter(updated_at__gt=added_after)
+    qs = outbound_queryset(model, ctx.audience)
     if RELATED[kind]:
         qs = qs.select_related(*RELATED[kind])
-    if added_after is not None:
-        qs = qs.filter(updated_at__gt=added_after)
     rank = KIND_ORDER.index(kind)
     cursor: tuple[Any, int | None] | None = None
     if after is not None:
@@ -44,20 +60,18 @@ def kind_units(ctx: ExportContext, kind: str, *, after: tuple | None = None, add
             cursor = (t, pk)
     yielded = 0
     while True:
-        page = qs
-        if cursor is not None:
-            t, pk = cursor
-            page = qs.filter(Q(updated_at__gt=t) | Q(updated_at=t, pk__gt=pk)) if pk is not None else qs.filter(updated_at__gt=t)
-        rows = list(page.order_by("updated_at", "pk")[:chunk])
-        if not rows:
+        page = base if cursor is None else base.filter(_after_q(*cursor))
+        keys = list(page.order_by("updated_at", "pk").values_list("updated_at", "pk")[:chunk])
+        if not keys:
             return
-        for unit in BUILDERS[kind](ctx, rows):
+        rows = list(qs.filter(pk__in=[pk for _t, pk in keys]).order_by("updated_at", "pk"))
+        for unit in BUILDERS[kind](ctx, rows) if rows else ():
             yield unit
             yielded += 1
             if stop is not None and yielded >= stop:
                 return
-        cursor = (rows[-1].updated_at, rows[-1].pk)
-        if len(rows) < chunk:
+        cursor = keys[-1]
+        if len(keys) < chunk:
             return
 
 

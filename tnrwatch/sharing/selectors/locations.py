@@ -8,8 +8,12 @@ with `added_after`) meets each location exactly once, with the first record that
 that record changes, the location moves on with the next one.
 
 The owners are computed in one pass over the visible records of the collection's kinds and kept
-per process until the record changes (a fingerprint of the newest change and the row count of
-each kind), so paging stays flat per object however large the collection is.
+per process until the record changes, so paging stays flat per object however large the
+collection is. A change or an addition moves the newest `updated_at` or the highest id of some
+kind (the fingerprint: two index look-ups per kind, where a row count would read every row of
+every table on every page); a deletion moves neither, so before a page relies on an owner it
+checks that the owner is still there, unchanged and visible (`owner_holds`, one look-up per
+distinct owner a page meets), and recomputes the map when one is not.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import datetime
 
-from django.db.models import Count, Max, Model
+from django.db.models import Max, Model
 
 from tnrwatch.registry import models as m
 
@@ -36,15 +40,24 @@ def _fingerprint() -> tuple:
     out = []
     models: list[type[Model]] = [*KIND_MODELS.values(), m.Evidence]
     for model in models:
-        agg = model._default_manager.aggregate(t=Max("updated_at"), n=Count("pk"))
-        out.append((agg["t"], agg["n"]))
+        # Two statements: with both aggregates in one, SQLite reads the table instead of one end
+        # of each index.
+        manager = model._default_manager
+        out.append((manager.aggregate(t=Max("updated_at"))["t"], manager.aggregate(n=Max("pk"))["n"]))
     return tuple(out)
 
 
-def location_owners(ctx: ExportContext, kinds: list[str]) -> dict[str, tuple]:
-    """STIX id of each location -> the (date_added, rank, pk) key of the unit that carries it."""
+def owner_holds(ctx: ExportContext, unit_key: tuple) -> bool:
+    """Whether the record an owner key names is still there, unchanged, and visible."""
+    updated_at, rank, pk = unit_key
+    return outbound_queryset(KIND_MODELS[KIND_ORDER[rank]], ctx.audience).filter(pk=pk, updated_at=updated_at).exists()
+
+
+def location_owners(ctx: ExportContext, kinds: list[str], *, refresh: bool = False) -> dict[str, tuple]:
+    """STIX id of each location -> the (date_added, rank, pk) key of the unit that carries it
+    (`refresh`: recompute, after an owner was found gone)."""
     key = (ctx.audience, tuple(kinds), _fingerprint())
-    if key in _CACHE:
+    if key in _CACHE and not refresh:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     owners = _compute(ctx, kinds)

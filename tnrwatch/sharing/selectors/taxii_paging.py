@@ -13,7 +13,7 @@ from ..models import KnownIdentity, StixObjectRef, TaxiiListedObject
 from ..outbound import outbound_queryset
 from .context import KIND_MODELS, KIND_ORDER, ExportContext, Unit
 from .export import identity_objects, merged_units
-from .locations import location_owners
+from .locations import location_owners, owner_holds
 from .units import BUILDERS
 
 EPOCH_DT = datetime(2000, 1, 1, tzinfo=UTC)
@@ -123,6 +123,7 @@ def taxii_page(ctx: ExportContext, kinds: list[str], *, limit: int, next_token: 
     out: list[tuple[datetime, dict]] = []
     carriers: dict[str, tuple[str, int]] = {}
     owners: dict[str, tuple] | None = None
+    checked: set[tuple] = set()  # owners this page has found still there
     first = True
     # Units are produced in chunks sized to the page (+1 to know whether there is more).
     chunk = max(50, min(limit + 1, 250))
@@ -134,7 +135,14 @@ def taxii_page(ctx: ExportContext, kinds: list[str], *, limit: int, next_token: 
             if obj["type"] == "location" and unit.rank >= 0:
                 if owners is None:
                     owners = location_owners(ctx, kinds)
-                if owners.get(obj["id"]) != unit.key:
+                owner = owners.get(obj["id"])
+                if owner is not None and owner != unit.key and owner not in checked:
+                    if not owner_holds(ctx, owner):  # deleted or hidden since the map was made
+                        owners = location_owners(ctx, kinds, refresh=True)
+                        owner = owners.get(obj["id"])
+                    if owner is not None:
+                        checked.add(owner)
+                if owner != unit.key:
                     continue  # another record carries this location
             if not filters.matches(obj):
                 continue
