@@ -206,11 +206,8 @@ def _galaxies(clusters: list[tuple[dict, dict]]) -> list[dict]:
     return list(out.values())
 
 
-def misp_events(objects: Iterable[dict], *, title: str, date: str) -> list[dict]:
-    """One MISP event per TLP marking (exactly one TLP tag each), in MISP core format."""
-    objects = list(objects)
-    names = {o["id"]: o.get("name", "") for o in objects if o.get("name")}
-    clusters = galaxy_clusters(objects)
+def _galaxies_by_marking(objects: list[dict], clusters: dict[str, dict]) -> dict[str, list[tuple[dict, dict]]]:
+    """{marking: (galaxy, cluster) of each bureau or campaign shared at that marking} (never RED)."""
     galaxies_by_marking: dict[str, list[tuple[dict, dict]]] = {}
     for obj in objects:
         if obj["id"] in clusters:
@@ -218,6 +215,15 @@ def misp_events(objects: Iterable[dict], *, title: str, date: str) -> list[dict]
             if marking != "red":
                 galaxy = THREAT_ACTOR_GALAXY if obj["type"] == "intrusion-set" else CAMPAIGN_GALAXY
                 galaxies_by_marking.setdefault(marking, []).append((galaxy, clusters[obj["id"]]))
+    return galaxies_by_marking
+
+
+def misp_events(objects: Iterable[dict], *, title: str, date: str) -> list[dict]:
+    """One MISP event per TLP marking (exactly one TLP tag each), in MISP core format."""
+    objects = list(objects)
+    names = {o["id"]: o.get("name", "") for o in objects if o.get("name")}
+    clusters = galaxy_clusters(objects)
+    galaxies_by_marking = _galaxies_by_marking(objects, clusters)
     by_marking: dict[str, list[dict]] = {}
     uuid_marking: dict[str, str] = {}
     for obj in objects:

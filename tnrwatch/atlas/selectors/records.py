@@ -185,11 +185,11 @@ def campaign_get(pk: int) -> Campaign:
     """A public campaign with the links the public may see: the bodies it is attributed to, the
     stations it uses, the campaign it is part of and its parts (each end public by the rule)."""
     campaign = _get_public(Campaign, pk)
-    campaign.public_attributed = list(public(Organization).filter(campaigns=campaign).order_by("name_en"))
-    campaign.public_stations = list(public(Station).filter(campaigns=campaign).select_related("country"))
-    campaign.public_parent = public(Campaign).filter(pk=campaign.part_of_id).first() if campaign.part_of_id else None
-    campaign.public_parts = list(public(Campaign).filter(part_of=campaign))
-    campaign.aliases = list(Alias.objects.filter(subject_type="campaign", subject_id=campaign.pk).order_by("name"))
+    campaign.public_attributed = list(public(Organization).filter(campaigns=campaign).order_by("name_en"))  # type: ignore[attr-defined]  # owed: a CampaignRecord, as the others
+    campaign.public_stations = list(public(Station).filter(campaigns=campaign).select_related("country"))  # type: ignore[attr-defined]  # owed: a CampaignRecord, as the others
+    campaign.public_parent = public(Campaign).filter(pk=campaign.part_of_id).first() if campaign.part_of_id else None  # type: ignore[attr-defined]  # owed: a CampaignRecord, as the others
+    campaign.public_parts = list(public(Campaign).filter(part_of=campaign))  # type: ignore[attr-defined]  # owed: a CampaignRecord, as the others
+    campaign.aliases = list(Alias.objects.filter(subject_type="campaign", subject_id=campaign.pk).order_by("name"))  # type: ignore[attr-defined]  # owed: a CampaignRecord, as the others
     return campaign
 
 
