@@ -60,6 +60,47 @@ def _rels(bundle: dict) -> set[tuple[str, str, str]]:
     return {(o["source_ref"], o["relationship_type"], o["target_ref"]) for o in _by_type(bundle, "relationship")}
 
 
+def _assert_adversaries_mapped(bundle: dict) -> set:
+    """Bureaus as intrusion sets, campaigns, opinions, incidents and reports as STIX; the relationships."""
+    identity = next(o for o in _by_type(bundle, "identity") if o["name"] == "Fuzhou Public Security Bureau")
+    intrusion_set = next(o for o in _by_type(bundle, "intrusion-set") if o["name"] == identity["name"])
+    assert intrusion_set["id"] == stix.intrusion_set_id(identity["id"])
+    assert intrusion_set["resource_level"] == "government" and "福州市公安局" in intrusion_set["aliases"]
+    fox = next(o for o in _by_type(bundle, "campaign") if o["name"] == "Fox Hunt")
+    sky = next(o for o in _by_type(bundle, "campaign") if o["name"] == "Sky Net")
+    station = next(o for o in _by_type(bundle, "infrastructure") if o["name"].startswith("Fuzhou police"))
+    rels = _rels(bundle)
+    assert (intrusion_set["id"], "related-to", identity["id"]) in rels
+    assert (fox["id"], "attributed-to", intrusion_set["id"]) in rels
+    assert (fox["id"], "uses", station["id"]) in rels
+    assert (intrusion_set["id"], "uses", station["id"]) in rels
+    assert (fox["id"], "related-to", sky["id"]) in rels
+    assert fox["first_seen"] == "2014-01-01T00:00:00.000Z" and "猎狐" in fox["extensions"][stix.EXTENSION_ID]["name_zh"]
+    opinion = next(o for o in _by_type(bundle, "opinion"))
+    assert opinion["opinion"] == "disagree" and opinion["explanation"] == "the station was never ordered closed"
+    incident = _by_type(bundle, "incident")[0]
+    core = incident["extensions"][stix.INCIDENT_CORE_EXTENSION_ID]
+    assert core == {"extension_type": "property-extension", "determination": "suspected", "investigation_status": "open"}
+    report = _by_type(bundle, "report")[0]
+    assert station["id"] in report["object_refs"] and any(r.startswith("note--") for r in report["object_refs"])
+    return rels
+
+
+def _assert_audience_sees(bundle: dict, partner, record, rels: set) -> None:
+    names = {o.get("name") for o in bundle["objects"]}
+    if partner is None:
+        # The AMBER campaign stays with partners; the AMBER station's link to Fox Hunt too.
+        assert "An AMBER operation" not in names
+        amber = stix.record_id(str(__import__("tnrwatch.sharing.selectors", fromlist=["instance"]).instance().uuid),
+                               "station", record["amber_station"].pk)
+        assert not any(amber in r for r in rels)
+    else:
+        hidden = next(o for o in _by_type(bundle, "campaign") if o["name"] == "An AMBER operation")
+        assert hidden["object_marking_refs"] == [stix.TLP_IDS["amber"]]
+        # Its host organisation got an intrusion set: a campaign is attributed to it.
+        assert any(o["name"] == "Rotterdam Fujian Association" for o in _by_type(bundle, "intrusion-set"))
+
+
 def test_bureaus_campaigns_opinions_and_incidents_map_to_stix_and_validate():
     record = _with_campaigns()
     for partner in (None, "Partner A"):
@@ -70,39 +111,8 @@ def test_bureaus_campaigns_opinions_and_incidents_map_to_stix_and_validate():
         for obj in bundle["objects"]:
             dangling = stix.references(obj) - ids - stix.well_known_ids()
             assert not dangling, (obj["id"], dangling)
-        identity = next(o for o in _by_type(bundle, "identity") if o["name"] == "Fuzhou Public Security Bureau")
-        intrusion_set = next(o for o in _by_type(bundle, "intrusion-set") if o["name"] == identity["name"])
-        assert intrusion_set["id"] == stix.intrusion_set_id(identity["id"])
-        assert intrusion_set["resource_level"] == "government" and "福州市公安局" in intrusion_set["aliases"]
-        fox = next(o for o in _by_type(bundle, "campaign") if o["name"] == "Fox Hunt")
-        sky = next(o for o in _by_type(bundle, "campaign") if o["name"] == "Sky Net")
-        station = next(o for o in _by_type(bundle, "infrastructure") if o["name"].startswith("Fuzhou police"))
-        rels = _rels(bundle)
-        assert (intrusion_set["id"], "related-to", identity["id"]) in rels
-        assert (fox["id"], "attributed-to", intrusion_set["id"]) in rels
-        assert (fox["id"], "uses", station["id"]) in rels
-        assert (intrusion_set["id"], "uses", station["id"]) in rels
-        assert (fox["id"], "related-to", sky["id"]) in rels
-        assert fox["first_seen"] == "2014-01-01T00:00:00.000Z" and "猎狐" in fox["extensions"][stix.EXTENSION_ID]["name_zh"]
-        opinion = next(o for o in _by_type(bundle, "opinion"))
-        assert opinion["opinion"] == "disagree" and opinion["explanation"] == "the station was never ordered closed"
-        incident = _by_type(bundle, "incident")[0]
-        core = incident["extensions"][stix.INCIDENT_CORE_EXTENSION_ID]
-        assert core == {"extension_type": "property-extension", "determination": "suspected", "investigation_status": "open"}
-        report = _by_type(bundle, "report")[0]
-        assert station["id"] in report["object_refs"] and any(r.startswith("note--") for r in report["object_refs"])
-        names = {o.get("name") for o in bundle["objects"]}
-        if partner is None:
-            # The AMBER campaign stays with partners; the AMBER station's link to Fox Hunt too.
-            assert "An AMBER operation" not in names
-            amber = stix.record_id(str(__import__("tnrwatch.sharing.selectors", fromlist=["instance"]).instance().uuid),
-                                   "station", record["amber_station"].pk)
-            assert not any(amber in r for r in rels)
-        else:
-            hidden = next(o for o in _by_type(bundle, "campaign") if o["name"] == "An AMBER operation")
-            assert hidden["object_marking_refs"] == [stix.TLP_IDS["amber"]]
-            # Its host organisation got an intrusion set: a campaign is attributed to it.
-            assert any(o["name"] == "Rotterdam Fujian Association" for o in _by_type(bundle, "intrusion-set"))
+        rels = _assert_adversaries_mapped(bundle)
+        _assert_audience_sees(bundle, partner, record, rels)
 
 
 def test_campaigns_round_trip_and_derived_objects_raise_no_warning():
