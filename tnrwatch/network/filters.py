@@ -70,7 +70,8 @@ def _date(params: Mapping[str, Sequence[str]], name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw) if len(raw) == 10 else None
+        if len(raw) == 10 and raw.isascii():
+            return date.fromisoformat(raw)
     except ValueError:
         pass
     raise ValidationError(_("The parameter “%(name)s” must be a date written YYYY-MM-DD.") % {"name": name})
@@ -86,7 +87,7 @@ def parse(params: Mapping[str, Sequence[str]], tie_types: Callable[[], Sequence[
     if hops_raw not in {str(h) for h in range(1, MAX_HOPS + 1)}:
         raise ValidationError(_("The parameter “hops” must be 1 or 2."))
     nodes_raw = _one(params, "nodes") or str(DEFAULT_MAX_NODES)
-    if not nodes_raw.isdigit() or not 2 <= int(nodes_raw) <= LIMIT_MAX_NODES:
+    if not (nodes_raw.isascii() and nodes_raw.isdigit()) or not 2 <= int(nodes_raw) <= LIMIT_MAX_NODES:
         raise ValidationError(_("The parameter “nodes” must be a whole number from 2 to %(max)d.")
                               % {"max": LIMIT_MAX_NODES})
     types = list(params.get("type", []))
