@@ -279,7 +279,7 @@ UPLOADS = [
     ("negative threshold", "partner.json", GOOD_LINE, {"threshold": "-1"}, BAD),
     ("wrong-type threshold", "partner.json", GOOD_LINE, {"threshold": "high"}, BAD),
     ("traversal name", "../../../../etc/passwd", GOOD_LINE, {"threshold": "0.7", "keep": "on"}, {302}),
-    ("absolute name", "/tmp/evil.json", GOOD_LINE, {"threshold": "0.7", "keep": "on"}, {302}),
+    ("absolute name", "/var/evil.json", GOOD_LINE, {"threshold": "0.7", "keep": "on"}, {302}),
     ("nul name", "evil\x00.json", GOOD_LINE, {"threshold": "0.7"}, {302, 400}),
     ("control name", "e\r\nvil\x1b[31m.json", GOOD_LINE, {"threshold": "0.7"}, {302, 400}),
     ("huge name", "n" * 5000 + ".json", GOOD_LINE, {"threshold": "0.7"}, {302, 400}),
