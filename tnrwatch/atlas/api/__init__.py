@@ -2,7 +2,7 @@
 
 Read-only, anonymous, TLP:CLEAR records only (every read goes through `api_selectors`, which
 starts from the outbound filter). Lists take `limit` (1..200, default 50) and `offset` and answer
-`{count, limit, offset, next, previous, results}`. Any invalid, oversized or unknown query
+`{count, limit, offset, next, previous, results}`. Any invalid, oversized, unknown or repeated query
 parameter gets a 400 with a JSON body `{"detail": ..., "errors": [{"param": ..., "message": ...}]}`
 (never a 422 or a 500), so a typo in a filter is never silently ignored.
 
@@ -112,7 +112,9 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
 
 
 def _only_known(request: HttpRequest, schema: type[s.Schema], *, without: tuple[str, ...] = ()) -> None:
-    """Refuse query parameters that are not fields of `schema` (less those `without`)."""
+    """Refuse query parameters that are not fields of `schema` (less those `without`), and any
+    parameter given twice: every filter takes one value, and silently keeping the last of
+    `?country=US&country=NL` would answer a question the caller did not ask."""
     known = [name for name in schema.model_fields if name not in without]
     unknown = sorted(set(request.GET) - set(known))
     if unknown:
@@ -120,6 +122,13 @@ def _only_known(request: HttpRequest, schema: type[s.Schema], *, without: tuple[
         raise UnknownParameterError(
             f"Unknown query parameter(s): {', '.join(shown)}. Allowed: {', '.join(known) or 'none'}.",
             extra={"errors": [{"param": name, "message": "unknown parameter"} for name in shown]},
+        )
+    repeated = sorted(name for name in request.GET if len(request.GET.getlist(name)) > 1)
+    if repeated:
+        shown = [name[:40] for name in repeated[:MAX_NAMES_IN_ERROR]]
+        raise UnknownParameterError(
+            f"Query parameter(s) given more than once: {', '.join(shown)}. Give each at most once.",
+            extra={"errors": [{"param": name, "message": "given more than once"} for name in shown]},
         )
 
 
