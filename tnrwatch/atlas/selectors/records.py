@@ -97,9 +97,16 @@ class ResponseRecord:
 @dataclass(frozen=True)
 class OrganizationRecord:
     organization: Organization
-    operated: list[Station]
+    operated: list[Station]  # the first STATIONS_SHOWN in the model order (country, name)
     hosted: list[Station]
     aliases: list[Alias]
+    operated_total: int = 0
+    hosted_total: int = 0
+
+
+# An organisation's page lists at most this many of the stations it operates or hosts, and links
+# the rest as a filtered export: a bureau with a thousand stations keeps a page of bounded size.
+STATIONS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -173,11 +180,14 @@ def response_get(pk: int) -> ResponseRecord:
 
 def organization_get(pk: int) -> OrganizationRecord:
     org = _get_public(Organization, pk)
+    operated = public(Station).filter(operator=org)
+    hosted = public(Station).filter(host_organization=org)
     return OrganizationRecord(
         organization=org,
-        operated=list(public(Station).filter(operator=org).select_related("country")),
-        hosted=list(public(Station).filter(host_organization=org).select_related("country")),
+        operated=list(operated.select_related("country")[:STATIONS_SHOWN]),  # the model order: country, name
+        hosted=list(hosted.select_related("country")[:STATIONS_SHOWN]),
         aliases=list(Alias.objects.filter(subject_type="organization", subject_id=org.pk).order_by("name")),
+        operated_total=operated.count(), hosted_total=hosted.count(),
     )
 
 

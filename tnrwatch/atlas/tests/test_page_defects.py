@@ -115,3 +115,21 @@ def test_page_weight_budget(client, atlas_record):
     assert _page_weight(client, reverse("atlas:home")) < 300_000
     assert _page_weight(client, reverse("atlas:country", args=["nl"])) < 150_000
     assert _page_weight(client, reverse("intake:form")) < 150_000
+
+
+def test_an_organisation_page_lists_a_bounded_number_of_its_stations(client, atlas_record):
+    from tnrwatch.atlas.selectors.records import STATIONS_SHOWN
+    from tnrwatch.registry import services
+
+    bureau, nl = atlas_record["bureau"], atlas_record["station"].country
+    for i in range(STATIONS_SHOWN + 5):
+        station = services.station_create(actor=None, actor_label="t", name_en=f"Hub station {i:03d}", country=nl,
+                                          operator=bureau, marking="clear")
+        services.claim_assert(actor=None, actor_label="t", subject=station, prop="operator", value=bureau.name_en,
+                              source=atlas_record["source"], quote="ordered China to shut down", marking="clear")
+    page = client.get(reverse("atlas:organization", args=[bureau.pk])).content.decode()
+    section = page.split('id="operated"')[1].split("</section>")[0]
+    # the atlas record's own station and the 55 new ones: 56 public stations, 50 listed
+    assert section.count("<li>") == STATIONS_SHOWN
+    assert "All 56 stations:" in section
+    assert f"/api/v1/export/stations.csv?operator={bureau.pk}" in section
