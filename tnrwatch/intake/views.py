@@ -12,13 +12,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from tnrwatch.core.csrf import NullOriginCsrfViewMiddleware
+from tnrwatch.core.csrf import csrf_protect_after_upload_handler
 
 from . import crypto, selectors, services
 from .config import intake_config
@@ -38,11 +37,6 @@ REPORTER_WORK: dict[str, Any] = {
     ReportState.IN_PROGRESS: _("We are working on it"),
     ReportState.REFERRED: _("Referred to a partner who can help"),
 }
-
-
-# The site's CSRF check, run inside the view: the upload handler must be installed before the
-# body is read, and the global middleware would read it first (see report_form).
-csrf_protect_after_upload_handler = decorator_from_middleware(NullOriginCsrfViewMiddleware)
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
