@@ -4,8 +4,13 @@ For 1k, 100k and 1M claims (see bench/synthetic.py for the shape of the record),
 throwaway SQLite database under /tmp, this measures through Django's full request stack (the test
 client: middleware, URL resolution, views, templates, JSON), in-process:
 
-- p50 and p95 latency of the home page, a country page (/countries/NL/), the stations API list,
-  the map data endpoint and the comparison page (/compare/), and the ratio of the 1M figures to the 1k figures (target: within 3x);
+- p50 and p95 latency (wall-clock and CPU) of the home page (world map and overall timeline), its
+  region view (Europe) and its "as of" view of a past day, a country page (/countries/NL/, with the
+  country's timeline), the stations API list, the map data endpoint and the comparison page
+  (/compare/), and the ratio of the 1M figures to the 1k figures (target: within 3x). The maps
+  are cached under a fingerprint of the public record; the "cache cleared" rows clear the cache
+  before each request (outside the timing) to show the cost of building them, as a visitor
+  choosing a new "as of" day pays it;
 - peak resident memory of a process that streams the full claims CSV and the GeoJSON export over
   HTTP, against the same process at 1k (target: flat).
 
@@ -27,8 +32,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [int(s) for s in os.environ.get("TNR_BENCH_SIZES", "1000,100000,1000000").split(",")]
+AS_OF = "2020-06-30"  # the synthetic record's dates span 2015-10 to 2024-01
 PAGES = {
     "home page `/`": "/",
+    "region map `/?region=europe`": "/?region=europe",
+    f"map as of `/?as_of={AS_OF}`": f"/?as_of={AS_OF}",
     "country page `/countries/NL/`": "/countries/NL/",
     "stations API `/api/v1/stations`": "/api/v1/stations",
     "map data `/api/v1/map`": "/api/v1/map",
@@ -36,12 +44,14 @@ PAGES = {
     # The map is cached under a fingerprint of the public record; this row clears the cache
     # before each request (outside the timing) to show the cost of building it.
     "map data, cache cleared": "cold:/api/v1/map",
+    "region map, cache cleared": "cold:/?region=europe",
+    "map as of, cache cleared": f"cold:/?as_of={AS_OF}",
 }
 STREAMS = {"claims CSV": "/api/v1/export/claims.csv", "GeoJSON": "/api/v1/export/record.geojson"}
 WARMUP = 3
 REQUESTS = 40
 BUDGET_SECONDS = 20.0  # per page and size: fewer requests when a page is slow
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 STREAM_SECONDS = 150  # an export still running after this is stopped and reported as partial
 
 
@@ -85,7 +95,9 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def run() -> str:
-    generated, latency, memory = {}, {}, {}
+    generated: dict[int, dict] = {}
+    latency: dict[int, dict] = {}
+    memory: dict[int, dict] = {}
     for size in SIZES:
         print(f"  atlas bench: {size} claims", flush=True)
         generated[size] = _prepare(size)
