@@ -118,6 +118,24 @@ def test_reporting_pages_show_no_english(in_language, language, analyst):
         assert english_left(html, language) == [], (language, name)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("reason", ["busy", "interrupted", "bad_file_name", "too_many_files", "too_large"])
+def test_refusal_pages_show_no_english(rf, language, reason):
+    """The pages a reporter meets when a submission is turned away (the channel is busy, the upload
+    broke off, a file name or the files are refused) are in their language too."""
+    from django.utils import translation
+
+    from tnrwatch.intake import views
+
+    request = rf.post(reverse("intake:form"))
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = views._busy(request, 120) if reason == "busy" else views._refused(request, reason)
+    html = response.content.decode()
+    assert f'lang="{language}"' in html
+    assert english_left(html, language) == [], (language, reason)
+
+
 @pytest.mark.parametrize("language", ["en", *LANGUAGES])
 def test_labels_carry_one_mark_of_punctuation(in_language, language):
     html = in_language(language).get(reverse("intake:form")).content.decode()
