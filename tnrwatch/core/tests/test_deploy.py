@@ -456,9 +456,12 @@ def test_submissions_are_rate_limited_with_the_headers(stack):
     with ThreadPoolExecutor(max_workers=30) as pool:
         statuses = list(pool.map(lambda _: stack.request("POST", "/report/", body=b"", headers={
             "Content-Type": "application/x-www-form-urlencoded"}), range(80)))
-    limited = [(s, h) for s, h, _ in statuses if s == 429]
+    limited = [(s, h, b) for s, h, b in statuses if s == 429]
     assert limited, sorted({s for s, _, _ in statuses})
     assert _missing_headers(limited[0][1]) == []
+    # the reporter is told, in every language of the channel, that nothing was kept
+    page = limited[0][2].decode()
+    assert 'lang="zh-hans"' in page and 'lang="ug" dir="rtl"' in page and "报告渠道现在很繁忙" in page
 
 
 def test_nginx_errors_when_gunicorn_is_down_carry_the_headers(stack):
