@@ -167,18 +167,20 @@ def _build_china_gazetteer() -> Gazetteer:
         if name.casefold() in _CHINA_PROVINCES:
             continue
         ref = ChinaPlaceRef(name, False)
-        gaz.add(name, ref, capital=True)
+        # Inflecting languages decline foreign names ("policija iz Fudžoua", "die Qingtianer
+        # Polizei", "Nantonga"): a longer name may take an ending.
+        gaz.add(name, ref, capital=True, stem=len(name) >= 6)
         for alt in city.get("alternatenames", []):
             if has_han(alt) and len(alt) >= 2 and not alt.endswith(("省", "自治区")):
                 gaz.add(alt.removesuffix("市") if len(alt) > 2 else alt, ref)
     for name, alts in CHINA_COUNTIES.items():
         ref = ChinaPlaceRef(name, True)
-        gaz.add(name, ref, capital=True)
+        gaz.add(name, ref, capital=True, stem=len(name) >= 6)
         for alt in alts:
             gaz.add(alt, ref, capital=not has_han(alt))
     for name, alts in _CHINA_EXTRA.items():
         ref = ChinaPlaceRef(name, False)
-        gaz.add(name, ref, capital=True)
+        gaz.add(name, ref, capital=True, stem=len(name) >= 6)
         for alt in alts:
             gaz.add(alt, ref)
     for lex in lexicons():

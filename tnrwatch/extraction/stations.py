@@ -33,9 +33,12 @@ _POLICE_NEXT = re.compile(
 )
 _POLICE_BEFORE = re.compile(
     r"(?:police|polices|Polizei\w*|polizi[ae]|polic[ií]as?|politie|polis\w*|policiers?|police forces?|policie|"
-    r"polície|polici\w*|полициј\w*|politi\w*|αστυνομ\w*|rendőr\w*)\s+"
-    r"(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i|z|ze|zo|iz|из|fra|από|v|ve|vo|u|у|σε|στο)\s+(?:the\s+|okresu\s+|města\s+|"
-    r"county\s+|city\s+)?$|"
+    r"pol[ií]ci\w*|полициј\w*|politi\w*|αστυνομ\w*|rendőr\w*|policejní úřad\w*|policajn\w* úrad\w*)\s+"
+    r"(?:(?:from|of|in|aus|von|de|di|da|del|dei|delle|van|från|i|z|ze|zo|iz|из|fra|από|v|ve|vo|u|у|σε|στο)\s+"
+    r"(?:the\s+|okresu\s+|města\s+|mesta\s+|county\s+|city\s+|grada\s+|града\s+|der\s+Stadt\s+|της\s+|του\s+)?|"
+    # a genitive with no preposition: "policie okresu Čching-tchien", "der Polizei der Stadt
+    # Fuzhou", "policija grada Vendžoua", "η αστυνομία της Φουτζόου"
+    r"(?:okresu|města|mesta|grada|града|der\s+Stadt|des\s+Kreises|della\s+città\s+di|της|του)\s+)$|"
     r"\b(?:run|set up|opened|operated|established|managed|linked to|tied to|betrieben von|gegründet von|gérée? par|"
     r"gestit[oa] da|aperta da|gestionad[oa] por|abiert[oa] por|geopend door|gerund door|drivs av|geridas? por)\s+"
     r"(?:by\s+)?(?:the\s+|la\s+|le\s+|il\s+|de\s+)?$",
@@ -291,4 +294,6 @@ def sentence_operators(text: str, s_start: int, s_end: int, places: list[Match],
 
 
 def _strip_county(tail: str) -> str:
-    return re.sub(r"^\s*(?:County|City|Municipal|市|县|縣|区|區)\s*", " ", tail, flags=re.I)
+    # "Csingtien megyei rendőrség", "okresní policie": a county or city adjective before the police
+    return re.sub(r"^\s*(?:County|City|Municipal|megyei|városi|okresn\w*|městsk\w*|mestsk\w*|gradsk\w*|градск\w*|"
+                  r"市|县|縣|区|區)\s*", " ", tail, flags=re.I)

@@ -40,6 +40,8 @@ LEXICON = Lexicon(
     station_place=("στην", "στη", "στο", "στον", "σε", "στις", "στα"),
     sites=(r"διευθύνσ\w*",),
     bureau=(r"δημόσιας ασφάλειας\b",),
+    china_places={"Fuzhou": ("Φουτζόου", "Φουζού"), "Qingtian": ("Τσινγκτιάν", "Τσινγκτιέν"), "Wenzhou": ("Γουέντζοου", "Ουέντζου"),
+                  "Nantong": ("Ναντόνγκ",), "Lishui": ("Λισούι",)},
     homes=("GR",),
     locales=("el",),
     inflects=True,

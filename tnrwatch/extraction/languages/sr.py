@@ -77,7 +77,7 @@ LEXICON = Lexicon(
     context=_both("kinesk", "Kin", "polic", r"\btakv"),
     station_place=_both("u", "na"),
     sites=_both(r"adres\w*", r"lokacij\w*"),
-    bureau=_both(r"javne bezbednosti\b"),
+    bureau=_both(r"javn\w* bezbednost\w*"),
     homes=("RS",),
     locales=("sr", "sr@latin"),
     inflects=True,
@@ -90,7 +90,8 @@ LEXICON = Lexicon(
             "Земун": "Belgrade", "Земуну": "Belgrade", "Vračar": "Belgrade", "Vračaru": "Belgrade",
             "Врачар": "Belgrade", "Врачару": "Belgrade", "Čukarica": "Belgrade", "Čukarici": "Belgrade",
             "Чукарица": "Belgrade", "Чукарици": "Belgrade"},
-    china_places={"Wenzhou": _both("Vendžou"), "Qingtian": _both("Ćingtjen", "Čingtjen"), "Fuzhou": _both("Fudžou")},
+    china_places={"Wenzhou": _both("Vendžou"), "Qingtian": _both("Ćingtjen", "Čingtjen", "Ćingtijan"), "Fuzhou": _both("Fudžou"),
+                  "Nantong": _both("Nantung"), "Lishui": _both("Lišui"), "Fuqing": _both("Fućing"), "Putian": _both("Putjen")},
     function_words="i u je da se na za od su sa koji nije ali kao što ili vlada и у је да се на за од су са који "
                    "није али као што или влада",
     cue=r"[ђћџљњј]|đ|ć|[čšž]|\bje\b|\bsu\b",
