@@ -106,7 +106,7 @@ def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredU
         sql.insert(Attachment(report=report, position=i, blob_id=upload.blob_id, ciphertext_size=upload.ciphertext_size))
     registry_services.audit_record(
         actor=None, actor_label=REPORTER, action="intake.report_submitted", subject_type="report",
-        subject_id=report.pk, data={"attachments": len(uploads)},
+        subject_id=report.pk, data={"attachments": len(uploads)}, raw_insert=True,
     )
 
 

@@ -62,8 +62,14 @@ def audit_record(
     subject_id: str | int = "",
     data: dict | None = None,
     actor_label: str | None = None,
+    raw_insert: bool = False,
 ) -> AuditEntry:
-    """Write one audit row, chained. Call it inside the transaction of the change it records."""
+    """Write one audit row, chained. Call it inside the transaction of the change it records.
+
+    `raw_insert` is for the reporting channel's submission only (`core.sql.ALLOWED_MODELS`): the
+    row goes in through `core.sql.insert` (~0.2 ms less than the ORM); every other caller saves it
+    through the ORM.
+    """
     if subject is not None:
         # The model's own class, not type(): request.user is a SimpleLazyObject around the User.
         model_name = subject._meta.model.__name__
@@ -73,8 +79,10 @@ def audit_record(
                         data=data, actor_label=actor_label)
     with transaction.atomic(using=router.db_for_write(AuditEntry), savepoint=False):
         _chain_append([entry])
-        # One INSERT from the model without the ORM's compiler: every write in the project passes here.
-        return sql.insert(entry)
+        if raw_insert:
+            return sql.insert(entry)
+        entry.save(force_insert=True)
+        return entry
 
 
 def audit_entry(*, actor: Any, action: str, subject_type: str = "", subject_id: str | int = "",
