@@ -4,7 +4,8 @@ belongs to or works for are proposed as an "other link" (its role does not name 
 between two organisations must not carry a name past the naming standard; the proposal, seen only
 by staff, says who). A proposal rests on the
 two ties it was read from; accepted, it becomes a Tie (`registry.services.tie_create`) whose claim
-cites the quotes of both, marked as the stricter of the two, and stays "alleged" until corroborated.
+cites the quotes of both, marked as the stricter of the two, and stays "alleged" until corroborated;
+each copied quote keeps at least its own marking and its claim's (a RED quote stays RED).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from django.utils import timezone
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError
 from tnrwatch.registry import services as registry
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.models import Evidence, Tie, tie_key
+from tnrwatch.registry.models import Claim, Evidence, Tie, default_marking, tie_key
 from tnrwatch.registry.services import tie_end
 from tnrwatch.registry.services.ties import TIE_PROP
+from tnrwatch.sharing.outbound import strictest
 
 from .models import TieProposal
 
@@ -109,23 +111,32 @@ def tie_proposal_accept(*, actor: Any, proposal_id: Any, actor_label: str | None
     basis = list(Tie.objects.filter(pk__in=proposal.basis))
     evidence = list(Evidence.objects.filter(claim__subject_type="tie", claim__subject_id__in=proposal.basis,
                                             claim__prop=TIE_PROP, stance=Evidence.Stance.SUPPORTS)
-                    .select_related("source").order_by("id"))
+                    .exclude(quote="").select_related("source", "claim").order_by("id"))
     if len(basis) != 2 or not evidence:
         raise ConflictError("A tie this proposal rests on is gone or has no quote; it cannot be accepted.")
-    marking = max((t.marking for t in basis), key=lambda m: v.MARKING_LEVEL.get(m, len(v.MARKING_LEVEL)))
+    # A copied quote is as strict as the quote, its claim and the ties it rests on: a RED or AMBER
+    # quote must not come out of the copy marked as the looser tie (and then be published with it).
+    basis_marking = strictest(*(t.marking for t in basis))
+    copies = sorted(((strictest(basis_marking, ev.marking, ev.claim.marking), ev) for ev in evidence),
+                    key=lambda pair: (v.MARKING_LEVEL[pair[0]], pair[1].pk))
     role = "" if proposal.kind == "same_address_as" else "share a person (leader, member or employee)"
     key = tie_key(proposal.kind, (proposal.from_type, proposal.from_id), (proposal.to_type, proposal.to_id), role[:300], "")
     if Tie.objects.filter(key=key).exists():
         raise ConflictError("This tie is already recorded.")
-    first = evidence[0]
+    marking, first = copies[0]  # the loosest copy: the tie is never looser than every quote behind it
     tie = registry.tie_create(actor=actor, actor_label=actor_label, kind=proposal.kind,
                               from_end=(proposal.from_type, proposal.from_id), to_end=(proposal.to_type, proposal.to_id),
                               source=first.source, quote=first.quote, location=first.location, role=role[:300],
                               marking=marking)
-    for other in evidence[1:]:
-        if (other.source_id, other.quote) != (first.source_id, first.quote):
-            registry.tie_evidence_add(actor=actor, actor_label=actor_label, tie=tie, source=other.source,
-                                      quote=other.quote, location=other.location)
+    value = Claim.objects.filter(subject_type="tie", subject_id=tie.pk, prop=TIE_PROP).values_list("value", flat=True).first() or ""
+    seen = {(first.source_id, first.quote)}
+    for copy_marking, other in copies[1:]:
+        if (other.source_id, other.quote) in seen:
+            continue
+        seen.add((other.source_id, other.quote))
+        registry.claim_assert(actor=actor, actor_label=actor_label, subject=tie, prop=TIE_PROP, value=value,
+                              source=other.source, quote=other.quote, location=other.location,
+                              marking=strictest(copy_marking, default_marking()))
     proposal.tie_id = tie.pk
     _decide(proposal, TieProposal.Status.ACCEPTED, actor)
     registry.audit_record(actor=actor, actor_label=actor_label, action="xref.tie_accept", subject_type="tie_proposal",
