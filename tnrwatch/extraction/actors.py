@@ -366,6 +366,13 @@ def _actor_after(text: str, s_start: int, s_end: int, mentions: list[Match], tri
     return None
 
 
+def _placed_after(text: str, s_start: int, m: Match, trig: Trigger) -> bool:
+    """A country named after the trigger only as a place ("um inquérito sobre as esquadras em
+    Portugal", "Magyarországon"): it does not stand in for the unnamed actor."""
+    return m.start >= trig.end and not m.payload.adjective and (
+        _prev_kind(text, s_start, m) == "locative" or bool(LOCATIVE_SUFFIX_RE.search(text, m.start, m.end)))
+
+
 def _actor_unnamed(text: str, s_start: int, s_end: int, mentions: list[Match], trig: Trigger,
                    frame: list[Match], context: Context, has_gov: bool, lang: str) -> Decision:
     """An actor the sentence does not name as one: its "In Chile, ..." frame, China's embassy
@@ -375,7 +382,7 @@ def _actor_unnamed(text: str, s_start: int, s_end: int, mentions: list[Match], t
     if lang.startswith("zh") and trig.action in CHINA_MAY_ACT and re.search(
             "外交部|发言人|發言人|驻.{1,6}使馆|駐.{1,6}使館", text[s_start:s_end]):
         return ["CN"], 0.7
-    if any(m.payload.iso2 != "CN" for m in mentions):
+    if any(m.payload.iso2 != "CN" and not _placed_after(text, s_start, m, trig) for m in mentions):
         return [], 0.0
     if trig.action in ("denial", "no_response") and EMBASSY_RE.search(text, s_start, trig.start) and not mentions:
         # "Ambassaden har tillbakavisat anklagelserna", "Desde la embajada no hubo respuesta":

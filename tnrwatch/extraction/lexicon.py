@@ -87,6 +87,11 @@ GOVERNMENT_ZH_RE = re.compile("|".join(GOVERNMENT_WORDS_ZH) or r"(?!x)x")
 
 # Negation before a trigger (same clause): "has not ordered", "no ha cerrado", "n'a pas", 未关闭.
 NEGATION_RE = re.compile(words_pattern(w for lex in _LEX for w in lex.negation), re.I)
+# "According to the investigation" names a source; a negation after the trigger (hu) cancels it.
+ACCORDING_RE = re.compile(r"(?:" + "|".join(
+    w if nospace(w) else r"\b" + w.replace(" ", r"\s+") for w in _unique(w for lex in _LEX for w in lex.according))
+    + r")\s*(?:[^\W\d_]+\s+)?$" if any(lex.according for lex in _LEX) else r"(?!x)x", re.I)
+NEGATION_AFTER_RE = re.compile("|".join(f"(?:{lex.negation_after})" for lex in _LEX if lex.negation_after) or r"(?!x)x", re.I)
 # A call for action is not an action: "urged governments to investigate".
 MODAL_RE = re.compile(words_pattern(w for lex in _LEX for w in lex.modal), re.I)
 # Asking is an action of whoever asks: "the Netherlands asked China to close" is the Dutch

@@ -27,6 +27,7 @@ from tnrwatch.extraction.actors import (
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.dates import find_dates
 from tnrwatch.extraction.lexicon import (
+    ACCORDING_RE,
     ASK_RE,
     COMPOUND_GOVERNMENT_RE,
     GOVERNMENT_RE,
@@ -169,6 +170,8 @@ def _read(s: _Sentence, trig: Trigger) -> tuple[Trigger, float] | None:
         return Trigger("no_response", trig.start, trig.end), 0.8
     if _modal(s.text, s.start, s.end, trig, s.countries) or _stations_own_act(s.text, s.start, trig):
         return None
+    if ACCORDING_RE.search(s.text, max(s.start, trig.start - 40), trig.start):
+        return None  # "según la investigación", "enligt granskningen": a source, not an act
     return trig, 1.0
 
 

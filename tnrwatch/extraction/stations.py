@@ -65,6 +65,13 @@ _GOVERNED_PLACE = re.compile(
     r"rechtbank|ministry|ministère|ministero|ministerio|ministerie|mayor|sindaco|maire|alcalde|burgemeester)\s+(?:\w+\s+)?(?:of|di|de|del|van|von|in)\s+$",
     re.I,
 )
+# Where an organisation has its seat (not a station): "con sede en Madrid", "mit Sitz in",
+# "headquartered in", and after the name in the languages that put it there.
+_SEAT_BEFORE = re.compile(
+    r"(?:\b(?:con|com) sede (?:en|a|em|in)|\bsediad[oa] em|\bmit Sitz in|\bheadquartered in|\bbased in|"
+    r"\bbasée? à|\bgevestigd in|\bmed säte i|\bse sídlem v|\bso sídlom v|\bsa sedištem u|"
+    r"\bConven(?:io|ción|tion|zione)(?: de| di| of)?|\bÜbereinkommen|\bVerdrag van|\bAmérica|\bAmerica)\s+$", re.I)
+_SEAT_AFTER = re.compile(r"\s*(?:에\s*본부를|에\s*본부|に本部を|i székhelyű|-i székhelyű)")
 _GLUE = re.compile(r"^(?:\s*(?:,|and|und|et|e|y|en|och|og|és|a|az|i|και|the|和|、|与|與|及|や|と|와|과)\s*)+$", re.I)
 
 
@@ -235,8 +242,9 @@ def _city_is_station_place(text: str, s_start: int, cities: list[Match], j: int,
     district's city?"""
     m = cities[j]
     head = text[max(s_start, m.start - 25):m.start]
-    if text[m.end:m.end + 6].lower().startswith(("-based", " based")):
-        return False
+    if text[m.end:m.end + 6].lower().startswith(("-based", " based")) or _SEAT_BEFORE.search(head) \
+            or _SEAT_AFTER.match(text, m.end):
+        return False  # an NGO's seat ("con sede en Madrid", "스페인에 본부를 둔"), not a station's
     if m.start > 0 and text[m.start - 1] == "-" and any(c.end == m.start - 1 for c in cities[:j]):
         return False  # "Wien-Favoriten": a district of the city before the hyphen
     if (EMBASSY_RE.search(head) and (_LOCATIVE.search(head) or _PLACE_BEFORE.search(head))) or _GOVERNED_PLACE.search(head):

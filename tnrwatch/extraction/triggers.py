@@ -13,6 +13,7 @@ from tnrwatch.extraction.forms import forms
 from tnrwatch.extraction.lexicon import (
     CLAUSE_BREAK_RE,
     LOCAL_TRIGGERS,
+    NEGATION_AFTER_RE,
     TRIGGERS,
     negation_re,
 )
@@ -117,4 +118,8 @@ def negated(text: str, s_start: int, trig: Trigger, lang: str = "und") -> bool:
     if "," in window:
         window = window.rsplit(",", 1)[1]
     negation = negation_re(lang)
-    return bool(negation.search(window)) or bool(negation.search(text[trig.start:trig.end]))
+    if negation.search(window) or NEGATION_AFTER_RE.match(text, trig.end):
+        return True
+    # A negation inside a closure pattern is a prohibition, which is an order ("must not
+    # operate in any form", "no pueden operar"); inside any other it cancels.
+    return trig.action != "closure_ordered" and bool(negation.search(text[trig.start:trig.end]))

@@ -38,6 +38,12 @@ class Lexicon:
     # Negation before a trigger in the same clause cancels it ("has not ordered").
     negation: tuple[str, ...] = ()
     local_negation: tuple[str, ...] = ()
+    # Negation written after the trigger (Hungarian "vizsgálatról nem tudni", no investigation is
+    # known): a regex matched right after it.
+    negation_after: str = ""
+    # "According to" ("enligt", "según", 据): a trigger right after one names a source ("según la
+    # investigación"), not an act.
+    according: tuple[str, ...] = ()
     # Calls for action and hedges: "urged ... to investigate", "should close".
     modal: tuple[str, ...] = ()
     # Verbs of asking: an act of the asking government, not of the one asked.

@@ -30,6 +30,8 @@ LEXICON = Lexicon(
     government=("regierung", "bundesregierung", "behörde", "behörden", "ministerium", "innenministerium",
                 "außenministerium", "polizei", "staatsanwaltschaft", "verfassungsschutz", "bundestag",
                 "parlament", "ermittler", "sicherheitsbehörden", "sicherheitsbehörde", "ermittlungsbehörden", "botschaft", "botschafter", "konsulat"),
+    according=("laut", "zufolge", "nach Angaben"),
+    negation_after=r"\s+(?:ist|sind|wurde|wurden|wird|werden)\s+(?:[^\W\d_]+\s+){0,4}?(?:noch )?nicht\b",
     negation=("nicht", r"kein\w*", "niemals"),
     local_negation=("nie",),
     modal=(r"sollte\w*", "müssen", r"appell\w*"),

@@ -107,6 +107,7 @@ LEXICON = Lexicon(
         "administration", "officers", "consulate", "ambassador", "envoy", "regulators", "spokesperson",
         "spokesman", "spokeswoman", "fbi", "rcmp",
     ),
+    according=("according to", "citing"),
     negation=("not", "n't", "never", "no", "nor", "neither", "refused to", "declined to", "denied",
               "denies", "deny", "without", "rather than", "instead of"),
     modal=(r"urg(?:e|es|ed|ing)", r"call(?:s|ed|ing)? (?:on|for)", "should", "must", "would like", "ought",

@@ -25,6 +25,7 @@ LEXICON = Lexicon(
     government=("regjeringen", "politiet", "pst", "departementet", "utenriksdepartementet", "justisdepartementet",
                 "stortinget", "myndighetene", "påtalemyndigheten", "ambassaden", "ministeren", "statsråden",
                 "utenriksministeren", "justisministeren", "kripos", "politidistrikt"),
+    according=("ifølge",),
     negation=("ikke", "aldri", "ingen"),
     modal=("bør", r"oppfordr\w*"),
     ask=(r"be(?:r|d)\b", r"krev\w*"),
