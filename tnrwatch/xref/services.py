@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -118,14 +119,14 @@ def xref_run(*, actor: Any, path: Path, filename: str, dataset: str, keep: bool 
         finally:
             file_spool.close()
             record_spool.close()
-        kept_path = _keep(path, reader.sha.hexdigest()) if keep else ""
+        kept_path, made_copy = _keep(path, reader.sha.hexdigest()) if keep else ("", False)
         try:
             run = _write_run(actor=actor, actor_label=actor_label, filename=filename, dataset=dataset,
                              reader=reader, summary=summary, algorithm=algorithm, threshold=threshold,
                              found=found, record_count=record_count, kept_path=kept_path,
                              seconds=time.monotonic() - started, cpu=time.process_time() - cpu)
         except BaseException:
-            if kept_path:
+            if made_copy:  # a copy an earlier run of the same file kept is that run's: it stays
                 Path(kept_path).unlink(missing_ok=True)
             raise
         finally:
@@ -133,15 +134,25 @@ def xref_run(*, actor: Any, path: Path, filename: str, dataset: str, keep: bool 
     return run
 
 
-def _keep(path: Path, sha256: str) -> str:
+def _keep(path: Path, sha256: str) -> tuple[str, bool]:
+    """(the kept copy's path, whether this call made it): one copy per content, by its SHA-256."""
     kept = work_root() / "kept"
     kept.mkdir(exist_ok=True, mode=0o700)
     target = kept / f"{sha256}.ftm.json"
-    if not target.exists():
-        with open(path, "rb") as src, open(target, "wb") as dst:
+    if target.exists():
+        return str(target), False
+    # Written beside it and renamed: a copy broken off (a full disk) never stands under the name
+    # that says "this content is kept".
+    fd, part = tempfile.mkstemp(dir=kept, suffix=".part")
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
             shutil.copyfileobj(src, dst, _HASH_CHUNK)
-        target.chmod(0o600)
-    return str(target)
+        os.chmod(part, 0o600)
+        os.replace(part, target)
+    except BaseException:
+        Path(part).unlink(missing_ok=True)
+        raise
+    return str(target), True
 
 
 @transaction.atomic

@@ -56,6 +56,7 @@ class _UploadToDisk(FileUploadHandler):
         self.paths = paths  # every file this request made, so the view removes them all
         self.fd: int | None = None
         self.path = ""
+        self.refused = False  # the body passed the limit while it streamed
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
@@ -64,6 +65,9 @@ class _UploadToDisk(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         if start + len(raw_data) > _limit():
+            # Django calls neither file_complete nor upload_interrupted after StopUpload: close here.
+            self.refused = True
+            self.close()
             raise StopUpload(connection_reset=True)
         assert self.fd is not None
         os.write(self.fd, raw_data)
@@ -76,6 +80,9 @@ class _UploadToDisk(FileUploadHandler):
         return _SpooledUpload(self.path, display_name(self.file_name or ""), file_size)
 
     def upload_interrupted(self) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -106,10 +113,15 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if _too_large(request):  # refused before one byte of the body is read
         return _list_page(request, XrefUploadForm(), status=413, too_large=True)
     paths: list[str] = []
-    request.upload_handlers = [_UploadToDisk(request, paths)]
+    handler = _UploadToDisk(request, paths)
+    request.upload_handlers = [handler]
     try:
-        return csrf_protect(_run_post)(request)
+        response = csrf_protect(_run_post)(request)
+        if handler.refused:  # stopped while streaming: say why, not "no file"
+            return _list_page(request, XrefUploadForm(), status=413, too_large=True)
+        return response
     finally:
+        handler.close()  # an upload broken off by an error leaves no open descriptor
         for path in paths:
             Path(path).unlink(missing_ok=True)
 

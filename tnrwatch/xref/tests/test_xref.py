@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -257,6 +258,57 @@ def test_an_oversized_upload_is_refused_before_reading(record, staff_client, set
     response = client.post("/workspace/xref/", {"file": SimpleUploadedFile("big.json", b"x" * 200_000), "threshold": "0.7"})
     assert response.status_code == 413 and not XrefRun.objects.exists()
     assert list((Path(settings.DATA_DIR) / "xref" / "tmp").iterdir()) == []
+
+
+def test_a_failed_run_removes_only_the_copy_it_made(record, tmp_path, settings, monkeypatch):
+    """Two runs of one file share its kept copy (named by its SHA-256): when the second run's
+    write fails, the first run's copy stays, and a failed run that made the copy removes it."""
+    first = _run(tmp_path, PARTNER, keep=True)
+    kept = Path(first.kept_path)
+    assert kept.is_file()
+
+    def fail(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services.registry, "audit_record", fail)  # a failure inside the run's transaction
+    with pytest.raises(RuntimeError):
+        _run(tmp_path, PARTNER, keep=True)
+    assert kept.is_file() and kept.read_bytes() == (tmp_path / "partner.ftm.json").read_bytes()
+    assert XrefRun.objects.count() == 1
+    kept.unlink()
+    with pytest.raises(RuntimeError):
+        _run(tmp_path, PARTNER, keep=True)
+    assert not kept.exists()
+
+
+def _open_upload_fds() -> list[str]:
+    """The targets of this process's open descriptors that are cross-reference uploads."""
+    out = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if "/xref/tmp/" in target and target.split(" (deleted)")[0].endswith(".upload"):
+            out.append(target)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to list open descriptors")
+def test_an_upload_past_the_limit_while_streaming_is_refused_and_leaves_nothing_open(record, staff_client, settings):
+    """The header check leaves a multipart envelope's slack: a file just over the limit is stopped
+    while it streams. Its bytes are removed and its descriptor closed (a script repeating it must
+    not exhaust the server's descriptors), and the answer says the file is too large."""
+    settings.TNR_XREF_MAX_UPLOAD_BYTES = 4096
+    client = staff_client("analyst")
+    before = _open_upload_fds()
+    for _ in range(3):
+        response = client.post("/workspace/xref/", {"file": SimpleUploadedFile("big.json", b"x" * 20_000),
+                                                    "threshold": "0.7"})
+        assert response.status_code == 413, response.status_code
+    assert _open_upload_fds() == before
+    assert list((Path(settings.DATA_DIR) / "xref" / "tmp").iterdir()) == []
+    assert not XrefRun.objects.exists()
 
 
 def test_access_is_for_staff_only(record, tmp_path, client, staff_client):
