@@ -99,7 +99,12 @@ def claim_publication_preview(*, claim: Claim) -> PublicationPreview:
 
 def _naming(preview: PublicationPreview) -> None:
     """The naming standard for a claim about a person or a tie to one; family ties refused."""
-    from tnrwatch.sharing.outbound import PUBLIC, naming_check, outbound_queryset
+    from tnrwatch.sharing.outbound import (
+        PUBLIC,
+        naming_check,
+        outbound_queryset,
+        supporting_sources,
+    )
 
     from ..models import Tie
 
@@ -111,7 +116,7 @@ def _naming(preview: PublicationPreview) -> None:
         return
     if claim.subject_type != "person" and not (tie is not None and tie.involves_person()):
         return
-    preview.naming = naming_check(preview.sources)
+    preview.naming = naming_check(supporting_sources(preview.evidence))
     if not preview.naming.met:
         preview.refusal = preview.naming.explanation
         return

@@ -35,7 +35,7 @@ from .incidents import (
     incident_rows,
     min_public_count,
 )
-from .people import NamingCheck, naming_check, standard_claims
+from .people import NamingCheck, naming_check, standard_claims, supporting_sources
 from .records import (
     FACT_SUBJECTS,
     claims_about,
@@ -64,6 +64,7 @@ __all__ = [
     "NamingCheck",
     "naming_check",
     "standard_claims",
+    "supporting_sources",
     "claims_about",
     "compiled_queryset",
     "rule_condition",

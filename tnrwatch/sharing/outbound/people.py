@@ -6,11 +6,14 @@ fact obeys (`records.py`: own marking, a readable quote from a visible source), 
 receives a **person** only when at least one visible claim about them *meets the standard*, and a
 **tie to a person** only when the person is public and a visible claim about the tie meets it:
 
-- one of the claim's readable quotes comes from a court record or an official registry
+- one of the claim's readable supporting quotes comes from a court record or an official registry
   (`Source.kind` in `vocabulary.NAMING_SOURCE_KINDS`), or
-- its readable quotes come from at least two independent public sources: sources of different
-  publishers (compared trimmed and without letter case; a source without a publisher counts for
-  nothing).
+- its readable supporting quotes come from at least two independent public sources: sources of
+  different publishers (compared trimmed and without letter case; a source without a publisher
+  counts for nothing).
+
+Only quotes that support the claim count: a second outlet reporting a denial, or a court record
+refuting it, does not corroborate it (else the denial would be what publishes the name).
 
 A **family** tie never leaves the instance, to any audience, unless a reviewer recorded why
 naming it is in the public interest (`Tie.public_reason`). Partners granted a marking receive
@@ -70,14 +73,19 @@ def naming_check(sources: Iterable[Any]) -> NamingCheck:
                                   f"independent publishers; this claim has {have}.")
 
 
+def supporting_sources(evidence: Iterable[Any]) -> list[Any]:
+    """The sources of the evidence items that support their claim: what `naming_check` weighs."""
+    return [ev.source for ev in evidence if ev.stance == "supports"]
+
+
 def standard_claims(audience: Audience, subject_type: str) -> QuerySet[Any]:
     """Claims about subjects of one type whose own marking allows `audience` and whose readable
-    quotes meet the standard (their subject's visibility is not checked)."""
+    supporting quotes meet the standard (their subject's visibility is not checked)."""
     from tnrwatch.registry import vocabulary as v
 
     from .records import quoted_claims, readable_evidence
 
-    readable = readable_evidence(audience).filter(claim=OuterRef("pk"))
+    readable = readable_evidence(audience).filter(claim=OuterRef("pk"), stance="supports")
     official = Exists(readable.filter(source__kind__in=v.NAMING_SOURCE_KINDS))
     publishers = (readable.annotate(publisher_key=Lower(Trim(F("source__publisher")))).exclude(publisher_key="")
                   .order_by().values("claim").annotate(n=Count("publisher_key", distinct=True)).values("n")[:1])

@@ -135,3 +135,34 @@ def test_replies_follow_their_author_and_claim(world):
     assert not outbound_queryset(Reply, PUBLIC).exists()
     _publish(claim)
     assert outbound_queryset(Reply, PUBLIC).get().text == "Not true."
+
+
+def test_a_refuting_quote_does_not_count_towards_the_standard(world, client):
+    """A second publisher that reports a denial, or a court record that refutes the claim, does not
+    corroborate it: the person is not named on one supporting publisher plus a refutation (the
+    denial would otherwise be what publishes the name). Through the preview and every public path."""
+    p, claim = world["person"]("CANARY-REFUTED-PERSON", world["a"])
+    for source in (world["b"], world["court"]):
+        services.claim_assert(actor_label="t", subject=p, prop="position", value="chairman", source=source,
+                              quote="he denies being the chairman", stance="refutes")
+    preview = services.claim_publication_preview(claim=claim)
+    assert not preview.allowed and not preview.naming.met, preview.naming
+    with pytest.raises(ValidationError):
+        _publish(claim)
+    # Marked CLEAR by hand: the marking is not the decision, the rule still holds the person back.
+    claim.refresh_from_db()
+    for obj in (p, claim, *claim.evidence.all(), world["b"], world["court"]):
+        services.marking_set(actor=None, actor_label="t", obj=obj, marking="clear")
+    assert "CANARY-REFUTED-PERSON" not in _public_persons()
+    for path in (f"/people/{p.pk}/", f"/api/v1/people/{p.pk}", "/api/v1/people", "/api/v1/export/claims.csv",
+                 "/search/?q=chairman", f"/people/{p.pk}/network/stix/"):
+        response = client.get(path)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code in (200, 404), (path, response.status_code)
+        assert b"CANARY-REFUTED-PERSON" not in body, path
+    # A second supporting publisher meets it, the refutations shown beside it.
+    services.claim_assert(actor_label="t", subject=p, prop="position", value="chairman", source=world["b"],
+                          quote="CANARY-REFUTED-PERSON chairs the association")
+    services.marking_set(actor=None, actor_label="t", marking="clear",
+                         obj=claim.evidence.get(quote="CANARY-REFUTED-PERSON chairs the association"))
+    assert "CANARY-REFUTED-PERSON" in _public_persons()
