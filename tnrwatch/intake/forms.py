@@ -66,7 +66,7 @@ def country_choices(language: str = "en") -> list[tuple[str, StrOrPromise]]:
 
 
 # The reporting pages use GOV.UK Frontend's form components (docs/design.md): the widgets carry
-# their classes; templates/intake/govuk/ lay out label, hint and error around them.
+# their classes; templates/govuk/ lay out label, hint and error around them.
 _TEXT = forms.TextInput(attrs={"class": "govuk-input"})
 
 

@@ -135,6 +135,12 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
         "xref": reverse("xref:runs"),
         "workspace_person": reverse("workspace:entity_detail", args=["people", person.pk]),
         "workspace_network": reverse("workspace:network", args=["stations", record["station"].pk]) + "?hops=2",
+        "workspace_claims": reverse("workspace:claim_list"),
+        "workspace_claim": reverse("workspace:claim_detail", args=[record["closure"].pk]),
+        "workspace_audit": reverse("workspace:audit"),
+        "workspace_station_edit": reverse("workspace:entity_edit", args=["stations", record["station"].pk]),
+        "review_queue": reverse("ingestion:queue"),
+        "capture": reverse("ingestion:capture"),
     }
     host = urlsplit(live_server.url).hostname
     own_host = urlsplit(live_server.url).netloc

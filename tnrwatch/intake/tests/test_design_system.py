@@ -55,3 +55,28 @@ def test_errors_are_summarised_and_linked_to_their_field(analyst):
     page = Client().post(reverse("intake:form"), {"what_happened": "", "wants_reply": "yes"}).content.decode()
     assert "govuk-error-summary" in page and 'href="#id_what_happened"' in page
     assert "govuk-form-group--error" in page and 'id="id_what_happened_error"' in page
+
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "sheet"), [("en", "govuk.min.css"), ("ug", "govuk.rtl.min.css")])
+def test_the_workspace_and_the_inbox_use_it(staff_client, language, sheet):
+    client = staff_client("analyst")
+    client.cookies["django_language"] = language
+    for name in ("workspace:home", "workspace:audit", "workspace:claim_list", "workspace:claim_create",
+                 "inbox:list", "inbox:key", "ingestion:capture", "ingestion:queue"):
+        page = client.get(reverse(name)).content.decode()
+        assert f"/static/vendor/govuk-frontend/{sheet}" in page, (language, name)
+        assert 'class="ws-main tnr-prose"' in page, name
+    # a Django form through templates/govuk/_form.html: GOV.UK form groups, labels and widgets
+    audit = client.get(reverse("workspace:audit")).content.decode()
+    assert 'class="govuk-form-group"' in audit and 'class="govuk-label govuk-label--s"' in audit
+    assert re.search(r'<(input|select)[^>]+class="govuk-(input|select)"', audit)
+
+
+@pytest.mark.django_db
+def test_a_workspace_form_error_is_summarised_and_marked_on_its_field(staff_client):
+    page = staff_client("analyst").post(reverse("workspace:entity_create", args=["stations"]), {}).content.decode()
+    assert "govuk-error-summary" in page and "govuk-form-group--error" in page
+    field = re.search(r'<input[^>]*class="govuk-input govuk-input--error"[^>]*>', page).group(0)
+    assert re.search(r'aria-describedby="[^"]*_error"', field)
