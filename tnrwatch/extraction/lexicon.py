@@ -125,6 +125,7 @@ LIST_GLUE_RE = re.compile(
 # Stations, sites and operating bureaus.
 STATION_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.station), re.I)
 STATION_PATTERNS = [f if nospace(f) else r"\b" + f for f in _unique(f for lex in _LEX for f in lex.station)]
+OTHER_STATION_PATTERNS = [f if nospace(f) else r"\b" + f for f in _unique(f for lex in _LEX for f in lex.other_station)]
 OTHER_STATION_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.other_station), re.I)
 SITE_RE = re.compile(words_pattern(w for lex in _LEX for w in lex.sites), re.I)
 BUREAU_RE = re.compile(fragments_pattern(f for lex in _LEX for f in lex.bureau), re.I)

@@ -176,6 +176,9 @@ def _org_stems() -> frozenset[str]:
     return frozenset(words)
 
 
+_ARTICLES = {"The", "THE", "Die", "Der", "Das", "Les"}
+
+
 def _trimmed(run: re.Match[str]) -> re.Match[str] | None:
     """The person's name in a run of capitalised words: without the leading words of a role or
     body ("Hovorca Policajného zboru Michal Kováč" -> "Michal Kováč"); None when under two words."""
@@ -186,7 +189,8 @@ def _trimmed(run: re.Match[str]) -> re.Match[str] | None:
         rest = text[token.start():]
         if len(rest.split()) < 2:
             return None
-        if _fold(token.group())[:5] not in stems:
+        # A leading article is no part of a name ("The Dutch and Irish governments").
+        if _fold(token.group())[:5] not in stems and token.group() not in _ARTICLES:
             offset = token.start()
             break
     else:

@@ -44,9 +44,10 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
     about = sentences_about_stations(text, spans, low) if cities or countries else [False] * len(spans)
     doc_has_station = any(about)
     context = Context(host=document_host(text, countries, cities, lang))
+    starts = _Starts(countries, cities, china_places, government, bodies)
     for i, (s_start, s_end) in enumerate(spans):
         s_lang = given or _sentence_language(text, s_start, s_end, lang)
-        in_countries = _within(countries, s_start, s_end)
+        in_countries = _within(countries, s_start, s_end, starts.countries)
         named: set[str] = set()
         for m in in_countries:
             # One "country" candidate per country per sentence: the first mention.
@@ -55,18 +56,18 @@ def extract(text: str, lang: str | None = None) -> list[Candidate]:
             named.add(m.payload.iso2)
             out.append(Candidate(kind="country", country=m.payload.iso2, quote=text[m.start:m.end],
                                  start=m.start, end=m.end, lang=s_lang, confidence=0.9))
-        in_cities = _within(cities, s_start, s_end)
-        in_government = _within(government, s_start, s_end)
+        in_cities = _within(cities, s_start, s_end, starts.cities)
+        in_government = _within(government, s_start, s_end, starts.government)
+        in_bodies = _within(bodies, s_start, s_end, starts.bodies)
         out.extend(sentence_responses(text, s_start, s_end, in_countries, s_lang, context,
-                                      in_cities, in_government, _within(bodies, s_start, s_end)))
+                                      in_cities, in_government, in_bodies))
         near = (i > 0 and about[i - 1]) or (i + 1 < len(spans) and about[i + 1])
         out.extend(sentence_stations(text, s_start, s_end, in_cities,
                                      in_countries, doc_countries, s_lang, doc_has_station, near, about[i]))
-        out.extend(sentence_operators(text, s_start, s_end, _within(china_places, s_start, s_end),
-                                      s_lang))
+        out.extend(sentence_operators(text, s_start, s_end,
+                                      _within(china_places, s_start, s_end, starts.china_places), s_lang))
         out.extend(sentence_figures(text, s_start, s_end, s_lang))
-        out.extend(sentence_people(text, s_start, s_end, s_lang, in_countries + in_cities,
-                                   _within(bodies, s_start, s_end)))
+        out.extend(sentence_people(text, s_start, s_end, s_lang, in_countries + in_cities, in_bodies))
         out.extend(sentence_addresses(text, s_start, s_end, s_lang, in_cities, context.host))
     out.sort(key=lambda c: (c.start, c.kind))
     return _headline_once(text, spans, _one_station_level(out))
@@ -93,9 +94,25 @@ def _one_station_level(out: list[Candidate]) -> list[Candidate]:
     return [c for c in out if not (c.kind == "station" and c.city is None and c.country in with_city)]
 
 
-def _within(matches: list[Match], start: int, end: int) -> list[Match]:
-    lo = bisect_left(matches, start, key=lambda m: m.start)
-    hi = bisect_left(matches, end, key=lambda m: m.start)
+class _Starts:
+    """Where each document-wide match list's matches start, computed once per text."""
+
+    def __init__(self, countries: list[Match], cities: list[Match], china_places: list[Match],
+                 government: list[Match], bodies: list[Match]) -> None:
+        self.countries = [m.start for m in countries]
+        self.cities = [m.start for m in cities]
+        self.china_places = [m.start for m in china_places]
+        self.government = [m.start for m in government]
+        self.bodies = [m.start for m in bodies]
+
+
+def _within(matches: list[Match], start: int, end: int, starts: list[int] | None = None) -> list[Match]:
+    """The matches inside [start, end); `starts` (each match's start, precomputed once per
+    text) saves a key function call per comparison."""
+    if starts is None:
+        starts = [m.start for m in matches]
+    lo = bisect_left(starts, start)
+    hi = bisect_left(starts, end, lo)
     return [m for m in matches[lo:hi] if m.end <= end]
 
 

@@ -14,6 +14,7 @@ from tnrwatch.extraction.lexicon import (
     LANGUAGE_HOMES,
     LOCATIVE_AFTER_RE,
     LOCATIVE_SUFFIX_RE,
+    OTHER_STATION_PATTERNS,
     OTHER_STATION_RE,
     SITE_RE,
     STATION_CONTEXT_RE,
@@ -126,7 +127,7 @@ def sentences_about_stations(text: str, spans: list[tuple[int, int]], low: str |
 
     starts = [a for a, _ in spans]
     out = [False] * len(spans)
-    others = [(m.start(), m.end()) for m in _OTHER_STATION.finditer(text)]
+    others = [(a, b) for a, b, _ in _other_station_gate().finditer(text, low)]
     for start, end, word in _station_gate().finditer(text, low):
         i = bisect_right(starts, start) - 1
         if i < 0 or out[i] or end > spans[i][1]:
@@ -143,6 +144,13 @@ def sentences_about_stations(text: str, spans: list[tuple[int, int]], low: str |
 @lru_cache(maxsize=1)
 def _station_gate() -> GatedPatterns:
     return GatedPatterns(STATION_PATTERNS)
+
+
+@lru_cache(maxsize=1)
+def _other_station_gate() -> GatedPatterns:
+    """The other kinds of station ("train station", 駅), gated like the station nouns: one
+    alternation over the whole text tried every branch at every position."""
+    return GatedPatterns(OTHER_STATION_PATTERNS)
 
 
 def _placed(text: str, s_start: int, m: Match, *, city: bool = True) -> bool:

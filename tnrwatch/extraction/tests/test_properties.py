@@ -29,7 +29,7 @@ def test_mixed_fragments_give_exact_offsets(parts):
     text = " ".join(parts)
     for c in extract(text):
         assert text[c.start:c.end] == c.quote
-        assert c.kind in ("response", "station", "operator", "figure", "country")
+        assert c.kind in ("response", "station", "operator", "figure", "country", "person", "address")
         assert 0.0 <= c.confidence <= 1.0
 
 
