@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ApplicationError, ValidationError
-from tnrwatch.registry.services import audit_record
 
 from .models import FailedLogin, Role, User
 

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "tnrwatch.core",
     "tnrwatch.accounts",
+    "tnrwatch.audit",
     "tnrwatch.registry",
     "tnrwatch.atlas",
     "tnrwatch.intake",
@@ -298,7 +299,7 @@ TNR_XREF_MAX_UPLOAD_BYTES = env_int("TNR_XREF_MAX_UPLOAD_BYTES", 20 * 1024 * 102
 # (an HMAC); it is mandatory in production, and outside production generated once into the data
 # folder. The other parameters feed intake.config.IntakeConfig (tests inject their own).
 TNR_RECEIPT_KEY = mandatory_secret("TNR_RECEIPT_KEY") if PRODUCTION else (env("TNR_RECEIPT_KEY") or "")
-# The audit chain's MAC key (registry/audit_chain.py): kept out of the database so that whoever
+# The audit chain's MAC key (audit/chain.py): kept out of the database so that whoever
 # edits it cannot re-sign the rows. Mandatory in production; elsewhere generated into the data folder.
 TNR_AUDIT_KEY = mandatory_secret("TNR_AUDIT_KEY") if PRODUCTION else (env("TNR_AUDIT_KEY") or "")
 # Backups (`tnrwatch backup`): age public keys the archives are encrypted to, and how long dated

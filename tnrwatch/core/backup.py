@@ -94,8 +94,8 @@ def _stores() -> dict[str, Path]:
 
 
 def _instance_keys() -> dict[str, str]:
+    from tnrwatch.audit.services import audit_key
     from tnrwatch.intake.config import receipt_key
-    from tnrwatch.registry.services import audit_key
 
     return {"secret_key": settings.SECRET_KEY, "receipt_key": receipt_key().decode(),
             "audit_key": audit_key().decode()}

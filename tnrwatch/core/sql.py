@@ -31,7 +31,7 @@ ALLOWED_MODELS = frozenset({
     "intake.Report",
     "intake.Report_recipients",  # the many-to-many table of a report's recipients
     "intake.Attachment",
-    "registry.AuditEntry",  # only through audit_record(..., raw_insert=True), from the submission
+    "audit.AuditEntry",  # only through audit_record(..., raw_insert=True), from the submission
 })
 
 

@@ -7,9 +7,10 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import Count, Q
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import NotFoundOrForbiddenError
 from tnrwatch.registry.merge import mergeable_model
-from tnrwatch.registry.models import Alias, AuditEntry, Claim, Source
+from tnrwatch.registry.models import Alias, Claim, Source
 from tnrwatch.registry.selectors import paginate
 
 from .highlight import Segment, segments

@@ -18,10 +18,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ApplicationError, ValidationError
 from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry.models import Source
-from tnrwatch.registry.services import audit_record, source_create
+from tnrwatch.registry.services import source_create
 
 from .blobs import DocumentStore, StoredBlob, default_store
 from .capture import Capture, expand_origins, fetcher_for

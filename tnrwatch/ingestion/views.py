@@ -26,10 +26,11 @@ from tnrwatch.accounts.access import (
     may_publish,
     staff_view,
 )
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.csrf import csrf_protect_after_upload_handler
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
-from tnrwatch.registry.models import AuditEntry, Source
+from tnrwatch.registry.models import Source
 
 from . import copies, review, selectors, services
 from .blobs import default_store

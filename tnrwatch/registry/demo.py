@@ -28,11 +28,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
+from tnrwatch.audit.models import AuditEntry
+
 from . import demo_campaigns, services
 from .demo_network import QUOTES as NETWORK_QUOTES_BY_KEY
 from .demo_network import NetworkLoader
 from .models import (
-    AuditEntry,
     Campaign,
     Claim,
     Evidence,

@@ -22,13 +22,13 @@ from django.core import serializers
 from django.db import transaction
 from django.db.models import Count, Model
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
 from tnrwatch.search import services as search_index
 
 from . import subjects
 from .models import (
     Alias,
-    AuditEntry,
     Claim,
     Evidence,
     Figure,

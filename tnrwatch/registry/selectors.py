@@ -13,10 +13,11 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
 
+from tnrwatch.audit.models import AuditCheck, AuditEntry
 from tnrwatch.sharing.outbound import with_marking
 
 from . import subjects
-from .models import AuditCheck, AuditEntry, Claim, Country, Evidence, Station
+from .models import Claim, Country, Evidence, Station
 from .services import SUBJECT_MODELS, audit_check_valid
 
 PAGE_SIZE = 50

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 @huey.periodic_task(crontab(hour="4", minute="7"), name="registry.audit_verify")
 def audit_verify_task() -> None:
-    from .services import audit_chain_verify
+    from tnrwatch.audit.services import audit_chain_verify
 
     close_old_connections()
     check, problems = audit_chain_verify()

@@ -17,7 +17,7 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 
-from tnrwatch.registry.services import audit_record
+from tnrwatch.audit.services import audit_record
 
 from .models import Subscription
 from .services import StixImportError, partner_source, stix_import

@@ -24,17 +24,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from tnrwatch.audit.models import AuditEntry
+from tnrwatch.audit.services import audit_entry, audit_record, audit_record_many
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry import models as m
 from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.services import (
-    audit_entry,
-    audit_record,
-    audit_record_many,
-    place_get_or_create,
-)
+from tnrwatch.registry.services import place_get_or_create
 from tnrwatch.registry.subjects import CLAIM_SUBJECT_TYPES
 from tnrwatch.search import services as search_index
 
@@ -71,7 +68,7 @@ class _Writer:
         self.via_source = via_source
         self.default_marking = default_marking
         self.result = result if result is not None else ImportResult()
-        self.audit: list[m.AuditEntry] = []
+        self.audit: list[AuditEntry] = []
         self.refs: list[StixObjectRef] = []
         self.aliases: list[m.Alias] = []
         self.user = actor if getattr(actor, "is_authenticated", False) else None

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.services import audit_record, source_create
+from tnrwatch.registry.services import source_create
 
 from .importer import (
     MAX_IMPORT_BYTES,

@@ -31,10 +31,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
 from tnrwatch.registry import merge as registry_merge
 from tnrwatch.registry import services as registry
-from tnrwatch.registry.models import Alias, AuditEntry, StationStatusChange
+from tnrwatch.registry.models import Alias, StationStatusChange
 
 from . import entity_file, matching, record
 from .models import XrefLink, XrefProblem, XrefProposal, XrefRun

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tnrwatch.registry.models import AuditEntry, Source
+from tnrwatch.audit.models import AuditEntry
+from tnrwatch.registry.models import Source
 
 from .helpers import totp_code
 

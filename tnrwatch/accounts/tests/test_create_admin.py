@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django_otp.oath import totp
 
 from tnrwatch.accounts.models import Role, User
-from tnrwatch.registry.models import AuditEntry
+from tnrwatch.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

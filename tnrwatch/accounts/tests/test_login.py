@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tnrwatch.accounts.models import FailedLogin, User
 from tnrwatch.accounts.services import FREE_PASSWORD_ATTEMPTS
-from tnrwatch.registry.models import AuditEntry
+from tnrwatch.audit.models import AuditEntry
 
 from .helpers import totp_code, wrong_code
 

@@ -47,7 +47,7 @@ def test_a_campaign_page_shows_its_public_links_and_quotes_and_hides_the_rest(cl
 
 
 def test_campaign_create_writes_one_audit_row():
-    from tnrwatch.registry.models import AuditEntry
+    from tnrwatch.audit.models import AuditEntry
 
     before = AuditEntry.objects.filter(action="campaign.create").count()
     rs.campaign_create(actor_label="t", name_en="110 Overseas", marking="amber")

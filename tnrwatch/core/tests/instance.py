@@ -22,7 +22,8 @@ from tnrwatch.intake.blobs import blob_store
 from tnrwatch.intake.models import Attachment, Message, Note, Report
 from tnrwatch.ingestion.blobs import default_store
 from tnrwatch.ingestion.models import Document
-from tnrwatch.registry.models import AuditEntry, Claim, Evidence, Source, Station
+from tnrwatch.audit.models import AuditEntry
+from tnrwatch.registry.models import Claim, Evidence, Source, Station
 
 identity = crypto.identity_parse(os.environ["DRILL_IDENTITY"])
 sha = lambda data: hashlib.sha256(bytes(data)).hexdigest()

@@ -52,7 +52,7 @@ def test_a_broken_audit_chain_fails_the_check(client):
     services.audit_record(actor=None, actor_label="t", action="test.x")
     services.audit_chain_verify()
     assert client.get("/healthz").json()["checks"]["audit"]["ok"] is True
-    from tnrwatch.registry.models import AuditEntry
+    from tnrwatch.audit.models import AuditEntry
 
     AuditEntry.objects.filter(action="test.x").update(actor_label="mallory")
     services.audit_chain_verify()

@@ -8,9 +8,10 @@ from django.db import models, transaction
 from django.db.models import signals
 from django.test.utils import isolate_apps
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core import sql
 from tnrwatch.intake.models import Attachment, IntakeBudget, Report, ReportState, RiskLevel
-from tnrwatch.registry.models import AuditEntry, Source
+from tnrwatch.registry.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def test_insert_refuses_a_save_override(allow):
 
 
 def test_audit_rows_go_through_the_orm_except_on_the_submission_path():
-    from tnrwatch.registry.services import audit_record
+    from tnrwatch.audit.services import audit_record
 
     seen = []
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.ingestion.blobs import DocumentStore
 from tnrwatch.ingestion.capture import CaptureError, HttpFetcher
 from tnrwatch.ingestion.limits import CaptureLimits
 from tnrwatch.ingestion.models import Document
-from tnrwatch.registry.models import AuditEntry, Source
+from tnrwatch.registry.models import Source
 
 from .documents import make_pdf
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services
 from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
 from tnrwatch.registry.models import (
     Alias,
-    AuditEntry,
     Claim,
     Country,
     Evidence,

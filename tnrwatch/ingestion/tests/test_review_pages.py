@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.ingestion.models import Candidate, Document, IngestJob
 from tnrwatch.ingestion.services import candidates_propose
 from tnrwatch.registry import services
 from tnrwatch.registry.models import (
-    AuditEntry,
     Claim,
     Country,
     GovernmentResponse,

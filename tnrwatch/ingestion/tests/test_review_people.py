@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.extraction import extract
 from tnrwatch.ingestion import review
 from tnrwatch.ingestion.models import Candidate
 from tnrwatch.ingestion.services import candidates_propose
 from tnrwatch.registry import services
-from tnrwatch.registry.models import Address, AuditEntry, Claim, Organization, Person, Tie
+from tnrwatch.registry.models import Address, Claim, Organization, Person, Tie
 
 TEXT = ("Il ministro dell'Interno Marco Bellini ha annunciato verifiche sulla sede di Via Pistoiese 150 a Prato. "
         "Un connazionale, la vittima Li Wei, ha denunciato minacce.")

@@ -16,10 +16,10 @@ import io
 
 import pytest
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.ingestion.models import Document
 from tnrwatch.ingestion.services import document_process, job_create
 from tnrwatch.registry import services
-from tnrwatch.registry.models import AuditEntry
 from tnrwatch.sharing.services import partner_create
 
 PAGE = (

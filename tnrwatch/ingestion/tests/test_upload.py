@@ -19,8 +19,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.ingestion.models import Document, IngestJob
-from tnrwatch.registry.models import AuditEntry, Source
+from tnrwatch.registry.models import Source
 
 from .documents import make_pdf
 

@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tnrwatch.accounts.access import ADMINS, EDITORS
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.intake import crypto, inbox_urls, services, unlock
 from tnrwatch.intake.models import Message, Note, Report
-from tnrwatch.registry.models import AuditEntry, Incident
+from tnrwatch.registry.models import Incident
 
 from .conftest import PASSPHRASE, multipart_form, reporter_identity
 

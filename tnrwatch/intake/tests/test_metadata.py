@@ -113,7 +113,7 @@ def test_strip_request_makes_an_encrypted_copy_in_the_background(analyst):
     # the original is kept byte for byte
     assert selectors.attachment_plaintext(attachment, [analyst.identity]) == data
     # and the job's outcome is in the audit log, like every write
-    from tnrwatch.registry.models import AuditEntry
+    from tnrwatch.audit.models import AuditEntry
 
     finished = AuditEntry.objects.get(action="intake.strip_finished", subject_id=str(attachment.pk))
     assert finished.data == {"state": "done"} and finished.actor_label == "intake.strip"

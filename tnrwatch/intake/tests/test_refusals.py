@@ -197,7 +197,7 @@ def test_housekeeping_sweeps_orphans_and_keeps_what_a_report_uses(client, analys
 
 
 def test_inbox_bulk_triage_deletes_selected_junk_securely_and_audited(staff_client, analyst, django_capture_on_commit_callbacks):
-    from tnrwatch.registry.models import AuditEntry
+    from tnrwatch.audit.models import AuditEntry
 
     # Given a flood of junk and one real report
     reporter = Client()

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.intake import crypto, selectors, services
 from tnrwatch.intake.models import Attachment, IntakeBudget, Message, Report
-from tnrwatch.registry.models import AuditEntry
 
 from .conftest import multipart_form
 

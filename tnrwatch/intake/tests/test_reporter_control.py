@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.intake import crypto, selectors, services
 from tnrwatch.intake.models import Attachment, Message, Report
-from tnrwatch.registry.models import AuditEntry
 
 from .conftest import reporter_identity
 from .test_refusals import bytes_kept

@@ -16,10 +16,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.intake import crypto, services
 from tnrwatch.intake.config import receipt_key
 from tnrwatch.intake.models import Message, Report
-from tnrwatch.registry.models import AuditEntry
 
 from .conftest import reporter_identity
 from .test_report_flow import submit

@@ -1,4 +1,4 @@
-# The audit log becomes a keyed hash chain (registry/audit_chain.py); existing rows are chained in
+# The audit log becomes a keyed hash chain (registry/audit_chain.py, now audit/chain.py); existing rows are chained in
 # the order they were written (created_at, then id).
 
 import django.db.models.deletion
@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 
 def chain_existing(apps, schema_editor):
-    from tnrwatch.registry import audit_chain
-    from tnrwatch.registry.services.audit import audit_key
+    from tnrwatch.audit import chain as audit_chain
+    from tnrwatch.audit.services import audit_key
 
     AuditEntry = apps.get_model("registry", "AuditEntry")
     AuditChainHead = apps.get_model("registry", "AuditChainHead")

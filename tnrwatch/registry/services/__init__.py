@@ -1,8 +1,8 @@
 """Writes to the record. Every public function is keyword-only, atomic, and leaves an AuditEntry.
 
 Callers pass `actor` (a User, or None for system jobs such as the demo loader, with `actor_label`
-naming the job). Reads live in `selectors.py`. The modules, by sub-topic: `audit` (the audit row,
-claim subject types, the vocabulary check), `entities` (creating sources, organisations, stations,
+naming the job). Reads live in `selectors.py`. The modules, by sub-topic: `audit` (claim subject
+types, the vocabulary check; the audit row itself is `tnrwatch.audit.services.audit_record`), `entities` (creating sources, organisations, stations,
 responses, incidents, figures, places, aliases), `claims` (claims and their evidence, claim status),
 `edits` (the workspace's `*_update` edits, station status, markings), `people` (public actors,
 addresses, the right of reply) and `ties` (typed ties between entities, each with its claim).
@@ -10,19 +10,17 @@ Imports run one way: audit <- entities <- edits, audit <- claims, entities <- pe
 `from tnrwatch.registry import services`.
 """
 
-from tnrwatch.core.errors import ConflictError, ValidationError
-
-from .audit import (
-    MODEL_SUBJECTS,
-    SUBJECT_MODELS,
+from tnrwatch.audit.services import (  # the audit app's, re-exported for the registry's callers
     audit_chain_verify,
     audit_check_valid,
     audit_entry,
     audit_key,
     audit_record,
     audit_record_many,
-    subject_type_of,
 )
+from tnrwatch.core.errors import ConflictError, ValidationError
+
+from .audit import MODEL_SUBJECTS, SUBJECT_MODELS, subject_type_of
 from .claims import claim_assert, claim_set_status, evidence_remove
 from .edits import (
     campaign_update,

@@ -7,13 +7,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
 from ..models import Claim, Evidence, Source, claim_key, default_marking
 from ..network_models import PERSON_MARKING
-from .audit import _check_choice, audit_record, subject_type_of
+from .audit import _check_choice, subject_type_of
 
 
 @transaction.atomic

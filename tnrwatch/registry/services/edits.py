@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.search import services as search_index
 
@@ -27,7 +28,7 @@ from ..models import (
     Station,
     StationStatusChange,
 )
-from .audit import _check_choice, audit_record
+from .audit import _check_choice
 from .entities import _aliases_add, _city_to_place
 
 

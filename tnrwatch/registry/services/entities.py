@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.search import services as search_index
@@ -29,7 +30,7 @@ from ..models import (
     Station,
     StationStatusChange,
 )
-from .audit import _check_choice, audit_record, subject_type_of
+from .audit import _check_choice, subject_type_of
 
 
 def _create(model: type[Model], *, actor: Any, actor_label: str | None, audit_action: str, **fields: Any) -> Any:

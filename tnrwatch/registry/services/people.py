@@ -13,12 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.search import services as search_index
 
 from .. import vocabulary as v
 from ..models import Address, Claim, Country, Organization, Person, Reply, Source, Station, Tie
-from .audit import _check_choice, audit_record, subject_type_of
+from .audit import _check_choice, subject_type_of
 from .entities import _aliases_add, _jsonable, place_get_or_create
 
 PERSON_FIELDS = ("name_en", "name_zh", "public_basis", "position", "country", "birth_date",

@@ -22,10 +22,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
+from tnrwatch.audit.models import AuditEntry
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
 
-from ..models import AuditEntry, Claim, Evidence, Source, default_marking
-from .audit import SUBJECT_MODELS, audit_record
+from ..models import Claim, Evidence, Source, default_marking
+from .audit import SUBJECT_MODELS
 
 PUBLIC_MARKING = "clear"
 NEVER = "red"  # TLP:RED never becomes public, whatever the analyst clicks

@@ -15,12 +15,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
 
 from .. import subjects
 from .. import vocabulary as v
 from ..models import Claim, Evidence, Source, Tie, tie_key
-from .audit import _check_choice, audit_record
+from .audit import _check_choice
 from .claims import claim_assert
 from .people import _marking_not_public, _text
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils.functional import SimpleLazyObject
 
-from tnrwatch.registry.models import AuditEntry
-from tnrwatch.registry.services.audit import audit_record
+from tnrwatch.audit.models import AuditEntry
+from tnrwatch.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 

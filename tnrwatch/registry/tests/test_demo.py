@@ -18,10 +18,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry import demo, demo_campaigns, demo_network
 from tnrwatch.registry.models import (
     Alias,
-    AuditEntry,
     Campaign,
     Claim,
     Evidence,

@@ -14,8 +14,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry import services
-from tnrwatch.registry.models import AuditEntry, Claim, Country, Person, Reply, Tie
+from tnrwatch.registry.models import Claim, Country, Person, Reply, Tie
 
 CANARY = "Canaryname Onesource"
 FAMILY_ROLE = "canary-family-role"

@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 from django.test import override_settings
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ApplicationError, ConflictError, ValidationError
 from tnrwatch.registry import services
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.models import (
     Address,
-    AuditEntry,
     Claim,
     Country,
     Evidence,

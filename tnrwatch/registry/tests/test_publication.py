@@ -16,9 +16,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services
-from tnrwatch.registry.models import AuditEntry, Claim, Evidence, Source, Station
+from tnrwatch.registry.models import Claim, Evidence, Source, Station
 from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
 
 

@@ -1,8 +1,9 @@
 import pytest
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import services
-from tnrwatch.registry.models import AuditEntry, Claim, Country
+from tnrwatch.registry.models import Claim, Country
 
 
 @pytest.fixture

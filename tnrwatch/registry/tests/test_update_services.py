@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import services
-from tnrwatch.registry.models import Alias, AuditEntry, Country
+from tnrwatch.registry.models import Alias, Country
 
 
 def test_update_audits_old_and_new_values_and_nothing_when_unchanged(record, make_staff):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tnrwatch.registry.models import AuditEntry
+from tnrwatch.audit.models import AuditEntry
 
 from .test_workspace_writes import EDITS, create_data
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry.models import (
-    AuditEntry,
     Claim,
     Evidence,
     Figure,

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from tnrwatch.registry import vocabulary as v
 
 # Apps whose records never leave the instance, whatever the audience: the reporting channel and its
-# inbox, and the sharing app's own bookkeeping (partners, tokens, private notes, audit of sharing).
-NEVER_OUTBOUND_APPS = frozenset({"intake", "accounts", "otp_totp", "sessions", "admin"})
+# inbox, the audit trail, and the sharing app's own bookkeeping (partners, tokens, private notes).
+NEVER_OUTBOUND_APPS = frozenset({"intake", "accounts", "audit", "otp_totp", "sessions", "admin"})
 NEVER_OUTBOUND_MODELS = frozenset({
     "sharing.privatenote", "sharing.partner", "sharing.partnergrant", "sharing.sharelog",
-    "sharing.csvupload", "registry.auditentry",
+    "sharing.csvupload",
 })
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry import models as m
 from tnrwatch.sharing.csv_import import read_table
 from tnrwatch.sharing.models import CsvUpload
@@ -58,7 +59,7 @@ def test_preview_shows_per_row_errors_and_writes_nothing_until_accepted(staff_cl
     assert {e.quote for e in evidence} == {"Nantong station Madrid,Spain,Madrid,Closure ordered,Nantong PSB"}
     assert {e.location for e in evidence} == {"row 3"} and all(e.source_id == source.pk for e in evidence)
     assert not m.Station.objects.filter(name_en__in=["Ragged row", "Qingtian station"]).exists()
-    assert m.AuditEntry.objects.filter(action="csv.commit").exists()
+    assert AuditEntry.objects.filter(action="csv.commit").exists()
     # A second commit is refused.
     again = client.post(f"/partners/import/{upload.pk}/", {"action": "commit", "marking": "green", "map_name_en": "Station", "map_country": "Country"})
     assert again.status_code == 400

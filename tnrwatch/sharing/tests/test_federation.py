@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services as rs
 from tnrwatch.sharing.federation import subscription_pull, sync_partners
@@ -114,7 +115,7 @@ def test_two_instances_converge_and_a_second_pull_changes_nothing(peer):
     assert full[0]["objects"] > 0 and full[0]["created"] == {} and full[0]["linked"] == {}
     assert counts == [model.objects.count() for model in (m.Station, m.Organization, m.Claim, m.Evidence, m.Source,
                                                           m.GovernmentResponse, m.Incident, StixObjectRef)]
-    assert m.AuditEntry.objects.filter(action="partner.pull").count() == 3
+    assert AuditEntry.objects.filter(action="partner.pull").count() == 3
     # When the peer records a new station, the next pull brings just that.
     subprocess.run([*peer["manage"], "shell", "-c", NEW_STATION], env=peer["env"], check=True, cwd=ROOT,  # noqa: S603 - fixed argv
                    capture_output=True, timeout=600)
@@ -188,7 +189,7 @@ def test_changes_on_the_peer_propagate_in_one_pull_and_older_versions_change_not
     # with the previous status kept in the station's history and every change audited.
     assert list(station.status_history.order_by("pk").values_list("status", flat=True)) == ["reported", "closed"]
     for action in ("station.status", "station.version", "marking.set", "claim.status", "claim.version"):
-        assert m.AuditEntry.objects.filter(action=action).exists(), action
+        assert AuditEntry.objects.filter(action=action).exists(), action
     # A second pull changes nothing,
     sub.refresh_from_db()
     again = subscription_pull(subscription=sub)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tnrwatch.registry.models import AuditEntry
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.sharing.models import Partner
 from tnrwatch.sharing.services import partner_by_token
 
@@ -64,7 +64,7 @@ def test_only_admins_manage_partners(staff_client):
 
 
 def test_an_admin_trusts_a_partner_for_publication_with_a_reason_audited_and_shown(staff_client):
-    from tnrwatch.registry.models import AuditEntry
+    from tnrwatch.audit.models import AuditEntry
 
     client = staff_client("admin")
     client.post("/partners/", {"name": "Trusted NGO", "max_marking": "clear", "read": ["record"]})

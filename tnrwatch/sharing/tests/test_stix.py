@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from stix2validator import ValidationOptions, validate_string
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry import models as m
 from tnrwatch.sharing import stix
 from tnrwatch.sharing.exporters import export_stix
@@ -145,12 +146,12 @@ def test_existing_entities_are_linked_not_duplicated():
     assert m.Station.objects.count() == stations
     assert result.linked["station"] == 1 and result.linked["organization"] == 2
     assert StixObjectRef.objects.filter(subject_type="station", subject_id=record["station"].pk).exists()
-    assert m.AuditEntry.objects.filter(action="station.link", subject_id=str(record["station"].pk)).exists()
+    assert AuditEntry.objects.filter(action="station.link", subject_id=str(record["station"].pk)).exists()
 
 
 def _snapshot() -> tuple:
     return tuple(model.objects.count() for model in (m.Station, m.Organization, m.Source, m.Claim, m.Evidence,
-                                                      m.Incident, m.GovernmentResponse, m.Place, m.AuditEntry, StixObjectRef))
+                                                      m.Incident, m.GovernmentResponse, m.Place, AuditEntry, StixObjectRef))
 
 
 def _bad(data) -> list[dict]:
@@ -209,7 +210,7 @@ def test_unknown_types_dangling_references_and_vocabulary_are_kept_apart_with_a_
     assert m.Station.objects.filter(name_en="Fuzhou police service station Rotterdam").exists()
     assert not m.GovernmentResponse.objects.exists()
     assert not m.Claim.objects.filter(prop="status").exists() and m.Claim.objects.filter(prop="summary").count() == 0
-    assert m.AuditEntry.objects.filter(action="sharing.import", data__skipped=4).exists()
+    assert AuditEntry.objects.filter(action="sharing.import", data__skipped=4).exists()
 
 
 def test_a_claim_about_something_that_is_not_a_record_is_skipped_with_a_warning():

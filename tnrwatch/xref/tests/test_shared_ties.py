@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services as registry
 from tnrwatch.xref.models import TieProposal
@@ -56,7 +57,7 @@ def test_shared_address_and_person_are_proposed_then_accepted_as_ties(record, st
     shared_person.refresh_from_db()
     assert shared_person.status == "rejected"
     assert "Chen Hua" not in m.Tie.objects.get(pk=same.tie_id).role
-    actions = set(m.AuditEntry.objects.filter(action__startswith="xref.").values_list("action", flat=True))
+    actions = set(AuditEntry.objects.filter(action__startswith="xref.").values_list("action", flat=True))
     assert actions == {"xref.shared_propose", "xref.tie_accept", "xref.tie_reject"}
     client.post("/workspace/xref/ties/")
     assert TieProposal.objects.count() == 2  # the accepted tie exists now, the rejected one stays rejected

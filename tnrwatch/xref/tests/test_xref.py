@@ -19,6 +19,7 @@ from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services as registry
@@ -85,7 +86,7 @@ def test_cross_script_matches_are_proposed_with_reasons(record, tmp_path):
     wang = run.proposals.get(file_id="p-wang")
     assert wang.score >= 0.7 and wang.reasons and all("score" in r for r in wang.reasons.values())
     assert run.entities == 5 and run.ties == 1 and run.refused == 0
-    entry = m.AuditEntry.objects.get(action="xref.run", subject_id=str(run.pk))
+    entry = AuditEntry.objects.get(action="xref.run", subject_id=str(run.pk))
     assert entry.data["proposals"] == run.proposals.count() and entry.data["kept"] is False
 
 
@@ -205,9 +206,9 @@ def test_an_accepted_merge_is_undone_exactly(record, tmp_path, who, staff_client
     proposal.refresh_from_db()
     assert proposal.status == "pending" and proposal.merge_entry_id is None
     assert _snapshot() == before  # byte for byte, ids included
-    actions = list(m.AuditEntry.objects.filter(action__startswith="xref.").order_by("id").values_list("action", flat=True))
+    actions = list(AuditEntry.objects.filter(action__startswith="xref.").order_by("id").values_list("action", flat=True))
     assert actions == ["xref.run", "xref.merge", "xref.undo"]
-    assert m.AuditEntry.objects.filter(action="entity.unmerge").count() == 1
+    assert AuditEntry.objects.filter(action="entity.unmerge").count() == 1
 
 
 def test_link_reject_and_undo(record, tmp_path, staff_client):
@@ -229,7 +230,7 @@ def test_link_reject_and_undo(record, tmp_path, staff_client):
     services.proposal_undo(actor=client.user, proposal_id=bureau.pk)
     services.proposal_undo(actor=client.user, proposal_id=wang.pk)
     assert not XrefLink.objects.exists() and set(run.proposals.values_list("status", flat=True)) == {"pending"}
-    assert m.AuditEntry.objects.filter(action__in=["xref.link", "xref.reject", "xref.undo"]).count() == 4
+    assert AuditEntry.objects.filter(action__in=["xref.link", "xref.reject", "xref.undo"]).count() == 4
 
 
 def test_upload_page_runs_and_keeps_the_file_only_when_asked(record, staff_client, settings):

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tnrwatch.audit.models import AuditChainHead
 from tnrwatch.core.health import health_report
-from tnrwatch.registry.models import AuditChainHead
 
 
 def _line(name: str, check: dict[str, Any]) -> str:

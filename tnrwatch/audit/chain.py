@@ -89,7 +89,7 @@ def verify(key: bytes, rows: Iterable[ChainRow], head: tuple[int, str, str] | No
     problems: list[Problem] = []
     checked = 0
     expected_seq = 1
-    prev_mac = GENESIS
+    prev_mac: str | None = GENESIS
     for row in rows:
         checked += 1
         if row.seq is None or not row.mac:

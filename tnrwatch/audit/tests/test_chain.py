@@ -14,13 +14,13 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
+from tnrwatch.audit.models import AuditChainHead, AuditCheck, AuditEntry
 from tnrwatch.registry import services
-from tnrwatch.registry.models import AuditChainHead, AuditCheck, AuditEntry
 
 TABLE = AuditEntry._meta.db_table
 
@@ -171,7 +171,8 @@ def test_the_migration_chains_existing_rows(log):
     assert not _verify()[0]
     # When the migration's function runs
     migration = importlib.import_module("tnrwatch.registry.migrations.0004_audit_chain")
-    migration.chain_existing(apps, type("Editor", (), {"connection": connection})())
+    historical = MigrationLoader(connection).project_state(("registry", "0004_audit_chain")).apps
+    migration.chain_existing(historical, type("Editor", (), {"connection": connection})())
     # Then every row is chained in the order it was written, and the chain holds
     assert _verify()[0]
     assert list(AuditEntry.objects.order_by("seq").values_list("pk", flat=True)) == [e.pk for e in log]
@@ -181,6 +182,7 @@ WRITER = """
 import sys, threading, django
 django.setup()
 from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from tnrwatch.registry import services
 n, threads, per_thread = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 errors = []
@@ -279,6 +281,6 @@ def test_audit_rows_are_written_only_by_the_audit_service():
     writes = re.compile(r"AuditEntry\(|AuditEntry\.objects\.(?:create|bulk_create|get_or_create|update_or_create)\(")
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
                  if "tests" not in path.parts and "migrations" not in path.parts
-                 and path.name != "models.py" and path != root / "registry" / "services" / "audit.py"
+                 and path.name != "models.py" and path != root / "audit" / "services.py"
                  and writes.search(path.read_text(encoding="utf-8"))]
-    assert offenders == [], "write audit rows through registry.services.audit_record(_many)"
+    assert offenders == [], "write audit rows through audit.services.audit_record(_many)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tnrwatch.registry.services import audit_chain_verify
+from tnrwatch.audit.services import audit_chain_verify
 
 
 class Command(BaseCommand):
