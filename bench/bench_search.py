@@ -51,7 +51,10 @@ NAMES = [f"{a}{b}{c}" for a, b, c in zip(["qing", "wen", "fu", "li", "ning", "ha
                                           ["tian", "zhou", "jian", "shui", "bo", "zhou", "jiang", "dong"],
                                           ["ese", "ian", "ite", "ong", "ara", "oli", "ium", "ero"], strict=True)]
 PHRASES = [("service", "centre"), ("hometown", "association"), ("public", "notice"), ("overseas", "liaison")]
-ZH_PAIRS = ["警察", "侨领", "公安", "劝返", "同乡", "服务"]
+# Pairs that occur only where planted: none of them is in the registry's generated names (警侨服务站,
+# 公安局), and all but 同乡 have a character outside the block the random text draws from. (服务 and 公安,
+# used before, matched every station and its 20,000 claims: not a ~1% query.)
+ZH_PAIRS = ["警察", "侨领", "统战", "劝返", "同乡", "领事"]
 COMMON = "community"
 
 
