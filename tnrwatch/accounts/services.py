@@ -29,6 +29,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tnrwatch.audit.services import audit_record
@@ -151,7 +152,7 @@ def password_generate() -> str:
 def user_password_set(*, actor: Any, user: User, password: str) -> User:
     """Set `user`'s password after Django's validators (length, similarity, common passwords)."""
     if len(password) > MAX_PASSWORD_CHARS:
-        raise ValidationError(f"A password may have at most {MAX_PASSWORD_CHARS} characters.")
+        raise ValidationError(gettext("A password may have at most %(limit)s characters.") % {"limit": MAX_PASSWORD_CHARS})
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
@@ -273,7 +274,7 @@ def user_second_factor_reset(*, actor: Any, user: User) -> User:
 
 def _check_role(role: str) -> None:
     if role not in Role.values:
-        raise ValidationError(f"Unknown role {role!r}; expected one of: {', '.join(Role.values)}")
+        raise ValidationError(gettext("Unknown role %(role)r; expected one of: %(names)s") % {"role": role, "names": ', '.join(Role.values)})
 
 
 @transaction.atomic
@@ -285,9 +286,9 @@ def user_create(*, actor: Any, username: str, role: str, email: str = "") -> tup
     _check_role(role)
     username = (username or "").strip()
     if not username:
-        raise ValidationError("A username is required.")
+        raise ValidationError(gettext("A username is required."))
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError("A user with that username already exists.")
+        raise ValidationError(gettext("A user with that username already exists."))
     password = password_generate()
     user = User(username=username, role=role, email=email or "")
     try:
@@ -304,7 +305,7 @@ def user_create(*, actor: Any, username: str, role: str, email: str = "") -> tup
 def user_set_role(*, actor: Any, user: User, role: str) -> User:
     _check_role(role)
     if user.pk == getattr(actor, "pk", None) and role != Role.ADMIN:
-        raise ValidationError("You cannot remove your own admin role.")
+        raise ValidationError(gettext("You cannot remove your own admin role."))
     old = user.role
     user.role = role
     user.save(update_fields=["role"])
@@ -317,7 +318,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
     """Deactivate (or reactivate) an account. A deactivated user's sessions stop working at once,
     because authentication checks `is_active` on every request."""
     if user.pk == getattr(actor, "pk", None) and not active:
-        raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError(gettext("You cannot deactivate your own account."))
     user.is_active = bool(active)
     user.save(update_fields=["is_active"])
     audit_record(actor=actor, action="account.activate" if active else "account.deactivate", subject=user)
@@ -366,9 +367,9 @@ def admin_create(*, username: str, actor_label: str = "create_admin") -> DemoLog
     the password hash and the device. Refuses an existing username (no silent takeover)."""
     username = (username or "").strip()
     if not username:
-        raise ValidationError("A username is needed.")
+        raise ValidationError(gettext("A username is needed."))
     if User.objects.filter(username=username).exists():
-        raise ValidationError(f"An account named {username!r} exists; choose another name.")
+        raise ValidationError(gettext("An account named %(username)r exists; choose another name.") % {"username": username})
     password = password_generate()
     user = User(username=username, role=Role.ADMIN)
     user.set_password(password)

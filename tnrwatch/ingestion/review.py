@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services as registry
@@ -48,24 +49,24 @@ def clean_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
             continue
         value = str(value).strip()
         if "\x00" in value:
-            raise ValidationError("NUL characters are not allowed.")
+            raise ValidationError(gettext("NUL characters are not allowed."))
         if len(value) > 300:
-            raise ValidationError(f"The {name} is too long (300 characters at most).")
+            raise ValidationError(gettext("The %(name)s is too long (300 characters at most).") % {"name": name})
         out[name] = value or None
     if out["country"]:
         out["country"] = registry.country_get(out["country"]).iso2
     if out["action"] and out["action"] not in v.RESPONSE_ACTIONS:
-        raise ValidationError(f"Unknown response action {out['action']!r}.")
+        raise ValidationError(gettext("Unknown response action %(action)r.") % {"action": out['action']})
     if out["value"] is not None:
         try:
             number = float(out["value"])
         except ValueError as exc:
-            raise ValidationError("The value must be a number.") from exc
+            raise ValidationError(gettext("The value must be a number.")) from exc
         if not (0 <= number < 10**12) or number != number:
-            raise ValidationError("The value must be a number between 0 and 10¹².")
+            raise ValidationError(gettext("The value must be a number between 0 and 10¹²."))
         out["value"] = int(number) if number == int(number) else number
     if out["date"] and not _DATE.match(out["date"]):
-        raise ValidationError("A date is YYYY, YYYY-MM or YYYY-MM-DD.")
+        raise ValidationError(gettext("A date is YYYY, YYYY-MM or YYYY-MM-DD."))
     if kind == "person":
         review_people.check_person_fields(out)
     if kind == "address":
@@ -75,7 +76,7 @@ def clean_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     missing = [name for name in required if not out.get(name)] if kind != "figure" else (
         ["value"] if out["value"] is None else [])
     if missing:
-        raise ValidationError(f"A {kind} needs: {', '.join(missing)}.")
+        raise ValidationError(gettext("A %(kind)s needs: %(names)s.") % {"kind": kind, "names": ', '.join(missing)})
     return out
 
 
@@ -118,7 +119,7 @@ def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str,
     the acceptance too, so nothing is left half done. The caller checks the actor may publish."""
     candidate = Candidate.objects.select_for_update().select_related("source").get(pk=candidate.pk)
     if candidate.status != Candidate.Status.PENDING:
-        raise ConflictError(f"This candidate was already {candidate.status}.")
+        raise ConflictError(gettext("This candidate was already %(status)s.") % {"status": candidate.status})
     fields = clean_fields(candidate.kind, {**candidate.fields, **(corrections or {})})
     corrected = {k: fields[k] for k in EDITABLE if fields[k] != candidate.fields.get(k)} if corrections else {}
     subject, prop, value = _subject_for(actor, candidate, fields, use_match=not corrected)
@@ -159,10 +160,10 @@ def candidate_reject(*, actor: Any, candidate: Candidate, reason: str = "") -> C
     """Reject the candidate; it stays rejected when the source is extracted again."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != Candidate.Status.PENDING:
-        raise ConflictError(f"This candidate was already {candidate.status}.")
+        raise ConflictError(gettext("This candidate was already %(status)s.") % {"status": candidate.status})
     reason = (reason or "").strip()
     if "\x00" in reason or len(reason) > 2000:
-        raise ValidationError("The reason must be at most 2,000 characters, without NUL.")
+        raise ValidationError(gettext("The reason must be at most 2,000 characters, without NUL."))
     candidate.status = Candidate.Status.REJECTED
     candidate.reason = reason
     candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -211,7 +212,7 @@ def _subject_for(actor: Any, candidate: Candidate, f: dict[str, Any], *, use_mat
         return review_people.address_subject(actor, candidate, f)
     subject_for = _SUBJECTS.get(kind)
     if subject_for is None:
-        raise ValidationError(f"Candidates of kind {kind!r} cannot be accepted.")
+        raise ValidationError(gettext("Candidates of kind %(kind)r cannot be accepted.") % {"kind": kind})
     return subject_for(actor, candidate, f, use_match)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import services as registry
 from tnrwatch.registry import vocabulary as v
@@ -30,7 +32,7 @@ ORG_KIND_FOR_BASIS = {"official": "government_body", "organization_leader": "hos
 def check_person_fields(f: dict[str, Any]) -> None:
     """A person needs a name and a public basis the registry knows. Raises ValidationError."""
     if not f.get("name"):
-        raise ValidationError("A person needs: name.")
+        raise ValidationError(gettext("A person needs: name."))
     if f.get("basis") not in v.PUBLIC_ACTOR_BASES:
         raise ValidationError("A person is recorded only as a public actor: basis must be one of "
                               + ", ".join(v.PUBLIC_ACTOR_BASES) + ".")
@@ -39,7 +41,7 @@ def check_person_fields(f: dict[str, Any]) -> None:
 def check_address_fields(f: dict[str, Any]) -> None:
     missing = [name for name in ("address", "country") if not f.get(name)]
     if missing:
-        raise ValidationError(f"An address needs: {', '.join(missing)}.")
+        raise ValidationError(gettext("An address needs: %(names)s.") % {"names": ', '.join(missing)})
 
 
 def person_by_name(name: str) -> Person | None:

@@ -21,6 +21,7 @@ from django.apps import apps
 from django.core import serializers
 from django.db import transaction
 from django.db.models import Count, Model
+from django.utils.translation import gettext
 
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
@@ -45,7 +46,7 @@ def mergeable_model(subject_type: str) -> type[Model]:
     """The model of a kind that can be merged (`registry/subjects.py`); ValidationError otherwise."""
     kind = subjects.get(subject_type)
     if kind is None or not kind.mergeable:
-        raise ValidationError(f"Entities of type {subject_type!r} cannot be merged.")
+        raise ValidationError(gettext("Entities of type %(subject_type)r cannot be merged.") % {"subject_type": subject_type})
     return kind.model
 
 
@@ -88,13 +89,13 @@ def entity_merge(*, actor: Any, subject_type: str, kept_id: Any, merged_id: Any,
     kept = _entity(subject_type, kept_id)
     merged = _entity(subject_type, merged_id)
     if kept.pk == merged.pk:
-        raise ValidationError("An entity cannot be merged into itself.")
+        raise ValidationError(gettext("An entity cannot be merged into itself."))
     if Tie.objects.filter(from_type=subject_type, from_id=merged.pk).exists() or \
             Tie.objects.filter(to_type=subject_type, to_id=merged.pk).exists():
         # Ties name their ends by (type, id) and their keys cover the ends: moving them is not done yet.
-        raise ValidationError("This entity has ties; it cannot be merged away until they are moved or retracted.")
+        raise ValidationError(gettext("This entity has ties; it cannot be merged away until they are moved or retracted."))
     if getattr(kept, "country_id", None) != getattr(merged, "country_id", None) and subject_type != "organization":
-        raise ValidationError("Only entities of the same country can be merged.")
+        raise ValidationError(gettext("Only entities of the same country can be merged."))
     undo: dict[str, Any] = {"subject_type": subject_type, "kept": kept.pk, "merged": merged.pk,
                             "merged_label": _label(merged), "reason": (reason or "")[:1000],
                             "row": _dump([merged]), "claims_moved": [], "claims_folded": [],
@@ -190,15 +191,15 @@ def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None =
     except (AuditEntry.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFoundOrForbiddenError() from exc
     if merge_undone(entry):
-        raise ConflictError("This merge was already undone.")
+        raise ConflictError(gettext("This merge was already undone."))
     undo = entry.data
     subject_type = undo["subject_type"]
     model = mergeable_model(subject_type)
     kept = model.objects.filter(pk=undo["kept"]).first()
     if kept is None:
-        raise ConflictError("The kept entity no longer exists (merged again?); undo the later merge first.")
+        raise ConflictError(gettext("The kept entity no longer exists (merged again?); undo the later merge first."))
     if model.objects.filter(pk=undo["merged"]).exists():
-        raise ConflictError("An entity with the merged entity's id exists again.")
+        raise ConflictError(gettext("An entity with the merged entity's id exists again."))
     _load(undo["row"], links=False)
     merged = model.objects.get(pk=undo["merged"])
     for link in undo["m2m"]:

@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.gazetteer.names import normalize_name
@@ -81,9 +82,9 @@ def _annotate(kind: str, rows: list[csv_import.Row]) -> None:
 def csv_upload_create(*, actor: Any, filename: str, content: bytes, kind: str) -> CsvUpload:
     """Stage an uploaded table (not part of the record) for mapping and preview."""
     if kind not in csv_import.FIELDS:
-        raise ValidationError("Unknown kind of row.")
+        raise ValidationError(gettext("Unknown kind of row."))
     if len(content) > MAX_CSV_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB.")
+        raise ValidationError(gettext("The file is larger than %(megabytes)s MB.") % {"megabytes": MAX_CSV_BYTES // (1024 * 1024)})
     table = csv_import.read_table(content)
     if table.errors and not table.rows:
         raise ValidationError(table.errors[0])
@@ -111,16 +112,16 @@ def csv_commit(*, actor: Any, upload: CsvUpload, mapping: dict[str, str], markin
     """Commit the accepted preview: one Source for the file, claims for each valid row."""
     if marking == "clear":
         # Imported data waits for review: it becomes public through publishing, never at import.
-        raise ValidationError("Imported rows are not public until an analyst publishes them: choose TLP:GREEN or stricter.")
+        raise ValidationError(gettext("Imported rows are not public until an analyst publishes them: choose TLP:GREEN or stricter."))
     upload = CsvUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status == CsvUpload.Status.COMMITTED:
-        raise ValidationError("This table was already imported.")
+        raise ValidationError(gettext("This table was already imported."))
     table, mapping_errors, rows = csv_preview(upload, mapping)
     if mapping_errors:
         raise ValidationError("; ".join(mapping_errors))
     good = [r for r in rows if r.ok]
     if not good:
-        raise ValidationError("No row can be imported; fix the errors shown in the preview.")
+        raise ValidationError(gettext("No row can be imported; fix the errors shown in the preview."))
     content = bytes(upload.content)
     source = rs.source_create(actor=actor, kind="csv", title=f"Uploaded table: {upload.filename}", sha256=upload.sha256,
                               text=content.decode("utf-8", errors="replace"), marking=marking)

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.audit.services import audit_entry, audit_record, audit_record_many
@@ -513,7 +514,7 @@ def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_lab
     result = ImportResult()
     errors, resolver, kinds = check_bundle(objects, strict=strict, result=result)
     if errors:
-        raise StixImportError(f"The bundle was not imported: {len(errors)} object(s) have errors.", errors)
+        raise StixImportError(gettext("The bundle was not imported: %(count)s object(s) have errors.") % {"count": len(errors)}, errors)
     assert resolver is not None
     label = actor_label or (actor.get_username() if getattr(actor, "is_authenticated", False) else f"import {channel}")
     writer = _Writer(resolver, actor=actor, actor_label=label, partner=partner, via_source=via_source,
@@ -530,7 +531,7 @@ def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_lab
                 writer.write_kind(kind, by_kind[kind])
         writer.finish()
     except ValidationError as exc:
-        raise StixImportError("The bundle was not imported.", [{"error": exc.message}]) from exc
+        raise StixImportError(gettext("The bundle was not imported."), [{"error": exc.message}]) from exc
     audit_record(actor=actor, actor_label=label, action="sharing.import", subject_type="bundle",
                  data={"channel": channel, "partner": partner.name if partner else None, **writer.result.as_dict()})
     if partner is not None:

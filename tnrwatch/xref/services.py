@@ -30,6 +30,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
@@ -85,9 +86,9 @@ def xref_run(*, actor: Any, path: Path, filename: str, dataset: str, keep: bool 
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     if not 0 < threshold <= 1:
-        raise ValidationError("The threshold is a score between 0 and 1.")
+        raise ValidationError(gettext("The threshold is a score between 0 and 1."))
     if not Path(path).is_file():
-        raise ValidationError(f"No such file: {filename}")
+        raise ValidationError(gettext("No such file: %(filename)s") % {"filename": filename})
     dataset = (dataset or "").strip()[:200] or filename[:200]
     started, cpu = time.monotonic(), time.process_time()
     with tempfile.TemporaryDirectory(dir=work_root() / "tmp") as folder:
@@ -195,7 +196,7 @@ def _write_run(*, actor: Any, actor_label: str | None, filename: str, dataset: s
 def _pending(proposal_id: Any) -> XrefProposal:
     proposal = _proposal(proposal_id)
     if proposal.status != XrefProposal.Status.PENDING:
-        raise ConflictError("This proposal was already decided; undo that decision first.")
+        raise ConflictError(gettext("This proposal was already decided; undo that decision first."))
     return proposal
 
 
@@ -210,7 +211,7 @@ def _subject(proposal: XrefProposal) -> Any:
     entity_model = record.matched_model(proposal.subject_type)
     obj = entity_model.objects.filter(pk=proposal.subject_id).first() if entity_model else None
     if obj is None:
-        raise ConflictError("The record entity of this proposal no longer exists (merged or deleted).")
+        raise ConflictError(gettext("The record entity of this proposal no longer exists (merged or deleted)."))
     return obj
 
 
@@ -241,9 +242,9 @@ def proposal_merge(*, actor: Any, proposal_id: Any, actor_label: str | None = No
     kept = _subject(proposal)
     name_en, name_zh, others = _names(proposal.file_entity)
     if not name_en:
-        raise ValidationError("The file's entity has no name to merge.")
+        raise ValidationError(gettext("The file's entity has no name to merge."))
     if proposal.subject_type not in record.MERGE_INTO:
-        raise ValidationError("An address has no names to take in; link it instead.")
+        raise ValidationError(gettext("An address has no names to take in; link it instead."))
     label = _actor_label(actor, actor_label)
     fields = {"name_en": name_en, "name_zh": name_zh, "country": kept.country, "aliases": [(n, "") for n in others]}
     made: Any
@@ -303,11 +304,11 @@ def proposal_undo(*, actor: Any, proposal_id: Any, actor_label: str | None = Non
     previous = proposal.status
     label = _actor_label(actor, actor_label)
     if previous == XrefProposal.Status.PENDING:
-        raise ConflictError("This proposal has no decision to undo.")
+        raise ConflictError(gettext("This proposal has no decision to undo."))
     if previous == XrefProposal.Status.MERGED:
         entry = AuditEntry.objects.filter(pk=int(proposal.merge_entry_id or 0), action="entity.merge").first()
         if entry is None:
-            raise ConflictError("The merge's audit row is missing; it cannot be undone.")
+            raise ConflictError(gettext("The merge's audit row is missing; it cannot be undone."))
         registry_merge.entity_unmerge(actor=actor, actor_label=label, merge_entry_id=entry.pk)
         made = record.matched_model(proposal.subject_type).objects.get(pk=int(proposal.merged_entity_id or 0))
         Alias.objects.filter(subject_type=proposal.subject_type, subject_id=made.pk).delete()

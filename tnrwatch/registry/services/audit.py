@@ -8,6 +8,7 @@ service module.
 from __future__ import annotations
 
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from tnrwatch.core.errors import ValidationError
 
@@ -22,9 +23,9 @@ def subject_type_of(obj: Model) -> str:
     try:
         return MODEL_SUBJECTS[type(obj).__name__]
     except KeyError as exc:
-        raise ValidationError(f"{type(obj).__name__} cannot be the subject of a claim") from exc
+        raise ValidationError(gettext("%(type)s cannot be the subject of a claim") % {"type": type(obj).__name__}) from exc
 
 
 def _check_choice(value: str, vocabulary: dict[str, str], what: str) -> None:
     if value not in vocabulary:
-        raise ValidationError(f"Unknown {what} {value!r}; expected one of: {', '.join(vocabulary)}")
+        raise ValidationError(gettext("Unknown %(what)s %(value)r; expected one of: %(names)s") % {"what": what, "value": value, "names": ', '.join(vocabulary)})

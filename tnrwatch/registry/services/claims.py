@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
@@ -42,13 +43,13 @@ def claim_assert(
     value = str(value).strip()
     quote = (quote or "").strip()
     if not prop or not value:
-        raise ValidationError("A claim needs a property and a value.")
+        raise ValidationError(gettext("A claim needs a property and a value."))
     if not quote:
-        raise ValidationError("Evidence needs a verbatim quote from the source.")
+        raise ValidationError(gettext("Evidence needs a verbatim quote from the source."))
     if "\x00" in quote or "\x00" in value:
-        raise ValidationError("NUL characters are not allowed.")
+        raise ValidationError(gettext("NUL characters are not allowed."))
     if stance not in Evidence.Stance.values:
-        raise ValidationError(f"Unknown stance {stance!r}.")
+        raise ValidationError(gettext("Unknown stance %(stance)r.") % {"stance": stance})
     if status is not None:
         _check_choice(status, v.CLAIM_STATUSES, "claim status")
     if marking is not None:
@@ -103,9 +104,9 @@ def evidence_remove(*, actor: Any = None, actor_label: str | None = None, eviden
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Removing a quote needs a reason.")
+        raise ValidationError(gettext("Removing a quote needs a reason."))
     if not Evidence.objects.filter(claim_id=evidence.claim_id).exclude(pk=evidence.pk).exists():
-        raise ConflictError("This is the claim's only quote; retract the claim instead.")
+        raise ConflictError(gettext("This is the claim's only quote; retract the claim instead."))
     audit_record(
         actor=actor, actor_label=actor_label, action="claim.evidence_remove", subject_type="claim",
         subject_id=evidence.claim_id,
@@ -119,7 +120,7 @@ def claim_set_status(*, actor: Any, claim: Claim, status: str, reason: str, acto
     _check_choice(status, v.CLAIM_STATUSES, "claim status")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("A status change needs a reason.")
+        raise ValidationError(gettext("A status change needs a reason."))
     old = claim.status
     claim.status = status
     claim.save(update_fields=["status", "updated_at"])

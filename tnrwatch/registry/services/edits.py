@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
@@ -40,7 +41,7 @@ def station_set_status(
     _check_choice(status, v.STATION_STATUSES, "station status")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("A status change needs a reason.")
+        raise ValidationError(gettext("A status change needs a reason."))
     old = station.status
     station.status = status
     station.save(update_fields=["status", "updated_at"])
@@ -86,7 +87,7 @@ def _update(obj: Any, *, actor: Any, actor_label: str | None, audit_action: str,
 
     forbidden = set(fields) & _NOT_EDITABLE
     if forbidden:
-        raise ValidationError(f"These fields change through their own action: {', '.join(sorted(forbidden))}")
+        raise ValidationError(gettext("These fields change through their own action: %(names)s") % {"names": ', '.join(sorted(forbidden))})
     if "city" in fields:
         country_field = "host_country" if isinstance(obj, Incident) else "country"
         city_fields = {"city": fields.pop("city"), country_field: fields.get(country_field, getattr(obj, country_field))}
@@ -98,7 +99,7 @@ def _update(obj: Any, *, actor: Any, actor_label: str | None, audit_action: str,
         try:
             obj._meta.get_field(name)
         except FieldDoesNotExist as exc:
-            raise ValidationError(f"Unknown field {name!r}") from exc
+            raise ValidationError(gettext("Unknown field %(name)r") % {"name": name}) from exc
         old = getattr(obj, name)
         if old != new:
             changes[name] = [_audit_value(old), _audit_value(new)]
@@ -167,7 +168,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, actor_label: str | None =
 def source_update(*, actor: Any, source: Source, actor_label: str | None = None, **fields: Any) -> Source:
     """Edit a source's bibliographic fields (its captured content and hash never change)."""
     if "text" in fields:
-        raise ValidationError("The captured text of a source cannot be edited.")
+        raise ValidationError(gettext("The captured text of a source cannot be edited."))
     source = _update(source, actor=actor, actor_label=actor_label, audit_action="source.update", **fields)
     search_index.index_source(source=source)
     return source
@@ -193,9 +194,9 @@ def source_reuse_set(*, actor: Any, source: Source, republish_allowed: bool, reu
     """
     terms = (reuse_terms or "").strip()
     if "\x00" in terms or len(terms) > REUSE_TERMS_MAX:
-        raise ValidationError(f"The licence or reason must be at most {REUSE_TERMS_MAX} characters, without NUL.")
+        raise ValidationError(gettext("The licence or reason must be at most %(limit)s characters, without NUL.") % {"limit": REUSE_TERMS_MAX})
     if republish_allowed and not terms:
-        raise ValidationError("Say under which licence, or for what reason, this source may be republished.")
+        raise ValidationError(gettext("Say under which licence, or for what reason, this source may be republished."))
     source = Source.objects.select_for_update().get(pk=source.pk)
     before = {"republish_allowed": source.republish_allowed, "reuse_terms": source.reuse_terms}
     after = {"republish_allowed": bool(republish_allowed), "reuse_terms": terms}

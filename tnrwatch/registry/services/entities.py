@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
@@ -121,7 +122,7 @@ def campaign_create(*, actor: Any = None, actor_label: str | None = None, aliase
     """A named campaign, with the organisations it is attributed to and the stations it uses
     (links shown only where both ends may be: the publication rule); one audit row."""
     if not str(fields.get("name_en", "")).strip():
-        raise ValidationError("A campaign needs a name.")
+        raise ValidationError(gettext("A campaign needs a name."))
     campaign = _create(Campaign, actor=actor, actor_label=actor_label, audit_action="campaign.create",
                        **fields, **({"attributed_to": list(attributed_to)} if attributed_to else {}))
     _aliases_add(campaign, "campaign", [(campaign.name_en, "en"), (campaign.name_zh, "zh"), *aliases])
@@ -152,7 +153,7 @@ def alias_add(*, actor: Any, subject: Model, name: str, language: str = "", acto
     subject_type = subject_type_of(subject)
     name = name.strip()
     if not name or len(name) > 300:
-        raise ValidationError("A name must have 1 to 300 characters.")
+        raise ValidationError(gettext("A name must have 1 to 300 characters."))
     alias, _created = Alias.objects.get_or_create(
         subject_type=subject_type, subject_id=subject.pk, name=name,
         defaults={"language": language, "normalized": normalize_name(name)},
@@ -166,7 +167,7 @@ def country_get(iso2: str) -> Country:
     try:
         return Country.objects.get(iso2=(iso2 or "").upper())
     except Country.DoesNotExist as exc:
-        raise ValidationError(f"Unknown country code {iso2!r}; expected ISO 3166-1 alpha-2.") from exc
+        raise ValidationError(gettext("Unknown country code %(iso2)r; expected ISO 3166-1 alpha-2.") % {"iso2": iso2}) from exc
 
 
 @transaction.atomic
@@ -178,7 +179,7 @@ def place_get_or_create(
     geonames gazetteer knows it) if new."""
     name_en = name_en.strip()
     if not name_en:
-        raise ValidationError("A place needs a name.")
+        raise ValidationError(gettext("A place needs a name."))
     place = Place.objects.filter(name_en=name_en, country=country).first()
     if place is not None:
         return place
@@ -206,5 +207,5 @@ def _city_to_place(model: type[Model], fields: dict[str, Any], *, actor: Any, ac
         return
     country = fields.get("host_country" if model is Incident else "country")
     if country is None:
-        raise ValidationError("A city needs a country.")
+        raise ValidationError(gettext("A city needs a country."))
     fields["place"] = place_get_or_create(actor=actor, actor_label=actor_label, name_en=city, country=country)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
@@ -34,11 +35,11 @@ class PersonNotPublicActorError(ValidationError):
 def _text(value: str | None, what: str, *, limit: int, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError(f"{what} is required.")
+        raise ValidationError(gettext("%(what)s is required.") % {"what": what})
     if "\x00" in value:
-        raise ValidationError(f"{what}: NUL characters are not allowed.")
+        raise ValidationError(gettext("%(what)s: NUL characters are not allowed.") % {"what": what})
     if len(value) > limit:
-        raise ValidationError(f"{what} must be at most {limit} characters.")
+        raise ValidationError(gettext("%(what)s must be at most %(limit)s characters.") % {"what": what, "limit": limit})
     return value
 
 
@@ -46,27 +47,27 @@ def _marking_not_public(marking: str | None, default: str) -> str:
     marking = marking or default
     _check_choice(marking, v.MARKINGS, "marking")
     if marking == PUBLIC:
-        raise ValidationError("A person, or a tie to one, becomes public only by publishing a claim that "
-                              "meets the naming standard, never when it is created.")
+        raise ValidationError(gettext("A person, or a tie to one, becomes public only by publishing a claim that "
+                                      "meets the naming standard, never when it is created."))
     return marking
 
 
 def _person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown person field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("Unknown person field(s): %(names)s.") % {"names": ', '.join(sorted(unknown))})
     out = dict(fields)
     for name, limit in (("name_en", 300), ("name_zh", 300), ("position", 500), ("description", 20000)):
         if name in out:
             out[name] = _text(out[name], name.replace("_", " "), limit=limit, required=name == "name_en")
     if "public_basis" in out and out["public_basis"] not in v.PUBLIC_ACTOR_BASES:
         raise PersonNotPublicActorError(
-            "Only public actors may be recorded: say why this person is one ("
-            + ", ".join(v.PUBLIC_ACTOR_BASES) + "). Reporters, victims and relatives are never recorded as persons.")
+            gettext("Only public actors may be recorded: say why this person is one (%(bases)s). Reporters, victims "
+                    "and relatives are never recorded as persons.") % {"bases": ", ".join(v.PUBLIC_ACTOR_BASES)})
     if "birth_date_precision" in out:
         _check_choice(out["birth_date_precision"], v.DATE_PRECISIONS, "date precision")
     if out.get("country") is not None and not isinstance(out["country"], Country):
-        raise ValidationError("A person's country must be a Country.")
+        raise ValidationError(gettext("A person's country must be a Country."))
     return out
 
 
@@ -116,9 +117,9 @@ def _coordinate(value: Any, low: float, high: float, what: str) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"The {what} must be a number.") from exc
+        raise ValidationError(gettext("The %(what)s must be a number.") % {"what": what}) from exc
     if not low <= number <= high:
-        raise ValidationError(f"The {what} must lie between {low:g} and {high:g}.")
+        raise ValidationError(gettext("The %(what)s must lie between %(low)g and %(high)g.") % {"what": what, "low": low, "high": high})
     return number
 
 
@@ -130,18 +131,18 @@ def address_create(
     """Record a street address. Without coordinates it takes its city's from the offline gazetteer
     (`geo_precision` "city"). The same address text in the same country is refused (ConflictError)."""
     if not isinstance(country, Country):
-        raise ValidationError("An address needs a country.")
+        raise ValidationError(gettext("An address needs a country."))
     full = _text(full, "The address", limit=1000, required=True)
     city = _text(city, "The city", limit=200)
     lat = _coordinate(latitude, -90, 90, "latitude")
     lon = _coordinate(longitude, -180, 180, "longitude")
     if (lat is None) != (lon is None):
-        raise ValidationError("Give both latitude and longitude, or neither.")
+        raise ValidationError(gettext("Give both latitude and longitude, or neither."))
     if marking is not None:
         _check_choice(marking, v.MARKINGS, "marking")
     existing = Address.objects.filter(country=country, full=full).first()
     if existing is not None:
-        raise ConflictError(f"This address is already recorded (address #{existing.pk}).")
+        raise ConflictError(gettext("This address is already recorded (address #%(pk)s).") % {"pk": existing.pk})
     place = place_get_or_create(actor=actor, actor_label=actor_label, name_en=city, country=country) if city else None
     precision = "street" if lat is not None else ""
     if lat is None and place is not None and place.latitude is not None:
@@ -161,7 +162,7 @@ def address_create(
 
 def _reply_subject_ok(subject: Model, claim: Claim | None) -> None:
     if not isinstance(subject, Person | Organization | Station):
-        raise ValidationError("A reply comes from a person, an organisation or a station.")
+        raise ValidationError(gettext("A reply comes from a person, an organisation or a station."))
     if claim is None:
         return
     subject_type = subject_type_of(subject)
@@ -171,7 +172,7 @@ def _reply_subject_ok(subject: Model, claim: Claim | None) -> None:
         tie = Tie.objects.filter(pk=claim.subject_id).first()
         if tie is not None and (subject_type, subject.pk) in ((tie.from_type, tie.from_id), (tie.to_type, tie.to_id)):
             return
-    raise ValidationError("A reply answers a claim about its author (or about a tie to them).")
+    raise ValidationError(gettext("A reply answers a claim about its author (or about a tie to them)."))
 
 
 @transaction.atomic
@@ -185,13 +186,13 @@ def right_of_reply_record(
     _reply_subject_ok(subject, claim)
     text = _text(text, "The response", limit=20000)
     if not text and requested_on is None:
-        raise ValidationError("Give their response, or the date they were asked when they did not answer.")
+        raise ValidationError(gettext("Give their response, or the date they were asked when they did not answer."))
     if text and received_on is None and source is None:
-        raise ValidationError("Say when the response was received, or give the document it came in.")
+        raise ValidationError(gettext("Say when the response was received, or give the document it came in."))
     if requested_on and received_on and received_on < requested_on:
-        raise ValidationError("The response cannot be received before it was asked for.")
+        raise ValidationError(gettext("The response cannot be received before it was asked for."))
     if source is not None and not isinstance(source, Source):
-        raise ValidationError("The reply's document must be a Source.")
+        raise ValidationError(gettext("The reply's document must be a Source."))
     if marking is not None:
         _check_choice(marking, v.MARKINGS, "marking")
     reply = Reply(subject_type=subject_type_of(subject), subject_id=subject.pk, claim=claim, text=text,
@@ -217,12 +218,12 @@ def address_update(*, actor: Any, address: Address, actor_label: str | None = No
     are given); the audit row holds old and new values."""
     unknown = set(fields) - set(ADDRESS_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown address field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("Unknown address field(s): %(names)s.") % {"names": ', '.join(sorted(unknown))})
     address = Address.objects.select_for_update().get(pk=address.pk)
     before = {name: getattr(address, name) for name in ADDRESS_FIELDS}
     values = {**before, **fields}
     if not isinstance(values["country"], Country):
-        raise ValidationError("An address needs a country.")
+        raise ValidationError(gettext("An address needs a country."))
     address.full = _text(values["full"], "The address", limit=1000, required=True)
     address.street = _text(values["street"], "The street", limit=500)
     address.postcode = _text(values["postcode"], "The postcode", limit=32)
@@ -231,9 +232,9 @@ def address_update(*, actor: Any, address: Address, actor_label: str | None = No
     lat = _coordinate(values["latitude"], -90, 90, "latitude")
     lon = _coordinate(values["longitude"], -180, 180, "longitude")
     if (lat is None) != (lon is None):
-        raise ValidationError("Give both latitude and longitude, or neither.")
+        raise ValidationError(gettext("Give both latitude and longitude, or neither."))
     if Address.objects.filter(country=address.country, full=address.full).exclude(pk=address.pk).exists():
-        raise ConflictError("This address is already recorded.")
+        raise ConflictError(gettext("This address is already recorded."))
     moved = bool({"city", "country"} & set(fields))
     if moved:
         address.place = (place_get_or_create(actor=actor, actor_label=actor_label, name_en=address.city,

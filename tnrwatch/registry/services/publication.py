@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.audit.services import audit_record
@@ -167,7 +168,7 @@ def claim_publish(*, actor: Any, claim: Claim, actor_label: str | None = None) -
     if not preview.allowed:
         raise ValidationError(preview.refusal)
     if not preview.changes:
-        raise ConflictError("This claim and everything it rests on are already public.")
+        raise ConflictError(gettext("This claim and everything it rests on are already public."))
     changed = []
     for obj, old in preview.changes:
         _touch(obj)
@@ -202,7 +203,7 @@ def claim_unpublish(*, actor: Any, claim: Claim, actor_label: str | None = None)
     evidence. Raises ConflictError when the claim is not public."""
     claim = _locked(claim)
     if claim.marking != PUBLIC_MARKING:
-        raise ConflictError("This claim is not public.")
+        raise ConflictError(gettext("This claim is not public."))
     last = (AuditEntry.objects.filter(subject_type="claim", subject_id=str(claim.pk),
                                       action__in=["claim.publish", "claim.unpublish"])
             .order_by("-created_at", "-id").first())
@@ -256,7 +257,7 @@ def claim_publish_propose(*, actor: Any, claim: Claim, note: str = "") -> None:
     """An analyst proposes the claim for publication; a reviewer decides (audit row only)."""
     note = (note or "").strip()
     if "\x00" in note or len(note) > 2000:
-        raise ValidationError("The note must be at most 2,000 characters, without NUL.")
+        raise ValidationError(gettext("The note must be at most 2,000 characters, without NUL."))
     preview = claim_publication_preview(claim=claim)
     if not preview.allowed:
         raise ValidationError(preview.refusal)

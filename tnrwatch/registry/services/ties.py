@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
@@ -59,19 +60,19 @@ def tie_end(end: Model | tuple[str, Any]) -> Model:
     if isinstance(end, Model):
         end_type = _end_type(end)
         if end_type is None or end.pk is None:
-            raise TieEndKindError(f"A {type(end).__name__} cannot be the end of a tie.")
+            raise TieEndKindError(gettext("A %(type)s cannot be the end of a tie.") % {"type": type(end).__name__})
         end = (end_type, end.pk)
     try:
         end_type, raw_id = end
         end_id = int(raw_id)
     except (TypeError, ValueError) as exc:
-        raise TieEndMissingError("A tie's end is a (type, id) pair.") from exc
+        raise TieEndMissingError(gettext("A tie's end is a (type, id) pair.")) from exc
     if end_type not in END_TYPES:
-        raise TieEndKindError(f"Unknown end type {end_type!r}; expected one of: {', '.join(END_TYPES)}.")
+        raise TieEndKindError(gettext("Unknown end type %(end_type)r; expected one of: %(names)s.") % {"end_type": end_type, "names": ', '.join(END_TYPES)})
     model = subjects.subject(end_type).model
     obj = model._default_manager.filter(pk=end_id).first()
     if obj is None:
-        raise TieEndMissingError(f"There is no {end_type} #{end_id}.")
+        raise TieEndMissingError(gettext("There is no %(end_type)s #%(end_id)s.") % {"end_type": end_type, "end_id": end_id})
     return obj
 
 
@@ -84,13 +85,13 @@ def _check_dates(start: date | None, start_precision: str, end: date | None, end
     _check_choice(end_precision, v.DATE_PRECISIONS, "date precision")
     for value in (start, end):
         if value is not None and not isinstance(value, date):
-            raise ValidationError("Tie dates must be dates.")
+            raise ValidationError(gettext("Tie dates must be dates."))
     if start is None or end is None:
         return
     # Compared at the coarser of the two precisions: "2019" to "2019-03" is in order.
     coarse = max((start_precision, end_precision), key=["day", "month", "year"].index)
     if _truncated(end, coarse) < _truncated(start, coarse):
-        raise TieDateOrderError(f"The tie ends ({end.isoformat()}) before it starts ({start.isoformat()}).")
+        raise TieDateOrderError(gettext("The tie ends (%(end)s) before it starts (%(start)s).") % {"end": end.isoformat(), "start": start.isoformat()})
 
 
 def _date_label(day: date | None, precision: str) -> str:
@@ -132,15 +133,17 @@ def tie_create(
         fits = to_key[0] in allowed_from and from_key[0] in allowed_to
     if not fits:
         raise TieEndKindError(
-            f"A {kind} tie links {'/'.join(allowed_from)} to {'/'.join(allowed_to)}, not {from_key[0]} to {to_key[0]}.")
+            gettext("A %(kind)s tie links %(allowed_from)s to %(allowed_to)s, not %(from_type)s to %(to_type)s.")
+            % {"kind": kind, "allowed_from": "/".join(allowed_from), "allowed_to": "/".join(allowed_to),
+               "from_type": from_key[0], "to_type": to_key[0]})
     assert from_key[0] is not None and to_key[0] is not None  # both fit the kind's ends (never None)
     from_key, to_key = (from_key[0], from_key[1]), (to_key[0], to_key[1])  # as typed: the kinds are known
     role = _text(role, "The role", limit=300)
     _check_dates(start, start_precision, end, end_precision)
     if not isinstance(source, Source):
-        raise ValidationError("A tie needs the Source that states it.")
+        raise ValidationError(gettext("A tie needs the Source that states it."))
     if not (quote or "").strip():
-        raise ValidationError("Evidence needs a verbatim quote from the source.")
+        raise ValidationError(gettext("Evidence needs a verbatim quote from the source."))
     names_person = "person" in (from_key[0], to_key[0])
     if names_person or kind == "family":
         marking = _marking_not_public(marking, "amber")
@@ -149,7 +152,7 @@ def tie_create(
     key = tie_key(kind, from_key, to_key, role, _date_label(start, start_precision))
     existing = Tie.objects.filter(key=key).first()
     if existing is not None:
-        raise DuplicateTieError(f"This tie is already recorded (tie #{existing.pk}); add the quote to its claim.")
+        raise DuplicateTieError(gettext("This tie is already recorded (tie #%(pk)s); add the quote to its claim.") % {"pk": existing.pk})
     tie = Tie(key=key, kind=kind, from_type=from_key[0], from_id=from_key[1], to_type=to_key[0],
               to_id=to_key[1], role=role, start_date=start, start_precision=start_precision, end_date=end,
               end_precision=end_precision,
@@ -179,7 +182,7 @@ def tie_evidence_add(*, actor: Any, tie: Tie, source: Source, quote: str, stance
     """Add a quote (for or against) to the tie's own claim."""
     first = Claim.objects.filter(subject_type="tie", subject_id=tie.pk, prop=TIE_PROP).order_by("id").first()
     if first is None:
-        raise ConflictError("This tie has no claim to add evidence to.")
+        raise ConflictError(gettext("This tie has no claim to add evidence to."))
     return claim_assert(actor=actor, actor_label=actor_label, subject=tie, prop=TIE_PROP, value=first.value,
                         source=source, quote=quote, stance=stance, location=location)
 
@@ -194,7 +197,7 @@ def tie_update(*, actor: Any, tie: Tie, actor_label: str | None = None, **fields
     The claims keep the words their sources used; the audit row holds old and new values."""
     unknown = set(fields) - set(TIE_EDITABLE)
     if unknown:
-        raise ValidationError(f"These fields of a tie cannot be edited: {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("These fields of a tie cannot be edited: %(names)s.") % {"names": ', '.join(sorted(unknown))})
     tie = Tie.objects.select_for_update().get(pk=tie.pk)
     before = {name: getattr(tie, name) for name in TIE_EDITABLE}
     for name, value in fields.items():
@@ -202,7 +205,7 @@ def tie_update(*, actor: Any, tie: Tie, actor_label: str | None = None, **fields
     tie.role = _text(tie.role, "The role", limit=300)
     tie.public_reason = _text(tie.public_reason, "The reason", limit=2000)
     if tie.public_reason and tie.kind != "family":
-        raise ValidationError("Only a family tie needs a reason to be public.")
+        raise ValidationError(gettext("Only a family tie needs a reason to be public."))
     _check_dates(tie.start_date, tie.start_precision, tie.end_date, tie.end_precision)
     changes = {name: {"from": str(old) if old is not None else None,
                       "to": str(getattr(tie, name)) if getattr(tie, name) is not None else None}
@@ -212,7 +215,7 @@ def tie_update(*, actor: Any, tie: Tie, actor_label: str | None = None, **fields
     tie.key = tie_key(tie.kind, (tie.from_type, tie.from_id), (tie.to_type, tie.to_id), tie.role,
                       _date_label(tie.start_date, tie.start_precision))
     if Tie.objects.filter(key=tie.key).exclude(pk=tie.pk).exists():
-        raise DuplicateTieError("With this role and start, the tie would duplicate another one.")
+        raise DuplicateTieError(gettext("With this role and start, the tie would duplicate another one."))
     tie.full_clean(exclude=["key"])
     tie.save()
     audit_record(actor=actor, actor_label=actor_label, action="tie.update", subject=tie, data={"changes": changes})
