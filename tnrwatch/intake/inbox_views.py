@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tnrwatch.accounts.access import ADMINS, EDITORS, access_report_by_id, staff_view, user_has_role
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry import selectors as registry_selectors
-from tnrwatch.registry import services as registry_services
 
 from . import crypto, selectors, services, unlock
 from .forms import (
@@ -108,7 +107,7 @@ def key_unlock(request: HttpRequest) -> HttpResponse:
 def key_lock(request: HttpRequest) -> HttpResponse:
     response = redirect("inbox:list")
     unlock.lock(request, response)
-    registry_services.audit_record(actor=request.user, action="intake.locked", subject_type="recipient_key")
+    services.identities_lock(user=request.user)
     return response
 
 

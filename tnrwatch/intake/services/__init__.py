@@ -26,6 +26,7 @@ from .inbox import (
     report_set_state,
 )
 from .keys import (
+    identities_lock,
     identities_unlock,
     recipient_key_add_offline,
     recipient_key_create,
@@ -62,6 +63,7 @@ __all__ = [
     "blob_store",
     "budget_room",
     "blobs_sweep",
+    "identities_lock",
     "identities_unlock",
     "message_from_analyst",
     "message_from_reporter",

@@ -71,3 +71,9 @@ def identities_unlock(*, user: Any, passphrase: str) -> list:
         raise crypto.WrongPassphraseError()
     registry_services.audit_record(actor=user, action="intake.unlocked", subject_type="recipient_key")
     return identities
+
+
+@transaction.atomic
+def identities_lock(*, user: Any) -> None:
+    """Record that `user` locked their keys again (the session forgets the unwrapped identities)."""
+    registry_services.audit_record(actor=user, action="intake.locked", subject_type="recipient_key")

@@ -249,6 +249,8 @@ def test_list_shows_whether_the_key_is_unlocked_without_decrypting(inbox, decryp
     page = inbox.get(reverse("inbox:list")).content.decode()
     assert UNLOCK_BUTTON in page and UNLOCKED_NOTE not in page
     assert unlock.SESSION_KEY not in inbox.session and unlock.SESSION_CHECK_KEY not in inbox.session
+    # and the lock is audited, by the service, naming the analyst
+    assert AuditEntry.objects.filter(action="intake.locked", actor_label=inbox.user.username).count() == 1
 
 
 def test_list_says_locked_when_the_cookie_does_not_open_the_session(inbox):
