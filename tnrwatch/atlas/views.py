@@ -138,14 +138,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if region not in REGIONS:
         raise ValidationError(_("Unknown region; choose one of the map's region links."))
     as_of = _as_of(request)
-    svg, shaded = _home_map(request.LANGUAGE_CODE, region, as_of)
+    # Computed once: the map, the overall timeline and the counts are kept under it (each is a
+    # pass of the publication rule over every public station or response otherwise).
+    fingerprint = _fingerprint()
+    svg, shaded = _home_map(request.LANGUAGE_CODE, region, as_of, fingerprint)
     labels = _response_labels()
+    undated = _under_fingerprint(fingerprint, "undated", selectors.undated_for_map) if as_of else None
     return render(request, "atlas/home.html", {
         "svg": svg, "legend": [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS], "shaded": shaded,
         "region": region, "regions": [(slug, REGION_NAMES[slug]) for slug in REGIONS],
-        "as_of": as_of, "undated": selectors.undated_for_map() if as_of else None,
-        "figures": selectors.headline_figures(), "counts": selectors.home_counts(),
-        **_timeline(None),
+        "as_of": as_of, "undated": undated, "figures": selectors.headline_figures(),
+        # Sources are not in the fingerprint (it covers stations and responses): counted live.
+        "counts": {**_under_fingerprint(fingerprint, "counts", selectors.entity_counts),
+                   "sources": selectors.source_count()},
+        **_timeline(None, fingerprint),
     })
 
 
@@ -160,9 +166,14 @@ def _as_of(request: HttpRequest) -> date | None:
         raise ValidationError(_("The date “as of” must be a day written YYYY-MM-DD, e.g. 2023-01-31.")) from exc
 
 
-def _timeline(country) -> dict:  # noqa: ANN001 - a Country or None
-    """The responses-per-year chart and its table, for the home page (None) or a country page."""
-    years, undated = selectors.response_years(country)
+def _timeline(country, fingerprint: str | None = None) -> dict:  # noqa: ANN001 - a Country or None
+    """The responses-per-year chart and its table, for the home page (None) or a country page.
+    With the public map's fingerprint (the home page), the counts are kept under it."""
+    if fingerprint is not None:
+        years, undated = _under_fingerprint(fingerprint, f"timeline:{country.pk if country else ''}",
+                                            lambda: selectors.response_years(country))
+    else:
+        years, undated = selectors.response_years(country)
     return {"timeline_svg": render_timeline(years, label=_("Government responses per year")),
             "timeline_years": years_filled(years), "timeline_undated": undated}
 
@@ -176,18 +187,34 @@ REGION_NAMES = {"world": _lazy("World"), "europe": _lazy("Europe"), "americas": 
                 "asia-pacific": _lazy("Asia–Pacific"), "africa": _lazy("Africa")}
 
 
-def _home_map(language: str, region: str = "world", as_of: date | None = None) -> tuple[str, list]:
-    """The home page's SVG map and its table of shaded countries, cached per language under the
-    public map's fingerprint (as the map data of the API is, see `exports.map_json`): it changes as
-    soon as a station or response enters or leaves the public record or is saved, so nothing stays
-    on the page after it stops being public. Building it is linear in the public stations."""
-    fingerprint = hashlib.sha256(selectors.map_fingerprint().encode()).hexdigest()[:32]
-    key = f"tnrwatch:home:map:{fingerprint}:{language}:{region}:{as_of or ''}"
+def _fingerprint() -> str:
+    """The public map's fingerprint (`selectors.map_fingerprint`), hashed for cache keys."""
+    return hashlib.sha256(selectors.map_fingerprint().encode()).hexdigest()[:32]
+
+
+T = TypeVar("T")
+
+
+def _under_fingerprint(fingerprint: str, name: str, build: Callable[[], T]) -> T:
+    """`build()`, kept in the cache under the public map's fingerprint: a view derived only from
+    the public stations and responses (the map, the overall timeline, their counts, the
+    comparison table). The fingerprint changes as soon as a station or response enters or leaves
+    the public record or is saved, so nothing stays on a page after it stops being public."""
+    key = f"tnrwatch:atlas:{name}:{fingerprint}"
     cached = cache.get(key)
     if cached is None:
-        cached = _home_map_build(language, region, as_of)
+        cached = build()
         cache.set(key, cached, MAP_CACHE_SECONDS)
     return cached
+
+
+def _home_map(language: str, region: str = "world", as_of: date | None = None,
+              fingerprint: str | None = None) -> tuple[str, list]:
+    """The home page's SVG map and its table of shaded countries, cached per language under the
+    public map's fingerprint (as the map data of the API is, see `exports.map_json`). Building it
+    is linear in the public stations."""
+    return _under_fingerprint(fingerprint or _fingerprint(), f"home:map:{language}:{region}:{as_of or ''}",
+                              lambda: _home_map_build(language, region, as_of))
 
 
 def _home_map_build(language: str, region: str = "world", as_of: date | None = None) -> tuple[str, list]:
@@ -444,7 +471,8 @@ def sources(request: HttpRequest) -> HttpResponse:
 @public_page
 def compare(request: HttpRequest) -> HttpResponse:
     labels = list(selectors.GovernmentResponse._meta.get_field("action").flatchoices)
-    return render(request, "atlas/compare.html", {"rows": selectors.compare_rows(), "actions": labels})
+    rows = _under_fingerprint(_fingerprint(), "compare", selectors.compare_rows)
+    return render(request, "atlas/compare.html", {"rows": rows, "actions": labels})
 
 
 @public_page

@@ -177,8 +177,12 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                # WAL for concurrent readers; secure_delete so deleted rows leave no readable remnants.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;",
+                # WAL for concurrent readers; secure_delete so deleted rows leave no readable remnants;
+                # a 64 MB page cache per connection (SQLite's default is 2 MB): the publication
+                # rule's correlated lookups over a million claims read each page from the OS
+                # otherwise, ~35% of the CPU of a pass over every public response (bench_atlas).
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; "
+                                "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;",
             },
         }
     }

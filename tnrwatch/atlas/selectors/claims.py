@@ -67,9 +67,10 @@ def claims_for(subject_type: str, ids: Iterable[int], per_subject: int | None = 
         return grouped
     qs = public_claims(subject_type).filter(subject_id__in=ids)
     if per_subject is not None:
-        ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("subject_id")], order_by=[F("prop"), F("id")]))
-        keep = [row["pk"] for row in ranked.values("pk", "rank") if row["rank"] <= per_subject]
-        qs = public_claims(subject_type).filter(pk__in=keep)
+        # Ranked and cut in the database (one statement): fetching every rank to keep the first
+        # few cost a row per claim of the subjects, 200 per station at a million claims.
+        qs = qs.annotate(rank=Window(RowNumber(), partition_by=[F("subject_id")], order_by=[F("prop"), F("id")])
+                         ).filter(rank__lte=per_subject)
     if not with_evidence:
         qs = qs.prefetch_related(None)
     for claim in qs.order_by("prop", "id"):
