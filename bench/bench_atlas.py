@@ -16,7 +16,10 @@ client: middleware, URL resolution, views, templates, JSON), in-process:
 
 Each size runs in its own child process (`python -m bench.bench_atlas measure N` and so on), so
 databases, caches and memory high-water marks never mix. Set TNR_BENCH_SIZES=1000,100000 to run
-fewer sizes, TNR_BENCH_REUSE=1 to keep already generated databases between runs.
+fewer sizes, TNR_BENCH_REUSE=1 to keep already generated databases between runs. On a machine too
+loaded to start a Django process per page in time, TNR_BENCH_ONE_PROCESS=1 measures all the pages of
+a size in one child (the cache cleared between pages; Django, the connection and SQLite's page cache
+stay warm, as in a long-running worker) and TNR_BENCH_STREAMS=0 leaves the exports out.
 """
 
 from __future__ import annotations
@@ -102,14 +105,21 @@ def run() -> str:
         print(f"  atlas bench: {size} claims", flush=True)
         generated[size] = _prepare(size)
         latency[size] = {}
+        if os.environ.get("TNR_BENCH_ONE_PROCESS"):
+            latency[size] = _child("measure-all", size=size, timeout=PAGE_TIMEOUT * len(PAGES))
+            for page in PAGES:
+                print(f"    {page}: {latency[size][page]}", flush=True)
         for page, url in PAGES.items():
+            if page in latency[size]:
+                continue
             try:
                 latency[size][page] = _child("measure", url, size=size, timeout=PAGE_TIMEOUT)
             except subprocess.TimeoutExpired:
                 latency[size][page] = {"p50": None, "p95": None, "cpu_p50": None, "n": 0,
                                        "status": f"over {PAGE_TIMEOUT} s"}
             print(f"    {page}: {latency[size][page]}", flush=True)
-        memory[size] = {name: _child("stream", url, size=size) for name, url in STREAMS.items()}
+        if os.environ.get("TNR_BENCH_STREAMS", "1") != "0":
+            memory[size] = {name: _child("stream", url, size=size) for name, url in STREAMS.items()}
     return _report(generated, latency, memory)
 
 
@@ -160,6 +170,11 @@ def _report(generated: dict, latency: dict, memory: dict) -> str:
     lines.append("|" + " --- |" * (len(sizes) + 1))
     for page in PAGES:
         lines.append(f"| {page} | " + " | ".join(latency[size][page].get("shown") or "—" for size in sizes) + " |")
+    if not memory:
+        lines += ["", "The streaming exports were not measured in this run (TNR_BENCH_STREAMS=0). Requests per "
+                      f"page: {REQUESTS} after {WARMUP} warm-up requests, fewer when a page takes over "
+                      f"{BUDGET_SECONDS:.0f} s in total."]
+        return "\n".join(lines) + "\n"
     lines += ["", "Streaming the full exports over HTTP: peak resident memory of the process (MB), "
                   "its growth while streaming, and output size:", ""]
     lines.append("| export | " + " | ".join(f"{s:,}: peak / growth / size" for s in sizes) + " |")
@@ -222,8 +237,20 @@ def child_migrate(size: int) -> dict:
     return {"migrated": size}
 
 
-def child_measure(url: str, size: int) -> dict:
+def child_measure_all(size: int) -> dict:
     _setup()
+    from django.core.cache import cache
+
+    results = {}
+    for page, url in PAGES.items():
+        cache.clear()  # each page starts as in its own process: nothing cached by the page before
+        results[page] = child_measure(url, size, setup=False)
+    return results
+
+
+def child_measure(url: str, size: int, *, setup: bool = True) -> dict:
+    if setup:
+        _setup()
     client = _client()
     for _ in range(WARMUP):
         client.get(url.removeprefix("cold:"))
@@ -301,6 +328,8 @@ def main(argv: list[str]) -> int:
         result = child_migrate(int(argv[1]))
     elif command == "measure":
         result = child_measure(argv[1], int(argv[2]))
+    elif command == "measure-all":
+        result = child_measure_all(int(argv[1]))
     elif command == "stream":
         result = child_stream(argv[1], int(argv[2]))
     else:
