@@ -17,11 +17,22 @@ apart and together, the given name as one word, and the Western order (王小明
 which a different home town changes two would look 85% alike. The matcher then sees 王小明, its
 Traditional form, Wang Xiaoming, WANG Xiao-ming, Xiaoming Wang and WangXiaoming as one name.
 logic-v2 without this folding missed most Traditional-script and pinyin variants (measured).
+
+One run leaves nothing for the next. nomenklatura memoises per entity (`entity_names` and others,
+`functools.lru_cache`) on the proxy's hash, which is its id alone; a record id such as
+`record-person-1` comes back in the next run with other names (the entity was renamed or merged,
+or its row was rolled back and the key reused), and the matcher compared the new query with the
+old names: after the 300-entity planted run, later runs in the same process scored every pair 0.
+`match` clears those memos before and after each run (`forget_entities`), and the file's entities
+are matched under ids of their own (`file:<id>`), so a file that reuses a record id (our own export
+fed back) is neither taken for that record entity by the memos nor dropped by the index, which
+leaves out pairs of equal ids.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +50,7 @@ DEFAULT_THRESHOLD = 0.85
 DEFAULT_MARGIN = 0.0
 MAX_CANDIDATES = 10  # per file entity, from the blocking index; the matcher scores each
 INDEX_MEMORY_MB = 512  # DuckDB's limit for the blocking index; past it, it works on disk
+_FILE_ID = "file:"  # before a file entity's id while it is matched (record ids start "record-")
 _CJK_PERSON_NAME = range(2, 5)  # characters; 1-character surname + 1-3 given (compound surnames are rare)
 
 logging.getLogger("nomenklatura").setLevel(logging.WARNING)
@@ -85,6 +97,25 @@ def prepared(proxy: EntityProxy) -> EntityProxy:
     return copy
 
 
+def forget_entities() -> None:
+    """Empty nomenklatura's matching memos (see the module docstring): every `lru_cache` of a
+    `nomenklatura.matching` module, found by walking them so a new one in a later version is not
+    missed. The name tables and models are loaded by other means and stay."""
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not module_name.startswith("nomenklatura.matching"):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
+def _as_file(proxy: EntityProxy) -> EntityProxy:
+    copy = prepared(proxy)
+    copy.id = f"{_FILE_ID}{proxy.id}"
+    return copy
+
+
 class _Entities:
     """The view `nomenklatura.blocker.Index.build` reads the indexed (record) side from."""
 
@@ -119,15 +150,17 @@ def match(*, file_entities: Callable[[], Iterable[EntityProxy]], file_entity: Ca
     scorer = algorithm_named(algorithm)
     config = scorer.default_config()
     options = {"max_candidates": max_candidates, "memory": INDEX_MEMORY_MB}
+    forget_entities()
     index = Index(_Entities(record_entities), workdir / "index", options=options)  # type: ignore[arg-type]
     try:
         index.build()
-        matchable = (prepared(p) for p in file_entities() if p.schema.matchable)
+        matchable = (_as_file(p) for p in file_entities() if p.schema.matchable)
         for file_ident, candidates in index.match_entities(matchable):  # type: ignore[arg-type]
-            query = file_entity(file_ident.id)
+            file_id = file_ident.id.removeprefix(_FILE_ID)
+            query = file_entity(file_id)
             if query is None:
                 continue
-            query = prepared(query)
+            query = _as_file(query)
             scored = []
             for record_ident, blocking in candidates:
                 candidate = record_entity(record_ident.id)
@@ -141,11 +174,12 @@ def match(*, file_entities: Callable[[], Iterable[EntityProxy]], file_entity: Ca
             best, record_key, blocking, result = scored[0]
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
             if best >= threshold and best - runner_up >= margin:
-                yield Match(file_id=file_ident.id, record_id=record_key, score=round(best, 4),
+                yield Match(file_id=file_id, record_id=record_key, score=round(best, 4),
                             runner_up=round(runner_up, 4), blocking_score=round(blocking, 3),
                             reasons=_reasons(result.explanations))
     finally:
         index.close()
+        forget_entities()
 
 
 def _reasons(explanations: dict[str, Any]) -> dict[str, dict[str, Any]]:
