@@ -3,10 +3,14 @@
 `entity_merge` folds the merged entity into the kept one: its claims (re-keyed, or folded into
 the kept entity's identical claim), aliases, and every relation pointing at it (foreign keys and
 many-to-many links, e.g. a station's responses, an organisation's operated stations) move to the
-kept entity, and the merged row is deleted. Everything needed to undo it (the merged row as
-serialised by Django, the ids of every row moved, every row deleted) is written into the data of
-the `entity.merge` audit row, in the same transaction. `entity_unmerge` reads that row and puts
-everything back, including the original primary keys, so links to the merged entity work again.
+kept entity, and the merged row is deleted. Its ties move with it: each end that was the merged
+entity becomes the kept one and the tie is re-keyed (its claims, keyed by the tie's id, stay
+attached); a tie between the two, which would become a self-tie, or one the kept entity already has,
+refuses the merge with a clear error and nothing written. Everything needed to undo it (the merged
+row as serialised by Django, the ids of every row moved, every row deleted) is a `Merge` row
+(`registry/merge_models.py`), written in the same transaction as the `entity.merge` audit row that
+points to it. `entity_unmerge` reads it and puts everything back, including the original primary
+keys and tie ends, so links to the merged entity work again.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from uuid import UUID
 from django.apps import apps
 from django.core import serializers
 from django.db import transaction
-from django.db.models import Count, Model
+from django.db.models import Count, Model, Q
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from tnrwatch.audit.models import AuditEntry
@@ -34,10 +39,13 @@ from .models import (
     Evidence,
     Figure,
     GovernmentResponse,
+    Merge,
     Tie,
     claim_key,
+    tie_key,
 )
 from .services import audit_record
+from .services.ties import _date_label
 
 MERGEABLE_TYPES: tuple[str, ...] = subjects.types(mergeable=True)
 
@@ -85,27 +93,53 @@ def _label(obj: Model) -> str:
 @transaction.atomic
 def entity_merge(*, actor: Any, subject_type: str, kept_id: Any, merged_id: Any, reason: str = "",
                  actor_label: str | None = None) -> AuditEntry:
-    """Merge entity `merged_id` into `kept_id`; the audit row returned is what `entity_unmerge` takes."""
+    """Merge entity `merged_id` into `kept_id`; the audit row returned is what `entity_unmerge` takes
+    (its data names the `Merge` row that holds the undo data)."""
     kept = _entity(subject_type, kept_id)
     merged = _entity(subject_type, merged_id)
     if kept.pk == merged.pk:
         raise ValidationError(gettext("An entity cannot be merged into itself."))
-    if Tie.objects.filter(from_type=subject_type, from_id=merged.pk).exists() or \
-            Tie.objects.filter(to_type=subject_type, to_id=merged.pk).exists():
-        # Ties name their ends by (type, id) and their keys cover the ends: moving them is not done yet.
-        raise ValidationError(gettext("This entity has ties; it cannot be merged away until they are moved or retracted."))
     if getattr(kept, "country_id", None) != getattr(merged, "country_id", None) and subject_type != "organization":
         raise ValidationError(gettext("Only entities of the same country can be merged."))
     undo: dict[str, Any] = {"subject_type": subject_type, "kept": kept.pk, "merged": merged.pk,
-                            "merged_label": _label(merged), "reason": (reason or "")[:1000],
-                            "row": _dump([merged]), "claims_moved": [], "claims_folded": [],
+                            "row": _dump([merged]), "claims_moved": [], "claims_folded": [], "ties_moved": [],
                             "aliases_moved": [], "aliases_deleted": [], "fk": [], "m2m": []}
+    label = _label(merged)
+    _merge_ties(subject_type, kept, merged, undo)
     _merge_claims(subject_type, kept, merged, undo)
     _merge_aliases(subject_type, kept, merged, undo)
     _merge_relations(kept, merged, undo)
     merged.delete()
     search_index.index_subject(subject_type=subject_type, subject_id=kept.pk, with_claims=True)
-    return audit_record(actor=actor, actor_label=actor_label, action="entity.merge", subject=kept, data=undo)
+    record = Merge.objects.create(subject_type=subject_type, kept_id=kept.pk, merged_id=undo["merged"],
+                                  merged_label=label, reason=(reason or "")[:1000], undo=undo,
+                                  created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    entry = audit_record(actor=actor, actor_label=actor_label, action="entity.merge", subject=kept, data={
+        "merge": record.pk, "subject_type": subject_type, "kept": kept.pk, "merged": undo["merged"],
+        "merged_label": label, "reason": record.reason,
+        "moved": {"claims": len(undo["claims_moved"]) + len(undo["claims_folded"]), "ties": len(undo["ties_moved"]),
+                  "aliases": len(undo["aliases_moved"]) + len(undo["aliases_deleted"])}})
+    Merge.objects.filter(pk=record.pk).update(entry_id=entry.pk)
+    return entry
+
+
+def _merge_ties(subject_type: str, kept: Model, merged: Model, undo: dict[str, Any]) -> None:
+    """Move the merged entity's ties to the kept one, re-keyed; refuse before anything is lost."""
+    ties = Tie.objects.filter(Q(from_type=subject_type, from_id=merged.pk) | Q(to_type=subject_type, to_id=merged.pk))
+    for tie in ties.order_by("pk"):
+        ends = [(end_type, kept.pk if (end_type, end_id) == (subject_type, merged.pk) else end_id)
+                for end_type, end_id in ((tie.from_type, tie.from_id), (tie.to_type, tie.to_id))]
+        if ends[0] == ends[1]:
+            raise ValidationError(gettext("The two entities are tied to each other (tie #%(tie)s); merged, it would tie "
+                                          "an entity to itself. Retract that tie first.") % {"tie": tie.pk})
+        key = tie_key(tie.kind, ends[0], ends[1], tie.role, _date_label(tie.start_date, tie.start_precision))
+        twin = Tie.objects.filter(key=key).exclude(pk=tie.pk).first()
+        if twin is not None:
+            raise ValidationError(gettext("Both entities have this tie (ties #%(twin)s and #%(tie)s); retract one, or "
+                                          "add its quote to the other's claim, before merging.") % {"twin": twin.pk,
+                                                                                                  "tie": tie.pk})
+        undo["ties_moved"].append({"id": tie.pk, "key": tie.key, "from_id": tie.from_id, "to_id": tie.to_id})
+        Tie.objects.filter(pk=tie.pk).update(from_id=ends[0][1], to_id=ends[1][1], key=key)
 
 
 def _merge_claims(subject_type: str, kept: Model, merged: Model, undo: dict[str, Any]) -> None:
@@ -185,14 +219,14 @@ def _move_links(through: type[Model], own: str, other: str, kept: Model, merged:
 @transaction.atomic
 def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None = None) -> AuditEntry:
     """Undo the merge recorded by audit row `merge_entry_id`: the merged entity comes back with its
-    primary key, claims, aliases and links. Refused when already undone."""
+    primary key, claims, aliases, ties and links. Refused when already undone."""
     try:
-        entry = AuditEntry.objects.select_for_update().get(pk=int(merge_entry_id), action="entity.merge")
-    except (AuditEntry.DoesNotExist, ValueError, TypeError) as exc:
+        record = Merge.objects.select_for_update().get(entry_id=int(merge_entry_id))
+    except (Merge.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFoundOrForbiddenError() from exc
-    if merge_undone(entry):
+    if record.undone_at is not None:
         raise ConflictError(gettext("This merge was already undone."))
-    undo = entry.data
+    undo = record.undo
     subject_type = undo["subject_type"]
     model = mergeable_model(subject_type)
     kept = model.objects.filter(pk=undo["kept"]).first()
@@ -213,6 +247,8 @@ def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None =
         _load(undo["aliases_deleted"])
     for moved in undo["claims_moved"]:
         Claim.objects.filter(pk=moved["id"]).update(subject_id=merged.pk, key=moved["key"])
+    for tie in undo.get("ties_moved", []):
+        Tie.objects.filter(pk=tie["id"]).update(from_id=tie["from_id"], to_id=tie["to_id"], key=tie["key"])
     for folded in undo["claims_folded"]:
         _load(folded["claim"])
         claim_id = folded["claim"][0]["pk"]
@@ -223,13 +259,15 @@ def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None =
             apps.get_model(ref["model"])._base_manager.filter(pk__in=ref["ids"]).update(**{f"{ref['field']}_id": claim_id})
     for pk in (kept.pk, merged.pk):
         search_index.index_subject(subject_type=subject_type, subject_id=pk, with_claims=True)
-    return audit_record(actor=actor, actor_label=actor_label, action="entity.unmerge", subject_type="entity_merge",
-                        subject_id=entry.pk, data={"subject_type": subject_type, "kept": kept.pk, "merged": merged.pk})
+    entry = audit_record(actor=actor, actor_label=actor_label, action="entity.unmerge", subject_type="entity_merge",
+                         subject_id=record.entry_id, data={"subject_type": subject_type, "kept": kept.pk,
+                                                           "merged": merged.pk, "merge": record.pk})
+    Merge.objects.filter(pk=record.pk).update(undone_at=timezone.now(), undo_entry_id=entry.pk)
+    return entry
 
 
 def merge_undone(entry: AuditEntry) -> bool:
-    return AuditEntry.objects.filter(action="entity.unmerge", subject_type="entity_merge",
-                                     subject_id=str(entry.pk)).exists()
+    return Merge.objects.filter(entry_id=entry.pk, undone_at__isnull=False).exists()
 
 
 def duplicate_pairs(limit: int = 100) -> list[dict[str, Any]]:

@@ -363,5 +363,7 @@ class Alias(models.Model):
         return self.name
 
 
-# The networks behind the stations (people, addresses, ties, right of reply) live in their own module.
+# Merges (with their undo data) and the networks behind the stations (people, addresses, ties,
+# right of reply) live in their own modules.
+from .merge_models import Merge  # noqa: E402, F401
 from .network_models import Address, Person, Reply, Tie, tie_key  # noqa: E402, F401
