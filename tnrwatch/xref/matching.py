@@ -18,6 +18,13 @@ which a different home town changes two would look 85% alike. The matcher then s
 Traditional form, Wang Xiaoming, WANG Xiao-ming, Xiaoming Wang and WangXiaoming as one name.
 logic-v2 without this folding missed most Traditional-script and pinyin variants (measured).
 
+Romanised names meet too (`romanised.py`): a Latin name that splits wholly into pinyin syllables is
+also compared as those syllables (a person's apart, an organisation's together: "Luo Ma Qing Tian
+Tongxianghui" meets 罗马青田同乡会), a Chinese person's name also carries its Wade-Giles reading
+(Chang Hsiao-ming), and an organisation's name is also compared with its words sorted and its
+function words dropped, after English short forms are expanded ("Rome Qingtian Hometown Assn." and
+"Qingtian Hometown Association of Rome"). Recall by variant in docs/benchmarks.md.
+
 One run leaves nothing for the next. nomenklatura memoises per entity (`entity_names` and others,
 `functools.lru_cache`) on the proxy's hash, which is its id alone; a record id such as
 `record-person-1` comes back in the next run with other names (the entity was renamed or merged,
@@ -45,6 +52,8 @@ from nomenklatura.matching import LogicV2, ScoringAlgorithm, get_algorithm
 
 from tnrwatch.search.text import fold, has_cjk, pinyin_forms
 
+from . import romanised
+
 DEFAULT_ALGORITHM = LogicV2.NAME
 DEFAULT_THRESHOLD = 0.85
 DEFAULT_MARGIN = 0.0
@@ -70,17 +79,48 @@ def name_variants(name: str, *, person: bool) -> list[str]:
     if folded != name.casefold():
         out.append(folded)
     if has_cjk(folded):
-        forms = pinyin_forms(folded)
-        # An organisation's name in syllables apart is a dozen one-syllable parts, of which a different
-        # home town changes two: it would look 85% alike. Written together it is compared as one word.
-        out.extend(forms if person else forms[1:])
-        compact = "".join(folded.split())
-        if person and len(compact) in _CJK_PERSON_NAME and all(has_cjk(ch) for ch in compact):
-            family = pinyin_forms(compact[0])
-            given = pinyin_forms(compact[1:])
-            if family and given:
-                out += [f"{family[1]} {given[1]}", f"{given[1]} {family[1]}"]
+        out += _chinese_forms(folded, person=person)
+    else:
+        out += _latin_forms(folded, person=person)
     return list(dict.fromkeys(out))
+
+
+def _chinese_forms(folded: str, *, person: bool) -> list[str]:
+    forms = pinyin_forms(folded)
+    # An organisation's name in syllables apart is a dozen one-syllable parts, of which a different
+    # home town changes two: it would look 85% alike. Written together it is compared as one word.
+    out = forms if person else forms[1:]
+    compact = "".join(folded.split())
+    if person and len(compact) in _CJK_PERSON_NAME and all(has_cjk(ch) for ch in compact):
+        family, given = pinyin_forms(compact[0]), pinyin_forms(compact[1:])
+        if family and given:
+            out += [f"{family[1]} {given[1]}", f"{given[1]} {family[1]}"]
+        # Wade-Giles, as Taiwan and older Western writing spell names (Chang Hsiao-ming for 张小明)
+        wade = romanised.wade_giles(compact)
+        if len(wade) == len(compact):
+            out += [f"{wade[0]} {'-'.join(wade[1:])}", f"{'-'.join(wade[1:])} {wade[0]}"]
+    return out
+
+
+def _latin_forms(folded: str, *, person: bool) -> list[str]:
+    out = []
+    words = romanised.words(folded)
+    syllables = romanised.pinyin_syllables(words)
+    if syllables and len(syllables) > 1:
+        # Pinyin is split into words in more than one way (Tongxianghui, Tong Xiang Hui, Xiao-ming):
+        # a person's syllables apart, an organisation's together, as the Chinese side writes them.
+        out.append(" ".join(syllables) if person else "".join(syllables))
+    if person or syllables:
+        return [form for form in out if form != " ".join(words)]
+    expanded = romanised.expand_abbreviations(words)
+    if expanded != words:
+        out.append(" ".join(expanded))
+    content = romanised.content_words(expanded)
+    if len(content) > 1:
+        # Word order of an organisation's name varies between sources ("Rome Qingtian Hometown
+        # Association", "Qingtian Hometown Association of Rome"): also compared with its words sorted.
+        out.append(" ".join(sorted(dict.fromkeys(content))))
+    return out
 
 
 def prepared(proxy: EntityProxy) -> EntityProxy:
