@@ -32,23 +32,28 @@ def main(argv: list[str]) -> int:
         m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_")
     )
-    sections = dict(MARK.findall(DOC.read_text())) if DOC.exists() else {}
     for topic in topics:
         print(f"== bench {topic}", flush=True)
         started = time.time()
         module = importlib.import_module(f"bench.bench_{topic}")
         body = module.run().rstrip() + "\n"
-        sections[topic] = body + f"\n_Run on {time.strftime('%Y-%m-%d')} in {time.time() - started:.0f} s, {os.cpu_count()} cores._\n"
         print(body)
-        _write(sections)
+        write_section(topic, body + f"\n_Run on {time.strftime('%Y-%m-%d')} in {time.time() - started:.0f} s, {os.cpu_count()} cores._\n")
     return 0
 
 
-def _write(sections: dict[str, str]) -> None:
-    parts = [HEADER]
-    for topic in sorted(sections):
-        parts.append(f"\n<!-- bench:{topic} -->\n{sections[topic]}<!-- /bench:{topic} -->\n")
-    DOC.write_text("".join(parts))
+def replace_section(doc: str, topic: str, body: str) -> str:
+    """`doc` with the section of `topic` replaced by `body` (added at the end when it has none).
+    Everything outside the markers (hand-written readings of the figures between sections) stays."""
+    block = f"<!-- bench:{topic} -->\n{body}<!-- /bench:{topic} -->\n"
+    for match in MARK.finditer(doc):
+        if match.group(1) == topic:
+            return doc[:match.start()] + block + doc[match.end():]
+    return (doc or HEADER).rstrip("\n") + "\n\n" + block
+
+
+def write_section(topic: str, body: str) -> None:
+    DOC.write_text(replace_section(DOC.read_text() if DOC.exists() else "", topic, body))
 
 
 if __name__ == "__main__":
