@@ -46,19 +46,32 @@ def _codes(*codes: str | None) -> str:
 
 
 # --- what each kind of record puts in the index -----------------------------------------------
+#
+# One builder per kind makes a row from the record and what it needs from other tables (an
+# entity's aliases, a claim's subject, the subjects of the claims citing a source). Those are read
+# by the `_read_*` functions below for any number of records at once: the per-record services read
+# for one record, the bulk paths (an import, a merge's claims, a rebuild) for a batch, and all of
+# them build the row with the same builder (`_rows`).
 
-def _aliases(subject_type: str, subject_id: int) -> list[str]:
-    return list(m.Alias.objects.filter(subject_type=subject_type, subject_id=subject_id).values_list("name", flat=True))
+def _read_aliases(kind: str, ids: list[int]) -> dict[int, list[str]]:
+    """{id: [alias names, oldest first]} of the entities `kind:id`."""
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    for start in range(0, len(ids), BATCH):
+        rows = (m.Alias.objects.filter(subject_type=kind, subject_id__in=ids[start:start + BATCH])
+                .order_by("subject_id", "pk").values_list("subject_id", "name"))
+        for subject_id, name in rows:
+            out[subject_id].append(name)
+    return out
 
 
-def _entity_fields(kind: str, obj: Any) -> dict[str, Any]:
+def _entity_fields(kind: str, obj: Any, aliases: list[str]) -> dict[str, Any]:
     country = obj.country.iso2 if getattr(obj, "country_id", None) else ""
     if kind == "response":
-        names, raw = _names(obj.body, *_aliases("response", obj.pk))
+        names, raw = _names(obj.body, *aliases)
         return {"title": index_terms(obj.body or obj.get_action_display()), "names": names, "names_raw": raw,
                 "body": index_terms(obj.summary), "countries": _codes(country), "published": obj.date}
     place = obj.place.name_en if getattr(obj, "place_id", None) else ""
-    names, raw = _names(obj.name_en, obj.name_zh, *_aliases(kind, obj.pk))
+    names, raw = _names(obj.name_en, obj.name_zh, *aliases)
     body = " \n ".join(x for x in (obj.description, getattr(obj, "region", ""), getattr(obj, "position", ""), place) if x)
     return {"title": index_terms(obj.name_en), "names": names, "names_raw": raw, "body": index_terms(body),
             "countries": _codes(country)}
@@ -66,50 +79,92 @@ def _entity_fields(kind: str, obj: Any) -> dict[str, Any]:
 
 # Claims about these subjects index no country or name of their subject (sources are indexed apart).
 _UNLABELLED_SUBJECTS = ("source", "address", "tie")
+# The fields of a claim's subject whose text the claim's entry holds, as its subject's name (an
+# incident's summary may come from a report: nothing of it goes into the index).
+_SUBJECT_LABELS: dict[str, tuple[str, ...]] = {
+    "station": ("name_en", "name_zh"), "organization": ("name_en", "name_zh"), "person": ("name_en", "name_zh"),
+    "campaign": ("name_en", "name_zh"), "place": ("name_en", "name_zh"), "response": ("body",),
+    "figure": ("label",), "incident": ()}
+
+Subjects = dict[tuple[str, int], tuple[str, str]]  # (subject_type, id) -> (ISO code, label)
 
 
-def _subject_country_and_label(subject_type: str, subject_id: int) -> tuple[str, str]:
-    if subject_type == "country":
-        c = m.Country.objects.filter(pk=subject_id).first()
-        return (c.iso2, f"{c.name_en} {c.name_zh_hans} {c.name_zh_hant}") if c else ("", "")
+def _subject_model(subject_type: str) -> type[Model] | None:
     kind = subjects.get(subject_type)
-    model = kind.model if kind is not None and kind.claim_subject and subject_type not in _UNLABELLED_SUBJECTS else None
-    obj: Any = model._default_manager.filter(pk=subject_id).first() if model else None
-    if obj is None:
-        return "", ""
-    country = getattr(obj, "host_country" if subject_type == "incident" else "country", None)
-    # An incident's summary may come from a report: nothing of it goes into the index.
-    label = {"station": lambda: f"{obj.name_en} {obj.name_zh}", "organization": lambda: f"{obj.name_en} {obj.name_zh}",
-             "person": lambda: f"{obj.name_en} {obj.name_zh}", "campaign": lambda: f"{obj.name_en} {obj.name_zh}",
-             "response": lambda: obj.body, "figure": lambda: obj.label, "place": lambda: f"{obj.name_en} {obj.name_zh}",
-             "incident": lambda: ""}[subject_type]()
-    return (country.iso2 if country else ""), label
+    labelled = kind is not None and kind.claim_subject and subject_type not in _UNLABELLED_SUBJECTS
+    return kind.model if labelled and kind is not None else None
 
 
-def _claim_fields(claim: m.Claim, subjects: dict | None = None) -> dict[str, Any]:
-    key = (claim.subject_type, claim.subject_id)
-    if subjects is None or key not in subjects:
-        found = _subject_country_and_label(*key)
-        if subjects is None:
-            subjects = {}
-        subjects[key] = found
-    iso2, label = subjects[key]
+def _read_subjects(keys: Iterable[tuple[str, int]], known: Subjects | None = None) -> Subjects:
+    """The country code and label of each claim subject `(subject_type, id)`, added to `known`
+    (read once per subject type and batch; a missing subject has neither)."""
+    known = {} if known is None else known
+    todo: dict[str, list[int]] = {}
+    for subject_type, subject_id in keys:
+        if (subject_type, subject_id) not in known:
+            known[(subject_type, subject_id)] = ("", "")
+            todo.setdefault(subject_type, []).append(subject_id)
+    codes: dict[int, str] | None = None
+    for subject_type, ids in todo.items():
+        if subject_type == "country":
+            for c in m.Country.objects.filter(pk__in=ids):
+                known[("country", c.pk)] = (c.iso2, f"{c.name_en} {c.name_zh_hans} {c.name_zh_hant}")
+            continue
+        model = _subject_model(subject_type)
+        if model is None:
+            continue
+        if codes is None:
+            codes = dict(m.Country.objects.values_list("pk", "iso2"))
+        country = "host_country" if subject_type == "incident" else "country"
+        has_country = country in {f.name for f in model._meta.get_fields()}  # a campaign has none
+        fields = (country if has_country else "pk", *_SUBJECT_LABELS[subject_type])
+        for start in range(0, len(ids), BATCH):
+            rows = model._default_manager.filter(pk__in=ids[start:start + BATCH]).order_by()
+            for pk, country_id, *label in rows.values_list("pk", *fields):
+                known[(subject_type, pk)] = (codes.get(country_id, "") if has_country else "", " ".join(str(x) for x in label))
+    return known
+
+
+def _claim_fields(claim: m.Claim, subject: tuple[str, str]) -> dict[str, Any]:
+    iso2, label = subject
     return {"title": index_terms(claim.value), "names": index_terms(label), "body": index_terms(claim.prop.replace("_", " ")),
             "names_raw": "", "countries": _codes(iso2)}
 
 
-def _source_countries(source_id: int) -> str:
-    subjects = set(m.Evidence.objects.filter(source_id=source_id).values_list("claim__subject_type", "claim__subject_id"))
-    return _codes(*(_subject_country_and_label(t, i)[0] for t, i in subjects))
+def _read_source_countries(source_ids: list[int], known: Subjects | None = None) -> dict[int, str]:
+    """{source id: country codes of the subjects of the claims citing it}."""
+    cited: dict[int, set[tuple[str, int]]] = {i: set() for i in source_ids}
+    for start in range(0, len(source_ids), BATCH):
+        rows = (m.Evidence.objects.filter(source_id__in=source_ids[start:start + BATCH]).order_by()
+                .values_list("source_id", "claim__subject_type", "claim__subject_id").distinct())
+        for source_id, subject_type, subject_id in rows:
+            cited[source_id].add((subject_type, subject_id))
+    found = _read_subjects({k for keys in cited.values() for k in keys}, known)
+    return {source_id: _codes(*(found[k][0] for k in keys)) for source_id, keys in cited.items()}
 
 
-def _source_fields(src: Any, countries: str | None = None) -> dict[str, Any]:
+def _source_fields(src: Any, countries: str) -> dict[str, Any]:
     title, body = index_terms(src.title), index_terms(src.text)
     return {"title": title, "names": index_terms(f"{src.publisher} {src.author}"), "body": body,
-            "stems": stem_terms(f"{title} {body}", src.language), "names_raw": "",
-            "countries": _source_countries(src.pk) if countries is None else countries,
+            "stems": stem_terms(f"{title} {body}", src.language), "names_raw": "", "countries": countries,
             "language": (src.language or "").lower()[:16], "published": src.published,
             "publisher": fold(src.publisher)[:300]}
+
+
+def _rows(kind: str, records: list[Any], known: Subjects | None = None,
+          countries: dict[int, str] | None = None) -> dict[int, dict[str, Any]]:
+    """The index fields of `records` (all of `kind`), what they need from other tables read once
+    for the batch; `known` caches claim subjects across batches, `countries` gives sources' country
+    codes when the caller has them already (a rebuild)."""
+    if kind in ENTITY_KINDS:
+        aliases = _read_aliases(kind, [r.pk for r in records])
+        return {r.pk: _entity_fields(kind, r, aliases[r.pk]) for r in records}
+    if kind == "claim":
+        found = _read_subjects({(c.subject_type, c.subject_id) for c in records}, known)
+        return {c.pk: _claim_fields(c, found[(c.subject_type, c.subject_id)]) for c in records}
+    if countries is None:
+        countries = _read_source_countries([s.pk for s in records], known)
+    return {s.pk: _source_fields(s, countries.get(s.pk, "")) for s in records}
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -138,20 +193,24 @@ def _write(kind: str, fields_by_id: dict[int, dict[str, Any]]) -> None:
 @transaction.atomic
 def index_source(*, source: m.Source) -> None:
     """Index (or re-index) a source: title, publisher, author, captured text."""
-    _write("source", {source.pk: _source_fields(source)})
+    _write("source", _rows("source", [source]))
 
 
 @transaction.atomic
 def index_sources(*, source_ids: Iterable[int]) -> None:
-    for src in m.Source.objects.filter(pk__in=list(source_ids)):
-        _write("source", {src.pk: _source_fields(src)})
+    _index_sources(list(source_ids), {})
+
+
+def _index_sources(ids: list[int], known: Subjects) -> None:
+    for start in range(0, len(ids), BATCH):
+        _write("source", _rows("source", list(m.Source.objects.filter(pk__in=ids[start:start + BATCH])), known))
 
 
 @transaction.atomic
 def index_claim(*, claim: m.Claim, source: m.Source | None = None) -> None:
     """Index a claim (its value, property and subject's name); `source`, when given, is the source
     a new quote came from: its entry learns the claim's country (for the country filter)."""
-    fields = _claim_fields(claim)
+    fields = _rows("claim", [claim])[claim.pk]
     _write("claim", {claim.pk: fields})
     if source is not None and fields["countries"]:
         entry = SearchEntry.objects.filter(kind="source", object_id=source.pk).first()
@@ -163,11 +222,12 @@ def index_claim(*, claim: m.Claim, source: m.Source | None = None) -> None:
 @transaction.atomic
 def index_claims(*, claim_ids: Iterable[int]) -> None:
     """Index claims in batches, reading each subject once (an import cites few subjects many times)."""
-    ids = list(claim_ids)
-    subjects: dict[tuple[str, int], tuple[str, str]] = {}
+    _index_claims(list(claim_ids), {})
+
+
+def _index_claims(ids: list[int], known: Subjects) -> None:
     for start in range(0, len(ids), BATCH):
-        claims = m.Claim.objects.filter(pk__in=ids[start:start + BATCH])
-        _write("claim", {c.pk: _claim_fields(c, subjects) for c in claims})
+        _write("claim", _rows("claim", list(m.Claim.objects.filter(pk__in=ids[start:start + BATCH])), known))
 
 
 def _entity_models() -> dict[str, type[Model]]:
@@ -175,12 +235,18 @@ def _entity_models() -> dict[str, type[Model]]:
     return {kind: subjects.subject(kind).model for kind in ENTITY_KINDS}
 
 
+def _entities(kind: str, model: type[Model]) -> QuerySet[Any]:
+    """The entities of `kind` with the rows their index fields read (country, place) joined."""
+    related = [f.name for f in model._meta.get_fields() if f.name in ("country", "place") and f.many_to_one]
+    return model._default_manager.select_related(*related)
+
+
 @transaction.atomic
 def index_entity(*, entity: Model) -> None:
     """Index a station, organisation or government response with its aliases."""
     for kind, model in _entity_models().items():
         if isinstance(entity, model):
-            _write(kind, {entity.pk: _entity_fields(kind, entity)})
+            _write(kind, _rows(kind, [entity]))
 
 
 @transaction.atomic
@@ -190,7 +256,7 @@ def index_subject(*, subject_type: str, subject_id: int, with_claims: bool = Fal
     model = _entity_models().get(subject_type)
     obj = model._default_manager.filter(pk=subject_id).first() if model else None
     if obj is not None:
-        _write(subject_type, {obj.pk: _entity_fields(subject_type, obj)})
+        _write(subject_type, _rows(subject_type, [obj]))
     if with_claims:
         ids = m.Claim.objects.filter(subject_type=subject_type, subject_id=subject_id).values_list("pk", flat=True)
         index_claims(claim_ids=list(ids))
@@ -199,12 +265,16 @@ def index_subject(*, subject_type: str, subject_id: int, with_claims: bool = Fal
 @transaction.atomic
 def index_records(*, ids_by_kind: dict[str, list[int]]) -> None:
     """Index records written in bulk (the importer): entities, then claims, then sources (which
-    take their countries from the claims citing them). Kinds that are not searched are ignored."""
+    take their countries from the claims citing them), in batches: each batch's aliases, subjects
+    and citing claims are read at once, and its rows inserted at once. The rows are those the
+    per-record services write (the same builders). Kinds that are not searched are ignored."""
     for kind, model in _entity_models().items():
-        for obj in model._default_manager.filter(pk__in=ids_by_kind.get(kind, [])).select_related("country"):
-            _write(kind, {obj.pk: _entity_fields(kind, obj)})
-    index_claims(claim_ids=ids_by_kind.get("claim", []))
-    index_sources(source_ids=ids_by_kind.get("source", []))
+        ids = list(ids_by_kind.get(kind, []))
+        for start in range(0, len(ids), BATCH):
+            _write(kind, _rows(kind, list(_entities(kind, model).filter(pk__in=ids[start:start + BATCH]))))
+    known: Subjects = {}
+    _index_claims(list(ids_by_kind.get("claim", [])), known)
+    _index_sources(list(ids_by_kind.get("source", [])), known)
 
 
 def _purge_run() -> None:
@@ -248,12 +318,10 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None) -> dict
         engine.cleared()
     sources = m.Source.objects.order_by("pk").only("pk", "title", "publisher", "author", "text", "language", "published")
     claim_countries: dict[int, str] = {}
-    subjects: dict[tuple[str, int], tuple[str, str]] = {}
-    todo: list[tuple[str, QuerySet[Any]]] = [("station", m.Station.objects.select_related("country", "place").order_by("pk")),
-            ("organization", m.Organization.objects.select_related("country", "place").order_by("pk")),
-            ("response", m.GovernmentResponse.objects.select_related("country").order_by("pk")),
-            ("person", m.Person.objects.select_related("country").order_by("pk")),
-            ("claim", m.Claim.objects.order_by("pk")), ("source", sources)]
+    known: Subjects = {}
+    todo: list[tuple[str, QuerySet[Any]]] = [
+        *((kind, _entities(kind, model).order_by("pk")) for kind, model in _entity_models().items()),
+        ("claim", m.Claim.objects.order_by("pk")), ("source", sources)]
     total = sum(qs.count() for _k, qs in todo)
     source_countries: dict[int, set[str]] | None = None
     done = 0
@@ -268,15 +336,16 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None) -> dict
             last = batch[-1].pk
             with transaction.atomic():
                 if kind in ENTITY_KINDS:
-                    _write(kind, {o.pk: _entity_fields(kind, o) for o in batch})
+                    _write(kind, _rows(kind, batch))
                 elif kind == "claim":
-                    rows = {c.pk: _claim_fields(c, subjects) for c in batch}
+                    rows = _rows(kind, batch, known)
                     claim_countries.update((pk, r["countries"].strip("|")) for pk, r in rows.items() if r["countries"])
                     _write(kind, rows)
                 else:
                     if source_countries is None:
                         source_countries = _countries_by_source(claim_countries)
-                    _write(kind, {s.pk: _source_fields(s, _codes(*source_countries.get(s.pk, ()))) for s in batch})
+                    codes = {s.pk: _codes(*source_countries.get(s.pk, ())) for s in batch}
+                    _write(kind, _rows(kind, batch, countries=codes))
             counts[kind] += len(batch)
             done += len(batch)
             if progress:
