@@ -465,7 +465,6 @@ def _published(obj: dict, ext: dict) -> Any:
     return _date(obj["published"]) if obj.get("published") else None
 
 
-@transaction.atomic
 def _authors_keep(objects: list[dict], kinds: dict[str, str], resolver: Any, result: ImportResult) -> None:
     """Keep the identities that author objects, so re-exports name the original author. Any other
     plain identity (a person named in a MISP event) is not kept."""
@@ -497,6 +496,7 @@ def _by_kind(objects: list[dict], kinds: dict[str, str], result: ImportResult,
     return by_kind
 
 
+@transaction.atomic
 def stix_import(*, data: bytes | str | dict | list, actor: Any = None, actor_label: str | None = None,
                 partner: Partner | None = None, via_source: m.Source | None = None,
                 channel: str = "stix", strict: bool = False, trusted: bool | None = None) -> ImportResult:
