@@ -22,17 +22,16 @@ screen (all its pages). No filters: the whole public record.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
 from tnrwatch.sharing.outbound import incident_row_date, station_host, station_operator
 
 from . import api_selectors as sel
+from . import public_cache
 
 CHUNK = 2000  # rows fetched per query; also rows per yielded text chunk
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -287,26 +286,11 @@ def _joined(items: Iterable[str]) -> Iterator[str]:
 # -- the map endpoint -------------------------------------------------------------------------
 
 
-MAP_CACHE_SECONDS = 60
-
-
 def map_json() -> tuple[str, str]:
-    """(`map_collection()` encoded as compact JSON, its ETag).
-
-    The map holds every public station, so building it costs time linear in the stations; it is
-    kept in the cache under `api_selectors.map_fingerprint()`, which changes as soon as a station or
-    response enters or leaves the public record or is saved. Edits that bypass `save()` (such as
-    a bulk `update()` of a name or a place's coordinates) show after at most MAP_CACHE_SECONDS;
-    a change of marking always changes the fingerprint, so nothing stays public by caching.
-    """
-    fingerprint = sel.map_fingerprint()
-    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    key = f"tnrwatch:api:map:{etag}"
-    body = cache.get(key)
-    if body is None:
-        body = _dumps(map_collection())
-        cache.set(key, body, MAP_CACHE_SECONDS)
-    return body, etag
+    """(`map_collection()` encoded as compact JSON, its ETag), kept under the public map's
+    fingerprint (`public_cache`): building it is linear in the public stations."""
+    etag = public_cache.fingerprint()
+    return public_cache.under_fingerprint("api:map", lambda: _dumps(map_collection()), etag), etag
 
 
 def map_collection() -> dict:

@@ -6,14 +6,12 @@ that), and answers bad input with a 400 or 404 page that says what was wrong, ne
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -29,8 +27,7 @@ from tnrwatch.core.errors import NotFoundOrForbiddenError, ValidationError
 from tnrwatch.ingestion import copies
 from tnrwatch.registry import vocabulary as v
 
-from . import selectors
-from .exports import MAP_CACHE_SECONDS
+from . import public_cache, selectors
 from .map import REGIONS, CountryShape, Marker, country_point, render_svg
 from .timeline import render_timeline, years_filled
 
@@ -140,16 +137,16 @@ def home(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request)
     # Computed once: the map, the overall timeline and the counts are kept under it (each is a
     # pass of the publication rule over every public station or response otherwise).
-    fingerprint = _fingerprint()
+    fingerprint = public_cache.fingerprint()
     svg, shaded = _home_map(request.LANGUAGE_CODE, region, as_of, fingerprint)
     labels = _response_labels()
-    undated = _under_fingerprint(fingerprint, "undated", selectors.undated_for_map) if as_of else None
+    undated = public_cache.under_fingerprint("atlas:undated", selectors.undated_for_map, fingerprint) if as_of else None
     return render(request, "atlas/home.html", {
         "svg": svg, "legend": [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS], "shaded": shaded,
         "region": region, "regions": [(slug, REGION_NAMES[slug]) for slug in REGIONS],
         "as_of": as_of, "undated": undated, "figures": selectors.headline_figures(),
         # Sources are not in the fingerprint (it covers stations and responses): counted live.
-        "counts": {**_under_fingerprint(fingerprint, "counts", selectors.entity_counts),
+        "counts": {**public_cache.under_fingerprint("atlas:counts", selectors.entity_counts, fingerprint),
                    "sources": selectors.source_count()},
         **_timeline(None, fingerprint),
     })
@@ -170,8 +167,8 @@ def _timeline(country, fingerprint: str | None = None) -> dict:  # noqa: ANN001 
     """The responses-per-year chart and its table, for the home page (None) or a country page.
     With the public map's fingerprint (the home page), the counts are kept under it."""
     if fingerprint is not None:
-        years, undated = _under_fingerprint(fingerprint, f"timeline:{country.pk if country else ''}",
-                                            lambda: selectors.response_years(country))
+        years, undated = public_cache.under_fingerprint(f"atlas:timeline:{country.pk if country else ''}",
+                                                        lambda: selectors.response_years(country), fingerprint)
     else:
         years, undated = selectors.response_years(country)
     return {"timeline_svg": render_timeline(years, label=_("Government responses per year")),
@@ -187,34 +184,13 @@ REGION_NAMES = {"world": _lazy("World"), "europe": _lazy("Europe"), "americas": 
                 "asia-pacific": _lazy("Asia–Pacific"), "africa": _lazy("Africa")}
 
 
-def _fingerprint() -> str:
-    """The public map's fingerprint (`selectors.map_fingerprint`), hashed for cache keys."""
-    return hashlib.sha256(selectors.map_fingerprint().encode()).hexdigest()[:32]
-
-
-T = TypeVar("T")
-
-
-def _under_fingerprint(fingerprint: str, name: str, build: Callable[[], T]) -> T:
-    """`build()`, kept in the cache under the public map's fingerprint: a view derived only from
-    the public stations and responses (the map, the overall timeline, their counts, the
-    comparison table). The fingerprint changes as soon as a station or response enters or leaves
-    the public record or is saved, so nothing stays on a page after it stops being public."""
-    key = f"tnrwatch:atlas:{name}:{fingerprint}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = build()
-        cache.set(key, cached, MAP_CACHE_SECONDS)
-    return cached
-
-
 def _home_map(language: str, region: str = "world", as_of: date | None = None,
               fingerprint: str | None = None) -> tuple[str, list]:
     """The home page's SVG map and its table of shaded countries, cached per language under the
     public map's fingerprint (as the map data of the API is, see `exports.map_json`). Building it
     is linear in the public stations."""
-    return _under_fingerprint(fingerprint or _fingerprint(), f"home:map:{language}:{region}:{as_of or ''}",
-                              lambda: _home_map_build(language, region, as_of))
+    return public_cache.under_fingerprint(f"atlas:home:map:{language}:{region}:{as_of or ''}",
+                                          lambda: _home_map_build(language, region, as_of), fingerprint)
 
 
 def _home_map_build(language: str, region: str = "world", as_of: date | None = None) -> tuple[str, list]:
@@ -471,7 +447,7 @@ def sources(request: HttpRequest) -> HttpResponse:
 @public_page
 def compare(request: HttpRequest) -> HttpResponse:
     labels = list(selectors.GovernmentResponse._meta.get_field("action").flatchoices)
-    rows = _under_fingerprint(_fingerprint(), "compare", selectors.compare_rows)
+    rows = public_cache.under_fingerprint("atlas:compare", selectors.compare_rows)
     return render(request, "atlas/compare.html", {"rows": rows, "actions": labels})
 
 
