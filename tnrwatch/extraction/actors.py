@@ -27,6 +27,7 @@ from tnrwatch.extraction.lexicon import (
     LIST_GLUE_RE,
     LOCATIVE_PREPOSITIONS,
     LOCATIVE_SUFFIX_RE,
+    NECESSITY_RE,
     NON_ACTOR_PREPOSITIONS,
     NON_GOVERNMENT_RE,
     OBJECT_AFTER_RE,
@@ -49,6 +50,7 @@ FRAME = re.compile(r"^[\W]*(?:(?:in|en|im|nel|em|no|na|i|au|aux|dans)\s+(?:the\s
 _FROM_BEFORE = re.compile(r"\b(?:from|by|von|de|par|da|door|av|por|fra|od|από)\s+(?:the\s+)?$", re.I)
 
 
+_QUALIFIES_STATION = re.compile(r"(?:'s|’s)?\s*(?:の|的|의)?\s*")
 _THAT = re.compile(r"\b(?:that|dass|que|che|dat|att|hogy|že|da|ότι)\b", re.I)
 
 
@@ -142,6 +144,9 @@ def eligible_before(text: str, m: Match, s_start: int, s_end: int, action: str) 
         return False  # 驻加拿大, 在荷兰: a place, not an actor
     if not ref.institution and (OBJECT_AFTER_RE.match(text, m.end) or NON_GOVERNMENT_RE.match(text, m.end)):
         return False  # 中国側に: the one addressed; "Chinese media", 한국 언론: not a government
+    qualifier = _QUALIFIES_STATION.match(text, m.end)
+    if not ref.institution and qualifier and STATION_RE.match(text, qualifier.end()):
+        return False  # 中国の警察拠点, 중국 비밀경찰서, "Chinese police stations": the stations' country
     if governed(text, m, s_end):
         return True
     if ref.adjective:
@@ -373,6 +378,12 @@ def _placed_after(text: str, s_start: int, m: Match, trig: Trigger) -> bool:
         _prev_kind(text, s_start, m) == "locative" or bool(LOCATIVE_SUFFIX_RE.search(text, m.start, m.end)))
 
 
+def _ordered(text: str, s_start: int, trig: Trigger) -> bool:
+    """A closure written as an order or a necessity ("must cease", "were told to close",
+    *sommés de mettre fin*, 被责令关闭): with no agent, the state's act."""
+    return bool(NECESSITY_RE.search(text, max(clause_start(text, s_start, trig.start), trig.start - 40), trig.end))
+
+
 def _actor_unnamed(text: str, s_start: int, s_end: int, mentions: list[Match], trig: Trigger,
                    frame: list[Match], context: Context, has_gov: bool, lang: str) -> Decision:
     """An actor the sentence does not name as one: its "In Chile, ..." frame, China's embassy
@@ -391,7 +402,8 @@ def _actor_unnamed(text: str, s_start: int, s_end: int, mentions: list[Match], t
     # Passive state acts ("Zwei Männer wurden festgenommen") and bare government nouns ("the
     # ministry", 外交部) act for the country the text is about: the actor carried from the
     # sentences before, else the document's host country, else the language's own country.
-    passive = trig.action in STATE_ACTS and all(m.payload.adjective for m in mentions)
+    passive = (trig.action in STATE_ACTS or trig.action == "closure_ordered" and _ordered(text, s_start, trig)) \
+        and all(m.payload.adjective for m in mentions)
     if not (has_gov or passive):
         return [], 0.0
     # China carries over only to a sentence about its embassy: "the interior ministry has not

@@ -1,8 +1,9 @@
 """Language of a text: scripts for Chinese (simplified or traditional, told apart with OpenCC),
 Japanese, Korean, Cyrillic and Greek; function-word counts for the Latin-script languages.
 
-Small, deterministic and fast; good enough to label candidates, which is all it is used for
-(the response and station patterns of every language run on every text regardless)."""
+Small, deterministic and fast; good enough to label candidates (the response and station patterns
+of every language run on every text regardless) and captured documents (`language_code`, the one
+detector of the project: ingestion asks it too)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,10 @@ def detect_language(text: str, sample: int = 3000) -> str:
     for word in _WORD.findall(head.lower()):
         for lang, weight in table.get(word, {}).items():
             scores[lang] = scores.get(lang, 0) + weight
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked and ranked[0] > (ranked[1] if len(ranked) > 1 else 0) + 4:
+        # A cue adds at most 4 to a language: the function words have decided.
+        return max(sorted(scores), key=lambda lang: scores[lang])
     low = head.lower()
     for lang, cue in _cues():
         # Counted up to 4: stop at the fourth hit instead of finding them all.
@@ -124,3 +129,14 @@ def detect_language(text: str, sample: int = 3000) -> str:
     if not scores:
         return "und"
     return max(sorted(scores), key=lambda lang: scores[lang])
+
+
+def language_code(text: str) -> str:
+    """The primary language subtag of `text` (`en`, `zh`, `sr`, ...), or "" when it has fewer than
+    12 letters or no signal: the shape `Source.language` has always stored for captured documents,
+    so stored and exported values keep it (`detect_language` gives the script too)."""
+    sample = text[:5000]
+    if sum(ch.isalpha() for ch in sample) < 12:
+        return ""
+    tag = detect_language(sample)
+    return "" if tag == "und" else tag.split("-")[0]

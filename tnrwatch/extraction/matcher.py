@@ -138,7 +138,7 @@ class Gazetteer:
 
     def _build(self) -> None:
         self._auto, self._unknown = fast_automaton(
-            {key: (key, entries) for key, entries in self._entries.items()})
+            {key: (key, unspaced(key), entries) for key, entries in self._entries.items()})
         self._built = True
 
     def find(self, text: str, low: str | None = None) -> list[Match]:
@@ -152,22 +152,24 @@ class Gazetteer:
         for end_index, value in self._auto.iter(low):
             if value is None:
                 continue
-            key, entries = value
+            key, glued, entries = value
             start = end_index - len(key) + 1
             end = end_index + 1
+            if not glued and start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+                continue  # inside a word: no entry of this key can match here
             for entry in entries:
-                m_end = self._accept(text, start, end, n, key, entry)
+                m_end = self._accept(text, start, end, n, glued, entry)
                 if m_end is not None:
                     found.append(Match(start, m_end, entry.payload))
                     break
         return _longest_first(found)
 
     @staticmethod
-    def _accept(text: str, start: int, end: int, n: int, key: str, entry: _Entry) -> int | None:
+    def _accept(text: str, start: int, end: int, n: int, glued: bool, entry: _Entry) -> int | None:
+        """Where the entry's match ends, or None (`glued`: the key is written without spaces,
+        so no word boundary is asked; the boundary before the key is checked by the caller)."""
         first, last = text[start], text[end - 1]
-        if not unspaced(key):
-            if first.isalnum() and start > 0 and text[start - 1].isalnum():
-                return None
+        if not glued:
             if entry.exact and text[start:end] != entry.form:
                 return None
             if entry.capital and not first.isupper():

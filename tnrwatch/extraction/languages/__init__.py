@@ -14,7 +14,7 @@ that mean something else elsewhere (French "nie", he denies, is German "nie", ne
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -46,6 +46,10 @@ class Lexicon:
     according: tuple[str, ...] = ()
     # Calls for action and hedges: "urged ... to investigate", "should close".
     modal: tuple[str, ...] = ()
+    # Order and necessity ("must", "ordered", *måste*, *sommés*, 责令): a closure with no agent
+    # written with one is the state's order ("Verksamheten måste upphöra"); one without is
+    # a state of affairs ("the office is closed").
+    necessity: tuple[str, ...] = ()
     # Verbs of asking: an act of the asking government, not of the one asked.
     ask: tuple[str, ...] = ()
     # Clause boundaries (regex fragments) for the negation and modality windows.
@@ -96,6 +100,9 @@ class Lexicon:
     # is matched as a stem (a final vowel dropped) that may take an ending: "Německu", "Kínában".
     locales: tuple[str, ...] = ()
     inflects: bool = False
+    # The language's second script, as a function from its Latin spelling (Serbian Cyrillic):
+    # the home cities' inflected stems are matched in it too ("у Смедереву" as "u Smederevu").
+    transliterate: Callable[[str], str] | None = None
     # City spellings geonames lacks (inflected, native script, neighbourhoods): form -> the
     # English geonames name ("Praze" -> "Prague", "秋葉原" -> "Tokyo").
     cities: Mapping[str, str] = field(default_factory=dict)

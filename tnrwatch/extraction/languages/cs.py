@@ -31,6 +31,7 @@ LEXICON = Lexicon(
                 "resort"),
     according=("podle",),
     negation=("ne", "nikdy", r"žádn\w*"),
+    necessity=(r"musí", r"musej\w*", r"nařízen\w*"),
     modal=(r"měl\w* by", "musí", r"vyzv\w*", r"vyzýv\w*", "možná"),
     ask=(r"požád\w*", r"vyžád\w*"),
     clause_breaks=(r",\s+ale\b",),

@@ -34,6 +34,7 @@ LEXICON = Lexicon(
     negation_after=r"\s+(?:ist|sind|wurde|wurden|wird|werden)\s+(?:[^\W\d_]+\s+){0,4}?(?:noch )?nicht\b",
     negation=("nicht", r"kein\w*", "niemals"),
     local_negation=("nie",),
+    necessity=(r"müssen", r"muss", r"aufgefordert", r"angewiesen", r"angeordnet"),
     modal=(r"sollte\w*", "müssen", r"appell\w*"),
     ask=(r"fordert\w*", r"forderte\w*"),
     clause_breaks=(r",\s+aber\b",),

@@ -110,6 +110,7 @@ LEXICON = Lexicon(
     according=("according to", "citing"),
     negation=("not", "n't", "never", "no", "nor", "neither", "refused to", "declined to", "denied",
               "denies", "deny", "without", "rather than", "instead of"),
+    necessity=(r"must", r"ordered", r"told", r"required", r"instructed"),
     modal=(r"urg(?:e|es|ed|ing)", r"call(?:s|ed|ing)? (?:on|for)", "should", "must", "would like", "ought",
            "need to", r"appeal\w*", r"wants?", "whether", "could", "might", "possibly", "potential"),
     ask=(r"ask(?:s|ed)?", r"demand\w*", r"request\w*"),

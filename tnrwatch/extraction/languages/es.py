@@ -32,6 +32,7 @@ LEXICON = Lexicon(
                 "embajada", "consulado", "embajador", "diplomáticas", "diplomáticos", "diplomacia"),
     according=("según",),
     negation=("nunca", "ningún", "ninguna"),
+    necessity=(r"deben", r"debe", r"deberán", r"ordenad\w*", r"conminad\w*"),
     modal=(r"insta(?:n|ba|ban|ron|ó|ndo)?", r"debería\w*"),
     ask=(r"pide\w*", "pidió", r"reclam(?:a|an|aba|aban|ó|aron)"),
     clause_breaks=(r",\s+pero\b",),

@@ -28,6 +28,7 @@ LEXICON = Lexicon(
                 "dgsi", "ambassade", "consulat", "ambassadeur"),
     according=("selon", "d'après"),
     negation=("ne", "n'", "pas", "jamais"),
+    necessity=(r"doivent", r"doit", r"sommé\w*", r"ordonné\w*", r"enjoint\w*"),
     modal=(r"devrai\w*",),
     ask=(r"demande\w*",),
     clause_breaks=(r",\s+mais\b",),

@@ -28,6 +28,7 @@ LEXICON = Lexicon(
                 "tárca", "nagykövetség", "belügy", "miniszter", "szóvivő"),
     negation_after=r"\s*(?:[^\W\d_]+\s+)?(?:nem|sem) (?:tud|ismer)\w*",
     negation=("nem", "sem", "soha", "nincs", "nincsenek"),
+    necessity=(r"kell", r"kötelez\w*", r"elrendel\w*"),
     modal=(r"kellene", r"felszólít\w*", "lehet", "esetleg"),
     ask=(r"kér\w*",),
     clause_breaks=(r",\s+de\b", r",\s+ám\b"),

@@ -38,6 +38,7 @@ LEXICON = Lexicon(
                 "carabinieri", "farnesina", "viminale", "questura", "ambasciata", "consolato", "ambasciatore"),
     according=("secondo",),
     negation=("non", "mai", r"nessun\w*"),
+    necessity=(r"devono", r"deve", r"dovrà", r"dovranno", r"ordinat\w*", r"intimat\w*"),
     modal=(r"dovrebbe\w*", r"invita\w*"),
     ask=(r"chiede\w*", "chiesto"),
     clause_breaks=(r",\s+ma\b",),

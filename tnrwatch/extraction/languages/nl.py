@@ -24,6 +24,7 @@ LEXICON = Lexicon(
     according=("volgens",),
     negation_after=r"\s+(?:is|zijn|werd|werden|wordt|worden)\s+(?:[^\W\d_]+\s+){0,4}?(?:nog )?niet\b",
     negation=("niet", "geen", "nooit"),
+    necessity=(r"moeten", r"moet", r"opgedragen", r"bevolen", r"gelast"),
     modal=(r"roept\w* op", r"zou\w* moeten"),
     ask=("vraagt", "vroeg", "gevraagd"),
     clause_breaks=(r",\s+maar\b",),

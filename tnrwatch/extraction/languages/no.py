@@ -27,6 +27,7 @@ LEXICON = Lexicon(
                 "utenriksministeren", "justisministeren", "kripos", "politidistrikt"),
     according=("ifølge",),
     negation=("ikke", "aldri", "ingen"),
+    necessity=(r"må", r"skal", r"pålagt", r"beordret"),
     modal=("bør", r"oppfordr\w*"),
     ask=(r"be(?:r|d)\b", r"krev\w*"),
     clause_breaks=(r",\s+men\b",),

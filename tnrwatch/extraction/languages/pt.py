@@ -30,6 +30,7 @@ LEXICON = Lexicon(
                 "governo", "polícia federal", "ministério público", "tribunal"),
     according=("segundo", "conforme", "de acordo com"),
     negation=("não", r"nenhum\w*"),
+    necessity=(r"devem", r"deve", r"deverão", r"ordenad\w*", r"intimad\w*"),
     modal=(r"deveria\w*",),
     ask=(r"pede\w*", "pediu"),
     clause_breaks=(r",\s+mas\b",),

@@ -24,6 +24,7 @@ LEXICON = Lexicon(
                 "veľvyslanec", "hovorca", "rezort"),
     according=("podľa",),
     negation=("nie", "nikdy", r"žiadn\w*"),
+    necessity=(r"musí", r"musia", r"nariaden\w*"),
     modal=(r"mal\w* by", "musí", r"vyzv\w*", r"vyzýv\w*"),
     ask=(r"požiad\w*",),
     clause_breaks=(r",\s+ale\b",),

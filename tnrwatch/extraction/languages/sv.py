@@ -32,6 +32,7 @@ LEXICON = Lexicon(
                 "tingsrätten", "hovrätten", "domstolen"),
     according=("enligt",),
     negation=("inte", "ej", "aldrig", "inga"),
+    necessity=(r"måste", r"ska", r"skall", r"beordra\w*", r"ålagts"),
     modal=(r"uppmana\w*", "borde"),
     ask=(r"begär\w*", r"kräv\w*"),
     clause_breaks=(r",\s+men\b",),

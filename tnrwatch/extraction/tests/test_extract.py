@@ -137,6 +137,19 @@ def test_language_is_detected():
         assert detect_language(text) == lang, text
 
 
+def test_language_code_keeps_the_shape_captured_sources_store():
+    # The one detector also labels captured documents: Source.language keeps the primary subtag
+    # ("zh", not "zh-Hant") and stays empty when the text is too short to tell.
+    from tnrwatch.extraction.lang import language_code
+
+    assert language_code("愛爾蘭政府已下令關閉位於都柏林的服務站。") == "zh"
+    assert language_code("Надзорные органы Сербии проверили бюро в Белграде.") in {"ru", "sr"}
+    assert language_code("政府は東京の「警察サービスステーション」を調査していると述べた。") == "ja"
+    assert language_code("The government said it had opened an investigation.") == "en"
+    assert language_code("Ok.") == ""
+    assert language_code("12345 67890 !!!") == ""
+
+
 def test_every_candidate_quotes_the_text_at_its_offsets():
     from tnrwatch.extraction.evaluate import load_devset
 
@@ -254,3 +267,56 @@ def test_inflected_forms_from_dictionary_forms_are_triggers():
     assert table["hu"].get("bezárták") == "closure_ordered"
     # When a sentence uses such a form, it is read as the action of its government.
     assert responses("Maďarská policie případ vyšetřovala.") == {("HU", "investigation")}
+
+
+@pytest.mark.parametrize("text", [
+    "The Chinese embassy said the service centres in Rotterdam had already been closed.",
+    "中国驻荷兰大使馆表示，相关服务站已经关闭。",
+    "Il ministero degli Esteri cinese ha annunciato la chiusura dei centri di Prato.",
+])
+def test_a_closure_china_announces_is_no_host_response(text):
+    assert not any(action == "closure_ordered" for _, action in responses(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Chinese embassy said the centres in Rotterdam had been closed by Dutch police.", ("NL", "closure_ordered")),
+    ("The Dutch government told the Chinese embassy to close the centres.", ("NL", "closure_ordered")),
+])
+def test_a_closure_another_government_made_or_asked_for_stays(text, expected):
+    assert expected in responses(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("外務省は、中国側に抗議していないと明らかにした。", set()),
+    ("警察庁は拠点の閉鎖を命じていない。", set()),
+    ("警察は、この拠点について捜査を行っていないという。", {("JP", "no_response")}),
+    ("외교부는 중국 측에 항의하지 않았다고 밝혔다.", set()),
+    ("경찰은 아직 수사에 착수하지 않았다.", {("KR", "no_response")}),
+    ("政府は、福岡市内の拠点について「把握していない」と答えた。", {("JP", "denial")}),
+])
+def test_japanese_and_korean_negation_after_the_verb(text, expected):
+    assert responses(text) == expected
+
+
+def test_the_country_of_the_stations_is_not_the_actor():
+    # 中国の警察拠点 / 중국 비밀경찰서: China qualifies the stations; the ministry is the home one.
+    assert responses("外務省は、中国の警察拠点があるとの報道について「コメントは差し控える」とした。") == {("JP", "no_response")}
+
+
+@pytest.mark.parametrize("text, city", [
+    ("Кинеска полицијска станица у Смедереву ради од прошле године.", "Smederevo"),
+    ("Кинеска полицијска станица у Суботици ради од прошле године.", "Subotica"),
+    ("Kineska policijska stanica u Zrenjaninu radi od prošle godine.", "Zrenjanin"),
+])
+def test_serbian_cities_take_case_endings_in_both_scripts(text, city):
+    assert (city, "RS") in stations(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Verksamheten i Göteborg måste upphöra omedelbart, enligt polisen.", {("SE", "closure_ordered")}),
+    ("Die Räume in Frankfurt müssen bis Ende des Monats geschlossen werden, teilte das Innenministerium mit.",
+     {("DE", "closure_ordered")}),
+    ("Il locale di Prato risulta chiuso da settimane.", set()),
+])
+def test_an_agentless_closure_is_an_order_only_when_written_as_one(text, expected):
+    assert {r for r in responses(text) if r[1] == "closure_ordered"} == expected
