@@ -23,7 +23,12 @@ also compared as those syllables (a person's apart, an organisation's together: 
 Tongxianghui" meets 罗马青田同乡会), a Chinese person's name also carries its Wade-Giles reading
 (Chang Hsiao-ming), and an organisation's name is also compared with its words sorted and its
 function words dropped, after English short forms are expanded ("Rome Qingtian Hometown Assn." and
-"Qingtian Hometown Association of Rome"). Recall by variant in docs/benchmarks.md.
+"Qingtian Hometown Association of Rome"). A person's Latin name that is not pinyin is also read as
+Wade-Giles, whole or half-converted, through pypinyin's table (`romanised.wade_giles_readings`:
+Lu Yung-tsi meets 吕永子). For mistyped names, the blocking index (not the matcher) also carries
+each Latin name word's one-letter deletions on both sides (`for_blocking`), so "Cangnn" and
+"Cangnan" share a token and the right entity stays among the candidates. Recall by variant in
+docs/benchmarks.md.
 
 One run leaves nothing for the next. nomenklatura memoises per entity (`entity_names` and others,
 `functools.lru_cache`) on the proxy's hash, which is its id alone; a record id such as
@@ -60,6 +65,7 @@ DEFAULT_MARGIN = 0.0
 MAX_CANDIDATES = 10  # per file entity, from the blocking index; the matcher scores each
 INDEX_MEMORY_MB = 512  # DuckDB's limit for the blocking index; past it, it works on disk
 _FILE_ID = "file:"  # before a file entity's id while it is matched (record ids start "record-")
+_TYPO_WORD = 4  # letters; shorter words get no one-letter deletions for blocking (too many short tokens)
 _CJK_PERSON_NAME = range(2, 5)  # characters; 1-character surname + 1-3 given (compound surnames are rare)
 
 logging.getLogger("nomenklatura").setLevel(logging.WARNING)
@@ -110,6 +116,10 @@ def _latin_forms(folded: str, *, person: bool) -> list[str]:
         # Pinyin is split into words in more than one way (Tongxianghui, Tong Xiang Hui, Xiao-ming):
         # a person's syllables apart, an organisation's together, as the Chinese side writes them.
         out.append(" ".join(syllables) if person else "".join(syllables))
+    elif person:
+        # Not pinyin: perhaps Wade-Giles, whole or half-converted (Chang Hsiao-ming, Lu Yung-tsi),
+        # compared as its pinyin readings, syllables apart as the Chinese side writes them.
+        out += [" ".join(reading) for reading in romanised.wade_giles_readings(folded)]
     if person or syllables:
         return [form for form in out if form != " ".join(words)]
     expanded = romanised.expand_abbreviations(words)
@@ -137,6 +147,23 @@ def prepared(proxy: EntityProxy) -> EntityProxy:
     return copy
 
 
+def for_blocking(proxy: EntityProxy) -> EntityProxy:
+    """`prepared(proxy)` as the blocking index sees it: also one alias of every Latin name word's
+    one-letter deletions (xiaoming -> xiaomng, iaoming...). Both sides carry them, so a word with a
+    letter dropped, added or changed shares a token with the word as written (symmetric deletion),
+    and a mistyped name is still among its candidates. The matcher scores the names without it."""
+    copy = prepared(proxy)
+    alias_prop = copy.schema.get("alias")
+    if alias_prop is None:
+        return copy
+    words = {word for prop, value in copy.itervalues() if prop.type.name == "name"
+             for word in romanised.words(fold(value)) if word.isascii() and len(word) >= _TYPO_WORD}
+    deletions = sorted({word[:i] + word[i + 1:] for word in words for i in range(len(word))} - words)
+    if deletions:
+        copy.add(alias_prop, " ".join(deletions), cleaned=True, quiet=True)
+    return copy
+
+
 def forget_entities() -> None:
     """Empty nomenklatura's matching memos (see the module docstring): every `lru_cache` of a
     `nomenklatura.matching` module, found by walking them so a new one in a later version is not
@@ -150,8 +177,8 @@ def forget_entities() -> None:
                 clear()
 
 
-def _as_file(proxy: EntityProxy) -> EntityProxy:
-    copy = prepared(proxy)
+def _as_file(proxy: EntityProxy, *, prepare: Callable[[EntityProxy], EntityProxy] = prepared) -> EntityProxy:
+    copy = prepare(proxy)
     copy.id = f"{_FILE_ID}{proxy.id}"
     return copy
 
@@ -164,7 +191,7 @@ class _Entities:
 
     def entities(self, include_schemata: Any = None) -> Iterator[EntityProxy]:
         for proxy in self._entities():
-            yield prepared(proxy)
+            yield for_blocking(proxy)
 
     def __repr__(self) -> str:
         return "<record>"
@@ -194,7 +221,7 @@ def match(*, file_entities: Callable[[], Iterable[EntityProxy]], file_entity: Ca
     index = Index(_Entities(record_entities), workdir / "index", options=options)  # type: ignore[arg-type]
     try:
         index.build()
-        matchable = (_as_file(p) for p in file_entities() if p.schema.matchable)
+        matchable = (_as_file(p, prepare=for_blocking) for p in file_entities() if p.schema.matchable)
         for file_ident, candidates in index.match_entities(matchable):  # type: ignore[arg-type]
             file_id = file_ident.id.removeprefix(_FILE_ID)
             query = file_entity(file_id)

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tnrwatch.audit.models import AuditEntry
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
 from tnrwatch.registry import merge as registry_merge
 from tnrwatch.registry import services as registry
@@ -185,7 +186,7 @@ def _write_run(*, actor: Any, actor_label: str | None, filename: str, dataset: s
             XrefProposal.objects.bulk_create(batch)
             batch = []
     XrefProposal.objects.bulk_create(batch)
-    registry.audit_record(actor=actor, actor_label=actor_label, action="xref.run", subject_type="xref_run",
+    audit_record(actor=actor, actor_label=actor_label, action="xref.run", subject_type="xref_run",
                           subject_id=run.pk, data={"filename": run.filename, "sha256": run.sha256, "size": run.size,
                                                    "dataset": dataset, "entities": run.entities,
                                                    "problems": summary.problem_counts, "proposals": proposals,
@@ -265,7 +266,7 @@ def proposal_merge(*, actor: Any, proposal_id: Any, actor_label: str | None = No
                                                f"{proposal.file_id}")
     proposal.merge_entry_id, proposal.merged_entity_id = entry.pk, made.pk
     _decided(proposal, XrefProposal.Status.MERGED, actor)
-    registry.audit_record(actor=actor, actor_label=label, action="xref.merge", subject_type="xref_proposal",
+    audit_record(actor=actor, actor_label=label, action="xref.merge", subject_type="xref_proposal",
                           subject_id=proposal.pk, data={"merge_entry": entry.pk, "kept": kept.pk,
                                                         "subject_type": proposal.subject_type})
     return proposal
@@ -280,7 +281,7 @@ def proposal_link(*, actor: Any, proposal_id: Any, actor_label: str | None = Non
                             dataset=proposal.run.dataset, external_id=proposal.file_id, proposal=proposal,
                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
     _decided(proposal, XrefProposal.Status.LINKED, actor)
-    registry.audit_record(actor=actor, actor_label=actor_label, action="xref.link", subject_type="xref_proposal",
+    audit_record(actor=actor, actor_label=actor_label, action="xref.link", subject_type="xref_proposal",
                           subject_id=proposal.pk, data={"dataset": proposal.run.dataset,
                                                         "external_id": proposal.file_id,
                                                         "subject": f"{proposal.subject_type}:{proposal.subject_id}"})
@@ -291,7 +292,7 @@ def proposal_link(*, actor: Any, proposal_id: Any, actor_label: str | None = Non
 def proposal_reject(*, actor: Any, proposal_id: Any, reason: str = "", actor_label: str | None = None) -> XrefProposal:
     proposal = _pending(proposal_id)
     _decided(proposal, XrefProposal.Status.REJECTED, actor)
-    registry.audit_record(actor=actor, actor_label=actor_label, action="xref.reject", subject_type="xref_proposal",
+    audit_record(actor=actor, actor_label=actor_label, action="xref.reject", subject_type="xref_proposal",
                           subject_id=proposal.pk, data={"reason": (reason or "")[:1000]})
     return proposal
 
@@ -313,13 +314,13 @@ def proposal_undo(*, actor: Any, proposal_id: Any, actor_label: str | None = Non
         made = record.matched_model(proposal.subject_type).objects.get(pk=int(proposal.merged_entity_id or 0))
         Alias.objects.filter(subject_type=proposal.subject_type, subject_id=made.pk).delete()
         made.delete()
-        registry.audit_record(actor=actor, actor_label=label, action=f"{proposal.subject_type}.delete",
+        audit_record(actor=actor, actor_label=label, action=f"{proposal.subject_type}.delete",
                               subject_type=proposal.subject_type, subject_id=made.pk,
                               data={"reason": f"made by cross-reference proposal {proposal.pk}, merge undone"})
         proposal.merge_entry_id = proposal.merged_entity_id = None
     elif previous == XrefProposal.Status.LINKED:
         XrefLink.objects.filter(proposal=proposal).delete()
     _decided(proposal, XrefProposal.Status.PENDING, actor)
-    registry.audit_record(actor=actor, actor_label=label, action="xref.undo", subject_type="xref_proposal",
+    audit_record(actor=actor, actor_label=label, action="xref.undo", subject_type="xref_proposal",
                           subject_id=proposal.pk, data={"undone": previous})
     return proposal

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError
 from tnrwatch.registry import services as registry
 from tnrwatch.registry import vocabulary as v
@@ -82,7 +83,7 @@ def shared_ties_propose(*, actor: Any, actor_label: str | None = None) -> int:
                                        shared_type=shared_type, shared_id=shared_id, basis=[first.pk, second.pk],
                                        label=label[:600])
             made += 1
-    registry.audit_record(actor=actor, actor_label=actor_label, action="xref.shared_propose",
+    audit_record(actor=actor, actor_label=actor_label, action="xref.shared_propose",
                           subject_type="tie_proposal", data={"proposals": made})
     return made
 
@@ -139,7 +140,7 @@ def tie_proposal_accept(*, actor: Any, proposal_id: Any, actor_label: str | None
                               marking=strictest(copy_marking, default_marking()))
     proposal.tie_id = tie.pk
     _decide(proposal, TieProposal.Status.ACCEPTED, actor)
-    registry.audit_record(actor=actor, actor_label=actor_label, action="xref.tie_accept", subject_type="tie_proposal",
+    audit_record(actor=actor, actor_label=actor_label, action="xref.tie_accept", subject_type="tie_proposal",
                           subject_id=proposal.pk, data={"tie": tie.pk, "basis": proposal.basis})
     return tie
 
@@ -148,6 +149,6 @@ def tie_proposal_accept(*, actor: Any, proposal_id: Any, actor_label: str | None
 def tie_proposal_reject(*, actor: Any, proposal_id: Any, actor_label: str | None = None) -> TieProposal:
     proposal = _pending(proposal_id)
     _decide(proposal, TieProposal.Status.REJECTED, actor)
-    registry.audit_record(actor=actor, actor_label=actor_label, action="xref.tie_reject", subject_type="tie_proposal",
+    audit_record(actor=actor, actor_label=actor_label, action="xref.tie_reject", subject_type="tie_proposal",
                           subject_id=proposal.pk, data={"basis": proposal.basis})
     return proposal

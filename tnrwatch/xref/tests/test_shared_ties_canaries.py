@@ -110,3 +110,32 @@ def test_an_amber_quote_on_a_clear_basis_keeps_its_marking(record, staff_client)
         original = set(m.Evidence.objects.filter(claim__subject_type="tie", claim__subject_id__in=record["basis"],
                                                  quote=quote).values_list("marking", flat=True))
         assert marks == original, (quote, marks, original)
+
+
+def test_a_tie_through_a_person_below_the_standard_stays_out_even_with_every_quote_clear(record, staff_client):
+    """Its quotes name the person: the naming standard applies to them, not only the ordinary rule."""
+    for tie_pk in record["basis"]:
+        tie = m.Tie.objects.get(pk=tie_pk)
+        registry.marking_set(actor=None, actor_label="t", obj=tie, marking="clear")
+        for ev in m.Evidence.objects.filter(claim__subject_type="tie", claim__subject_id=tie_pk):
+            registry.marking_set(actor=None, actor_label="t", obj=ev, marking="clear")
+    tie = _accept(staff_client)
+    for obj in (tie, *m.Evidence.objects.filter(claim__subject_type="tie", claim__subject_id=tie.pk),
+                *m.Claim.objects.filter(subject_type="tie", subject_id=tie.pk)):
+        registry.marking_set(actor=None, actor_label="t", obj=obj, marking="clear")
+    from tnrwatch.sharing.outbound import PUBLIC, outbound_queryset
+
+    assert not outbound_queryset(m.Tie, PUBLIC).filter(pk=tie.pk).exists()
+    for path, text in _public_texts(record, tie.pk).items():
+        assert CANARIES[1] not in text, path
+        assert CANARIES[0] not in text, path
+    # Once the person is named under the standard (a court record), the tie may be shown.
+    court = registry.source_create(**L, kind="court", title="Indictment", publisher="A court")
+    person = m.Person.objects.get(pk=record["person"])
+    claim = registry.claim_assert(**L, subject=person, prop="position", value="chair", source=court,
+                                  quote=f"{CANARIES[0]}, chair")
+    for obj in (claim, *claim.evidence.all(), court):
+        registry.marking_set(actor=None, actor_label="t", obj=obj, marking="clear")
+    assert not outbound_queryset(m.Tie, PUBLIC).filter(pk=tie.pk).exists()  # the person is still AMBER
+    registry.marking_set(actor=None, actor_label="t", obj=person, marking="clear")
+    assert outbound_queryset(m.Tie, PUBLIC).filter(pk=tie.pk).exists()

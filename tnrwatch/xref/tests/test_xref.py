@@ -306,7 +306,7 @@ def test_a_failed_run_removes_only_the_copy_it_made(record, tmp_path, settings, 
     def fail(**_kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services.registry, "audit_record", fail)  # a failure inside the run's transaction
+    monkeypatch.setattr(services, "audit_record", fail)  # a failure inside the run's transaction
     with pytest.raises(RuntimeError):
         _run(tmp_path, PARTNER, keep=True)
     assert kept.is_file() and kept.read_bytes() == (tmp_path / "partner.ftm.json").read_bytes()
