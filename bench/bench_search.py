@@ -160,6 +160,7 @@ def child_generate(sources: int) -> dict:
 
     django.setup()
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection, transaction
 
     from tnrwatch.registry.models import (
@@ -171,6 +172,7 @@ def child_generate(sources: int) -> dict:
         Station,
         claim_key,
     )
+    from tnrwatch.registry.publishers import publisher_key
     from tnrwatch.search.models import SearchEntry
     from tnrwatch.search.services import index_records
     from tnrwatch.search.text import fold, index_terms
@@ -198,40 +200,57 @@ def child_generate(sources: int) -> dict:
             Station(name_en=f"Service station {i}", name_zh="".join(han(3)) + "警侨服务站", country=countries[i % 60],
                     operator=orgs[i % 200], marking="amber" if i % 10 == 0 else "clear") for i in range(300)])
     langs = ["en"] * 60 + ["zh"] * 25 + ["eu"] * 15
-    publishers = {i: (f"Publisher {i}", index_terms(f"Publisher {i} "), fold(f"Publisher {i}")) for i in range(300)}
+    publishers = {i: (f"Publisher {i}", index_terms(f"Publisher {i} "), fold(f"Publisher {i}"), publisher_key(f"Publisher {i}"))
+                  for i in range(300)}
     text_bytes = 0
-    batch: list = []
-    terms: list[list[str]] = []
+    rows: list[tuple] = []
+    entries: list[tuple] = []
     stems = _Stems()
+    now = dt.datetime.now(dt.UTC)
+    if connection.vendor == "sqlite":
+        now = now.replace(tzinfo=None)
+    # Every column of the table: those given below per row, the others at their model default (so a
+    # column added to Source later does not break the load).
+    given = ["id", "marking", "created_at", "updated_at", "kind", "title", "publisher", "author", "url", "published",
+             "language", "sha256", "captured_at", "text", "republish_allowed", "reuse_terms", "publisher_key"]
+    rest = [f for f in Source._meta.concrete_fields if f.column not in given]
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    columns = ", ".join(given + [f.column for f in rest])
+    insert_source = f"INSERT INTO {Source._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * (len(given) + len(rest)))})"  # noqa: S608 - fixed SQL
+    insert_entry = "INSERT INTO search_entry (id, kind, object_id, title, names, body, stems, names_raw, countries, " \
+        "language, published, publisher) VALUES (%s, 'source', %s, %s, %s, %s, %s, '', '', %s, %s, %s)"
 
-    def flush() -> None:
-        with transaction.atomic():
-            Source.objects.bulk_create(batch)  # not through services: the index rows are written here
-            SearchEntry.objects.bulk_create([
-                SearchEntry(kind="source", object_id=src.pk, title=(title := index_terms(src.title)), names=publishers[src._pub][1],
-                            body=" ".join(body), stems=stems(title, body, src.language), language=src.language,
-                            published=src.published, publisher=publishers[src._pub][2])
-                for src, body in zip(batch, terms, strict=True)])
-        batch.clear()
-        terms.clear()
+    def flush(cur) -> None:  # noqa: ANN001 - a cursor
+        # Raw executemany, not the ORM's bulk_create (model construction and SQL compilation were
+        # most of the generation's CPU); ids assigned here, the sequences reset after the load.
+        cur.executemany(insert_source, rows)
+        cur.executemany(insert_entry, entries)
+        rows.clear()
+        entries.clear()
 
-    for _i in range(sources):
-        lang = rng.choice(langs)
-        text, body = _document(rng, pools, lang)
-        text_bytes += len(text.encode())
-        title = " ".join(words(rng.randint(4, 9))).capitalize() if lang != "zh" else "".join(han(rng.randint(8, 16)))
-        published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
-        pub = rng.randrange(300)
-        src = Source(kind="news", title=title, publisher=publishers[pub][0], published=published,
-                     language={"eu": rng.choice(["es", "de", "fr"])}.get(lang, lang), text=text,
-                     marking="amber" if rng.random() < 0.1 else "clear")
-        src._pub = pub
-        batch.append(src)
-        terms.append(body)
-        if len(batch) >= 2000:
-            flush()
-    if batch:
-        flush()
+    with transaction.atomic(), connection.cursor() as cur:
+        for i in range(1, sources + 1):
+            lang = rng.choice(langs)
+            text, body = _document(rng, pools, lang)
+            text_bytes += len(text.encode())
+            title = " ".join(words(rng.randint(4, 9))).capitalize() if lang != "zh" else "".join(han(rng.randint(8, 16)))
+            published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
+            pub = rng.randrange(300)
+            language = {"eu": rng.choice(["es", "de", "fr"])}.get(lang, lang)
+            marking = "amber" if rng.random() < 0.1 else "clear"
+            republish = rng.random() < 0.5  # half of the captured copies may be republished
+            rows.append((i, marking, now, now, "news", title, publishers[pub][0], "", "", published, language, None, None,
+                         text, republish, "CC BY 4.0" if republish else "", publishers[pub][3], *defaults))
+            folded = index_terms(title)
+            entries.append((i, i, folded, publishers[pub][1], " ".join(body), stems(folded, body, language), language,
+                            published, publishers[pub][2]))
+            if len(rows) >= 2000:
+                flush(cur)
+        if rows:
+            flush(cur)
+    with connection.cursor() as cur:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Source, SearchEntry]):
+            cur.execute(sql)
     # The shortcut must index what `tnrwatch reindex` would: check a sample against the services' fields.
     from tnrwatch.search.services import _source_fields
 
@@ -436,9 +455,9 @@ def _report(results: dict, engines: list[str]) -> str:
              "`bench/bench_search.py` (`make bench`, or `python -m bench.run search`; sizes from "
              "`TNR_BENCH_SEARCH_SIZES`, default `10000,100000`, add `1000000` for the million-source run): generated "
              "archives (2-8 KB sources, 60% English-like, 25% Chinese-like, 15% European-like text; a tenth TLP:AMBER; "
-             "500 stations and organisations, 20,000 claims). The record is written with the ORM's bulk inserts and "
-             "the sources' index rows beside it from the same sentences (checked against what `tnrwatch reindex` "
-             "writes), then the engine builds its index in one pass (FTS5 'rebuild'; PostgreSQL CREATE INDEX). "
+             "500 stations and organisations, 20,000 claims). The sources and their index rows (from the same "
+             "sentences) are written with raw executemany in one transaction, the registry with the ORM's bulk inserts "
+             "(checked against what `tnrwatch reindex` writes), then the engine builds its index in one pass (FTS5 'rebuild'; PostgreSQL CREATE INDEX). "
              "Timed: `search.selectors.search(q, PUBLIC)` in-process, the call behind the search page (entities, "
              "claims and sources, each a ranked page of 20 with passages and a count capped at 1,000). `hits` is the "
              "number of public sources found (capped at 1,001).", ""]
@@ -474,7 +493,36 @@ def _report(results: dict, engines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def run_one(engine: str, size: int) -> dict:
+    """One engine and size from scratch (generate, index, measure), its figures saved as JSON beside
+    the archive, so that runs started by hand in parallel can be reported together (`report`)."""
+    _fresh(engine, size)
+    info = _child(engine, "generate", size)
+    info |= _child(engine, "index", size)
+    if engine == "sqlite":
+        info["db_mb"] = round(sum(f.stat().st_size for f in _folder(engine, size).glob("*.sqlite3*")) / 1e6, 1)
+    info["latency"] = _child(engine, "measure", size)
+    info["load"] = os.getloadavg()
+    (_folder(engine, size).parent / f"tnr-bench-search-{engine}-{size}.json").write_text(json.dumps(info))
+    return info
+
+
+def report_saved() -> str:
+    """The report of the runs saved by `run_one` (python -m bench.bench_search report)."""
+    results = {}
+    for engine in ("sqlite", "postgresql"):
+        for size in sorted(int(p.stem.rsplit("-", 1)[1]) for p in Path("/tmp").glob(f"tnr-bench-search-{engine}-*.json")):  # noqa: S108
+            results[(engine, size)] = json.loads((Path("/tmp") / f"tnr-bench-search-{engine}-{size}.json").read_text())  # noqa: S108
+    return _report(results, [e for e in ("sqlite", "postgresql") if any(k[0] == e for k in results)])
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "one":
+        print(json.dumps(run_one(argv[1], int(argv[2]))))
+        return 0
+    if argv[0] == "report":
+        print(report_saved())
+        return 0
     command, size = argv[0], int(argv[1])
     result = {"generate": child_generate, "index": child_index, "measure": child_measure}[command](size)
     print(json.dumps(result))

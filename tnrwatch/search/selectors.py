@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from tnrwatch.accounts.access import ALL_STAFF, require_role
+from tnrwatch.ingestion.copies import texts_readable_by
 from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.subjects import subject as subject_kind
@@ -334,6 +335,7 @@ def _load(found: list[Hit], scope: _Scope, needles: list[tuple[str, bool]]) -> l
         for obj in qs:
             objects[(kind, obj.pk)] = obj
     subjects = _claim_subjects([o for (k, _i), o in objects.items() if k == "claim"], scope)
+    texts = _source_texts([o for (k, _i), o in objects.items() if k == "source"], scope)
     aliases: dict[tuple[str, int], list[str]] = {}
     entity_keys = [(k, i) for (k, i) in objects if k in ENTITY_KINDS]
     if entity_keys:
@@ -346,8 +348,20 @@ def _load(found: list[Hit], scope: _Scope, needles: list[tuple[str, bool]]) -> l
     for hit in found:
         obj = objects.get((hit.kind, hit.object_id))
         if obj is not None:  # the index and the record disagree only inside a concurrent write
-            out.append(_hit(hit.kind, obj, scope, needles, subjects, aliases.get((hit.kind, hit.object_id), [])))
+            out.append(_hit(hit.kind, obj, scope, needles, subjects, aliases.get((hit.kind, hit.object_id), []),
+                            texts.get(obj.pk, "")))
     return out
+
+
+def _source_texts(sources: list[m.Source], scope: _Scope) -> dict[int, str]:
+    """What each source hit's passage may be cut from: its captured text where the searcher may
+    read it (staff; `ingestion.copies.texts_readable_by` for an audience), otherwise its title only.
+    The source is still found by every word of its text; what a result shows is never more than the
+    audience may read of it (docs/architecture.md, "What a passage may show")."""
+    if scope.audience is None:
+        return {s.pk: s.text or s.title for s in sources}
+    readable = texts_readable_by(scope.audience, sources)
+    return {s.pk: (s.text or s.title) if s.pk in readable else s.title for s in sources}
 
 
 def _matched_name(names: list[str], needles: list[tuple[str, bool]]) -> str:
@@ -391,11 +405,10 @@ def _url(kind: str, pk: int, staff: bool) -> str:
 
 
 def _hit(kind: str, obj: Any, scope: _Scope, needles: list[tuple[str, bool]],
-         subjects: dict[tuple[str, int], str], aliases: Sequence[str] = ()) -> SearchHit:
+         subjects: dict[tuple[str, int], str], aliases: Sequence[str] = (), text: str = "") -> SearchHit:
     url = _url(kind, obj.pk, scope.staff)
     marking = getattr(obj, "marking", "")
-    if kind == "source":
-        text = obj.text or obj.title
+    if kind == "source":  # `text`: what the searcher may read of it (_source_texts)
         return SearchHit(kind=kind, object_id=obj.pk, label=obj.title, url=url,
                          passage=mark_safe(passage_html(text, needles)),  # noqa: S308 - escaped by passage_html
                          detail=obj.publisher, published=obj.published, language=obj.language, marking=marking)

@@ -23,21 +23,24 @@ CANARY_ZH = "鸊鷉鸊鷉"  # rare characters, traditional script
 @pytest.fixture
 def record(db):
     label = {"actor_label": "test"}
+    # The public sources' copies may be republished, so their passages come from their text (a copy
+    # that may not be: test_passages.py).
+    free = {"republish_allowed": True, "reuse_terms": "CC BY 4.0"}
     nl, cn, es = (Country.objects.get(iso2=c) for c in ("NL", "CN", "ES"))
     title_hit = services.source_create(
-        **label, title="Qingtian hometown association", publisher="Radio Free Asia", language="en",
+        **label, **free, title="Qingtian hometown association", publisher="Radio Free Asia", language="en",
         published=date(2022, 11, 2), marking="clear",
         text="A report on the association and its ties to the county's public security bureau.")
     mention = services.source_create(
-        **label, title="A long report on diaspora groups", publisher="Example Daily", language="en",
+        **label, **free, title="A long report on diaspora groups", publisher="Example Daily", language="en",
         published=date(2023, 1, 5), marking="clear",
         text=("Community life in Europe. " * 30) + "Among many groups, a Qingtian association was named once. "
         + ("More text about other things. " * 30))
     chinese = services.source_create(
-        **label, title="海外警察服務站調查", publisher="自由亞洲電台", language="zh", published=date(2022, 12, 1),
+        **label, **free, title="海外警察服務站調查", publisher="自由亞洲電台", language="zh", published=date(2022, 12, 1),
         marking="clear", text="報道指出，溫州市公安局在鹿特丹設立了一個海外警察服務站。<script>alert(1)</script>")
     spanish = services.source_create(
-        **label, title="Informe desde Chile", publisher="Diario", language="es", published=date(2023, 3, 3),
+        **label, **free, title="Informe desde Chile", publisher="Diario", language="es", published=date(2023, 3, 3),
         marking="clear", text="La estación fue vista en Viña del Mar, según vecinos.")
     bureau = services.organization_create(**label, kind="operating_bureau", name_en="Wenzhou Public Security Bureau",
                                           name_zh="温州市公安局", country=cn, marking="clear")
