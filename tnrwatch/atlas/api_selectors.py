@@ -13,7 +13,7 @@ per page is fixed, whatever the page size.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.models import (
@@ -34,6 +34,8 @@ from tnrwatch.sharing.outbound import (
     outbound_queryset,
     readable_evidence,
 )
+
+from . import record_version
 
 
 def public(model) -> QuerySet:
@@ -299,14 +301,10 @@ def map_stations() -> QuerySet:
 
 
 def map_fingerprint() -> str:
-    """Changes whenever the public map data may have changed: a station or response becomes
-    public or stops being public (count and id sum), or one is saved (latest updated_at).
-    Two aggregate queries over indexed columns."""
-    parts = []
-    for model in (Station, GovernmentResponse):
-        agg = public(model).order_by().aggregate(n=Count("id"), s=Sum("id"), m=Max("updated_at"))
-        parts.append(f"{agg['n']}.{agg['s']}.{agg['m'].timestamp() if agg['m'] else 0}")
-    return "-".join(parts)
+    """Changes whenever the public record may have changed: the registry's version, which database
+    triggers move on every write to a table the publication rule reads (`atlas/record_version.py`),
+    whatever path the write took. One indexed look-up."""
+    return record_version.current()
 
 
 def map_countries() -> list[dict]:

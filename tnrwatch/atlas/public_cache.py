@@ -1,11 +1,12 @@
-"""Views of the public record kept in the cache under the public map's fingerprint.
+"""Views of the public record kept in the cache under the record's version.
 
-`api_selectors.map_fingerprint()` changes as soon as a station or response enters or leaves the
-public record or is saved, so anything derived only from the public stations and responses (the
-API's map data, the home page's map, the overall timeline and counts, the comparison table) can be
-kept under it: nothing stays on a page after it stops being public. Edits that bypass `save()`
-(a bulk `update()` of a name or coordinates) show after at most MAP_CACHE_SECONDS; a change of
-marking always changes the fingerprint.
+`api_selectors.map_fingerprint()` is the registry's version (`record_version.py`), which database
+triggers move on every write to a table the publication rule reads, whatever the path (services,
+imports, bulk `update()`, raw SQL, deletes). So anything derived only from the public record (the
+API's map data, the home page's map, timeline and counts, the comparison table, the parts of a
+country page) can be kept under it: nothing stays on a page after it stops being public. The key
+also carries what else the view depends on (language, region, "as of" day, page number).
+MAP_CACHE_SECONDS only bounds how long an unused entry stays in memory.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ T = TypeVar("T")
 
 
 def fingerprint() -> str:
-    """The public map's fingerprint, hashed: a cache key part, and the map data's ETag."""
+    """The record version, hashed: a cache key part, and the map data's ETag."""
     return hashlib.sha256(api_selectors.map_fingerprint().encode()).hexdigest()[:32]
 
 
