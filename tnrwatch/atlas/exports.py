@@ -22,6 +22,7 @@ screen (all its pages). No filters: the whole public record.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -287,10 +288,14 @@ def _joined(items: Iterable[str]) -> Iterator[str]:
 
 
 def map_json() -> tuple[str, str]:
-    """(`map_collection()` encoded as compact JSON, its ETag), kept under the public map's
-    fingerprint (`public_cache`): building it is linear in the public stations."""
-    etag = public_cache.fingerprint()
-    return public_cache.under_fingerprint("api:map", lambda: _dumps(map_collection()), etag), etag
+    """(`map_collection()` encoded as compact JSON, its ETag), kept under the record version
+    (`public_cache`): building it is linear in the public stations. The ETag is a hash of the body,
+    so a write that leaves the public map as it was (a record not yet public) keeps it."""
+    def build() -> tuple[str, str]:
+        body = _dumps(map_collection())
+        return body, hashlib.sha256(body.encode()).hexdigest()[:32]
+
+    return public_cache.under_fingerprint("api:map", build)
 
 
 def map_collection() -> dict:

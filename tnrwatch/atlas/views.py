@@ -16,8 +16,10 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
@@ -42,10 +44,10 @@ R = TypeVar("R", bound=HttpResponseBase)
 
 MAX_PARAM_LENGTH = 64
 PAGE_SIZE = 50
-RESPONSES_PER_PAGE = 20
-CLAIMS_PER_ITEM = 3  # claims shown per item of a list; the item's own page has them all
+RESPONSES_PER_PAGE = 10  # on the country page, paged
+CLAIMS_PER_ITEM = 1  # claims shown per response on the country page; the response's own page has them all
 CLAIMS_PER_PAGE = 25
-COUNTRY_CLAIMS_SHOWN = 10  # on the country page; all of them on /countries/<iso2>/claims/
+COUNTRY_CLAIMS_SHOWN = 5  # on the country page; all of them on /countries/<iso2>/claims/
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -145,9 +147,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "svg": svg, "legend": [(slug, labels[slug]) for slug in v.RESPONSE_ACTIONS], "shaded": shaded,
         "region": region, "regions": [(slug, REGION_NAMES[slug]) for slug in REGIONS],
         "as_of": as_of, "undated": undated, "figures": selectors.headline_figures(),
-        # Sources are not in the fingerprint (it covers stations and responses): counted live.
-        "counts": {**public_cache.under_fingerprint("atlas:counts", selectors.entity_counts, fingerprint),
-                   "sources": selectors.source_count()},
+        "counts": public_cache.under_fingerprint(
+            "atlas:counts", lambda: {**selectors.entity_counts(), "sources": selectors.source_count()}, fingerprint),
         **_timeline(None, fingerprint),
     })
 
@@ -254,22 +255,31 @@ def _home_map_build(language: str, region: str = "world", as_of: date | None = N
 @public_page
 def country(request: HttpRequest, iso2: str) -> HttpResponse:
     c = selectors.country_get(iso2)
+    # The page's parts are kept under the public record's version (the responses per page of the
+    # list): each is a pass of the publication rule over the country's claims otherwise.
+    fingerprint = public_cache.fingerprint()
     page = _page(request, selectors.country_responses(c), RESPONSES_PER_PAGE)
-    responses = selectors.with_claims(page.object_list, "response", per_subject=CLAIMS_PER_ITEM)
+    responses = public_cache.under_fingerprint(
+        f"atlas:country:{c.pk}:responses:{page.number}",
+        lambda: selectors.with_claims(page.object_list, "response", per_subject=CLAIMS_PER_ITEM), fingerprint)
+    record = public_cache.under_fingerprint(f"atlas:country:{c.pk}", lambda: _country_record(c), fingerprint)
+    return render(request, "atlas/country.html", {
+        "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page, "responses": responses,
+        "sources": selectors.sources_cited(record["country_claims"], *(r.claims for r in responses)),
+        "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").flatchoices).get(record["strongest"] or "", ""),
+        **record, **_timeline(c, fingerprint),
+    })
+
+
+def _country_record(c) -> dict:  # noqa: ANN001 - a Country
+    """What the country page shows beside its list of responses."""
     strongest, strongest_responses = selectors.country_strongest(c)
     stations, station_total = selectors.country_stations(c)
     incidents, incident_total = selectors.country_incidents(c)
     country_claims, country_claim_total = selectors.country_claims(c, COUNTRY_CLAIMS_SHOWN)
-    sources = selectors.sources_cited(country_claims, *(r.claims for r in responses))
-    return render(request, "atlas/country.html", {
-        "country": c, "country_name": c.name_for(request.LANGUAGE_CODE), "page": page,
-        "responses": responses, "stations": stations, "station_total": station_total,
-        "incidents": incidents, "incident_total": incident_total, "sources": sources,
-        "strongest": strongest, "strongest_label": dict(selectors.GovernmentResponse._meta.get_field("action").flatchoices).get(strongest or "", ""),
-        "strongest_responses": strongest_responses, "country_claims": country_claims,
-        "more_country_claims": country_claim_total - len(country_claims),
-        **_timeline(c),
-    })
+    return {"stations": stations, "station_total": station_total, "incidents": incidents, "incident_total": incident_total,
+            "strongest": strongest, "strongest_responses": strongest_responses, "country_claims": country_claims,
+            "more_country_claims": country_claim_total - len(country_claims)}
 
 
 @public_page
@@ -446,9 +456,15 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def compare(request: HttpRequest) -> HttpResponse:
-    labels = list(selectors.GovernmentResponse._meta.get_field("action").flatchoices)
-    rows = public_cache.under_fingerprint("atlas:compare", selectors.compare_rows)
-    return render(request, "atlas/compare.html", {"rows": rows, "actions": labels})
+    # The table (one row per country, up to MARKS_PER_CELL marks per cell: some 1,800 links at a
+    # million claims) is kept rendered, per language, under the public record's version.
+    def table() -> str:
+        labels = list(selectors.GovernmentResponse._meta.get_field("action").flatchoices)
+        return render_to_string("atlas/compare_table.html", {"rows": selectors.compare_rows(), "actions": labels},
+                                request)
+
+    html = public_cache.under_fingerprint(f"atlas:compare:{request.LANGUAGE_CODE}", table)
+    return render(request, "atlas/compare.html", {"table": mark_safe(html)})  # noqa: S308 - our own template's output
 
 
 @public_page

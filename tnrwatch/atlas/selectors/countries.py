@@ -64,6 +64,7 @@ def country_strongest(country: Country) -> tuple[str | None, list[GovernmentResp
 
 
 COUNTRY_PAGE_LIMIT = 50
+CLAIMS_PER_INCIDENT = 3  # linked from each incident on the country page; the incidents list has them all
 
 
 def country_stations(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple[list[PublicStation], int]:
@@ -75,7 +76,7 @@ def country_stations(country: Country, limit: int = COUNTRY_PAGE_LIMIT) -> tuple
 
 def country_incidents(country: Country, limit: int = 20) -> tuple[list[IncidentView], int]:
     """The latest `limit` public incidents in the country (de-identified rows), and how many."""
-    views = _incident_views(Incident.objects.filter(host_country=country), limit=limit)
+    views = _incident_views(Incident.objects.filter(host_country=country), limit=limit, claims_per_row=CLAIMS_PER_INCIDENT)
     return views[:limit], len(views)
 
 

@@ -19,7 +19,7 @@ from tnrwatch.sharing.outbound import (
 )
 
 from ..api_selectors import public
-from .claims import claims_for
+from .claims import claim_totals, claims_for
 
 
 @dataclass
@@ -32,6 +32,7 @@ class IncidentView:
     tactic_label: str
     target_label: str
     claims: list = field(default_factory=list)
+    more_claims: int = 0  # public claims about it beyond those in `claims`
 
     @property
     def pk(self) -> int:
@@ -49,9 +50,11 @@ class IncidentView:
         return f"{r.year}-{r.month:02d}-{r.day:02d}"
 
 
-def _incident_views(qs: QuerySet, *, limit: int | None = None, offset: int = 0) -> list[IncidentView]:
+def _incident_views(qs: QuerySet, *, limit: int | None = None, offset: int = 0,
+                    claims_per_row: int | None = None) -> list[IncidentView]:
     """De-identified rows, newest first; names, labels and claims are looked up only for the
-    slice [offset, offset + limit) (the rest are returned bare, for counting)."""
+    slice [offset, offset + limit) (the rest are returned bare, for counting). With
+    `claims_per_row`, at most that many claims per incident, and how many more there are."""
     rows = sorted(incident_rows(PUBLIC, qs),
                   key=lambda r: (-(r.year or 0), -(r.month or 0), -(r.day or 0), r.pk))
     shown = rows[offset: None if limit is None else offset + limit]
@@ -62,12 +65,14 @@ def _incident_views(qs: QuerySet, *, limit: int | None = None, offset: int = 0) 
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=codes)}
     tactics = dict(Incident._meta.get_field("tactic").flatchoices)
     targets = dict(Incident._meta.get_field("target_category").flatchoices)
-    claims = claims_for("incident", [r.pk for r in rows], with_evidence=False)  # the lists link each claim
+    ids = [r.pk for r in rows]
+    claims = claims_for("incident", ids, claims_per_row, with_evidence=False)  # the lists link each claim
+    totals = claim_totals("incident", ids) if claims_per_row is not None else {}
     views = [
         IncidentView(row=r, host_country=countries[r.host_country], origin_country=countries.get(r.origin_country),
                      tactic_label=str(tactics.get(r.tactic, r.tactic)),
                      target_label=str(targets.get(r.target_category, r.target_category)),
-                     claims=claims.get(r.pk, []))
+                     claims=claims.get(r.pk, []), more_claims=totals.get(r.pk, 0) - len(claims.get(r.pk, [])))
         for r in rows
     ]
     bare[offset: offset + len(views)] = views

@@ -97,19 +97,39 @@ def _country_names() -> dict[str, Country]:
 
 
 @register.filter
-def claim_text(claim) -> str:  # noqa: ANN001 - a Claim
-    """"Action: Closure ordered" rather than "action: closure_ordered", in the current language."""
-    prop = claim.prop
-    label = PROP_LABELS.get(prop) or prop.replace("_", " ").capitalize()
-    value = claim.value
+def prop_label(prop: str) -> str:
+    """"target_category" -> "Target", in the current language; a property without a display name
+    reads with its underscores as spaces ("operated_stations" -> "Operated stations")."""
+    return str(PROP_LABELS.get(prop) or prop.replace("_", " ").capitalize())
+
+
+@register.filter
+def claim_value(claim) -> str:  # noqa: ANN001 - a Claim
+    """A claim's value in words: a vocabulary slug as its label ("closure_ordered" -> "Closure
+    ordered"), a country code as the country's name, in the current language; any other value as is."""
+    prop, value = claim.prop, claim.value
     vocabulary = VALUE_VOCABULARIES.get(prop)
     if vocabulary and value in vocabulary:
-        value = _(vocabulary[value])
-    elif prop in COUNTRY_PROPS and len(value) == 2 and value.isalpha():
+        return _(vocabulary[value])
+    if prop in COUNTRY_PROPS and len(value) == 2 and value.isalpha():
         country = _country_names().get(value.upper())
         if country is not None:
-            value = country.name_for(get_language() or "en")
-    return _("%(prop)s: %(value)s") % {"prop": label, "value": value}
+            return country.name_for(get_language() or "en")
+    return value
+
+
+@register.filter
+def subject_label(subject_type: str) -> str:
+    """"organization" -> "Organisation" (the registry's label of the kind, translated)."""
+    from tnrwatch.registry.subjects import label_of
+
+    return label_of(subject_type)
+
+
+@register.filter
+def claim_text(claim) -> str:  # noqa: ANN001 - a Claim
+    """"Action: Closure ordered" rather than "action: closure_ordered", in the current language."""
+    return _("%(prop)s: %(value)s") % {"prop": prop_label(claim.prop), "value": claim_value(claim)}
 
 
 # The list pages' exports: the API endpoint of the same list with the page's filters and the rows

@@ -9,7 +9,7 @@ it). It is injected by the test driver only: no page of the site ever serves or 
 pages themselves still run with JavaScript disabled.
 
 With TNR_SCREENSHOTS=<folder> (what `make screenshots` sets) the test also saves the home page, a
-country page, the report form and an inbox report at both widths.
+country page, the report form and an inbox report at both widths, each the whole page long.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from tnrwatch.accounts.tests.helpers import unlocked_analyst_session
 from tnrwatch.intake.tests.test_browser import requested_hosts  # the browser's own request log
 
 from .atlas_fixtures import atlas_record  # noqa: F401 - a fixture
@@ -48,23 +49,39 @@ def axe_violations(driver) -> list[dict]:
     )
 
 
-def _staff_cookie(live_server, make_staff):
-    """A signed-in analyst with an unlocked inbox key: the session cookie for the browser."""
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
+def full_page_screenshot(driver, path: Path) -> None:
+    """The whole page, not only the window's first screen: Chromium's own capture beyond the
+    viewport, at the window's width and the document's full height."""
+    import base64
 
-    from tnrwatch.intake import services as intake_services
-    from tnrwatch.intake.tests.conftest import PASSPHRASE
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True, "fromSurface": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": size["height"], "scale": 1},
+    })
+    path.write_bytes(base64.b64decode(shot["data"]))
 
-    user = make_staff("analyst", "axe-analyst")
-    intake_services.recipient_key_create(actor=user, passphrase=PASSPHRASE)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
-    session.save()
-    client.post(reverse("inbox:unlock"), {"passphrase": PASSPHRASE})
-    return client.cookies["sessionid"].value
+
+def _reporting_flow(browser, live_server) -> dict[str, list[dict]]:
+    """Send a report through the form, audit the receipt page, come back with the receipt and
+    audit the case page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    found = {}
+    browser.get(live_server.url + reverse("intake:form"))
+    browser.find_element(By.ID, "id_what_happened").send_keys("Two men from the association came to my flat.")
+    browser.find_element(By.CSS_SELECTOR, "form.report-form button[type=submit]").click()
+    receipt = WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "receipt"))).text.strip()
+    found["receipt"] = axe_violations(browser)
+    browser.get(live_server.url + reverse("intake:follow_up"))
+    browser.find_element(By.ID, "id_receipt").send_keys(receipt)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit].primary").click()
+    WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "status")))
+    found["case"] = axe_violations(browser)
+    return found
 
 
 def _public_person_and_address(record: dict):
@@ -95,7 +112,7 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
     browser = browser_for_audits
     settings.TNR_INTAKE = {"kdf_time_cost": 1, "kdf_memory_kib": 8, "blob_dir": str(tmp_path / "blobs")}
     settings.TNR_RECEIPT_KEY = "receipt-key-for-tests"
-    session = _staff_cookie(live_server, make_staff)
+    session = unlocked_analyst_session(make_staff, "axe-analyst")
     from django.test import Client
 
     from tnrwatch.intake.models import Report
@@ -122,6 +139,9 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
         "address": reverse("atlas:address", args=[address.pk]),
         "home_as_of": reverse("atlas:home") + "?as_of=2022-10-15",
         "search": reverse("atlas:search") + "?q=Rotterdam",
+        "country_claims": reverse("atlas:country_claims", args=["nl"]),
+        "country_sources": reverse("atlas:country_sources", args=["nl"]),
+        "campaigns": reverse("atlas:campaigns"),
         "report": reverse("intake:form"),
         "follow_up": reverse("intake:follow_up"),
         "safety": reverse("intake:safety"),
@@ -150,8 +170,10 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
     for language in LANGUAGES:
         browser.add_cookie({"name": "django_language", "value": language, "path": "/", "domain": host})
         for staff_pages in (False, True):
-            if staff_pages:
-                browser.add_cookie({"name": "sessionid", "value": session, "path": "/", "domain": host})
+            if staff_pages:  # signed in, with the inbox unlocked (its cookie lives under /inbox/)
+                for name, value in session.items():
+                    browser.add_cookie({"name": name, "value": value, "domain": host,
+                                        "path": "/inbox/" if name == "tnr_inbox_key" else "/"})
             else:
                 browser.delete_cookie("sessionid")
             for width_name, (width, height) in WIDTHS.items():
@@ -167,7 +189,11 @@ def test_pages_have_no_wcag_22_aa_violations(browser_for_audits, live_server, at
                         failures[(language, width_name, name)] = violations
                     if shots and language == "en" and name in SCREENSHOTS:
                         Path(shots).mkdir(parents=True, exist_ok=True)
-                        browser.save_screenshot(str(Path(shots) / f"{name}-{width}.png"))
+                        full_page_screenshot(browser, Path(shots) / f"{name}-{width}.png")
+                if not staff_pages:  # the reporting flow past its form: the receipt, then the case page
+                    for name, violations in _reporting_flow(browser, live_server).items():
+                        if violations:
+                            failures[(language, width_name, name)] = violations
     summary = {k: [(v["id"], v["help"], v["nodes"]) for v in vs] for k, vs in failures.items()}
     assert not failures, "\n".join(f"{k}: {v}" for k, v in summary.items())
 

@@ -275,13 +275,32 @@ def test_lists_show_a_few_claims_per_item_and_link_to_the_rest(client, atlas_rec
     for i in range(5):
         services.claim_assert(actor_label="test", subject=response, prop=f"detail{i}", value="x", source=source,
                               quote=f"detail quote {i}", marking="clear")
+    from tnrwatch.atlas.views import CLAIMS_PER_ITEM
+
     country = client.get(reverse("atlas:country", args=["nl"])).content.decode()
-    assert "3 more claims about this response" in country
+    assert f"{6 - CLAIMS_PER_ITEM} more claims about this response" in country
     assert reverse("atlas:response", args=[response.pk]) in country
     page = client.get(reverse("atlas:response", args=[response.pk])).content.decode()
     for i in range(5):
         assert f"detail quote {i}" in page
     assert "The Dutch government ordered China to shut down" in page
+
+
+def test_the_country_page_links_a_few_claims_per_incident_and_says_how_many_more(client, atlas_record):
+    from tnrwatch.atlas.selectors.countries import CLAIMS_PER_INCIDENT
+    from tnrwatch.registry import services
+
+    incident, source = atlas_record["incident"], atlas_record["source"]
+    for i in range(CLAIMS_PER_INCIDENT + 2):
+        services.claim_assert(actor_label="test", subject=incident, prop=f"detail{i}", value="x", source=source,
+                              quote=f"incident quote {i}", marking="clear")
+    # The incident (in Germany) had one claim: CLAIMS_PER_INCIDENT + 3 now, of which the page links a few.
+    country = client.get(reverse("atlas:country", args=["de"])).content.decode()
+    assert f">[{CLAIMS_PER_INCIDENT}]</a>" in country and f">[{CLAIMS_PER_INCIDENT + 1}]</a>" not in country
+    assert f'<a href="{reverse("atlas:incidents")}?country=DE">+3 more</a>' in country
+    everything = client.get(reverse("atlas:incidents") + "?country=DE").content.decode()
+    assert all(f"incident quote {i}" not in country for i in range(CLAIMS_PER_INCIDENT + 2))
+    assert everything.count('href="/claims/') >= CLAIMS_PER_INCIDENT + 3
 
 
 def test_paginated_detail_pages_refuse_bad_page_numbers(client, atlas_record):
