@@ -30,9 +30,9 @@ def _child() -> dict:
     from django.db import transaction
 
     call_command("migrate", verbosity=0)
+    from tnrwatch.audit import services
     from tnrwatch.audit.models import AuditEntry
     from tnrwatch.core import sql
-    from tnrwatch.registry import services
 
     chained, plain = [], []
     for i in range(WRITES):

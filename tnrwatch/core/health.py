@@ -77,7 +77,7 @@ def _disks() -> dict[str, Any]:
 
 
 def _audit() -> dict[str, Any]:
-    from tnrwatch.registry.selectors import audit_verification
+    from tnrwatch.audit.selectors import audit_verification
 
     verification = audit_verification()
     passed, latest = verification["passed"], verification["latest"]

@@ -19,6 +19,7 @@ and the reader may be anyone. So
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,19 +98,27 @@ def reader_by_request(request: HttpRequest):  # noqa: ANN201 - a sharing.outboun
     return PUBLIC if partner is None else partner_audience(partner)
 
 
+def texts_readable_by(audience, sources: Iterable[Source]) -> set[int]:  # noqa: ANN001 - a sharing.outbound.Audience
+    """The ids of those `sources` whose captured text (and copy) `audience` may read, of sources
+    it may see (which sources it may see is `sharing.outbound`'s decision): the public only where
+    an analyst recorded that the source may be republished (reuse terms, not a marking); a partner
+    where its collections include sources. The one home of this rule: the text and copy pages and
+    the search passages ask it."""
+    from tnrwatch.sharing.selectors import kinds_for
+
+    sources = list(sources)
+    if audience.is_public:
+        return {s.pk for s in sources if s.republish_allowed}
+    return {s.pk for s in sources} if sources and "source" in kinds_for(audience) else set()
+
+
 def access_source_copy(*, audience, pk: int) -> Source:  # noqa: ANN001 - a sharing.outbound.Audience
     """The source `pk` if `audience` (the public, or a partner) may read its captured text and copy;
     otherwise NotFoundOrForbiddenError, the same whether it is missing, hidden or not republishable."""
     from tnrwatch.sharing.outbound import outbound_queryset
-    from tnrwatch.sharing.selectors import kinds_for
 
-    sources = outbound_queryset(Source, audience)
-    if audience.is_public:
-        sources = sources.filter(republish_allowed=True)  # reuse terms, not a marking
-    elif "source" not in kinds_for(audience):
-        raise NotFoundOrForbiddenError(gettext("There is no captured copy you may read under this number."))
-    source = sources.filter(pk=pk).first() if 0 < pk < 2**63 else None
-    if source is None:
+    source = outbound_queryset(Source, audience).filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if source is None or source.pk not in texts_readable_by(audience, [source]):
         raise NotFoundOrForbiddenError(gettext("There is no captured copy you may read under this number."))
     return source
 

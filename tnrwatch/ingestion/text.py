@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from tnrwatch.core.errors import ApplicationError
+from tnrwatch.extraction.lang import language_code
 
 from .limits import CaptureLimits
 
@@ -130,7 +131,7 @@ def extract_document(path: Path, *, limits: CaptureLimits, content_type: str = "
     result.title = _CONTROL.sub("", result.title or "").strip()[:1000] or _first_line(result.text) or filename[:300]
     result.publisher = _CONTROL.sub("", result.publisher or "").strip()[:300]
     result.author = _CONTROL.sub("", result.author or "").strip()[:300]
-    result.language = detect_language(result.text)
+    result.language = language_code(result.text)
     return result
 
 
@@ -282,17 +283,3 @@ def _pdf(path: Path, limits: CaptureLimits) -> ExtractedText:
         published = None
     return ExtractedText(text="\n\n".join(parts), format="pdf", title=title, author=author,
                          published=published, truncated=truncated, notes=notes)
-
-
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language, or "" when there is too little text to tell."""
-    sample = text[:5000]
-    if sum(ch.isalpha() for ch in sample) < 12:
-        return ""
-    cjk = sum(1 for ch in sample if "\u3400" <= ch <= "\u9fff")
-    if cjk > len(sample) // 4:
-        return "zh"
-    import py3langid
-
-    code, _score = py3langid.classify(sample)
-    return code or ""

@@ -32,11 +32,12 @@ from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
 from tnrwatch.registry.models import Source
 
-from . import copies, review, selectors, services
+from . import copies, selectors, services
 from .blobs import default_store
 from .forms import CaptureForm, CorrectionForm, MergeForm, RejectForm
 from .limits import limits_from_settings
 from .models import Candidate, Document
+from .services import review
 from .upload import CaptureUploadHandler
 
 

@@ -25,13 +25,15 @@ from .models import (
     Tie,
 )
 from .selectors import subject_get
-from .subjects import CLAIM_SUBJECT_TYPES
+from .subjects import CLAIM_SUBJECT_TYPES, subject
 
 TEXT_MAX = 20_000
 VALUE_MAX = 2_000
 QUOTE_MAX = 5_000
 REASON_MAX = 2_000
 MAX_ID = 2**63 - 1
+# The record types a claim can be about, with their labels (the value stays the slug).
+_SUBJECT_CHOICES = [(s, subject(s).label) for s in CLAIM_SUBJECT_TYPES]
 
 
 class DateInput(forms.DateInput):
@@ -169,7 +171,7 @@ class IncidentForm(EntityForm):
 class SourceForm(EntityForm):
     class Meta:
         model = Source
-        fields = ["kind", "title", "publisher", "author", "url", "published", "language"]
+        fields = ["kind", "kind_confirmed", "title", "publisher", "author", "url", "published", "language"]
         widgets = {"published": DateInput}
 
 
@@ -187,7 +189,7 @@ class ListFilterForm(forms.Form):
 
 class ClaimFilterForm(ListFilterForm):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("any"))] + list(v.CLAIM_STATUSES.items()), required=False)
-    subject_type = forms.ChoiceField(label=_("About"), choices=[("", _("any"))] + [(s, s) for s in CLAIM_SUBJECT_TYPES], required=False)
+    subject_type = forms.ChoiceField(label=_("About"), choices=[("", _("any")), *_SUBJECT_CHOICES], required=False)
 
 
 class EvidenceForm(forms.Form):
@@ -207,7 +209,7 @@ class EvidenceForm(forms.Form):
 
 
 class ClaimForm(EvidenceForm):
-    subject_type = forms.ChoiceField(label=_("About (record type)"), choices=[(s, s) for s in CLAIM_SUBJECT_TYPES])
+    subject_type = forms.ChoiceField(label=_("About (record type)"), choices=_SUBJECT_CHOICES)
     subject_id = forms.CharField(label=_("Record id"), max_length=32,
                                  help_text=_("The number shown on the record's page; for a country, its ISO code (NL, CZE)."))
     prop = forms.CharField(label=_("Property"), max_length=64, help_text=_("e.g. status, operator, response, count"))

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tnrwatch.audit.models import AuditEntry
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
 from tnrwatch.search import services as search_index
 
@@ -44,7 +45,6 @@ from .models import (
     claim_key,
     tie_key,
 )
-from .services import audit_record
 from .services.ties import _date_label
 
 MERGEABLE_TYPES: tuple[str, ...] = subjects.types(mergeable=True)

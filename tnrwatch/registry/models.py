@@ -10,7 +10,7 @@ an AuditEntry in the same transaction.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -178,7 +178,7 @@ class GovernmentResponse(Marked):
         ]
 
     def __str__(self) -> str:
-        return f"{self.country.iso2}: {self.action}"
+        return f"{self.country.iso2}: {self.get_action_display()}"
 
 
 class Incident(Marked):
@@ -272,6 +272,14 @@ class Source(Marked):
         max_length=500, blank=True, verbose_name=_("Licence or reason"),
         help_text=_("e.g. CC BY 4.0, or: official notice, public domain by law"),
     )
+    # Who published it, as the naming standard compares publishers (`registry/publishers.py`; set on save).
+    publisher_key = models.CharField(max_length=300, blank=True, editable=False)
+    # A court record or registry names a person by itself (the naming standard); a kind a partner's
+    # file states does so only once an analyst has checked the document is what it says.
+    kind_confirmed = models.BooleanField(
+        default=True, verbose_name=_("Kind checked"),
+        help_text=_("An analyst has checked that the document is of this kind (a partner's word is not enough to name a person)"),
+    )
 
     class Meta:
         ordering = ["-published", "id"]
@@ -279,6 +287,14 @@ class Source(Marked):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .publishers import publisher_key
+
+        self.publisher_key = publisher_key(self.publisher, self.url)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "publisher_key"}
+        super().save(*args, **kwargs)
 
     def published_label(self) -> str:
         """The publication date (YYYY-MM-DD) or "date unknown": a page never invents a date."""

@@ -27,6 +27,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import vocabulary as v
+from .subjects import label_of
 
 PERSON_MARKING = "amber"  # a person is never public by default (docs/people.md)
 
@@ -163,16 +164,16 @@ class Tie(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_type}:{self.from_id} {self.kind} {self.to_type}:{self.to_id}"
+        return f"{self.from_label()} — {self.get_kind_display()} — {self.to_label()}"
 
     def involves_person(self) -> bool:
         return "person" in (self.from_type, self.to_type)
 
     def from_label(self) -> str:
-        return f"{self.from_type} #{self.from_id}"
+        return label_of(self.from_type, self.from_id)
 
     def to_label(self) -> str:
-        return f"{self.to_type} #{self.to_id}"
+        return label_of(self.to_type, self.to_id)
 
 
 class Reply(models.Model):

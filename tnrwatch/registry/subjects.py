@@ -137,6 +137,14 @@ def get(subject_type: str) -> SubjectKind | None:
     return _BY_TYPE.get(subject_type)
 
 
+def label_of(subject_type: str, pk: int | None = None) -> str:
+    """"Station" (or "Station #3" with a pk), the kind's label in the reader's language, for
+    pages that name a record by its type; a type not in the table reads with spaces for underscores."""
+    kind = _BY_TYPE.get(subject_type)
+    label = str(kind.label) if kind else subject_type.replace("_", " ").capitalize()
+    return label if pk is None else f"{label} #{pk}"
+
+
 def of_model(model_or_obj: Any) -> SubjectKind | None:
     """The kind of a registry model (or of one of its rows); None for models that are no kind."""
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)

@@ -16,9 +16,9 @@ from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import vocabulary as v
 
 from . import csv_import
-from .csv_services import MAX_CSV_BYTES, csv_commit, csv_preview, csv_upload_create
 from .forms import CsvUploadForm
 from .models import CsvUpload
+from .services.csv_upload import MAX_CSV_BYTES, csv_commit, csv_preview, csv_upload_create
 
 
 class _SizeLimitHandler(FileUploadHandler):

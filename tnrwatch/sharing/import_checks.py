@@ -19,6 +19,8 @@ from datetime import date
 from typing import Any
 
 import stix2
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 
 from tnrwatch.core.errors import ApplicationError, ValidationError
 from tnrwatch.registry import models as m
@@ -89,26 +91,27 @@ def bundle_objects(data: bytes | str | dict | list) -> list:
     """The objects of a bundle (or of a TAXII envelope), from bytes, text or parsed JSON."""
     if isinstance(data, bytes):
         if len(data) > MAX_IMPORT_BYTES:
-            raise StixImportError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+            raise StixImportError(gettext("The file is larger than %(size)s MB.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise StixImportError(f"The file is not UTF-8 text (byte {exc.start}).") from exc
+            raise StixImportError(gettext("The file is not UTF-8 text (byte %(byte)s).") % {"byte": exc.start}) from exc
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise StixImportError(f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from exc
+            raise StixImportError(gettext("Malformed JSON at line %(line)s, column %(column)s: %(problem)s.")
+                                  % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg}) from exc
     if isinstance(data, list):
         return data
     if not isinstance(data, dict):
-        raise StixImportError("Expected a STIX bundle (a JSON object with \"type\": \"bundle\").")
+        raise StixImportError(gettext("Expected a STIX bundle (a JSON object with \"type\": \"bundle\")."))
     if data.get("type") == "bundle" or ("objects" in data and "type" not in data):
         objects = data.get("objects", [])
         if not isinstance(objects, list):
-            raise StixImportError("\"objects\" must be a list.")
+            raise StixImportError(gettext("\"objects\" must be a list."))
         return objects
-    raise StixImportError("Expected a STIX bundle (a JSON object with \"type\": \"bundle\").")
+    raise StixImportError(gettext("Expected a STIX bundle (a JSON object with \"type\": \"bundle\")."))
 
 
 def _check_object(index: int, obj: Any, strict: bool = False) -> tuple[str | None, str | None]:
@@ -225,7 +228,7 @@ class _Resolver:
 def _country(resolver: _Resolver, iso2: Any, what: str) -> m.Country:
     country = resolver.countries.get(str(iso2 or "").upper())
     if country is None:
-        raise ValidationError(f"unknown country {str(iso2)[:10]!r} in {what}")
+        raise ValidationError(gettext("unknown country %(code)r in %(what)s") % {"code": str(iso2)[:10], "what": gettext(what)})
     return country
 
 
@@ -233,7 +236,7 @@ def _choice(value: Any, vocabulary: dict[str, str], what: str, default: str | No
     if value in (None, "") and default is not None:
         return default
     if value not in vocabulary:
-        raise ValidationError(f"unknown {what} {str(value)[:40]!r}")
+        raise ValidationError(gettext("unknown %(what)s %(value)r") % {"what": gettext(what), "value": str(value)[:40]})
     return value
 
 
@@ -241,49 +244,49 @@ def _check_record(kind: str, obj: dict, resolver: _Resolver) -> None:
     """Vocabulary and shape checks of one record-carrying object (before anything is written)."""
     ext = stix.extension_of(obj) or {}
     if kind == "station":
-        _country(resolver, ext.get("country"), "station")
-        _choice(ext.get("status"), v.STATION_STATUSES, "station status", "reported")
+        _country(resolver, ext.get("country"), _("station"))
+        _choice(ext.get("status"), v.STATION_STATUSES, _("station status"), "reported")
     elif kind == "organization":
-        _choice(ext.get("organization_kind"), v.ORGANIZATION_KINDS, "organisation kind", "other")
+        _choice(ext.get("organization_kind"), v.ORGANIZATION_KINDS, _("organisation kind"), "other")
     elif kind == "response":
-        _country(resolver, ext.get("country"), "government response")
-        _choice(ext.get("action"), v.RESPONSE_ACTIONS, "response action")
-        _choice(ext.get("body_kind"), v.RESPONSE_BODIES, "response body", "government")
+        _country(resolver, ext.get("country"), _("government response"))
+        _choice(ext.get("action"), v.RESPONSE_ACTIONS, _("response action"))
+        _choice(ext.get("body_kind"), v.RESPONSE_BODIES, _("response body"), "government")
         if ext.get("date"):
             _date(ext["date"])
     elif kind == "incident":
-        _country(resolver, ext.get("host_country"), "incident")
-        _country(resolver, ext.get("origin_country") or "CN", "incident")
-        _choice(ext.get("tactic"), v.INCIDENT_TACTICS, "incident tactic")
-        _choice(ext.get("target_category"), v.TARGET_CATEGORIES, "target category", "unknown")
+        _country(resolver, ext.get("host_country"), _("incident"))
+        _country(resolver, ext.get("origin_country") or "CN", _("incident"))
+        _choice(ext.get("tactic"), v.INCIDENT_TACTICS, _("incident tactic"))
+        _choice(ext.get("target_category"), v.TARGET_CATEGORIES, _("target category"), "unknown")
         _incident_date(ext)
     elif kind == "claim":
-        _choice(ext.get("status"), v.CLAIM_STATUSES, "claim status", "alleged")
+        _choice(ext.get("status"), v.CLAIM_STATUSES, _("claim status"), "alleged")
         if not ext.get("prop") or not str(ext.get("value", "")).strip():
-            raise ValidationError("a claim needs a property and a value")
+            raise ValidationError(gettext("a claim needs a property and a value"))
         evidence = ext.get("evidence")
         if not isinstance(evidence, list) or not evidence:
-            raise ValidationError("a claim needs at least one evidence item with a quote")
+            raise ValidationError(gettext("a claim needs at least one evidence item with a quote"))
         for ev in evidence:
             if not isinstance(ev, dict) or not str(ev.get("quote", "")).strip():
-                raise ValidationError("every evidence item needs a verbatim quote")
+                raise ValidationError(gettext("every evidence item needs a verbatim quote"))
             if ev.get("stance", "supports") not in ("supports", "refutes"):
-                raise ValidationError(f"unknown stance {str(ev.get('stance'))[:20]!r}")
+                raise ValidationError(gettext("unknown stance %(stance)r") % {"stance": str(ev.get("stance"))[:20]})
             if "\x00" in str(ev.get("quote")):
-                raise ValidationError("NUL characters are not allowed")
+                raise ValidationError(gettext("NUL characters are not allowed"))
         subject = ext.get("subject_ref") or (obj.get("object_refs") or [None])[0]
         if not subject:
-            raise ValidationError("a claim needs a subject_ref")
+            raise ValidationError(gettext("a claim needs a subject_ref"))
     for key in ("name", "description", "content"):
         if "\x00" in str(obj.get(key, "")):
-            raise ValidationError("NUL characters are not allowed")
+            raise ValidationError(gettext("NUL characters are not allowed"))
 
 
 def _date(value: Any) -> date:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        raise ValidationError(f"bad date {str(value)[:20]!r}") from exc
+        raise ValidationError(gettext("bad date %(value)r") % {"value": str(value)[:20]}) from exc
 
 
 def _incident_date(ext: dict) -> tuple[date | None, str]:
@@ -293,7 +296,7 @@ def _incident_date(ext: dict) -> tuple[date | None, str]:
     try:
         return date(int(year), int(month or 1), int(day or 1)), "day" if day else ("month" if month else "year")
     except (TypeError, ValueError) as exc:
-        raise ValidationError("bad incident date") from exc
+        raise ValidationError(gettext("bad incident date")) from exc
 
 
 def check_bundle(objects: list, resolver_factory=_Resolver, *, strict: bool = False,

@@ -15,7 +15,7 @@ from tnrwatch.ingestion.tasks import huey
 def sync_partners_task() -> None:
     from django.db import close_old_connections, connection
 
-    from .federation import sync_partners
+    from .services.federation import sync_partners
 
     if not connection.in_atomic_block:  # a worker thread: drop connections past their age
         close_old_connections()

@@ -1,4 +1,5 @@
-"""Test helpers: real TOTP codes computed from a device's key, as an authenticator app would."""
+"""Test helpers: real TOTP codes computed from a device's key, as an authenticator app would; a
+signed-in analyst with an unlocked inbox key."""
 
 from __future__ import annotations
 
@@ -22,3 +23,25 @@ def wrong_code(device) -> str:
         if candidate not in accepted:
             return candidate
     raise AssertionError("unreachable")
+
+
+def unlocked_analyst_session(make_staff, username: str = "unlocked-analyst") -> dict[str, str]:  # noqa: ANN001 - the fixture
+    """A signed-in analyst (second factor verified) with an inbox key created and unlocked: the
+    session cookie and the inbox's unlock cookie (path /inbox/), name -> value, for a test client
+    or a browser."""
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tnrwatch.intake import services as intake_services
+    from tnrwatch.intake.tests.conftest import PASSPHRASE
+
+    user = make_staff("analyst", username)
+    intake_services.recipient_key_create(actor=user, passphrase=PASSPHRASE)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    client.post(reverse("inbox:unlock"), {"passphrase": PASSPHRASE})
+    return {name: client.cookies[name].value for name in ("sessionid", "tnr_inbox_key")}

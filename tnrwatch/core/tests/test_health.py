@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from tnrwatch.audit.services import audit_chain_verify, audit_record
 from tnrwatch.core import health
 from tnrwatch.ingestion.models import Document
-from tnrwatch.registry import services
 
 pytestmark = pytest.mark.django_db
 
@@ -49,19 +49,19 @@ def test_a_full_disk_fails_the_check(client, monkeypatch):
 
 
 def test_a_broken_audit_chain_fails_the_check(client):
-    services.audit_record(actor=None, actor_label="t", action="test.x")
-    services.audit_chain_verify()
+    audit_record(actor=None, actor_label="t", action="test.x")
+    audit_chain_verify()
     assert client.get("/healthz").json()["checks"]["audit"]["ok"] is True
     from tnrwatch.audit.models import AuditEntry
 
     AuditEntry.objects.filter(action="test.x").update(actor_label="mallory")
-    services.audit_chain_verify()
+    audit_chain_verify()
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["checks"]["audit"] == {"ok": False, "last_check": "failed"}
 
 
 def test_status_prints_the_same_checks_and_the_audit_head():
-    services.audit_record(actor=None, actor_label="t", action="test.x")
+    audit_record(actor=None, actor_label="t", action="test.x")
     out = StringIO()
     call_command("status", stdout=out)
     text = out.getvalue()

@@ -5,6 +5,9 @@ the API package) and fails on a write through a model's manager or a queryset
 (`X.objects.create(...)`, `.filter(...).update(...)`, `.delete()`, `bulk_create`...) or through an
 instance or a model form (`obj.save()`, `form.save()`). A view calls a service instead, which
 writes its audit row in the same transaction.
+
+The same checker walks every other module too: outside an app's `services` module or package, an
+ORM write fails the test unless the module is on `WRITES_ELSEWHERE`, with the reason it is there.
 """
 
 from __future__ import annotations
@@ -52,7 +55,9 @@ def offences(source: str, filename: str) -> list[str]:
             continue
         receiver = _chain(node.func.value)
         through_query = bool(QUERY_STEPS & set(receiver))
-        if method in ALWAYS and not (method == "save" and receiver[:1] == ["session"]):
+        # `request.session.save()` is no database write of ours; `super().save()` is a model's own
+        # `save()` override handing on (the caller's write is what is checked).
+        if method in ALWAYS and not (method == "save" and receiver[:1] in (["session"], ["super"])):
             found.append(f"{filename}:{node.lineno}: .{method}()")
         elif method in ("create", "update", "delete") and through_query:
             found.append(f"{filename}:{node.lineno}: .{method}() on a queryset")
@@ -72,6 +77,38 @@ def test_no_view_module_writes_through_the_orm():
     assert bad == [], "ORM writes in view modules (call a service):\n" + "\n".join(bad)
 
 
+def is_services_module(path: Path) -> bool:
+    parts = path.relative_to(PACKAGE).parts
+    return path.name == "services.py" or "services" in parts[:-1]
+
+
+# Modules outside `services` that still write, each with why. Owed (issue 15): take one off once its
+# writes have moved into its app's services; never add one.
+WRITES_ELSEWHERE = {
+    "registry/merge.py": "owed: the merge and its undo (issue 15 item 1), to move into registry/services",
+    "xref/shared.py": "owed: the shared-ties proposals, to move into xref/services.py",
+    "xref/synthetic.py": "a benchmark and test generator's bulk load of a synthetic record, never the real one",
+    "core/backup.py": "a restore forgets the archived sessions in the restored database, inside the restore",
+    "search/tasks.py": "the index's own purge queue, emptied by the task that purges the index",
+}
+
+
+def test_no_module_outside_services_writes_through_the_orm():
+    bad, stale = [], []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if ("tests" in rel.parts or "migrations" in rel.parts or path.name == "conftest.py"
+                or is_services_module(path)):
+            continue
+        found = offences(path.read_text(encoding="utf-8"), str(rel))
+        if str(rel) in WRITES_ELSEWHERE:
+            stale += [] if found else [str(rel)]
+        else:
+            bad += found
+    assert bad == [], "ORM writes outside services (move them into the app's services):\n" + "\n".join(bad)
+    assert stale == [], f"no longer writes, take it off WRITES_ELSEWHERE: {stale}"
+
+
 def test_the_checker_sees_writes_and_allows_reads():
     refused = [
         "Report.objects.create(state='new')", "Partner.objects.filter(pk=1).update(active=False)",
@@ -83,7 +120,7 @@ def test_the_checker_sees_writes_and_allows_reads():
     allowed = [
         "Partner.objects.filter(active=True)", "context.update(extra)", "params.update({'a': 1})",
         "request.session.save()", "services.partner_update(actor=u, partner=p)", "seen.add(x)",
-        "response.delete_cookie('x')",
+        "response.delete_cookie('x')", "super().save(*args, **kwargs)",
     ]
     for line in allowed:
         assert not offences(line, "x.py"), line

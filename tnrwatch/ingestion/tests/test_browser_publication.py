@@ -83,7 +83,7 @@ def test_capture_review_accept_publish_unpublish_in_a_real_browser(javascript, r
     browser.get(f"{site}/workspace/claims/{claim_id}/")
     browser.find_element(By.CSS_SELECTOR, "a.ws-publish-link").click()
     preview = browser.find_element(By.TAG_NAME, "main").text
-    assert QUOTE_WORDS in preview and "dublin" in preview.lower() and "country page" in preview
+    assert QUOTE_WORDS in preview and "dublin" in preview.lower() and "country page" in preview.lower()
     browser.find_element(By.NAME, "confirm").click()
     submit_page(browser, "button[name=publish]", "dd.ws-publication")
     assert "Public" in browser.find_element(By.CSS_SELECTOR, "dd.ws-publication").text

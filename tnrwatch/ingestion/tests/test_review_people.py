@@ -8,9 +8,8 @@ import pytest
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.extraction import extract
-from tnrwatch.ingestion import review
 from tnrwatch.ingestion.models import Candidate
-from tnrwatch.ingestion.services import candidates_propose
+from tnrwatch.ingestion.services import candidates_propose, review
 from tnrwatch.registry import services
 from tnrwatch.registry.models import Address, Claim, Organization, Person, Tie
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services as registry_services
 from tnrwatch.registry import vocabulary as registry_vocabulary
@@ -56,7 +57,7 @@ def report_open(*, actor: Any, report: Report, identities: Sequence) -> OpenedRe
         answers=answers, attachments=attachments,
         thread=selectors.thread_decrypted(report, identities), notes=selectors.notes_decrypted(report, identities),
     )
-    registry_services.audit_record(actor=actor, action="intake.report_opened", subject_type="report", subject_id=report.pk)
+    audit_record(actor=actor, action="intake.report_opened", subject_type="report", subject_id=report.pk)
     return opened
 
 
@@ -67,7 +68,7 @@ def attachment_open(*, actor: Any, attachment: Attachment, identities: Sequence,
     """
     data = selectors.attachment_plaintext(attachment, identities, stripped=stripped)
     name = selectors.attachment_meta(attachment, selectors.report_answers(attachment.report, identities), identities)["name"]
-    registry_services.audit_record(
+    audit_record(
         actor=actor, action="intake.attachment_downloaded", subject_type="report", subject_id=attachment.report_id,
         data={"position": attachment.position, "stripped": stripped},
     )
@@ -79,7 +80,7 @@ def note_add(*, actor: Any, report: Report, body: str) -> Note:
     body = _clean_text(body, "note")
     keys = selectors.recipient_public_keys()
     note = Note.objects.create(report=report, author=actor, body_ct=crypto.encrypt(body.encode(), keys))
-    registry_services.audit_record(actor=actor, action="intake.note_added", subject_type="report", subject_id=report.pk)
+    audit_record(actor=actor, action="intake.note_added", subject_type="report", subject_id=report.pk)
     return note
 
 
@@ -91,7 +92,7 @@ def report_set_state(*, actor: Any, report: Report, state: str) -> Report:
     report.state = state
     report.closed_at = timezone.now() if state == ReportState.CLOSED else None
     report.save(update_fields=["state", "closed_at"])
-    registry_services.audit_record(actor=actor, action="intake.state_set", subject_type="report", subject_id=report.pk, data={"from": old, "to": state})
+    audit_record(actor=actor, action="intake.state_set", subject_type="report", subject_id=report.pk, data={"from": old, "to": state})
     return report
 
 
@@ -102,7 +103,7 @@ def report_set_risk(*, actor: Any, report: Report, risk: str) -> Report:
     old = report.risk
     report.risk = risk
     report.save(update_fields=["risk"])
-    registry_services.audit_record(actor=actor, action="intake.risk_set", subject_type="report", subject_id=report.pk, data={"from": old, "to": risk})
+    audit_record(actor=actor, action="intake.risk_set", subject_type="report", subject_id=report.pk, data={"from": old, "to": risk})
     return report
 
 
@@ -110,7 +111,7 @@ def report_set_risk(*, actor: Any, report: Report, risk: str) -> Report:
 def report_assign(*, actor: Any, report: Report, assignee: Any | None) -> Report:
     report.assigned_to = assignee
     report.save(update_fields=["assigned_to"])
-    registry_services.audit_record(
+    audit_record(
         actor=actor, action="intake.assigned", subject_type="report", subject_id=report.pk,
         data={"to": assignee.get_username() if assignee else None},
     )
@@ -128,7 +129,7 @@ def report_link(*, actor: Any, report: Report, station: Station | None = None, o
     if organization is not None:
         report.organizations.add(organization)
         data["organization"] = organization.pk
-    registry_services.audit_record(actor=actor, action="intake.linked", subject_type="report", subject_id=report.pk, data=data)
+    audit_record(actor=actor, action="intake.linked", subject_type="report", subject_id=report.pk, data=data)
     return report
 
 
@@ -155,7 +156,7 @@ def report_promote(
     )
     report.incident = incident
     report.save(update_fields=["incident"])
-    registry_services.audit_record(actor=actor, action="intake.promoted", subject_type="report", subject_id=report.pk, data={"incident": incident.pk})
+    audit_record(actor=actor, action="intake.promoted", subject_type="report", subject_id=report.pk, data={"incident": incident.pk})
     return incident
 
 
@@ -170,7 +171,7 @@ def report_delete(*, actor: Any, report: Report, actor_label: str | None = None)
     blob_ids = [b for a in report.attachments.all() for b in (a.blob_id, a.stripped_blob_id) if b]
     report_id = report.pk
     report.delete()
-    registry_services.audit_record(actor=actor, actor_label=actor_label, action="intake.report_deleted", subject_type="report", subject_id=report_id)
+    audit_record(actor=actor, actor_label=actor_label, action="intake.report_deleted", subject_type="report", subject_id=report_id)
     store = blob_store()
     transaction.on_commit(lambda: _blobs_delete(store, blob_ids))
 
@@ -182,7 +183,7 @@ def attachment_strip_request(*, actor: Any, attachment: Attachment, identities: 
 
     attachment.stripped_state = "queued"
     attachment.save(update_fields=["stripped_state"])
-    registry_services.audit_record(actor=actor, action="intake.strip_requested", subject_type="attachment", subject_id=attachment.pk)
+    audit_record(actor=actor, action="intake.strip_requested", subject_type="attachment", subject_id=attachment.pk)
     # The identity must reach the task without touching disk or a queue: the task runs in this
     # process, after commit, on a thread (see tasks.py).
     transaction.on_commit(lambda: tasks.attachment_strip_in_background(attachment.pk, list(identities)))
@@ -196,7 +197,7 @@ def attachment_strip_record(*, attachment: Attachment, state: str, stripped_blob
             attachment.stripped_blob_id = stripped_blob_id
         attachment.stripped_state = state
         attachment.save(update_fields=["stripped_blob_id", "stripped_state"])
-        registry_services.audit_record(
+        audit_record(
             actor=None, actor_label="intake.strip", action="intake.strip_finished", subject_type="attachment",
             subject_id=attachment.pk, data={"state": state},
         )
@@ -251,7 +252,7 @@ def report_rekey(*, actor: Any, report: Report, identities: Sequence) -> Report:
             Attachment.objects.filter(pk=attachment_id).update(meta_ct=meta_ct)
         for attachment, blob_id, size, stripped_id, _ in new_blobs:
             Attachment.objects.filter(pk=attachment.pk).update(blob_id=blob_id, ciphertext_size=size, stripped_blob_id=stripped_id)
-        registry_services.audit_record(actor=actor, action="intake.rekeyed", subject_type="report", subject_id=report.pk,
+        audit_record(actor=actor, action="intake.rekeyed", subject_type="report", subject_id=report.pk,
                                        data={"recipients": len(key_ids)})
         transaction.on_commit(lambda: _blobs_delete(store, old_blobs))
     return report

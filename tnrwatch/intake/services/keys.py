@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
-from tnrwatch.registry import services as registry_services
 
 from .. import crypto
 from ..config import intake_config
@@ -31,7 +31,7 @@ def recipient_key_create(*, actor: Any, passphrase: str, label: str = "") -> Rec
     key = RecipientKey.objects.create(
         user=actor, label=label or actor.get_username(), public_key=public_key, wrapped_identity=wrapped
     )
-    registry_services.audit_record(actor=actor, action="intake.key_created", subject_type="recipient_key", subject_id=key.pk)
+    audit_record(actor=actor, action="intake.key_created", subject_type="recipient_key", subject_id=key.pk)
     return key
 
 
@@ -42,7 +42,7 @@ def recipient_key_add_offline(*, actor: Any, label: str, public_key: str) -> Rec
     if RecipientKey.objects.filter(public_key=public_key.strip()).exists():
         raise ConflictError(gettext("This key is already a recipient."))
     key = RecipientKey.objects.create(label=label.strip()[:150] or "offline key", public_key=public_key.strip())
-    registry_services.audit_record(actor=actor, action="intake.key_added_offline", subject_type="recipient_key", subject_id=key.pk)
+    audit_record(actor=actor, action="intake.key_added_offline", subject_type="recipient_key", subject_id=key.pk)
     return key
 
 
@@ -51,7 +51,7 @@ def recipient_key_retire(*, actor: Any, key: RecipientKey) -> RecipientKey:
     key.active = False
     key.retired_at = timezone.now()
     key.save(update_fields=["active", "retired_at"])
-    registry_services.audit_record(actor=actor, action="intake.key_retired", subject_type="recipient_key", subject_id=key.pk)
+    audit_record(actor=actor, action="intake.key_retired", subject_type="recipient_key", subject_id=key.pk)
     return key
 
 
@@ -67,13 +67,13 @@ def identities_unlock(*, user: Any, passphrase: str) -> list:
         except crypto.WrongPassphraseError:
             continue
     if not identities:
-        registry_services.audit_record(actor=user, action="intake.unlock_failed", subject_type="recipient_key")
+        audit_record(actor=user, action="intake.unlock_failed", subject_type="recipient_key")
         raise crypto.WrongPassphraseError()
-    registry_services.audit_record(actor=user, action="intake.unlocked", subject_type="recipient_key")
+    audit_record(actor=user, action="intake.unlocked", subject_type="recipient_key")
     return identities
 
 
 @transaction.atomic
 def identities_lock(*, user: Any) -> None:
     """Record that `user` locked their keys again (the session forgets the unwrapped identities)."""
-    registry_services.audit_record(actor=user, action="intake.locked", subject_type="recipient_key")
+    audit_record(actor=user, action="intake.locked", subject_type="recipient_key")

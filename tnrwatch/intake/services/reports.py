@@ -14,9 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core import sql
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
-from tnrwatch.registry import services as registry_services
 
 from .. import crypto, selectors
 from ..config import intake_config, receipt_key
@@ -104,7 +104,7 @@ def _report_insert(report: Report, key_ids: list[int], uploads: Sequence[StoredU
         sql.insert(through(report_id=report.pk, recipientkey_id=key_id))
     for i, upload in enumerate(uploads):
         sql.insert(Attachment(report=report, position=i, blob_id=upload.blob_id, ciphertext_size=upload.ciphertext_size))
-    registry_services.audit_record(
+    audit_record(
         actor=None, actor_label=REPORTER, action="intake.report_submitted", subject_type="report",
         subject_id=report.pk, data={"attachments": len(uploads)}, raw_insert=True,
     )
@@ -160,7 +160,7 @@ def _reporter_key_upgrade(report: Report, normalized: str, key: bytes) -> Report
         Message.objects.filter(pk=message.pk).update(body_ct=crypto.encrypt(plaintext, keys + [new_public]))
     report.reporter_public_key, report.reporter_key_version = new_public, crypto.REPORTER_KEY_V2
     report.save(update_fields=["reporter_public_key", "reporter_key_version"])
-    registry_services.audit_record(
+    audit_record(
         actor=None, actor_label=REPORTER, action="intake.reporter_key_upgraded", subject_type="report",
         subject_id=report.pk, data={"messages": len(messages)},
     )
@@ -208,7 +208,7 @@ def reporter_add(*, report: Report, body: str = "", uploads: Sequence[StoredUplo
     if report.state == ReportState.CLOSED:
         report.state, report.closed_at = ReportState.IN_PROGRESS, None
         report.save(update_fields=["state", "closed_at"])
-    registry_services.audit_record(actor=None, actor_label=REPORTER, action="intake.reporter_replied", subject_type="report",
+    audit_record(actor=None, actor_label=REPORTER, action="intake.reporter_replied", subject_type="report",
                                    subject_id=report.pk, data={"message": bool(body), "files": len(uploads)})
     return message
 
@@ -244,5 +244,5 @@ def message_from_analyst(*, actor: Any, report: Report, body: str) -> Message:
         report=report, author=MessageAuthor.ANALYST, analyst=actor,
         body_ct=crypto.encrypt(body.encode(), _thread_keys(report)),
     )
-    registry_services.audit_record(actor=actor, action="intake.analyst_replied", subject_type="report", subject_id=report.pk)
+    audit_record(actor=actor, action="intake.analyst_replied", subject_type="report", subject_id=report.pk)
     return message

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
-from tnrwatch.registry import services as registry_services
 
 from ..models import ProtectionResource
 
@@ -24,7 +24,7 @@ def resource_save(*, actor: Any, resource: ProtectionResource | None = None, **f
         raise ValidationError(gettext("Check the fields of this resource.")) from exc
     created = resource.pk is None
     resource.save()
-    registry_services.audit_record(
+    audit_record(
         actor=actor, action="intake.resource_created" if created else "intake.resource_updated",
         subject_type="protection_resource", subject_id=resource.pk,
     )
@@ -35,4 +35,4 @@ def resource_save(*, actor: Any, resource: ProtectionResource | None = None, **f
 def resource_delete(*, actor: Any, resource: ProtectionResource) -> None:
     pk = resource.pk
     resource.delete()
-    registry_services.audit_record(actor=actor, action="intake.resource_deleted", subject_type="protection_resource", subject_id=pk)
+    audit_record(actor=actor, action="intake.resource_deleted", subject_type="protection_resource", subject_id=pk)

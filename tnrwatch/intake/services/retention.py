@@ -10,7 +10,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from tnrwatch.registry import services as registry_services
+from tnrwatch.audit.services import audit_record
 
 from ..blobs import blob_store
 from ..config import intake_config
@@ -41,7 +41,7 @@ def reports_delete_bulk(*, actor: Any, report_ids: Sequence[Any]) -> int:
         for report in reports:
             report_delete(actor=actor, report=report)
         if reports:
-            registry_services.audit_record(actor=actor, action="intake.reports_deleted_bulk", subject_type="report",
+            audit_record(actor=actor, action="intake.reports_deleted_bulk", subject_type="report",
                                            data={"count": len(reports)})
     if reports:
         wal_truncate()

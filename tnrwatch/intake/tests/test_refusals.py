@@ -113,7 +113,7 @@ def test_a_server_error_keeps_nothing(analyst, monkeypatch):
     def broken_audit(**kwargs):
         raise RuntimeError("disk full, say")
 
-    monkeypatch.setattr(reports.registry_services, "audit_record", broken_audit)
+    monkeypatch.setattr(reports, "audit_record", broken_audit)
     response = Client(raise_request_exception=False).post(reverse("intake:form"), multipart_form(attachments=[evidence()]))
     assert response.status_code == 500
     assert bytes_kept() == 0

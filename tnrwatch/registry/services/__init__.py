@@ -2,7 +2,8 @@
 
 Callers pass `actor` (a User, or None for system jobs such as the demo loader, with `actor_label`
 naming the job). Reads live in `selectors.py`. The modules, by sub-topic: `audit` (claim subject
-types, the vocabulary check; the audit row itself is `tnrwatch.audit.services.audit_record`), `entities` (creating sources, organisations, stations,
+types, the vocabulary check; the audit row itself is the audit app's `tnrwatch.audit.services.audit_record`, which callers
+import from there), `entities` (creating sources, organisations, stations,
 responses, incidents, figures, places, aliases), `claims` (claims and their evidence, claim status),
 `edits` (the workspace's `*_update` edits, station status, markings), `people` (public actors,
 addresses, the right of reply) and `ties` (typed ties between entities, each with its claim).
@@ -10,14 +11,6 @@ Imports run one way: audit <- entities <- edits, audit <- claims, entities <- pe
 `from tnrwatch.registry import services`.
 """
 
-from tnrwatch.audit.services import (  # the audit app's, re-exported for the registry's callers
-    audit_chain_verify,
-    audit_check_valid,
-    audit_entry,
-    audit_key,
-    audit_record,
-    audit_record_many,
-)
 from tnrwatch.core.errors import ConflictError, ValidationError
 
 from .audit import MODEL_SUBJECTS, SUBJECT_MODELS, subject_type_of
@@ -98,17 +91,11 @@ __all__ = [
     "claim_publish_propose",
     "claim_unpublish",
     "SUBJECT_MODELS",
-    "audit_chain_verify",
-    "audit_check_valid",
-    "audit_entry",
-    "audit_key",
-    "audit_record_many",
     "ConflictError",
     "ValidationError",
     "alias_add",
     "campaign_create",
     "campaign_update",
-    "audit_record",
     "claim_assert",
     "claim_set_status",
     "country_get",

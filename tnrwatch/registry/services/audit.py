@@ -1,8 +1,7 @@
 """The subject types a claim can be about, and the vocabulary check, for the registry's services.
 
-The audit row every write leaves is the audit app's (`tnrwatch.audit.services`); its functions are
-re-exported from `registry.services` for the registry's callers. This module imports no other
-service module.
+The audit row every write leaves is the audit app's (`tnrwatch.audit.services`), imported from
+there by every caller. This module imports no other service module.
 """
 
 from __future__ import annotations

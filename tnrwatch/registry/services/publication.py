@@ -28,6 +28,7 @@ from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
 
 from ..models import Claim, Evidence, Source, default_marking
+from ..subjects import label_of
 from .audit import SUBJECT_MODELS
 
 PUBLIC_MARKING = "clear"
@@ -127,7 +128,8 @@ def _naming(preview: PublicationPreview) -> None:
         for end_type, end_id in ((tie.from_type, tie.from_id), (tie.to_type, tie.to_id)):
             model = _model(end_type)
             if not outbound_queryset(model, PUBLIC).filter(pk=end_id).exists():
-                preview.notes.append(f"The tie shows once its {end_type} #{end_id} is public too.")
+                preview.notes.append(gettext("The tie shows once its %(end)s is public too.")
+                                     % {"end": label_of(end_type, end_id)})
 
 
 def _model(subject_type: str) -> type[Model]:
@@ -137,19 +139,20 @@ def _model(subject_type: str) -> type[Model]:
 
 
 def _pages(claim: Claim, subject: Model | None, sources: list[Source]) -> list[str]:
-    pages = [f"claim #{claim.pk}"]
+    pages = [label_of("claim", claim.pk)]
+    country_page = gettext("Country page: %(country)s")
     if subject is not None:
-        pages.append(f"{claim.subject_type} page: {subject}")
+        pages.append(gettext("%(kind)s page: %(record)s") % {"kind": label_of(claim.subject_type), "record": subject})
         country = getattr(subject, "country", None) or getattr(subject, "host_country", None)
         if country is not None:
-            pages.append(f"country page: {country}")
+            pages.append(country_page % {"country": country})
     elif claim.subject_type == "country":
         from ..models import Country
 
         country = Country.objects.filter(pk=claim.subject_id).first()
         if country is not None:
-            pages.append(f"country page: {country}")
-    pages += [f"source page: {s.title}" for s in sources]
+            pages.append(country_page % {"country": country})
+    pages += [gettext("Source page: %(title)s") % {"title": s.title} for s in sources]
     return pages
 
 
@@ -180,7 +183,7 @@ def claim_publish(*, actor: Any, claim: Claim, actor_label: str | None = None) -
 
 
 def _touch(obj: Model) -> None:
-    """Save the timestamp too: the atlas' caches are keyed on the latest change (map fingerprint)."""
+    """Set the record CLEAR and save its timestamp (the atlas' caches follow the record version, which any write moves)."""
     obj.marking = PUBLIC_MARKING  # type: ignore[attr-defined]
     obj.save(update_fields=["marking", "updated_at"])
 

@@ -61,7 +61,7 @@ def test_preview_lists_exactly_what_becomes_public_then_publish_and_unpublish():
     assert [e.quote for e in preview.evidence] == ["the ministry ordered the station closed"]
     assert preview.sources == [r["source"]] and preview.subject == r["station"]
     assert {type(o).__name__ for o, _old in preview.changes} == {"Claim", "Evidence", "Source", "Station"}
-    assert any("country page" in p for p in preview.pages)
+    assert any("Country page" in p for p in preview.pages)
     # Nothing changed by looking.
     assert set(_markings(r).values()) == {"amber"} and not _public(Claim, r["claim"].pk)
 

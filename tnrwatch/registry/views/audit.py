@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tnrwatch.accounts.access import ALL_STAFF, may_see_intake_audit, staff_view
+from tnrwatch.audit.selectors import audit_list, audit_verification
 
 from ..forms import AuditFilterForm
-from ..selectors import audit_list, audit_verification, paginate
+from ..selectors import paginate
 from .common import query_without_page
 
 

@@ -17,6 +17,7 @@ from tnrwatch.accounts.access import (
     may_publish,
     staff_view,
 )
+from tnrwatch.audit.selectors import audit_list
 
 from .. import services
 from ..forms import (
@@ -29,7 +30,7 @@ from ..forms import (
     PublishForm,
 )
 from ..models import Claim, Evidence
-from ..selectors import audit_list, claim_is_public, claim_review, paginate, subject_get
+from ..selectors import claim_is_public, claim_review, paginate, subject_get
 from ..selectors import claim_list as select_claims
 from .common import UNSET, call_service, form_status, posted, query_without_page
 from .kinds import KINDS

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, access_object, staff_view
 
@@ -41,7 +42,7 @@ def entity_list(request: HttpRequest, kind: str) -> HttpResponse:
     queryset = entity_search(k.model.objects.select_related(*k.related), q=data.get("q", ""),
                              text_fields=k.search, marking=data.get("marking", ""))
     page = paginate(queryset, request.GET.get("page"))
-    rows = [(obj, [attr_path(obj, path) for _h, path in k.columns]) for obj in page]
+    rows = [(obj, [_cell(obj, path) for _h, path in k.columns]) for obj in page]
     return render(request, "workspace/entity_list.html", {
         "kind": k, "filters": filters, "page": page, "rows": rows,
         "query": query_without_page(request) if filters.is_valid() else "",
@@ -79,7 +80,23 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render(request, "workspace/entity_detail.html", context)
 
 
+# How precisely a date or a position is known: the models' choices keep the slug as the label (no
+# migration for a wording), so the workspace says it in words here.
+_PRECISIONS = {
+    "day": pgettext_lazy("precision", "To the day"), "month": pgettext_lazy("precision", "To the month"),
+    "year": pgettext_lazy("precision", "To the year"), "street": pgettext_lazy("precision", "Street address"),
+    "city": pgettext_lazy("precision", "City only"),
+}
+
+
+def _cell(obj, path: str):
+    value = attr_path(obj, path)
+    return _PRECISIONS.get(value, value) if path.endswith("precision") else value
+
+
 def _display(obj, name: str):
+    if name.endswith("precision"):
+        return _PRECISIONS.get(getattr(obj, name), getattr(obj, name))
     label = getattr(obj, f"{name}_label", None)  # a model that says how a field reads (Source.published)
     if callable(label):
         return label()

@@ -17,9 +17,9 @@ import requests
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services as rs
-from tnrwatch.sharing.federation import subscription_pull, sync_partners
 from tnrwatch.sharing.models import StixObjectRef, Subscription
 from tnrwatch.sharing.services import partner_create, subscription_create
+from tnrwatch.sharing.services.federation import subscription_pull, sync_partners
 
 ROOT = Path(__file__).resolve().parents[3]
 SETUP = """
@@ -209,7 +209,7 @@ def test_changes_on_the_peer_propagate_in_one_pull_and_older_versions_change_not
 def _peer_object(peer, stix_type: str, name: str) -> dict:
     from taxii2client.v21 import Collection, as_pages
 
-    from tnrwatch.sharing.federation import _Bearer
+    from tnrwatch.sharing.services.federation import _Bearer
 
     coll = Collection(peer["api_root"].rstrip("/") + f"/collections/{peer['collection']}/", auth=_Bearer(peer["token"]))
     for envelope in as_pages(coll.get_objects, per_request=500):

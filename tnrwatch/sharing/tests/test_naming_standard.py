@@ -94,7 +94,7 @@ def test_ties_to_people_need_the_standard_and_both_ends_public(world):
     hidden_tie, hidden_tie_claim = _tie(world, "membership", hidden, world["assoc"], world["court"])
     preview = _publish(court_tie_claim)
     assert preview.naming.met
-    assert _publish(hidden_tie_claim).notes == [f"The tie shows once its person #{hidden.pk} is public too."]
+    assert _publish(hidden_tie_claim).notes == [f"The tie shows once its Person #{hidden.pk} is public too."]
     with pytest.raises(ValidationError):
         _publish(news_tie_claim)
     assert set(outbound_queryset(Tie, PUBLIC).values_list("pk", flat=True)) == {court_tie.pk}
@@ -166,3 +166,50 @@ def test_a_refuting_quote_does_not_count_towards_the_standard(world, client):
     services.marking_set(actor=None, actor_label="t", marking="clear",
                          obj=claim.evidence.get(quote="CANARY-REFUTED-PERSON chairs the association"))
     assert "CANARY-REFUTED-PERSON" in _public_persons()
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (("Reuters", ""), ("Reuters.", "")),
+    (("Reuters", ""), ("Reuters News", "")),
+    (("The Guardian", ""), ("Guardian News & Media Ltd", "")),
+    (("reuters.com", ""), ("REUTERS", "")),
+    (("Thomson Reuters", "https://www.reuters.com/world/a"), ("Reuters Staff", "https://reuters.com/b")),
+])
+def test_one_publisher_under_other_names_or_on_one_site_is_not_independent(world, first, second):
+    sources = [services.source_create(actor_label="t", title=f"S{i}", publisher=name, url=url)
+               for i, (name, url) in enumerate((first, second))]
+    _p, claim = world["person"]("Twice Reported", *sources)
+    preview = services.claim_publication_preview(claim=claim)
+    assert not preview.allowed and not preview.naming.met
+    with pytest.raises(ValidationError):
+        _publish(claim)
+    for obj in (*Person.objects.all(), *Claim.objects.filter(subject_type="person"),
+                *[e for c in Claim.objects.filter(subject_type="person") for e in c.evidence.all()], *sources):
+        services.marking_set(actor=None, actor_label="t", obj=obj, marking="clear")
+    assert "Twice Reported" not in _public_persons()
+
+
+def test_two_sites_are_two_publishers_and_the_key_follows_an_edit(world):
+    one = services.source_create(actor_label="t", title="S1", publisher="Reuters", url="https://www.reuters.com/a")
+    two = services.source_create(actor_label="t", title="S2", publisher="Reuters", url="https://apnews.com/b")
+    assert (one.publisher_key, two.publisher_key) == ("reuters", "apnews")
+    _p, claim = world["person"]("Two Sites", one, two)
+    assert _publish(claim).naming.condition == "two_publishers"
+    services.source_update(actor=None, actor_label="t", source=two, url="https://reuters.com/c")
+    two.refresh_from_db()
+    assert two.publisher_key == "reuters"
+    assert "Two Sites" not in _public_persons()  # the querysets count publishers as the preview does
+
+
+def test_a_court_record_by_a_partners_word_names_no_one_until_an_analyst_confirms_it(world):
+    stated = services.source_create(actor_label="t", kind="court", title="Filing", publisher="A court",
+                                    kind_confirmed=False)
+    person, claim = world["person"]("Partner Court", stated)
+    preview = services.claim_publication_preview(claim=claim)
+    assert not preview.allowed and not preview.naming.met
+    assert "not confirmed" in preview.naming.explanation
+    for obj in (person, claim, *claim.evidence.all(), stated):
+        services.marking_set(actor=None, actor_label="t", obj=obj, marking="clear")
+    assert "Partner Court" not in _public_persons()
+    services.source_update(actor=None, actor_label="t", source=stated, kind_confirmed=True)
+    assert "Partner Court" in _public_persons()

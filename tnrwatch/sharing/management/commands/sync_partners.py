@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from tnrwatch.sharing.federation import sync_partners
+from tnrwatch.sharing.services.federation import sync_partners
 
 
 class Command(BaseCommand):

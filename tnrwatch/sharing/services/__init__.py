@@ -1,5 +1,6 @@
 """Writes for sharing: partners and their tokens, subscriptions, the log of what was shared.
-Importing STIX bundles lives in `importer.py` (re-exported here).
+Importing STIX bundles lives in `importer.py` (re-exported here), newer versions of held objects in
+`import_versions.py`, the CSV upload in `csv_upload.py`, pulling partners' feeds in `federation.py`.
 """
 
 from __future__ import annotations
@@ -19,15 +20,7 @@ from tnrwatch.registry import models as m
 from tnrwatch.registry import vocabulary as v
 from tnrwatch.registry.services import source_create
 
-from .importer import (
-    MAX_IMPORT_BYTES,
-    ImportResult,
-    StixImportError,
-    bundle_objects,
-    check_bundle,
-    stix_import,
-)
-from .models import (
+from ..models import (
     Collection,
     Partner,
     PartnerGrant,
@@ -36,7 +29,15 @@ from .models import (
     TaxiiListedObject,
     TaxiiStatus,
 )
-from .outbound import Audience
+from ..outbound import Audience
+from .importer import (
+    MAX_IMPORT_BYTES,
+    ImportResult,
+    StixImportError,
+    bundle_objects,
+    check_bundle,
+    stix_import,
+)
 
 __all__ = ["MAX_IMPORT_BYTES", "ImportResult", "StixImportError", "bundle_objects", "check_bundle", "stix_import",
            "partner_create", "partner_update", "partner_rotate_token", "partner_by_token", "subscription_create",

@@ -32,12 +32,13 @@ from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry import models as m
 from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
+from tnrwatch.registry.publishers import publisher_key
 from tnrwatch.registry.services import place_get_or_create
 from tnrwatch.registry.subjects import CLAIM_SUBJECT_TYPES
 from tnrwatch.search import services as search_index
 
-from . import stix
-from .import_checks import (
+from .. import stix
+from ..import_checks import (
     MAX_IMPORT_BYTES,
     ImportResult,
     StixImportError,
@@ -48,8 +49,8 @@ from .import_checks import (
     bundle_objects,
     check_bundle,
 )
+from ..models import KnownIdentity, Partner, ShareLog, StixObjectRef
 from .import_versions import apply_versions, version_state
-from .models import KnownIdentity, Partner, ShareLog, StixObjectRef
 
 __all__ = ["MAX_IMPORT_BYTES", "ImportResult", "StixImportError", "bundle_objects", "check_bundle", "stix_import"]
 
@@ -325,8 +326,12 @@ class _Writer:
         def build(obj):
             ext = stix.extension_of(obj) or {}
             url = next((r.get("url") for r in obj.get("external_references", []) if r.get("url")), "")
+            publisher = str(ext.get("publisher", ""))[:300]
+            # A partner's word that this is a court record or registry does not name a person by itself
+            # (the naming standard): an analyst confirms the kind first (Source.kind_confirmed).
             return m.Source(kind=ext.get("source_kind") if ext.get("source_kind") in v.SOURCE_KINDS else "other",
-                            title=obj["name"][:1000], publisher=str(ext.get("publisher", ""))[:300],
+                            kind_confirmed=False, publisher_key=publisher_key(publisher, url[:2000]),
+                            title=obj["name"][:1000], publisher=publisher,
                             author=str(ext.get("author", ""))[:300], url=url[:2000],
                             published=_published(obj, ext),
                             language=str(ext.get("language", "") or obj.get("lang", ""))[:16], sha256=ext.get("sha256") or None,

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from tnrwatch.audit.services import audit_record
 
-from .models import Subscription
-from .services import StixImportError, partner_source, stix_import
+from ..models import Subscription
+from . import StixImportError, partner_source, stix_import
 
 PAGE_SIZE = 1000
 

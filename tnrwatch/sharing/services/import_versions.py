@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.registry import services as rs
 from tnrwatch.registry import subjects
 from tnrwatch.registry import vocabulary as v
 
-from . import stix
-from .models import StixObjectRef
+from .. import stix
+from ..models import StixObjectRef
 
 if TYPE_CHECKING:
     from .importer import _Writer
@@ -150,7 +151,7 @@ def apply_versions(w: _Writer, kind: str, objs: list[dict]) -> None:
         try:
             with transaction.atomic():
                 _apply_one(w, kind, obj, record)
-                rs.audit_record(actor=w.actor, actor_label=w.actor_label, action=f"{kind}.version", subject_type=kind,
+                audit_record(actor=w.actor, actor_label=w.actor_label, action=f"{kind}.version", subject_type=kind,
                                 subject_id=record.pk, data={"stix_id": obj["id"], "from": w.r.versions[obj["id"]].modified,
                                                             "to": obj.get("modified"), "revoked": bool(obj.get("revoked")),
                                                             "partner": w.partner.name if w.partner else None})

@@ -24,11 +24,11 @@ from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry.models import Source
 from tnrwatch.registry.services import source_create
 
-from .blobs import DocumentStore, StoredBlob, default_store
-from .capture import Capture, expand_origins, fetcher_for
-from .limits import CaptureLimits, limits_from_settings
-from .models import Candidate, Document, IngestJob
-from .text import ExtractedText, extract_document
+from ..blobs import DocumentStore, StoredBlob, default_store
+from ..capture import Capture, expand_origins, fetcher_for
+from ..limits import CaptureLimits, limits_from_settings
+from ..models import Candidate, Document, IngestJob
+from ..text import ExtractedText, extract_document
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ def _new_document(job: IngestJob, origin: str) -> Document:
 
 def job_enqueue(*, job_id: int) -> int:
     """Queue a task for every still-queued document of the job; the number queued."""
-    from .tasks import document_process_task
+    from ..tasks import document_process_task
 
     count = 0
     ids = Document.objects.filter(job_id=job_id, status=Document.Status.QUEUED).values_list("pk", flat=True)
@@ -306,7 +306,7 @@ def candidates_propose(*, source: Source, document: Document | None, candidates:
 
     A candidate whose key is already known (pending, accepted or rejected) is not proposed again,
     and one whose quote is not the text at its offsets is dropped."""
-    from .matching import entity_match
+    from ..matching import entity_match
 
     text = source.text
     known = set(Candidate.objects.filter(source=source).values_list("key", flat=True))

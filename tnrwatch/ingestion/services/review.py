@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services as registry
 from tnrwatch.registry import vocabulary as v
@@ -30,9 +31,9 @@ from tnrwatch.registry.models import (
     Station,
 )
 
-from . import review_people
-from .matching import figure_kind, organization_by_name, station_by_place
-from .models import Candidate
+from .. import review_people
+from ..matching import figure_kind, organization_by_name, station_by_place
+from ..models import Candidate
 
 EDITABLE = ("country", "action", "city", "operator", "value", "what", "date", "body",
             "name", "role", "organization", "basis", "address")
@@ -144,7 +145,7 @@ def candidate_accept(*, actor: Any, candidate: Candidate, corrections: dict[str,
     candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     candidate.decided_at = timezone.now()
     candidate.save()
-    registry.audit_record(
+    audit_record(
         actor=actor, action="candidate.accept", subject_type="candidate", subject_id=candidate.pk,
         data={"source": candidate.source_id, "kind": candidate.kind, "claim": claim.pk,
               "subject": f"{candidate.match_type}:{subject.pk}", "corrected": corrected, "publish": publish},
@@ -169,7 +170,7 @@ def candidate_reject(*, actor: Any, candidate: Candidate, reason: str = "") -> C
     candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     candidate.decided_at = timezone.now()
     candidate.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    registry.audit_record(actor=actor, action="candidate.reject", subject_type="candidate", subject_id=candidate.pk,
+    audit_record(actor=actor, action="candidate.reject", subject_type="candidate", subject_id=candidate.pk,
                           data={"source": candidate.source_id, "kind": candidate.kind, "key": candidate.key,
                                 "reason": reason[:500]})
     return candidate

@@ -14,13 +14,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ValidationError
 from tnrwatch.gazetteer.names import normalize_name
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services as rs
 
-from . import csv_import
-from .models import CsvUpload
+from .. import csv_import
+from ..models import CsvUpload
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
 
@@ -93,7 +94,7 @@ def csv_upload_create(*, actor: Any, filename: str, content: bytes, kind: str) -
         content=content, kind=kind, created_by=actor if getattr(actor, "is_authenticated", False) else None,
         mapping=csv_import.guess_mapping(kind, table.header),
     )
-    rs.audit_record(actor=actor, action="csv.upload", subject_type="csvupload", subject_id=upload.pk,
+    audit_record(actor=actor, action="csv.upload", subject_type="csvupload", subject_id=upload.pk,
                     data={"filename": upload.filename, "sha256": upload.sha256, "kind": kind})
     return upload
 
@@ -167,7 +168,7 @@ def csv_commit(*, actor: Any, upload: CsvUpload, mapping: dict[str, str], markin
     upload.save(update_fields=["status", "source", "mapping"])
     result = {"source": source.pk, "rows": len(good), "skipped": len(rows) - len(good), "created": created,
               "linked": linked, "claims": claims}
-    rs.audit_record(actor=actor, action="csv.commit", subject=source, data=result)
+    audit_record(actor=actor, action="csv.commit", subject=source, data=result)
     return result
 
 
