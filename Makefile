@@ -30,14 +30,14 @@ demo: $(STAMP) ## migrate, load the demo data and serve the atlas at http://127.
 	$(PY) manage.py intake_demo_recipient
 	$(PY) manage.py runserver --noreload 127.0.0.1:8000
 
-test: $(STAMP) ## run the whole suite, on SQLite and then on PostgreSQL
+test: $(STAMP) ## run the whole suite on SQLite, then its database tests on PostgreSQL
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
 test-sqlite: $(STAMP)
 	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) ## the suite against the PostgreSQL server at 127.0.0.1:5432 (skips with a reason if none, except under CI)
+test-postgres: $(STAMP) ## the database tests against PostgreSQL at 127.0.0.1:5432 (TNR_PG_ALL=1: every test; skips with a reason if none, except under CI)
 	TNR_ENV=test TNR_DATA_DIR=$(CURDIR)/var/test-pg $(PY) scripts/pg_test.py $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, mypy (settings in pyproject.toml) and the complexity limit (scripts/complexity.py)

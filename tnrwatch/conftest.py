@@ -29,6 +29,30 @@ def _check_backend(django_db_setup, django_db_blocker):
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
 
+def _on_postgres_half(item) -> bool:
+    """Whether `make test-postgres` runs this test (see `pytest_collection_modifyitems`)."""
+    if item.get_closest_marker("postgres"):
+        return True
+    if item.get_closest_marker("browser"):
+        return False
+    return bool(item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL half (`TNR_PG_SUBSET=1`, set by scripts/pg_test.py) runs the tests that open
+    a database connection, not the whole suite again: a test with no database gives the same
+    answer on both engines (pure domain code, the extractor, parsers), and a browser test drives
+    the same pages whose every read and write the HTTP tests already run on PostgreSQL. Running
+    everything twice took the suite past CI's 90 minutes. `TNR_PG_ALL=1` runs all of it."""
+    if not os.environ.get("TNR_PG_SUBSET") or os.environ.get("TNR_PG_ALL"):
+        return
+    keep = [item for item in items if _on_postgres_half(item)]
+    dropped = [item for item in items if not _on_postgres_half(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 # Rows that data migrations create, and so every test database has: (migration module, function).
 _DATA_MIGRATIONS = [
     ("tnrwatch.registry.migrations.0002_countries", "load_countries"),

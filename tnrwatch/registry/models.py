@@ -26,7 +26,7 @@ from .subjects import CLAIM_SUBJECT_TYPES
 
 
 def _choices(mapping: dict[str, str]) -> list[tuple[str, StrOrPromise]]:
-    return [(k, _(label)) for k, label in mapping.items()]  # noqa: DJ - labels are translated lazily
+    return [(k, _(label)) for k, label in mapping.items()]  # labels are translated lazily
 
 
 def default_marking() -> str:
