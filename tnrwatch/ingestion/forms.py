@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from tnrwatch.registry import vocabulary as v
-from tnrwatch.registry.merge import MERGEABLE_TYPES
+from tnrwatch.registry.services import MERGEABLE_TYPES
 
 
 def _no_nul(value: str) -> None:

@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import NotFoundOrForbiddenError
-from tnrwatch.registry.merge import mergeable_model
 from tnrwatch.registry.models import Alias, Claim, Source
 from tnrwatch.registry.selectors import paginate
+from tnrwatch.registry.services import mergeable_model
 
 from .highlight import Segment, segments
 from .models import Candidate, Document, IngestJob

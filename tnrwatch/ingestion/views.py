@@ -29,8 +29,9 @@ from tnrwatch.accounts.access import (
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.csrf import csrf_protect_after_upload_handler
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
-from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
 from tnrwatch.registry.models import Source
+from tnrwatch.registry.selectors import duplicate_pairs
+from tnrwatch.registry.services import entity_merge, entity_unmerge
 
 from . import copies, selectors, services
 from .blobs import default_store

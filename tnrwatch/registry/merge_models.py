@@ -1,4 +1,4 @@
-"""The record of a reviewed merge (`registry.merge`): what was folded into what, and everything
+"""The record of a reviewed merge (`registry.services.merge`): what was folded into what, and everything
 needed to undo it exactly. Imported by `registry.models`."""
 
 from __future__ import annotations

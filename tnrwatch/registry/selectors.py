@@ -13,12 +13,14 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
 
+from tnrwatch.audit.models import AuditEntry
 from tnrwatch.audit.selectors import audit_list
 from tnrwatch.sharing.outbound import with_marking
 
 from . import subjects
-from .models import Claim, Country, Evidence, Station
+from .models import Alias, Claim, Country, Evidence, Figure, GovernmentResponse, Merge, Station
 from .services import SUBJECT_MODELS
+from .services.merge import mergeable_model
 
 PAGE_SIZE = 50
 
@@ -178,3 +180,47 @@ def replies_of(subject_type: str, subject_id: int) -> QuerySet:
     from .models import Reply
 
     return Reply.objects.filter(subject_type=subject_type, subject_id=subject_id).select_related("source", "claim")
+
+
+# Merges (the writes are `services/merge.py`).
+
+def merge_undone(entry: AuditEntry) -> bool:
+    return Merge.objects.filter(entry_id=entry.pk, undone_at__isnull=False).exists()
+
+
+def duplicate_pairs(limit: int = 100) -> list[dict[str, Any]]:
+    """Likely duplicates: entities of one type sharing a normalised name or alias (and country),
+    figures with the same kind and value, responses with the same country, action and date.
+    Each pair: {"subject_type", "kept", "merged", "why"}; the older entity is proposed as kept."""
+    pairs: list[dict[str, Any]] = []
+    seen: set[tuple[str, int, int]] = set()
+
+    def add(subject_type: str, objs: list[Model], why: str) -> None:
+        objs = sorted(objs, key=lambda o: o.pk)
+        for other in objs[1:]:
+            key = (subject_type, objs[0].pk, other.pk)
+            if key not in seen and len(pairs) < limit:
+                seen.add(key)
+                pairs.append({"subject_type": subject_type, "kept": objs[0], "merged": other, "why": why})
+
+    groups = (Alias.objects.filter(subject_type__in=["organization", "station"]).exclude(normalized="")
+              .values("subject_type", "normalized").annotate(n=Count("subject_id", distinct=True)).filter(n__gt=1)
+              .order_by("subject_type", "normalized")[:limit])
+    for group in groups:
+        model = mergeable_model(group["subject_type"])
+        ids = Alias.objects.filter(subject_type=group["subject_type"], normalized=group["normalized"]).values_list(
+            "subject_id", flat=True)
+        by_country: dict[Any, list[Model]] = {}
+        for obj in model.objects.filter(pk__in=list(ids)):
+            by_country.setdefault(obj.country_id, []).append(obj)
+        for objs in by_country.values():
+            if len(objs) > 1:
+                add(group["subject_type"], objs, f"same name “{group['normalized']}”")
+    for row in (Figure.objects.values("kind", "value", "country").annotate(n=Count("id")).filter(n__gt=1)[:limit]):
+        add("figure", list(Figure.objects.filter(kind=row["kind"], value=row["value"], country=row["country"])),
+            "same kind and value")
+    for row in (GovernmentResponse.objects.values("country", "action", "date").annotate(n=Count("id"))
+                .filter(n__gt=1)[:limit]):
+        add("response", list(GovernmentResponse.objects.filter(country=row["country"], action=row["action"],
+                                                               date=row["date"])), "same country, action and date")
+    return pairs

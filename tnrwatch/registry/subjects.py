@@ -52,7 +52,7 @@ class SubjectKind:
     stix_type: str | None = None  # the STIX 2.1 object type it leaves as (exported kinds only)
     stix_extension: str | None = None  # its `kind` in the tnrwatch STIX extension
     search_group: str | None = None  # its group in search results ("entity", "claim", "source")
-    mergeable: bool = False  # duplicates can be merged (registry/merge.py)
+    mergeable: bool = False  # duplicates can be merged (registry/services/merge.py)
     tie_end: bool = False  # can be an end of a Tie
     network_node: bool = False  # drawn in the network view
     network_slug: str | None = None  # /<slug>/<pk>/network/ on the atlas, if it has a public network page

@@ -4,7 +4,7 @@ An `XrefRun` is one FtM entity file matched against the record: who ran it, the 
 size and SHA-256 (the file itself is not kept unless the user asked, see `kept_path`), the counts
 of what was read and refused, and the first problems line by line. Each `XrefProposal` pairs an
 entity of the file with an entity of the record, with the matcher's score and its reasons, and
-waits for a reviewer: merge (the file's names join the record entity, through `registry.merge`,
+waits for a reviewer: merge (the file's names join the record entity, through `registry.services.entity_merge`,
 undoable exactly), link (the record entity is marked as the same as the file's entity, nothing else
 changes) or reject. Of the file, only the entities that were proposed are kept (in the proposal),
 so a reviewer can see what matched.

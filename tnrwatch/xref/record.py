@@ -25,7 +25,7 @@ MATCHED_TYPES = ("organization", "station", "person", "address")
 def matched_model(subject_type: str) -> Any:
     """The model of an entity kind the record can be matched on, or None (`registry/subjects.py`)."""
     return subjects.subject(subject_type).model if subject_type in MATCHED_TYPES else None
-# Entity kinds a reviewed merge can fold a file's entity into (registry.merge; an address has no names to take).
+# Entity kinds a reviewed merge can fold a file's entity into (registry.services.entity_merge; an address has no names to take).
 MERGE_INTO = ("organization", "station", "person")
 _AT_ADDRESS = ("registered_at", "located_at")
 _PUBLIC_BODIES = ("operating_bureau", "government_body")

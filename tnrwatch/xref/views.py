@@ -28,9 +28,10 @@ from tnrwatch.accounts.access import ALL_STAFF, EDITORS, REVIEWERS, staff_view, 
 from tnrwatch.core.errors import ApplicationError, NotFoundOrForbiddenError
 from tnrwatch.ingestion.upload import display_name
 
-from . import selectors, services, shared
+from . import selectors, services
 from .forms import XrefUploadForm
 from .models import TieProposal, XrefProposal
+from .services import shared
 
 
 def _limit() -> int:

@@ -85,8 +85,6 @@ def is_services_module(path: Path) -> bool:
 # Modules outside `services` that still write, each with why. Owed (issue 15): take one off once its
 # writes have moved into its app's services; never add one.
 WRITES_ELSEWHERE = {
-    "registry/merge.py": "owed: the merge and its undo (issue 15 item 1), to move into registry/services",
-    "xref/shared.py": "owed: the shared-ties proposals, to move into xref/services.py",
     "xref/synthetic.py": "a benchmark and test generator's bulk load of a synthetic record, never the real one",
     "core/backup.py": "a restore forgets the archived sessions in the restored database, inside the restore",
     "search/tasks.py": "the index's own purge queue, emptied by the task that purges the index",

@@ -1,4 +1,4 @@
-"""Reviewed, reversible merges of duplicate entities (registry/merge.py)."""
+"""Reviewed, reversible merges of duplicate entities (registry/services/merge.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import services
-from tnrwatch.registry.merge import duplicate_pairs, entity_merge, entity_unmerge
 from tnrwatch.registry.models import (
     Alias,
     Claim,
@@ -17,6 +16,8 @@ from tnrwatch.registry.models import (
     Organization,
     Station,
 )
+from tnrwatch.registry.selectors import duplicate_pairs
+from tnrwatch.registry.services import entity_merge, entity_unmerge
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ types, the vocabulary check; the audit row itself is the audit app's `tnrwatch.a
 import from there), `entities` (creating sources, organisations, stations,
 responses, incidents, figures, places, aliases), `claims` (claims and their evidence, claim status),
 `edits` (the workspace's `*_update` edits, station status, markings), `people` (public actors,
-addresses, the right of reply) and `ties` (typed ties between entities, each with its claim).
+addresses, the right of reply), `ties` (typed ties between entities, each with its claim) and
+`merge` (reviewed, reversible merges of duplicates, ties moved with them).
 Imports run one way: audit <- entities <- edits, audit <- claims, entities <- people <- ties, claims <- ties. Callers import from here:
 `from tnrwatch.registry import services`.
 """
@@ -39,6 +40,9 @@ from .entities import (
     source_create,
     station_create,
 )
+
+# Last: a merge moves ties, so it reads the ties module's labels.
+from .merge import MERGEABLE_TYPES, entity_merge, entity_unmerge, mergeable_model  # noqa: E402
 from .people import (
     PersonNotPublicActorError,
     address_create,
@@ -68,6 +72,10 @@ from .ties import (
 )
 
 __all__ = [
+    "MERGEABLE_TYPES",
+    "entity_merge",
+    "entity_unmerge",
+    "mergeable_model",
     "DuplicateTieError",
     "PersonNotPublicActorError",
     "SelfTieError",

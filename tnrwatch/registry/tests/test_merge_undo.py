@@ -1,4 +1,4 @@
-"""A merge and its undo (registry/merge.py, the `Merge` model): ties move with the merged entity, and
+"""A merge and its undo (registry/services/merge.py, the `Merge` model): ties move with the merged entity, and
 the undo puts back every row of the affected tables exactly, primary keys and timestamps included.
 
 Fixture: two records of one public actor (a Chinese name entered twice), each with its own claim,
@@ -17,7 +17,8 @@ from tnrwatch.audit.models import AuditEntry
 from tnrwatch.core.errors import ConflictError, ValidationError
 from tnrwatch.registry import models as m
 from tnrwatch.registry import services
-from tnrwatch.registry.merge import entity_merge, entity_unmerge, merge_undone
+from tnrwatch.registry.selectors import merge_undone
+from tnrwatch.registry.services import entity_merge, entity_unmerge
 from tnrwatch.search.models import SearchEntry
 
 pytestmark = pytest.mark.django_db

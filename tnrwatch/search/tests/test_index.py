@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from tnrwatch.registry import services
-from tnrwatch.registry.merge import entity_merge, entity_unmerge
 from tnrwatch.registry.models import Source
+from tnrwatch.registry.services import entity_merge, entity_unmerge
 from tnrwatch.search.backends import backend
 from tnrwatch.search.models import SearchEntry
 from tnrwatch.search.selectors import SearchFilters, search

@@ -21,7 +21,7 @@ A **family** tie never leaves the instance, to any audience, unless a reviewer r
 naming it is in the public interest (`Tie.public_reason`). Partners granted a marking receive
 persons and ties to them under the ordinary rule (they are trusted with AMBER, and investigate);
 the standard is about the public. A tie between two organisations read from their ties to one
-person ("both tied to a person", `xref/shared.py`) cites quotes that name that person: the public
+person ("both tied to a person", `xref/services/shared.py`) cites quotes that name that person: the public
 sees it only while the person is public under the standard. The same test decides the publish preview (`naming_check`,
 over the sources that publishing would make public) and the querysets (`standard_claims`), so
 the workspace says exactly what the public pages will do.
@@ -112,7 +112,7 @@ def ties_named(qs: QuerySet[Any], audience: Audience) -> QuerySet[Any]:
 
 
 def _through_unnamed_person(audience: Audience) -> Exists:
-    """Ties read from two ties to one person (`xref/shared.py`, "both tied to a person"): their
+    """Ties read from two ties to one person (`xref/services/shared.py`, "both tied to a person"): their
     quotes are the person's ties' quotes and name the person, so the public sees such a tie only
     while that person is public under the standard, whatever the tie's own ends are."""
     from tnrwatch.registry.models import Person

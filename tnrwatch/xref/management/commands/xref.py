@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.xref import entity_file, matching
 from tnrwatch.xref.services import xref_run
-from tnrwatch.xref.shared import shared_ties_propose
+from tnrwatch.xref.services.shared import shared_ties_propose
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ The temporary folder (spool, blocking index) is removed whatever happens. The fi
 is its name, size, SHA-256, the counts, the first problems, and the entities that were proposed.
 
 Review: `proposal_merge` makes a record entity of the file's entity (its names) and merges it into
-the matched one with `registry.merge.entity_merge`, so its names become the record entity's
+the matched one with `registry.services.entity_merge`, so its names become the record entity's
 aliases; `proposal_undo` reverses it with `entity_unmerge` and deletes the entity it had made, which
 puts the record back exactly as it was. `proposal_link` records the two as the same (an `XrefLink`)
 and changes nothing else; `proposal_reject` rejects. Undo returns any decision to "pending".
@@ -35,12 +35,11 @@ from django.utils.translation import gettext
 from tnrwatch.audit.models import AuditEntry
 from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
-from tnrwatch.registry import merge as registry_merge
 from tnrwatch.registry import services as registry
 from tnrwatch.registry.models import Alias, StationStatusChange
 
-from . import entity_file, matching, record
-from .models import XrefLink, XrefProblem, XrefProposal, XrefRun
+from .. import entity_file, matching, record
+from ..models import XrefLink, XrefProblem, XrefProposal, XrefRun
 
 _HASH_CHUNK = 1024 * 1024
 _MAX_NAMES = 50  # names of one file entity taken into a merge
@@ -260,7 +259,7 @@ def proposal_merge(*, actor: Any, proposal_id: Any, actor_label: str | None = No
         # The status row station_create records is about the made entity only; it must not join the kept one.
         StationStatusChange.objects.filter(station=station).delete()
         made = station
-    entry = registry_merge.entity_merge(actor=actor, actor_label=label, subject_type=proposal.subject_type,
+    entry = registry.entity_merge(actor=actor, actor_label=label, subject_type=proposal.subject_type,
                                         kept_id=kept.pk, merged_id=made.pk,
                                         reason=f"cross-reference run {proposal.run_id}: {proposal.run.dataset} "
                                                f"{proposal.file_id}")
@@ -310,7 +309,7 @@ def proposal_undo(*, actor: Any, proposal_id: Any, actor_label: str | None = Non
         entry = AuditEntry.objects.filter(pk=int(proposal.merge_entry_id or 0), action="entity.merge").first()
         if entry is None:
             raise ConflictError(gettext("The merge's audit row is missing; it cannot be undone."))
-        registry_merge.entity_unmerge(actor=actor, actor_label=label, merge_entry_id=entry.pk)
+        registry.entity_unmerge(actor=actor, actor_label=label, merge_entry_id=entry.pk)
         made = record.matched_model(proposal.subject_type).objects.get(pk=int(proposal.merged_entity_id or 0))
         Alias.objects.filter(subject_type=proposal.subject_type, subject_id=made.pk).delete()
         made.delete()

@@ -11,6 +11,8 @@ row as serialised by Django, the ids of every row moved, every row deleted) is a
 (`registry/merge_models.py`), written in the same transaction as the `entity.merge` audit row that
 points to it. `entity_unmerge` reads it and puts everything back, including the original primary
 keys and tie ends, so links to the merged entity work again.
+
+The reads (likely duplicates, whether a merge was undone) are in `registry/selectors.py`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from uuid import UUID
 from django.apps import apps
 from django.core import serializers
 from django.db import transaction
-from django.db.models import Count, Model, Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -33,19 +35,17 @@ from tnrwatch.audit.services import audit_record
 from tnrwatch.core.errors import ConflictError, NotFoundOrForbiddenError, ValidationError
 from tnrwatch.search import services as search_index
 
-from . import subjects
-from .models import (
+from .. import subjects
+from ..models import (
     Alias,
     Claim,
     Evidence,
-    Figure,
-    GovernmentResponse,
     Merge,
     Tie,
     claim_key,
     tie_key,
 )
-from .services.ties import _date_label
+from .ties import _date_label
 
 MERGEABLE_TYPES: tuple[str, ...] = subjects.types(mergeable=True)
 
@@ -264,45 +264,3 @@ def entity_unmerge(*, actor: Any, merge_entry_id: Any, actor_label: str | None =
                                                            "merged": merged.pk, "merge": record.pk})
     Merge.objects.filter(pk=record.pk).update(undone_at=timezone.now(), undo_entry_id=entry.pk)
     return entry
-
-
-def merge_undone(entry: AuditEntry) -> bool:
-    return Merge.objects.filter(entry_id=entry.pk, undone_at__isnull=False).exists()
-
-
-def duplicate_pairs(limit: int = 100) -> list[dict[str, Any]]:
-    """Likely duplicates: entities of one type sharing a normalised name or alias (and country),
-    figures with the same kind and value, responses with the same country, action and date.
-    Each pair: {"subject_type", "kept", "merged", "why"}; the older entity is proposed as kept."""
-    pairs: list[dict[str, Any]] = []
-    seen: set[tuple[str, int, int]] = set()
-
-    def add(subject_type: str, objs: list[Model], why: str) -> None:
-        objs = sorted(objs, key=lambda o: o.pk)
-        for other in objs[1:]:
-            key = (subject_type, objs[0].pk, other.pk)
-            if key not in seen and len(pairs) < limit:
-                seen.add(key)
-                pairs.append({"subject_type": subject_type, "kept": objs[0], "merged": other, "why": why})
-
-    groups = (Alias.objects.filter(subject_type__in=["organization", "station"]).exclude(normalized="")
-              .values("subject_type", "normalized").annotate(n=Count("subject_id", distinct=True)).filter(n__gt=1)
-              .order_by("subject_type", "normalized")[:limit])
-    for group in groups:
-        model = mergeable_model(group["subject_type"])
-        ids = Alias.objects.filter(subject_type=group["subject_type"], normalized=group["normalized"]).values_list(
-            "subject_id", flat=True)
-        by_country: dict[Any, list[Model]] = {}
-        for obj in model.objects.filter(pk__in=list(ids)):
-            by_country.setdefault(obj.country_id, []).append(obj)
-        for objs in by_country.values():
-            if len(objs) > 1:
-                add(group["subject_type"], objs, f"same name “{group['normalized']}”")
-    for row in (Figure.objects.values("kind", "value", "country").annotate(n=Count("id")).filter(n__gt=1)[:limit]):
-        add("figure", list(Figure.objects.filter(kind=row["kind"], value=row["value"], country=row["country"])),
-            "same kind and value")
-    for row in (GovernmentResponse.objects.values("country", "action", "date").annotate(n=Count("id"))
-                .filter(n__gt=1)[:limit]):
-        add("response", list(GovernmentResponse.objects.filter(country=row["country"], action=row["action"],
-                                                               date=row["date"])), "same country, action and date")
-    return pairs

@@ -27,7 +27,7 @@ from tnrwatch.registry.services import tie_end
 from tnrwatch.registry.services.ties import TIE_PROP
 from tnrwatch.sharing.outbound import strictest
 
-from .models import TieProposal
+from ..models import TieProposal
 
 _AT_ADDRESS = ("registered_at", "located_at")
 _PERSON_IN = ("membership", "directorship", "employment", "affiliation")
