@@ -241,3 +241,19 @@ def test_stemming_leaves_chinese_uyghur_tibetan_and_pinyin_search_as_it_was(reco
     assert tibetan.pk in _ids(search("སྲུང", PUBLIC), "source")
     assert record["chinese"].pk in _ids(search("警察", PUBLIC), "source")
     assert ("station", record["station"].pk) in _kinds_ids(search("Wenzhou", PUBLIC, SearchFilters(group="entity")), "entity")
+
+
+def test_the_index_only_transaction_keeps_the_server_from_jit_compiling_the_rule():
+    # With sequential scans off, the rule's statement was priced past the JIT thresholds and the
+    # server compiled it with LLVM on every search (25-45 s a search on the demo record).
+    from django.db import connection
+
+    from tnrwatch.search.backends import backend
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL server setting")
+    with backend()._index_only() as c:
+        c.execute("SHOW enable_seqscan")
+        assert c.fetchone()[0] == "off"
+        c.execute("SHOW jit")
+        assert c.fetchone()[0] == "off"
