@@ -32,7 +32,9 @@ class TaxiiPeer(Protocol):
         ...
 
 
-class _Bearer(requests.auth.AuthBase):
+class BearerAuth(requests.auth.AuthBase):
+    """A bearer token on every request (taxii2-client sends HTTP Basic or `Token` only)."""
+
     def __init__(self, token: str) -> None:
         self.token = token
 
@@ -48,7 +50,7 @@ class Taxii2ClientPeer:
         from taxii2client.v21 import Collection
 
         url = api_root_url.rstrip("/") + f"/collections/{collection_id}/"
-        self.collection = Collection(url, auth=_Bearer(token))
+        self.collection = Collection(url, auth=BearerAuth(token))
         self._last_added: str | None = None
         # taxii2-client returns bodies only; a response hook keeps the date-added header of each page.
         self.collection._conn.session.hooks["response"].append(self._keep_header)

@@ -209,9 +209,9 @@ def test_changes_on_the_peer_propagate_in_one_pull_and_older_versions_change_not
 def _peer_object(peer, stix_type: str, name: str) -> dict:
     from taxii2client.v21 import Collection, as_pages
 
-    from tnrwatch.sharing.services.federation import _Bearer
+    from tnrwatch.sharing.services.federation import BearerAuth
 
-    coll = Collection(peer["api_root"].rstrip("/") + f"/collections/{peer['collection']}/", auth=_Bearer(peer["token"]))
+    coll = Collection(peer["api_root"].rstrip("/") + f"/collections/{peer['collection']}/", auth=BearerAuth(peer["token"]))
     for envelope in as_pages(coll.get_objects, per_request=500):
         for obj in envelope.get("objects", []):
             if obj["type"] == stix_type and obj.get("name") == name:

@@ -15,18 +15,9 @@ from tnrwatch.sharing import stix
 from tnrwatch.sharing.models import Collection as CollectionModel
 from tnrwatch.sharing.models import ShareLog
 from tnrwatch.sharing.services import partner_create
+from tnrwatch.sharing.services.federation import BearerAuth
 
 from .factories import build_record, cite, country
-
-
-class BearerAuth(requests.auth.AuthBase):
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def __call__(self, r):
-        r.headers["Authorization"] = f"Bearer {self.token}"
-        return r
-
 
 # Live-server tests commit for real; the root conftest restores the migrated rows (countries,
 # collections) that the flush after each such test removes.
